@@ -1,0 +1,2 @@
+/** @module — filled in by the issues that build this package. */
+export const packageName = "@sipkit/cli"
