@@ -1,0 +1,2 @@
+/** @module digest — built by its issue. */
+export {}

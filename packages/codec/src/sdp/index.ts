@@ -1,0 +1,2 @@
+/** @module sdp — built by its issue. */
+export {}

@@ -1,0 +1,2 @@
+/** @module dialog — built by its issue. */
+export {}

@@ -1,0 +1,2 @@
+/** @module proxy — built by its issue. */
+export {}

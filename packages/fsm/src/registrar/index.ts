@@ -1,0 +1,2 @@
+/** @module registrar — built by its issue. */
+export {}

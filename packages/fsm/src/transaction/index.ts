@@ -1,0 +1,2 @@
+/** @module transaction — built by its issue. */
+export {}

@@ -1,0 +1,2 @@
+/** @module ua — built by its issue. */
+export {}
