@@ -1,0 +1,96 @@
+import { expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { TestClock } from "effect/testing"
+import * as fc from "fast-check"
+import { describe, it as vit } from "vitest"
+import { makeTimerHeap } from "../src/TimerHeap.js"
+import { makeTimers } from "../src/Timers.js"
+
+describe("TimerHeap", () => {
+  vit("pops due entries in deadline order, skipping cancelled and replaced ones", () => {
+    const h = makeTimerHeap<string>()
+    h.schedule("a", 30, "A")
+    h.schedule("b", 10, "B")
+    h.schedule("c", 20, "C")
+    h.schedule("a", 5, "A2") // replaces a@30
+    h.cancel("c")
+    expect(h.nextDeadline()).toBe(5)
+    expect(h.popDue(15).map((e) => e.value)).toEqual(["A2", "B"])
+    expect(h.popDue(100)).toEqual([])
+    expect(h.size()).toBe(0)
+  })
+
+  vit("law: popDue(now) returns exactly the live entries with deadline ≤ now, sorted", () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("s" as const), key: fc.integer({ min: 0, max: 9 }), at: fc.nat(100) }),
+      fc.record({ kind: fc.constant("c" as const), key: fc.integer({ min: 0, max: 9 }) }),
+    )
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), fc.nat(120), (ops, now) => {
+        const h = makeTimerHeap<number>()
+        const model = new Map<number, number>()
+        for (const o of ops) {
+          if (o.kind === "s") {
+            h.schedule(String(o.key), o.at, o.key)
+            model.set(o.key, o.at)
+          } else {
+            h.cancel(String(o.key))
+            model.delete(o.key)
+          }
+        }
+        const due = h.popDue(now)
+        const expected = [...model.entries()].filter(([, at]) => at <= now).map(([, at]) => at)
+        expect(due.map((d) => d.deadline)).toEqual([...expected].sort((a, b) => a - b))
+        expect(h.size()).toBe(model.size - expected.length)
+      }),
+      { numRuns: 200 },
+    )
+  })
+})
+
+describe("Timers (one fiber, TestClock)", () => {
+  it.effect("fires each value once at its deadline, honours cancel and replacement", () =>
+    Effect.gen(function* () {
+      const fired: Array<string> = []
+      const timers = yield* makeTimers((v: string) => Effect.sync(() => void fired.push(v)))
+      yield* timers.schedule("E", 500, "E@500")
+      yield* timers.schedule("F", 32_000, "F@32000")
+      yield* timers.schedule("K", 5_000, "K@5000")
+      yield* timers.cancel("K")
+      yield* TestClock.adjust(499)
+      expect(fired).toEqual([])
+      yield* TestClock.adjust(1)
+      expect(fired).toEqual(["E@500"])
+      yield* timers.schedule("E", 1_000, "E@1500") // an earlier deadline than the sleeping one wakes the fiber
+      yield* TestClock.adjust(1_000)
+      expect(fired).toEqual(["E@500", "E@1500"])
+      yield* TestClock.adjust(40_000)
+      expect(fired).toEqual(["E@500", "E@1500", "F@32000"])
+      expect(yield* timers.size).toBe(0)
+    }),
+  )
+
+  it.effect("a thousand transactions' timers share one heap and fire in order", () =>
+    Effect.gen(function* () {
+      const fired: Array<number> = []
+      const timers = yield* makeTimers((v: number) => Effect.sync(() => void fired.push(v)))
+      for (let i = 999; i >= 0; i--) yield* timers.schedule(`t${i}`, 10 + i, i)
+      expect(yield* timers.size).toBe(1000)
+      yield* TestClock.adjust(2_000)
+      expect(fired).toEqual(Array.from({ length: 1000 }, (_, i) => i))
+    }),
+  )
+
+  it.effect("a failing handler is logged and the facility keeps running", () =>
+    Effect.gen(function* () {
+      const fired: Array<string> = []
+      const timers = yield* makeTimers((v: string) =>
+        v === "bad" ? Effect.die("boom") : Effect.sync(() => void fired.push(v)),
+      )
+      yield* timers.schedule("a", 10, "bad")
+      yield* timers.schedule("b", 20, "good")
+      yield* TestClock.adjust(30)
+      expect(fired).toEqual(["good"])
+    }),
+  )
+})
