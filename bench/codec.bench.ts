@@ -1,0 +1,148 @@
+/**
+ * codec.bench — @sipkit/codec against the JavaScript SIP parsers people use today (npm `sip`, `drachtio-sip`,
+ * `jssip`, `sip.js`), in one process and one run, on the three datagrams of `shared/bench-corpus`.
+ *
+ * The task per message: parse one datagram and read the top Via branch, From tag, To tag, CSeq number and method,
+ * and Call-ID. Before any timing every parser's answers are checked against the values written down in
+ * `src/fields.ts`; a parser that reads a field wrong stops the run. Then warm-up and interleaved timed rounds;
+ * the figure is the median round, in messages per second, with the ratio to the fastest peer on that message.
+ *
+ * Flags (after `--`): --markdown (print the docs section), --quick, --rounds=N, --round-ms=N, --peers-only.
+ */
+
+import { loadCorpus } from "./src/corpus.ts"
+import { expected, type Fields, fieldsKey } from "./src/fields.ts"
+import { type Case, measureAll, sinkValue } from "./src/measure.ts"
+import { parseOptions } from "./src/options.ts"
+import { loadOurs, type Ours } from "./src/ours.ts"
+import { loadPeers } from "./src/peers.ts"
+import { loadAtStart, type Report, type Row, toMarkdown, toText } from "./src/report.ts"
+
+const options = parseOptions(process.argv.slice(2))
+const log = (text: string): void => {
+  process.stderr.write(`${text}\n`)
+}
+
+const corpus = loadCorpus()
+const peers = loadPeers()
+const ours: Ours | undefined = options.peersOnly ? undefined : await loadOurs()
+
+interface Contender {
+  readonly label: string
+  readonly note: string
+  readonly ratio: boolean
+  /** The unit of work on one corpus message, prepared outside the timed loop. */
+  readonly prepare: (message: (typeof corpus)[number]) => () => Fields | Uint8Array | object
+}
+
+const oursContenders = (o: Ours): ReadonlyArray<Contender> => [
+  {
+    label: `sipkit ${o.version} (bytes)`,
+    note: "`parseMessage(Uint8Array)`: the datagram as a UDP socket delivers it — the headline row.",
+    ratio: true,
+    prepare: (m) => () => o.extract(m.bytes),
+  },
+  {
+    label: `sipkit ${o.version} (string)`,
+    note: "`parseMessage(string)`: the same datagram already decoded, as the peers are fed.",
+    ratio: true,
+    prepare: (m) => () => o.extract(m.text),
+  },
+]
+
+const peerContenders: ReadonlyArray<Contender> = peers.map((p) => ({
+  label: `${p.name} ${p.version}`,
+  note: "",
+  ratio: true,
+  prepare: (m) => () => p.extract(m.text),
+}))
+
+const diagnostics = (o: Ours): ReadonlyArray<Contender> => [
+  {
+    label: "sipkit parse only (bytes)",
+    note: "diagnostic: `parseMessage` alone, no header read.",
+    ratio: false,
+    prepare: (m) => () => o.parse(m.bytes),
+  },
+  {
+    label: "sipkit serialize (unchanged)",
+    note: "`serializeMessage` of a message parsed once from bytes and left unchanged.",
+    ratio: false,
+    prepare: (m) => {
+      const parsed = o.parse(m.bytes)
+      return () => o.serialize(parsed)
+    },
+  },
+]
+
+/** Every contender must read exactly the hand-checked values; the codec must also give the bytes back. */
+const verify = (contenders: ReadonlyArray<Contender>): void => {
+  for (const m of corpus) {
+    const want = expected[m.name]
+    if (want === undefined) throw new Error(`no expected fields for ${m.name}`)
+    for (const c of contenders.filter((c) => c.ratio)) {
+      const got = fieldsKey(c.prepare(m)() as Fields)
+      if (got !== fieldsKey(want))
+        throw new Error(`${c.label} on ${m.name}: got ${got}, want ${fieldsKey(want)}`)
+    }
+    if (ours !== undefined) {
+      const back = ours.serialize(ours.parse(m.bytes))
+      if (Buffer.compare(Buffer.from(back), Buffer.from(m.bytes)) !== 0)
+        throw new Error(`sipkit: serialize(parse(${m.name})) is not the original bytes`)
+    }
+  }
+  log(`verified: ${contenders.filter((c) => c.ratio).length} parsers agree on ${corpus.length} messages`)
+}
+
+/** Folds a result into a number, touching it, so the sink keeps it alive. */
+const weigh = (r: Fields | Uint8Array | object): number =>
+  r instanceof Uint8Array ? r.length : "cseq" in r ? (r as Fields).cseq : 1
+
+const contenders = [
+  ...(ours === undefined ? [] : oursContenders(ours)),
+  ...peerContenders,
+  ...(ours === undefined ? [] : diagnostics(ours)),
+]
+verify(contenders)
+
+const cases: Array<Case & { readonly contender: Contender; readonly message: string }> = contenders.flatMap(
+  (c) =>
+    corpus.map((m) => {
+      const unit = c.prepare(m)
+      return { id: `${c.label} / ${m.name}`, contender: c, message: m.name, run: () => weigh(unit()) }
+    }),
+)
+const settings = `warm-up ${options.warmupMs} ms, then ${options.rounds} interleaved rounds of ${options.roundMs} ms per case, median round; ${loadAtStart}`
+log(`measuring ${cases.length} cases (${settings}) …`)
+const results = measureAll(cases, options, log)
+
+const rows: ReadonlyArray<Row> = contenders.map((c) => ({
+  label: c.label,
+  note: c.note,
+  ratio: c.ratio,
+  perSecond: Object.fromEntries(
+    results.flatMap((r, i) => (cases[i]!.contender === c ? [[cases[i]!.message, r.perSecond]] : [])),
+  ),
+}))
+const peerRows = rows.filter((r) => peers.some((p) => r.label === `${p.name} ${p.version}`))
+const messages = corpus.map((m) => m.name)
+const fastestPeer = Object.fromEntries(
+  messages.map((m) => [m, Math.max(...peerRows.map((r) => r.perSecond[m] ?? 0))]),
+)
+
+const verdicts = (): ReadonlyArray<string> => {
+  const [headline, , , , , , parseOnly, serialize] = rows
+  if (ours === undefined || headline === undefined || parseOnly === undefined || serialize === undefined)
+    return []
+  const speedup = messages.map((m) => (headline.perSecond[m] ?? 0) / (fastestPeer[m] ?? 1))
+  const serialRatio = messages.map((m) => (serialize.perSecond[m] ?? 0) / (parseOnly.perSecond[m] ?? 1))
+  const mark = (ok: boolean): string => (ok ? "met" : "NOT met")
+  return [
+    `Goal ≥ 5× the fastest peer on every message (bytes row): ${mark(speedup.every((s) => s >= 5))} — ${messages.map((m, i) => `${m} ${speedup[i]!.toFixed(1)}×`).join(", ")}.`,
+    `Goal serialize ≥ parse (serialize vs. parse only): ${mark(serialRatio.every((s) => s >= 1))} — ${messages.map((m, i) => `${m} ${serialRatio[i]!.toFixed(2)}×`).join(", ")}.`,
+  ]
+}
+
+const report: Report = { messages, rows, fastestPeer, verdicts: verdicts(), settings }
+process.stdout.write(`${options.markdown ? toMarkdown(report) : toText(report)}\n`)
+log(`(sink ${sinkValue()})`)

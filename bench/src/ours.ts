@@ -1,0 +1,54 @@
+/**
+ * ours — @sipkit/codec driven through its public API for the same task as the peers: `parseMessage`, then the
+ * typed accessors `getTopVia`/`viaBranch`, `getFrom`/`getTo`/`getTag`, `getCSeq`, `getCallId`.
+ *
+ * The codec accepts the datagram's bytes (what a UDP socket delivers) or a string; both are measured. It is
+ * loaded from the BUILT package (`dist/`), as any user would load it: run `npm run build` first.
+ */
+import type { Fields } from "./fields.ts"
+
+type Codec = typeof import("@sipkit/codec")
+type Message = import("@sipkit/codec").SipMessage
+
+export interface Ours {
+  readonly version: string
+  /** The task on bytes or on a string. */
+  readonly extract: (input: Uint8Array | string) => Fields
+  /** Parse alone, no header read: the cost the task's accessors add is the difference. */
+  readonly parse: (input: Uint8Array | string) => Message
+  readonly serialize: (message: Message) => Uint8Array
+}
+
+const unwrap = <A>(
+  what: string,
+  r: { readonly _tag: "Ok"; readonly value: A } | { readonly _tag: "Err"; readonly error: unknown },
+): A => {
+  if (r._tag === "Err") throw new Error(`@sipkit/codec: ${what} failed: ${JSON.stringify(r.error)}`)
+  return r.value
+}
+
+export const loadOurs = async (): Promise<Ours> => {
+  const codec: Codec = await import("@sipkit/codec")
+  const { createRequire } = await import("node:module")
+  const version = (createRequire(import.meta.url)("@sipkit/codec/package.json") as { version: string })
+    .version
+  const parse = (input: Uint8Array | string): Message => unwrap("parseMessage", codec.parseMessage(input))
+  return {
+    version,
+    parse,
+    serialize: codec.serializeMessage,
+    extract: (input) => {
+      const m = parse(input)
+      const via = unwrap("getTopVia", codec.getTopVia(m))
+      const cseq = unwrap("getCSeq", codec.getCSeq(m))
+      return {
+        branch: codec.viaBranch(via),
+        fromTag: codec.getTag(unwrap("getFrom", codec.getFrom(m))),
+        toTag: codec.getTag(unwrap("getTo", codec.getTo(m))),
+        cseq: cseq.seq,
+        method: cseq.method,
+        callId: unwrap("getCallId", codec.getCallId(m)),
+      }
+    },
+  }
+}
