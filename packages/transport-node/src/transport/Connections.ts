@@ -1,0 +1,54 @@
+/**
+ * Connections — the table of open connections of one reliable transport, by id and by peer address, so a
+ * response goes back on the connection its request came on (§18.2.2) and a new request to the same peer reuses
+ * it (§18.1.1 "SHOULD use the existing connection").
+ *
+ * Never: opens or closes sockets itself.
+ */
+import type { Effect } from "effect"
+import { type PeerAddress, peerKey } from "../Address.js"
+import type { TransportError } from "./Transport.js"
+
+export interface Connection {
+  readonly id: string
+  readonly remote: PeerAddress
+  readonly write: (bytes: Uint8Array) => Effect.Effect<void, TransportError>
+  readonly close: (reason: string) => void
+  readonly isOpen: () => boolean
+}
+
+export interface Connections {
+  readonly add: (connection: Connection) => void
+  readonly remove: (connection: Connection) => void
+  readonly byId: (id: string) => Connection | undefined
+  readonly byPeer: (peer: PeerAddress) => Connection | undefined
+  readonly all: () => ReadonlyArray<Connection>
+}
+
+export const makeConnections = (): Connections => {
+  const ids = new Map<string, Connection>()
+  const peers = new Map<string, Connection>()
+  return {
+    add: (c) => {
+      ids.set(c.id, c)
+      peers.set(peerKey(c.remote), c)
+    },
+    remove: (c) => {
+      ids.delete(c.id)
+      if (peers.get(peerKey(c.remote)) === c) peers.delete(peerKey(c.remote))
+    },
+    byId: (id) => {
+      const c = ids.get(id)
+      return c?.isOpen() ? c : undefined
+    },
+    byPeer: (peer) => {
+      const c = peers.get(peerKey(peer))
+      return c?.isOpen() ? c : undefined
+    },
+    all: () => [...ids.values()],
+  }
+}
+
+let counter = 0
+/** A process-unique connection id such as `tcp-7`. */
+export const nextConnectionId = (prefix: string): string => `${prefix}-${++counter}`

@@ -1,0 +1,49 @@
+/**
+ * Test-only TLS material: a throwaway self-signed certificate for localhost, 127.0.0.1 and ::1, generated with
+ * `openssl` into a fresh temporary directory each test run. Never committed, never used outside the tests.
+ */
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+export interface TestCert {
+  readonly cert: string
+  readonly key: string
+  readonly certPath: string
+  readonly keyPath: string
+}
+
+let cached: TestCert | undefined
+
+export const testCert = (): TestCert => {
+  if (cached !== undefined) return cached
+  const dir = mkdtempSync(join(tmpdir(), "sipkit-cert-"))
+  const keyPath = join(dir, "key.pem")
+  const certPath = join(dir, "cert.pem")
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      keyPath,
+      "-out",
+      certPath,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
+    ],
+    { stdio: "ignore", timeout: 10_000 },
+  )
+  cached = { cert: readFileSync(certPath, "utf8"), key: readFileSync(keyPath, "utf8"), certPath, keyPath }
+  return cached
+}
