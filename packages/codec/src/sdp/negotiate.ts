@@ -1,0 +1,252 @@
+/**
+ * negotiate — the answerer of RFC 3264 §6: an offer and what we can do → an answer, or a 488 rejection.
+ *
+ * - §6: "the answer MUST contain exactly the same number of "m=" lines as the offer", in the same order;
+ * - §6: a stream is rejected by "setting the port in the "m=" line to zero"; §5.1: an offered port 0 stays 0;
+ * - §6.1: the formats are those we support, "in order of preference"; for dynamic payload types "the
+ *   answerer MUST use the same payload type number as the offer" (we use the offer's number for static ones
+ *   too); telephone-event (RFC 4733) and other auxiliary formats stay only when both sides list them, and do
+ *   not make a stream usable by themselves;
+ * - §6.1: the direction is the mirror of the offer's, narrowed by what we allow (see `direction.ts`);
+ * - §6: "The "t=" line in the answer MUST equal that of the offer";
+ * - §8: the o= version of our SDP increments only when it changes (see `LocalSession.ts`).
+ * When no stream can be accepted the result is a rejection: 488 Not Acceptable Here with a Warning (RFC 3261
+ * §20.43: 302 incompatible transport, 304 media type not available, 305 incompatible media format).
+ */
+import { err, ok, type Result } from "../Result.js"
+import { type Codec, formatOf, isAuxiliary, isRtpProtocol, type PayloadFormat, sameCodec } from "./codecs.js"
+import { intersectDirection, mirrorDirection, streamDirection } from "./direction.js"
+import {
+  type AcceptedStream,
+  addressType,
+  type LocalSession,
+  type MediaCapability,
+  type NegotiatedStream,
+  stampOrigin,
+} from "./LocalSession.js"
+import {
+  type Direction,
+  emptyMedia,
+  type MediaDescription,
+  type SessionDescription,
+} from "./SessionDescription.js"
+
+export interface Answer {
+  readonly description: SessionDescription
+  /** One entry per m-line, in order. */
+  readonly streams: ReadonlyArray<NegotiatedStream>
+}
+
+/** Why the whole offer was refused; answer the INVITE with `status` and a Warning header of `warning`. */
+export interface Rejection {
+  readonly _tag: "Rejection"
+  readonly status: 488
+  readonly reason: "Not Acceptable Here"
+  readonly warningCode: 301 | 302 | 304 | 305
+  readonly warningText: string
+  /** The Warning header value: `<code> <agent> "<text>"` (RFC 3261 §20.43), the agent being our address. */
+  readonly warning: string
+}
+
+const WARNINGS = {
+  301: "Incompatible network address formats",
+  302: "Incompatible transport protocol",
+  304: "Media type not available",
+  305: "Incompatible media format",
+} as const
+
+type WarningCode = keyof typeof WARNINGS
+
+/** One answered m-line: the answer section, and either the stream or the reason it was refused. */
+type Answered =
+  | { readonly media: MediaDescription; readonly stream: AcceptedStream; readonly capability: number }
+  | { readonly media: MediaDescription; readonly refused: WarningCode | undefined }
+
+const refuse = (offered: MediaDescription, code: WarningCode | undefined): Answered => ({
+  media: { ...emptyMedia(offered.type, 0, offered.protocol), formats: offered.formats },
+  refused: code,
+})
+
+const protocolsOf = (capability: MediaCapability) => capability.protocols ?? ["RTP/AVP"]
+
+const acceptsProtocol = (capability: MediaCapability, protocol: string): boolean =>
+  protocolsOf(capability).some((p) => p.toLowerCase() === protocol.toLowerCase())
+
+/** Our codecs in our order, each paired with the offer's payload format for it (§6.1). */
+const commonFormats = (
+  offered: MediaDescription,
+  codecs: ReadonlyArray<Codec>,
+): ReadonlyArray<PayloadFormat> => {
+  const chosen: Array<PayloadFormat> = []
+  for (const codec of codecs) {
+    for (const format of offered.formats) {
+      const meaning = formatOf(offered, format)
+      if (meaning === undefined || !sameCodec(meaning, codec)) continue
+      if (chosen.some((c) => c.payloadType === meaning.payloadType)) continue
+      chosen.push({ ...meaning, fmtp: codec.fmtp ?? meaning.fmtp })
+      break
+    }
+  }
+  return chosen
+}
+
+/** For protocols other than RTP the fmt tokens themselves are compared (e.g. `image udptl t38`). */
+const commonTokens = (offered: MediaDescription, codecs: ReadonlyArray<Codec>): ReadonlyArray<string> =>
+  codecs.flatMap((c) =>
+    offered.formats.filter((f) => f.toLowerCase() === c.encoding.toLowerCase()).slice(0, 1),
+  )
+
+const answerDirection = (
+  offer: SessionDescription,
+  offered: MediaDescription,
+  capability: MediaCapability,
+) => {
+  const direction = intersectDirection(
+    mirrorDirection(streamDirection(offer, offered)),
+    capability.direction ?? "sendrecv",
+  )
+  const offerSaidIt = offered.direction !== undefined || offer.direction !== undefined
+  // Write the flag when the offer carried one or when the answer is not the sendrecv default.
+  const written: Direction | undefined = offerSaidIt || direction !== "sendrecv" ? direction : undefined
+  return { direction, written }
+}
+
+const answerRtp = (
+  offer: SessionDescription,
+  offered: MediaDescription,
+  capability: MediaCapability,
+): { formats: ReadonlyArray<PayloadFormat>; media: MediaDescription } | undefined => {
+  const formats = commonFormats(offered, capability.codecs)
+  if (!formats.some((f) => !isAuxiliary(f.encoding))) return undefined
+  const { written } = answerDirection(offer, offered, capability)
+  const rtpmaps = formats.map((f) => ({
+    payloadType: f.payloadType,
+    encoding: f.encoding,
+    clockRate: f.clockRate,
+    channels: f.channels === 1 ? undefined : f.channels,
+  }))
+  const fmtps = formats.flatMap((f) =>
+    f.fmtp === undefined ? [] : [{ payloadType: f.payloadType, parameters: f.fmtp }],
+  )
+  const media: MediaDescription = {
+    ...emptyMedia(offered.type, capability.port, offered.protocol),
+    formats: formats.map((f) => String(f.payloadType)),
+    rtpmaps,
+    fmtps,
+    ptime: capability.ptime,
+    direction: written,
+  }
+  return { formats, media }
+}
+
+const answerTokens = (offered: MediaDescription, capability: MediaCapability, offer: SessionDescription) => {
+  const tokens = commonTokens(offered, capability.codecs)
+  if (tokens.length === 0) return undefined
+  const { written } = answerDirection(offer, offered, capability)
+  const media: MediaDescription = {
+    ...emptyMedia(offered.type, capability.port, offered.protocol),
+    formats: tokens,
+    direction: written,
+  }
+  return { formats: [], media }
+}
+
+const answerOne = (
+  offer: SessionDescription,
+  index: number,
+  local: LocalSession,
+  used: ReadonlySet<number>,
+): Answered => {
+  const offered = offer.media[index]!
+  if (offered.port === 0) return refuse(offered, undefined)
+  const connection = offered.connection ?? offer.connection
+  if (connection === undefined || connection.netType !== "IN" || !/^IP[46]$/.test(connection.addrType)) {
+    return refuse(offered, 301)
+  }
+  const sameType = local.media.flatMap((c, i) => (c.type === offered.type && !used.has(i) ? [i] : []))
+  if (sameType.length === 0) return refuse(offered, 304)
+  const fitting = sameType.filter((i) => acceptsProtocol(local.media[i]!, offered.protocol))
+  if (fitting.length === 0) return refuse(offered, 302)
+  for (const i of fitting) {
+    const capability = local.media[i]!
+    const answered = isRtpProtocol(offered.protocol)
+      ? answerRtp(offer, offered, capability)
+      : answerTokens(offered, capability, offer)
+    if (answered === undefined) continue
+    const stream: AcceptedStream = {
+      _tag: "Accepted",
+      index,
+      type: offered.type,
+      protocol: offered.protocol,
+      localPort: capability.port,
+      remoteAddress: connection.address.split("/")[0]!,
+      remotePort: offered.port,
+      direction: answerDirection(offer, offered, capability).direction,
+      formats: answered.formats,
+    }
+    return { media: answered.media, stream, capability: i }
+  }
+  return refuse(offered, 305)
+}
+
+const rejection = (code: WarningCode, agent: string): Rejection => ({
+  _tag: "Rejection",
+  status: 488,
+  reason: "Not Acceptable Here",
+  warningCode: code,
+  warningText: WARNINGS[code],
+  warning: `${code} ${addressType(agent) === "IP6" ? `[${agent}]` : agent} "${WARNINGS[code]}"`,
+})
+
+/**
+ * Answers an offer. `previous` is the last SDP this side sent in the same session (for the o= line, §8).
+ * Gives a `Rejection` (488 + Warning) when the offer has streams and none of them can be accepted.
+ */
+export const negotiate = (
+  offer: SessionDescription,
+  local: LocalSession,
+  previous?: SessionDescription,
+): Result<Answer, Rejection> => {
+  const used = new Set<number>()
+  const answered: Array<Answered> = []
+  for (const index of offer.media.keys()) {
+    const one = answerOne(offer, index, local, used)
+    if ("stream" in one) used.add(one.capability)
+    answered.push(one)
+  }
+  const accepted = answered.flatMap((a) => ("stream" in a ? [a.stream] : []))
+  if (offer.media.length > 0 && accepted.length === 0) {
+    const codes = answered.flatMap((a) => ("refused" in a && a.refused !== undefined ? [a.refused] : []))
+    return err(rejection(codes[0] ?? 304, local.address))
+  }
+  const streams: ReadonlyArray<NegotiatedStream> = answered.map((a, index) =>
+    "stream" in a ? a.stream : { _tag: "Rejected", index, type: a.media.type },
+  )
+  return ok({ description: answerDescription(offer, local, answered, previous), streams })
+}
+
+const answerDescription = (
+  offer: SessionDescription,
+  local: LocalSession,
+  answered: ReadonlyArray<Answered>,
+  previous: SessionDescription | undefined,
+): SessionDescription => {
+  const draft: SessionDescription = {
+    version: 0,
+    origin: offer.origin,
+    name: local.name ?? "-",
+    info: undefined,
+    uri: undefined,
+    emails: [],
+    phones: [],
+    connection: { netType: "IN", addrType: addressType(local.address), address: local.address },
+    bandwidths: [],
+    timing: offer.timing,
+    timezones: undefined,
+    key: undefined,
+    direction: undefined,
+    attributes: [],
+    media: answered.map((a) => a.media),
+  }
+  return stampOrigin(draft, local, previous)
+}
