@@ -1,0 +1,266 @@
+/**
+ * load — issue 8's load benchmark: SIPp's built-in `uac` scenario (INVITE, 100/180, 200, ACK, BYE, 200) against a
+ * UAS at rising call rates, `--duration` seconds each; a rate passes when every call succeeded (SIPp exit 0, no
+ * failed call, all `rate × duration` calls completed). The ladder stops at the first failing rate. Targets, one
+ * after the other in one run:
+ *   - `sipp`    SIPp's own built-in `uas` (the C++ reference);
+ *   - `sip-npm` the minimal UAS on the npm package `sip` in `sip-uas.ts`;
+ *   - `sipkit`  `sip listen` from packages/cli (skipped when packages/cli/dist/bin.js is not built).
+ * After each step the UAS's resident memory is read from /proc (VmRSS now, VmHWM = peak so far).
+ *
+ * Loopback only (127.0.0.1); every wait is bounded; each child is killed by its own pid at the end.
+ * Usage: node sipp/load.ts [--targets=sipp,sip-npm,sipkit] [--rates=250,500,…] [--duration=10] [--port=15060]
+ *        [--sipkit-cmd="node ../packages/cli/dist/bin.js listen --host {host} --port {port}"]
+ * Progress goes to stderr; the Markdown summary for docs/benchmarks.md to stdout.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
+import { machine } from "../src/report.ts"
+
+const host = "127.0.0.1"
+const here = new URL(".", import.meta.url).pathname
+const cliBin = join(here, "../../packages/cli/dist/bin.js")
+
+const arg = (name: string): string | undefined => {
+  const hit = process.argv.slice(2).find((a) => a === `--${name}` || a.startsWith(`--${name}=`))
+  if (hit !== undefined) return hit.includes("=") ? hit.slice(hit.indexOf("=") + 1) : "true"
+  return process.env[`npm_config_${name.replaceAll("-", "_")}`]
+}
+
+const options = {
+  targets: (arg("targets") ?? "sipp,sip-npm,sipkit").split(","),
+  rates: (arg("rates") ?? "250,500,1000,1500,2000,2500,3000,3500,4000,5000,6000").split(",").map(Number),
+  duration: Number(arg("duration") ?? 10),
+  port: Number(arg("port") ?? 15060),
+  sipkitCmd: arg("sipkit-cmd") ?? `${process.execPath} ${cliBin} listen --host {host} --port {port}`,
+}
+if (options.rates.some((r) => !Number.isInteger(r) || r < 1 || r > 100_000)) throw new Error("bad --rates")
+if (!Number.isInteger(options.duration) || options.duration < 1 || options.duration > 120)
+  throw new Error("bad --duration")
+
+interface Target {
+  readonly name: string
+  readonly command: ReadonlyArray<string>
+  readonly skip?: string
+}
+
+const fill = (cmd: string, port: number): ReadonlyArray<string> =>
+  cmd
+    .replaceAll("{host}", host)
+    .replaceAll("{port}", String(port))
+    .split(" ")
+    .filter((s) => s !== "")
+
+const targetOf = (name: string, port: number): Target => {
+  switch (name) {
+    case "sipp":
+      return { name, command: ["sipp", "-sn", "uas", "-i", host, "-p", String(port), "-nostdin"] }
+    case "sip-npm":
+      return { name, command: [process.execPath, join(here, "sip-uas.ts"), String(port), host] }
+    case "sipkit":
+      return existsSync(cliBin) || arg("sipkit-cmd") !== undefined
+        ? { name, command: fill(options.sipkitCmd, port) }
+        : { name, command: [], skip: `${cliBin} is not built` }
+    default:
+      throw new Error(`unknown target ${name} (sipp, sip-npm, sipkit)`)
+  }
+}
+
+const log = (text: string): void => {
+  process.stderr.write(`${text}\n`)
+}
+
+/** Is a UDP socket bound to `port` (any local address)? Read from the kernel's tables, no packet sent. */
+const udpBound = (port: number): boolean => {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, "0")} `
+  return ["/proc/net/udp", "/proc/net/udp6"].some(
+    (f) => existsSync(f) && readFileSync(f, "utf8").includes(hex),
+  )
+}
+
+const memory = (pid: number): { rss: number; peak: number } => {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8")
+  const kb = (field: string): number =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0)
+  return { rss: kb("VmRSS") * 1024, peak: kb("VmHWM") * 1024 }
+}
+
+const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null
+
+const stop = async (child: ChildProcess): Promise<void> => {
+  if (exited(child)) return
+  child.kill("SIGTERM")
+  for (let i = 0; i < 30 && !exited(child); i++) await sleep(100)
+  if (!exited(child)) child.kill("SIGKILL")
+  for (let i = 0; i < 30 && !exited(child); i++) await sleep(100)
+}
+
+const startUas = async (target: Target, port: number): Promise<ChildProcess> => {
+  if (udpBound(port)) throw new Error(`udp port ${port} is already in use`)
+  const [cmd, ...args] = target.command
+  const child = spawn(cmd!, args, { stdio: ["ignore", "ignore", "pipe"], cwd: tmpdir() })
+  let stderr = ""
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-2000)
+  })
+  for (let i = 0; i < 100 && !udpBound(port); i++) {
+    if (exited(child)) throw new Error(`${target.name} exited at start: ${stderr}`)
+    await sleep(100)
+  }
+  if (!udpBound(port)) {
+    await stop(child)
+    throw new Error(`${target.name} did not bind udp ${host}:${port} within 10 s: ${stderr}`)
+  }
+  await sleep(300)
+  return child
+}
+
+interface Step {
+  readonly rate: number
+  readonly calls: number
+  readonly successful: number
+  readonly failed: number
+  readonly retransmissions: number
+  readonly exitCode: number | null
+  readonly seconds: number
+  readonly rss: number
+  readonly peak: number
+  readonly pass: boolean
+}
+
+/** Reads SIPp's final statistics line (`-trace_stat`) by column name. */
+const readStats = (file: string): Readonly<Record<string, string>> => {
+  if (!existsSync(file)) return {}
+  const lines = readFileSync(file, "utf8").trim().split("\n")
+  const names = lines[0]?.split(";") ?? []
+  const values = lines.at(-1)?.split(";") ?? []
+  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? ""]))
+}
+
+const runUac = async (port: number, rate: number, dir: string): Promise<Omit<Step, "rss" | "peak">> => {
+  const calls = rate * options.duration
+  const stf = join(dir, `uac-${rate}.csv`)
+  const args = ["-sn", "uac", `${host}:${port}`, "-i", host, "-p", String(port + 1)]
+  args.push("-r", String(rate), "-m", String(calls), "-l", String(calls), "-nostdin")
+  args.push("-recv_timeout", "5000", "-timeout", `${options.duration + 20}s`)
+  args.push("-trace_stat", "-stf", stf, "-fd", "1")
+  const t0 = process.hrtime.bigint()
+  const child = spawn("sipp", args, { stdio: "ignore", cwd: dir })
+  const limit = (options.duration + 30) * 10
+  for (let i = 0; i < limit && !exited(child); i++) await sleep(100)
+  await stop(child)
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+  const stats = readStats(stf)
+  const n = (name: string): number => Number(stats[name] ?? Number.NaN)
+  const successful = n("SuccessfulCall(C)")
+  const failed = n("FailedCall(C)")
+  const exitCode = child.exitCode
+  const pass = exitCode === 0 && failed === 0 && successful === calls
+  return {
+    rate,
+    calls,
+    successful,
+    failed,
+    retransmissions: n("Retransmissions(C)"),
+    exitCode,
+    seconds,
+    pass,
+  }
+}
+
+interface Outcome {
+  readonly target: Target
+  readonly idleRss: number
+  readonly steps: ReadonlyArray<Step>
+  /** Why the target could not be measured (did not start, died); its row says so instead of a rate. */
+  readonly error?: string
+}
+
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`
+
+const ladder = async (target: Target, port: number, dir: string): Promise<Outcome> => {
+  const uas = await startUas(target, port)
+  const steps: Array<Step> = []
+  try {
+    const idleRss = memory(uas.pid!).rss
+    for (const rate of options.rates) {
+      const r = await runUac(port, rate, dir)
+      if (exited(uas)) {
+        log(`${target.name} died at ${rate} calls/s`)
+        steps.push({ ...r, rss: 0, peak: 0, pass: false })
+        break
+      }
+      const step = { ...r, ...memory(uas.pid!) }
+      steps.push(step)
+      log(
+        `${target.name} ${rate}/s: ${step.successful}/${step.calls} ok, ${step.failed} failed, ` +
+          `${step.retransmissions} retransmissions, ${step.seconds.toFixed(1)} s, RSS ${mib(step.rss)} ` +
+          `(peak ${mib(step.peak)}) → ${step.pass ? "pass" : "FAIL"}`,
+      )
+      if (!step.pass) break
+      await sleep(2000)
+    }
+    return { target, idleRss, steps }
+  } finally {
+    await stop(uas)
+  }
+}
+
+const best = (o: Outcome): Step | undefined => o.steps.filter((s) => s.pass).at(-1)
+
+const summary = (outcomes: ReadonlyArray<Outcome>): string => {
+  const rows = outcomes.map((o) => {
+    if (o.error !== undefined) return `| ${o.target.name} | not measured: ${o.error} | | | |`
+    const b = best(o)
+    const failAt = o.steps.find((s) => !s.pass)
+    const failText =
+      failAt === undefined
+        ? "none in ladder"
+        : `${failAt.rate}/s (${failAt.failed} failed, ${failAt.calls - failAt.successful} not completed)`
+    return `| ${o.target.name} | ${b?.rate ?? 0} | ${failText} | ${mib(o.idleRss)} | ${b === undefined ? "—" : mib(b.peak)} |`
+  })
+  return [
+    `Machine: ${machine()}.`,
+    "",
+    `SIPp ${sippVersion()} built-in \`uac\` on ${host}, ${options.duration} s per rate, rates ${options.rates.join(", ")} calls/s.`,
+    "",
+    "| UAS | highest rate with zero failed calls (calls/s) | first failing rate | idle RSS | peak RSS up to best rate |",
+    "|---|---:|---|---:|---:|",
+    ...rows,
+  ].join("\n")
+}
+
+const sippVersion = (): string => {
+  const out = spawnText("sipp", ["-v"])
+  return /SIPp (v[\w.-]*\w)/.exec(out)?.[1] ?? "unknown"
+}
+
+const spawnText = (cmd: string, args: ReadonlyArray<string>): string => {
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 5000 })
+  return `${r.stdout ?? ""}${r.stderr ?? ""}`
+}
+
+const dir = mkdtempSync(join(tmpdir(), "sipkit-load-"))
+const outcomes: Array<Outcome> = []
+try {
+  for (const [i, name] of options.targets.entries()) {
+    const target = targetOf(name, options.port + 10 * i)
+    if (target.skip !== undefined) {
+      log(`${name}: skipped (${target.skip})`)
+      continue
+    }
+    log(`${name}: ${target.command.join(" ")}`)
+    try {
+      outcomes.push(await ladder(target, options.port + 10 * i, dir))
+    } catch (e) {
+      log(`${name}: ${String(e)}`)
+      outcomes.push({ target, idleRss: 0, steps: [], error: String(e).split("\n")[0]! })
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
+process.stdout.write(`${summary(outcomes)}\n`)
