@@ -31,6 +31,7 @@ interface Contender {
   readonly label: string
   readonly note: string
   readonly ratio: boolean
+  readonly role: "headline" | "string" | "peer" | "parse" | "serialize"
   /** The unit of work on one corpus message, prepared outside the timed loop. */
   readonly prepare: (message: (typeof corpus)[number]) => () => Fields | Uint8Array | object
 }
@@ -40,12 +41,14 @@ const oursContenders = (o: Ours): ReadonlyArray<Contender> => [
     label: `sipkit ${o.version} (bytes)`,
     note: "`parseMessage(Uint8Array)`: the datagram as a UDP socket delivers it — the headline row.",
     ratio: true,
+    role: "headline",
     prepare: (m) => () => o.extract(m.bytes),
   },
   {
     label: `sipkit ${o.version} (string)`,
     note: "`parseMessage(string)`: the same datagram already decoded, as the peers are fed.",
     ratio: true,
+    role: "string",
     prepare: (m) => () => o.extract(m.text),
   },
 ]
@@ -54,6 +57,7 @@ const peerContenders: ReadonlyArray<Contender> = peers.map((p) => ({
   label: `${p.name} ${p.version}`,
   note: "",
   ratio: true,
+  role: "peer",
   prepare: (m) => () => p.extract(m.text),
 }))
 
@@ -62,12 +66,14 @@ const diagnostics = (o: Ours): ReadonlyArray<Contender> => [
     label: "sipkit parse only (bytes)",
     note: "diagnostic: `parseMessage` alone, no header read.",
     ratio: false,
+    role: "parse",
     prepare: (m) => () => o.parse(m.bytes),
   },
   {
     label: "sipkit serialize (unchanged)",
     note: "`serializeMessage` of a message parsed once from bytes and left unchanged.",
     ratio: false,
+    role: "serialize",
     prepare: (m) => {
       const parsed = o.parse(m.bytes)
       return () => o.serialize(parsed)
@@ -116,7 +122,8 @@ const settings = `warm-up ${options.warmupMs} ms, then ${options.rounds} interle
 log(`measuring ${cases.length} cases (${settings}) …`)
 const results = measureAll(cases, options, log)
 
-const rows: ReadonlyArray<Row> = contenders.map((c) => ({
+const rows: ReadonlyArray<Row & { readonly role: Contender["role"] }> = contenders.map((c) => ({
+  role: c.role,
   label: c.label,
   note: c.note,
   ratio: c.ratio,
@@ -124,14 +131,16 @@ const rows: ReadonlyArray<Row> = contenders.map((c) => ({
     results.flatMap((r, i) => (cases[i]!.contender === c ? [[cases[i]!.message, r.perSecond]] : [])),
   ),
 }))
-const peerRows = rows.filter((r) => peers.some((p) => r.label === `${p.name} ${p.version}`))
+const peerRows = rows.filter((r) => r.role === "peer")
 const messages = corpus.map((m) => m.name)
 const fastestPeer = Object.fromEntries(
   messages.map((m) => [m, Math.max(...peerRows.map((r) => r.perSecond[m] ?? 0))]),
 )
 
 const verdicts = (): ReadonlyArray<string> => {
-  const [headline, , , , , , parseOnly, serialize] = rows
+  const [headline, parseOnly, serialize] = (["headline", "parse", "serialize"] as const).map((role) =>
+    rows.find((r) => r.role === role),
+  )
   if (ours === undefined || headline === undefined || parseOnly === undefined || serialize === undefined)
     return []
   const speedup = messages.map((m) => (headline.perSecond[m] ?? 0) / (fastestPeer[m] ?? 1))
