@@ -213,22 +213,24 @@ const best = (o: Outcome): Step | undefined => o.steps.filter((s) => s.pass).at(
 
 const summary = (outcomes: ReadonlyArray<Outcome>): string => {
   const rows = outcomes.map((o) => {
-    if (o.error !== undefined) return `| ${o.target.name} | not measured: ${o.error} | | | |`
+    if (o.error !== undefined) return `| ${o.target.name} | not measured: ${o.error} | | | | |`
     const b = best(o)
     const failAt = o.steps.find((s) => !s.pass)
     const failText =
       failAt === undefined
         ? "none in ladder"
         : `${failAt.rate}/s (${failAt.failed} failed, ${failAt.calls - failAt.successful} not completed)`
-    return `| ${o.target.name} | ${b?.rate ?? 0} | ${failText} | ${mib(o.idleRss)} | ${b === undefined ? "—" : mib(b.peak)} |`
+    const atBest =
+      b === undefined ? "— | —" : `${b.retransmissions} in ${b.seconds.toFixed(1)} s | ${mib(b.peak)}`
+    return `| ${o.target.name} | ${b?.rate ?? 0} | ${failText} | ${mib(o.idleRss)} | ${atBest} |`
   })
   return [
     `Machine: ${machine()}.`,
     "",
     `SIPp ${sippVersion()} built-in \`uac\` on ${host}, ${options.duration} s per rate, rates ${options.rates.join(", ")} calls/s.`,
     "",
-    "| UAS | highest rate with zero failed calls (calls/s) | first failing rate | idle RSS | peak RSS up to best rate |",
-    "|---|---:|---|---:|---:|",
+    "| UAS | highest rate with zero failed calls (calls/s) | first failing rate | idle RSS | retransmissions and wall time at best rate | peak RSS up to best rate |",
+    "|---|---:|---|---:|---:|---:|",
     ...rows,
   ].join("\n")
 }
