@@ -1,0 +1,117 @@
+/**
+ * Build — constructing messages (RFC 3261 §8.1.1 requests, §8.2.6 responses) and replacing bodies.
+ *
+ * The constructors take every varying value (URIs, tags, branches, Call-IDs) as input: the core never invents
+ * one. They set Content-Length to the body's byte length; nothing else is added or checked.
+ */
+import { headerKey, nameMatches } from "./HeaderNames.js"
+import { removeHeader, setHeader } from "./Headers.js"
+import type { Header, Request, Response, SipMessage } from "./Message.js"
+import { getParam, parseParams } from "./Params.js"
+import { reasonPhrase } from "./ReasonPhrase.js"
+
+const encoder = new TextEncoder()
+
+const toBytes = (body: Uint8Array | string | undefined): Uint8Array =>
+  body === undefined ? new Uint8Array(0) : typeof body === "string" ? encoder.encode(body) : body
+
+const toHeaders = (headers: ReadonlyArray<readonly [string, string]> | ReadonlyArray<Header>): Header[] =>
+  headers.map((h) => (Array.isArray(h) ? { name: h[0] as string, value: h[1] as string } : (h as Header)))
+
+/** Replaces every Content-Length (any spelling) by one `Content-Length: n`, in place of the first, else last. */
+const withContentLength = (headers: Header[], length: number): Header[] => {
+  const out: Header[] = []
+  let placed = false
+  for (const h of headers) {
+    if (!nameMatches(h.name, "content-length", "l")) out.push(h)
+    else if (!placed) {
+      out.push({ name: h.name, value: String(length) })
+      placed = true
+    }
+  }
+  if (!placed) out.push({ name: "Content-Length", value: String(length) })
+  return out
+}
+
+export interface RequestInit {
+  readonly method: string
+  readonly uri: string
+  readonly headers: ReadonlyArray<readonly [string, string]> | ReadonlyArray<Header>
+  readonly body?: Uint8Array | string
+}
+
+/** A request with the given headers in order, and Content-Length set to the body's byte length. */
+export const makeRequest = (init: RequestInit): Request => {
+  const body = toBytes(init.body)
+  return {
+    _tag: "Request",
+    method: init.method,
+    uri: init.uri,
+    version: "SIP/2.0",
+    headers: withContentLength(toHeaders(init.headers), body.length),
+    body,
+  }
+}
+
+export interface ResponseOptions {
+  readonly reason?: string
+  /** Added as `;tag=` to To when the request's To has no tag (§8.2.6.2). */
+  readonly toTag?: string
+  /** Further headers, after the copied ones. */
+  readonly headers?: ReadonlyArray<readonly [string, string]>
+  readonly body?: Uint8Array | string
+}
+
+/** Does this To value already carry a tag parameter (outside the URI)? */
+const toHasTag = (value: string): boolean => {
+  const gt = value.lastIndexOf(">")
+  const semi = value.indexOf(";", gt < 0 ? 0 : gt)
+  if (semi < 0) return false
+  const params = parseParams(value, semi)
+  return typeof params !== "string" && getParam(params, "tag") !== undefined
+}
+
+/**
+ * A response to `request` (§8.2.6.2): every Via in order, From, To (plus `;tag=toTag` when To has none), Call-ID,
+ * CSeq and Timestamp (§8.2.6.1) are copied as fields; then `options.headers`; then Content-Length.
+ */
+export const makeResponse = (request: Request, status: number, options: ResponseOptions = {}): Response => {
+  const copied: Header[] = []
+  for (const h of request.headers) {
+    const key = headerKey(h.name)
+    if (key === "via" || key === "from" || key === "call-id" || key === "cseq" || key === "timestamp")
+      copied.push(h)
+    else if (key === "to")
+      copied.push(
+        options.toTag !== undefined && !toHasTag(h.value)
+          ? { name: h.name, value: `${h.value};tag=${options.toTag}` }
+          : h,
+      )
+  }
+  const body = toBytes(options.body)
+  const extra = options.headers === undefined ? [] : toHeaders(options.headers)
+  return {
+    _tag: "Response",
+    version: "SIP/2.0",
+    status,
+    reason: options.reason ?? reasonPhrase(status),
+    headers: withContentLength([...copied, ...extra], body.length),
+    body,
+  }
+}
+
+/** Replaces the body, fixing Content-Length, and setting Content-Type when given. */
+export const withBody = <M extends SipMessage>(
+  message: M,
+  body: Uint8Array | string,
+  contentType?: string,
+): M => {
+  const bytes = toBytes(body)
+  let m: M = { ...message, body: bytes, headers: withContentLength([...message.headers], bytes.length) }
+  if (contentType !== undefined) m = setHeader(m, "Content-Type", contentType)
+  return m
+}
+
+/** Removes the body, its Content-Type and Content-Encoding; Content-Length becomes 0. */
+export const withoutBody = <M extends SipMessage>(message: M): M =>
+  removeHeader(removeHeader(withBody(message, new Uint8Array(0)), "Content-Type"), "Content-Encoding")

@@ -1,0 +1,85 @@
+/**
+ * Chars — character classes of the RFC 3261 §25.1 grammar, as lookup tables for the hand-written scanners.
+ *
+ * Never allocates on the hot path: every predicate is one table read.
+ */
+
+const TOKEN = 1
+const WS = 2
+const DIGIT = 4
+const HOST = 8
+const ALPHA = 16
+const SCHEME = 32
+
+const table = new Uint8Array(128)
+const mark = (chars: string, flag: number): void => {
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)]! |= flag
+}
+const lower = "abcdefghijklmnopqrstuvwxyz"
+const upper = lower.toUpperCase()
+const digits = "0123456789"
+mark(`${lower + upper + digits}-.!%*_+\`'~`, TOKEN)
+mark(" \t", WS)
+mark(digits, DIGIT)
+mark(`${lower + upper + digits}-._`, HOST)
+mark(lower + upper, ALPHA)
+mark(`${lower + upper + digits}+-.`, SCHEME)
+
+const has = (code: number, flag: number): boolean => code < 128 && (table[code]! & flag) !== 0
+
+/** `token` (§25.1): alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~". */
+export const isTokenChar = (code: number): boolean => has(code, TOKEN)
+/** SP or HTAB. */
+export const isWs = (code: number): boolean => code === 32 || code === 9
+export const isDigit = (code: number): boolean => code >= 48 && code <= 57
+export const isAlpha = (code: number): boolean => has(code, ALPHA)
+/** Characters of a hostname or IPv4 address (alphanum, ".", "-", and "_" tolerated). */
+export const isHostChar = (code: number): boolean => has(code, HOST)
+export const isSchemeChar = (code: number): boolean => has(code, SCHEME)
+
+/** True when `text` is a non-empty token. */
+export const isToken = (text: string): boolean => {
+  if (text.length === 0) return false
+  for (let i = 0; i < text.length; i++) if (!has(text.charCodeAt(i), TOKEN)) return false
+  return true
+}
+
+/** Index of the first non-SP/HTAB character at or after `i` (or `end`). */
+export const skipWs = (text: string, i: number, end: number = text.length): number => {
+  while (i < end && isWs(text.charCodeAt(i))) i++
+  return i
+}
+
+/** `text` without leading and trailing SP/HTAB/CR/LF (cheaper than String#trim for the common no-op case). */
+export const trimLws = (text: string): string => {
+  let s = 0
+  let e = text.length
+  while (s < e && text.charCodeAt(s) <= 32) s++
+  while (e > s && text.charCodeAt(e - 1) <= 32) e--
+  return s === 0 && e === text.length ? text : text.slice(s, e)
+}
+
+/** Case-insensitive equality of `name` with the lower-case ASCII `lowerKey`. */
+export const eqLower = (name: string, lowerKey: string): boolean => {
+  const n = name.length
+  if (n !== lowerKey.length) return false
+  for (let i = 0; i < n; i++) {
+    let c = name.charCodeAt(i)
+    if (c >= 65 && c <= 90) c += 32
+    if (c !== lowerKey.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/** Parses `1*DIGIT` as a non-negative integer no larger than `max`; undefined otherwise. */
+export const parseDigits = (text: string, max: number): number | undefined => {
+  const n = text.length
+  if (n === 0 || n > 16) return undefined
+  let v = 0
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) return undefined
+    v = v * 10 + (c - 48)
+  }
+  return v <= max ? v : undefined
+}

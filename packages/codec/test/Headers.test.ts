@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest"
+import {
+  appendHeader,
+  getHeader,
+  getHeaderValues,
+  headerKey,
+  parseMessage,
+  prependHeader,
+  removeFirstHeaderValue,
+  removeHeader,
+  serializeMessage,
+  setHeader,
+} from "../src/index.js"
+import { crlf, text, unwrap } from "./helpers.js"
+
+const m = unwrap(
+  parseMessage(
+    crlf(
+      "INVITE sip:b@x SIP/2.0",
+      "v: SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2",
+      "Via: SIP/2.0/UDP c;branch=z9hG4bK3",
+      'Route: <sip:p1;lr>, "A, B" <sip:p2;lr>',
+      "i: abc@x",
+      'WWW-Authenticate: Digest realm="a", nonce="b"',
+      "l: 0",
+    ),
+  ),
+)
+
+describe("header names", () => {
+  it("maps every compact form of the table to its long name", () => {
+    const pairs: Array<[string, string]> = [
+      ["a", "accept-contact"],
+      ["b", "referred-by"],
+      ["c", "content-type"],
+      ["d", "request-disposition"],
+      ["e", "content-encoding"],
+      ["f", "from"],
+      ["i", "call-id"],
+      ["j", "reject-contact"],
+      ["k", "supported"],
+      ["l", "content-length"],
+      ["m", "contact"],
+      ["n", "identity-info"],
+      ["o", "event"],
+      ["r", "refer-to"],
+      ["s", "subject"],
+      ["t", "to"],
+      ["u", "allow-events"],
+      ["v", "via"],
+      ["x", "session-expires"],
+      ["y", "identity"],
+    ]
+    for (const [c, long] of pairs) {
+      expect(headerKey(c)).toBe(long)
+      expect(headerKey(c.toUpperCase())).toBe(long)
+    }
+    expect(headerKey("CALL-ID")).toBe("call-id")
+    expect(headerKey("X-Foo")).toBe("x-foo")
+  })
+})
+
+describe("raw header access", () => {
+  it("finds by any spelling and compact form", () => {
+    expect(getHeader(m, "Call-ID")).toBe("abc@x")
+    expect(getHeader(m, "CALL-id")).toBe("abc@x")
+    expect(getHeader(m, "v")).toBe("SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2")
+    expect(getHeader(m, "Missing")).toBeUndefined()
+  })
+
+  it("splits list values across fields, respecting quotes and <>", () => {
+    expect(getHeaderValues(m, "via")).toEqual([
+      "SIP/2.0/UDP a;branch=z9hG4bK1",
+      "SIP/2.0/UDP b;branch=z9hG4bK2",
+      "SIP/2.0/UDP c;branch=z9hG4bK3",
+    ])
+    expect(getHeaderValues(m, "route")).toEqual(["<sip:p1;lr>", '"A, B" <sip:p2;lr>'])
+    expect(getHeaderValues(m, "www-authenticate")).toEqual(['Digest realm="a", nonce="b"'])
+  })
+
+  it("sets, prepends, appends and removes without touching the original", () => {
+    const set = setHeader(m, "Call-ID", "new@x")
+    expect(set.headers.map((h) => h.name)).toEqual(["v", "Via", "Route", "Call-ID", "WWW-Authenticate", "l"])
+    expect(getHeader(set, "i")).toBe("new@x")
+    expect(getHeader(m, "i")).toBe("abc@x")
+    expect(setHeader(m, "Subject", "hi").headers.at(-1)).toEqual({ name: "Subject", value: "hi" })
+    expect(prependHeader(m, "Via", "SIP/2.0/TCP top").headers[0]).toEqual({
+      name: "Via",
+      value: "SIP/2.0/TCP top",
+    })
+    expect(appendHeader(m, "X", "1").headers.at(-1)).toEqual({ name: "X", value: "1" })
+    expect(getHeaderValues(removeHeader(m, "VIA"), "via")).toEqual([])
+  })
+
+  it("pops the first value of a comma-joined field, then the field", () => {
+    const once = removeFirstHeaderValue(m, "Via")
+    expect(getHeaderValues(once, "via")).toEqual([
+      "SIP/2.0/UDP b;branch=z9hG4bK2",
+      "SIP/2.0/UDP c;branch=z9hG4bK3",
+    ])
+    expect(once.headers[0]).toEqual({ name: "v", value: "SIP/2.0/UDP b;branch=z9hG4bK2" })
+    const twice = removeFirstHeaderValue(once, "Via")
+    expect(twice.headers[0]).toEqual({ name: "Via", value: "SIP/2.0/UDP c;branch=z9hG4bK3" })
+    expect(getHeaderValues(removeFirstHeaderValue(m, "Route"), "route")).toEqual(['"A, B" <sip:p2;lr>'])
+    expect(removeFirstHeaderValue(m, "Record-Route")).toBe(m)
+  })
+
+  it("a changed message serializes from its fields", () => {
+    const changed = setHeader(m, "Call-ID", "z")
+    expect(text(serializeMessage(changed))).toContain("\r\nCall-ID: z\r\n")
+  })
+})
