@@ -1,2 +1,3 @@
-/** @module — filled in by the issues that build this package. */
+/** @module @sipkit/fsm — pure reducers for SIP: transactions, dialogs, UA cores, registrar, proxy. */
 export const packageName = "@sipkit/fsm"
+export * from "./transaction/index.js"

@@ -1,0 +1,163 @@
+/**
+ * Transaction — the vocabulary the four transaction machines share (RFC 3261 §17): their events, their outputs,
+ * and the options a transaction is created with.
+ *
+ * Every machine is `step(state, event) → { state, outputs }`. Events come from three places: the wire
+ * (`Receive`), the transaction user (`Respond`, server side only — the client's request is the `start` argument),
+ * and the runtime (`TimerFired`, `TransportError`). Outputs are data, in the order the runtime must act on them:
+ * a `Send` always comes before the `StartTimer` that will retransmit it, and `Terminated` is always last.
+ *
+ * Never: I/O, clocks, randomness, exceptions.
+ */
+import type { Request, Response, SipMessage } from "@sipkit/codec"
+import { type ArmedTimer, defaultTimerConfig, type TimerConfig, type TimerName } from "./Timers.js"
+
+// ---------------------------------------------------------------------------------------------------- events
+
+/** A message from the transport layer that the transaction table routed to this transaction. */
+export interface Receive<M extends SipMessage = SipMessage> {
+  readonly _tag: "Receive"
+  readonly message: M
+}
+
+/** A response from the transaction user, to be sent by a server transaction. */
+export interface Respond {
+  readonly _tag: "Respond"
+  readonly response: Response
+}
+
+/** The runtime's timer facility reports a timer this transaction asked for with `StartTimer`. */
+export interface TimerFired {
+  readonly _tag: "TimerFired"
+  readonly timer: TimerName
+  /** The `id` of the `StartTimer` output; a firing whose id is not the armed one is stale and ignored. */
+  readonly id: number
+}
+
+/** Sending a message of this transaction failed (§17.1.1.2, §17.2.1, §17.2.2: "Transport Err."). */
+export interface TransportError {
+  readonly _tag: "TransportError"
+  readonly reason: string
+}
+
+/** Any event any transaction accepts; each machine narrows this to the ones it understands. */
+export type TransactionEvent = Receive | Respond | TimerFired | TransportError
+
+/** The events of a client transaction. */
+export type ClientEvent = Receive<Response> | TimerFired | TransportError
+
+/** The events of a server transaction. */
+export type ServerEvent = Receive<Request> | Respond | TimerFired | TransportError
+
+export const receive = <M extends SipMessage>(message: M): Receive<M> => ({ _tag: "Receive", message })
+export const respond = (response: Response): Respond => ({ _tag: "Respond", response })
+export const timerFired = (timer: TimerName, id: number): TimerFired => ({ _tag: "TimerFired", timer, id })
+export const transportError = (reason: string): TransportError => ({ _tag: "TransportError", reason })
+
+// ---------------------------------------------------------------------------------------------------- outputs
+
+/** Hand this message to the transport layer (the runtime knows where this transaction sends). */
+export interface Send {
+  readonly _tag: "Send"
+  readonly message: SipMessage
+}
+
+/** Pass this message up to the transaction user. */
+export interface Deliver {
+  readonly _tag: "Deliver"
+  readonly message: SipMessage
+}
+
+/** Arm a timer: report `TimerFired { timer, id }` after `after` ms. Replaces nothing; stale firings are ignored. */
+export interface StartTimer {
+  readonly _tag: "StartTimer"
+  readonly timer: TimerName
+  readonly id: number
+  readonly after: number
+}
+
+/** The timer `id` is no longer wanted; the runtime may forget it (firing it anyway is harmless). */
+export interface StopTimer {
+  readonly _tag: "StopTimer"
+  readonly timer: TimerName
+  readonly id: number
+}
+
+/**
+ * Why a transaction ended. `Timeout` and `TransportError` are the "inform TU" arcs of Figures 5–8
+ * (Timer B, F, H; a transport failure); `Normal` is every other path into Terminated.
+ */
+export type TerminationReason =
+  | { readonly _tag: "Normal" }
+  | { readonly _tag: "Timeout"; readonly timer: TimerName }
+  | { readonly _tag: "TransportError"; readonly reason: string }
+
+/** The transaction entered Terminated and must be destroyed (§17.1.1.2: "the instant it enters"). Always last. */
+export interface Terminated {
+  readonly _tag: "Terminated"
+  readonly reason: TerminationReason
+}
+
+/**
+ * Inform the TU that sending failed while the transaction stays where it is: RFC 6026 §8.8 rewrites §17.2.4 so a
+ * server transaction "SHOULD inform the TU that a failure has occurred, and MUST remain in the current state".
+ * (Client transactions end instead, with `Terminated { reason: TransportError }`, §17.1.4.)
+ */
+export interface TransportFailed {
+  readonly _tag: "TransportFailed"
+  readonly reason: string
+}
+
+export type Output = Send | Deliver | StartTimer | StopTimer | TransportFailed | Terminated
+
+export const send = (message: SipMessage): Send => ({ _tag: "Send", message })
+export const deliver = (message: SipMessage): Deliver => ({ _tag: "Deliver", message })
+export const startTimer = (armed: ArmedTimer): StartTimer => ({
+  _tag: "StartTimer",
+  timer: armed.timer,
+  id: armed.id,
+  after: armed.after,
+})
+export const stopTimer = (armed: ArmedTimer): StopTimer => ({
+  _tag: "StopTimer",
+  timer: armed.timer,
+  id: armed.id,
+})
+export const transportFailed = (reason: string): TransportFailed => ({ _tag: "TransportFailed", reason })
+export const terminated = (reason: TerminationReason): Terminated => ({ _tag: "Terminated", reason })
+export const normal: TerminationReason = { _tag: "Normal" }
+export const timeout = (timer: TimerName): TerminationReason => ({ _tag: "Timeout", timer })
+export const failed = (reason: string): TerminationReason => ({ _tag: "TransportError", reason })
+
+/** What one step returns. */
+export interface Step<S> {
+  readonly state: S
+  readonly outputs: ReadonlyArray<Output>
+}
+
+/** Stop every timer in `armed` that is set (helper for leaving a state). */
+export const stopAll = (...armed: ReadonlyArray<ArmedTimer | undefined>): ReadonlyArray<StopTimer> =>
+  armed.flatMap((a) => (a === undefined ? [] : [stopTimer(a)]))
+
+// ---------------------------------------------------------------------------------------------------- options
+
+/** How a transaction is created. */
+export interface TransactionOptions {
+  /** True for TCP, TLS, SCTP, WS, WSS: no retransmissions; D, I, J, K are zero (§17.1.1.2 ff., Table 4). */
+  readonly reliable: boolean
+  readonly timers?: Partial<TimerConfig>
+}
+
+export const resolveTimers = (options: TransactionOptions): TimerConfig => ({
+  ...defaultTimerConfig,
+  ...options.timers,
+})
+
+/**
+ * True when the transport named in a Via (`UDP`, `TCP`, `TLS`, `SCTP`, `WS`, `WSS`) is reliable. Only UDP (and
+ * DTLS-over-UDP) is not; an unknown transport is treated as unreliable, which only costs retransmissions.
+ */
+export const isReliableTransport = (transport: string): boolean => {
+  const t = transport.toUpperCase()
+  return t === "TCP" || t === "TLS" || t === "SCTP" || t === "TLS-SCTP" || t === "WS" || t === "WSS"
+}

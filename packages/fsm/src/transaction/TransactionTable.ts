@@ -1,0 +1,234 @@
+/**
+ * TransactionTable — every live transaction of an endpoint, as one immutable value (RFC 3261 §17.1.3, §17.2.3).
+ *
+ * `route` tells which transaction a message from the wire belongs to; `startClient` / `startServer` create one;
+ * `step` feeds an event to one and returns the new table and its outputs, dropping the transaction when it enters
+ * Terminated ("MUST be destroyed the instant it enters the Terminated state"); `remove` drops one on the TU's
+ * word (§9.1: a CANCELled INVITE client with no final response after 64*T1). A runtime keeps one table in a
+ * `Ref` and applies these functions; it needs nothing else.
+ *
+ * Storage: 256 hash buckets of small maps, copied on write — an update costs O(256 + n/256) instead of O(n).
+ *
+ * Never: I/O, clocks, exceptions.
+ */
+import { err, type HeaderError, ok, type Request, type Result, type SipMessage } from "@sipkit/codec"
+import * as InviteClientTransaction from "./InviteClientTransaction.js"
+import * as InviteServerTransaction from "./InviteServerTransaction.js"
+import * as NonInviteClientTransaction from "./NonInviteClientTransaction.js"
+import * as NonInviteServerTransaction from "./NonInviteServerTransaction.js"
+import type {
+  ClientEvent,
+  Output,
+  ServerEvent,
+  Step,
+  TransactionEvent,
+  TransactionOptions,
+} from "./Transaction.js"
+import { clientKey, keyOf, serverKey, type TransactionKey } from "./TransactionKey.js"
+
+/** The state of any of the four machines; `machine` says which. */
+export type Transaction =
+  | InviteClientTransaction.State
+  | NonInviteClientTransaction.State
+  | InviteServerTransaction.State
+  | NonInviteServerTransaction.State
+
+const bucketCount = 256
+
+export interface TransactionTable {
+  readonly _tag: "TransactionTable"
+  readonly size: number
+  /** Internal: `bucketCount` maps, indexed by a hash of the key. Treat as opaque. */
+  readonly buckets: ReadonlyArray<ReadonlyMap<TransactionKey, Transaction>>
+}
+
+const emptyBucket: ReadonlyMap<TransactionKey, Transaction> = new Map()
+
+export const empty: TransactionTable = {
+  _tag: "TransactionTable",
+  size: 0,
+  buckets: Array.from({ length: bucketCount }, () => emptyBucket),
+}
+
+/** FNV-1a, folded to a bucket index. */
+const bucketOf = (key: TransactionKey): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
+  return (h >>> 0) % bucketCount
+}
+
+export const get = (table: TransactionTable, key: TransactionKey): Transaction | undefined =>
+  table.buckets[bucketOf(key)]?.get(key)
+
+export const has = (table: TransactionTable, key: TransactionKey): boolean => get(table, key) !== undefined
+
+/** Every (key, transaction) pair, in no particular order. */
+export const entries = (table: TransactionTable): ReadonlyArray<readonly [TransactionKey, Transaction]> =>
+  table.buckets.flatMap((bucket) => [...bucket])
+
+const withBucket = (
+  table: TransactionTable,
+  index: number,
+  bucket: ReadonlyMap<TransactionKey, Transaction>,
+  size: number,
+): TransactionTable => {
+  const buckets = table.buckets.slice()
+  buckets[index] = bucket
+  return { _tag: "TransactionTable", size, buckets }
+}
+
+/** Put `transaction` under `key`, replacing what was there. */
+export const add = (
+  table: TransactionTable,
+  key: TransactionKey,
+  transaction: Transaction,
+): TransactionTable => {
+  const index = bucketOf(key)
+  const bucket = new Map(table.buckets[index])
+  const size = bucket.has(key) ? table.size : table.size + 1
+  bucket.set(key, transaction)
+  return withBucket(table, index, bucket, size)
+}
+
+/** Drop the transaction under `key` (a no-op when there is none). */
+export const remove = (table: TransactionTable, key: TransactionKey): TransactionTable => {
+  const index = bucketOf(key)
+  if (!table.buckets[index]?.has(key)) return table
+  const bucket = new Map(table.buckets[index])
+  bucket.delete(key)
+  return withBucket(table, index, bucket, table.size - 1)
+}
+
+// ---------------------------------------------------------------------------------------------------- routing
+
+/**
+ * Where a message from the wire goes:
+ * - `Match`: feed it to that transaction (`step(table, key, receive(message))`);
+ * - `NoMatch`: no transaction has it. A request other than ACK starts a server transaction under `key`
+ *   (`startServer`); an ACK goes to the TU core (the ACK of a 2xx, §17.2.3); a response is stray and, RFC 6026
+ *   §7.3 (§18.1.2 updated), silently discarded by anything but a stateless proxy;
+ * - `Invalid`: its Via or CSeq cannot be read; a request should be answered with `error.status` (400).
+ */
+export type Route =
+  | { readonly _tag: "Match"; readonly key: TransactionKey; readonly transaction: Transaction }
+  | { readonly _tag: "NoMatch"; readonly key: TransactionKey }
+  | { readonly _tag: "Invalid"; readonly error: HeaderError }
+
+export const route = (table: TransactionTable, message: SipMessage): Route => {
+  const key = keyOf(message)
+  if (key._tag === "Err") return { _tag: "Invalid", error: key.error }
+  const transaction = get(table, key.value)
+  return transaction === undefined
+    ? { _tag: "NoMatch", key: key.value }
+    : { _tag: "Match", key: key.value, transaction }
+}
+
+// ---------------------------------------------------------------------------------------------------- creating
+
+/** Why a transaction could not be created. */
+export type StartError =
+  | HeaderError
+  | {
+      readonly _tag: "StartError"
+      readonly reason: "AckIsNotATransaction" | "KeyInUse"
+      readonly key: string
+    }
+
+export interface Started {
+  readonly table: TransactionTable
+  readonly key: TransactionKey
+  readonly outputs: ReadonlyArray<Output>
+}
+
+/**
+ * Start the client transaction that sends `request`: an INVITE client for INVITE, a non-INVITE client otherwise
+ * (§17.1). An ACK is never a client transaction (the ACK of a 2xx is sent by the UA core, §13.2.2.4; the ACK of a
+ * non-2xx by the INVITE client transaction itself). The request's top Via must carry its branch.
+ */
+export const startClient = (
+  table: TransactionTable,
+  request: Request,
+  options: TransactionOptions,
+): Result<Started, StartError> => {
+  if (request.method === "ACK") return err(startError("AckIsNotATransaction", ""))
+  const key = clientKey(request)
+  if (key._tag === "Err") return key
+  if (has(table, key.value)) return err(startError("KeyInUse", key.value))
+  const started: Step<Transaction> =
+    request.method === "INVITE"
+      ? InviteClientTransaction.start(request, options)
+      : NonInviteClientTransaction.start(request, options)
+  return ok({ table: add(table, key.value, started.state), key: key.value, outputs: started.outputs })
+}
+
+/**
+ * Start the server transaction for a request that matched none (§17.2): an INVITE server for INVITE, a non-INVITE
+ * server otherwise (CANCEL included, §9.2). An ACK that matches no transaction is the TU core's, not a new
+ * transaction.
+ */
+export const startServer = (
+  table: TransactionTable,
+  request: Request,
+  options: TransactionOptions,
+): Result<Started, StartError> => {
+  if (request.method === "ACK") return err(startError("AckIsNotATransaction", ""))
+  const key = serverKey(request)
+  if (key._tag === "Err") return key
+  if (has(table, key.value)) return err(startError("KeyInUse", key.value))
+  const started: Step<Transaction> =
+    request.method === "INVITE"
+      ? InviteServerTransaction.start(request, options)
+      : NonInviteServerTransaction.start(request, options)
+  return ok({ table: add(table, key.value, started.state), key: key.value, outputs: started.outputs })
+}
+
+const startError = (reason: "AckIsNotATransaction" | "KeyInUse", key: string): StartError => ({
+  _tag: "StartError",
+  reason,
+  key,
+})
+
+// ---------------------------------------------------------------------------------------------------- stepping
+
+export interface Stepped {
+  readonly table: TransactionTable
+  readonly outputs: ReadonlyArray<Output>
+  /** The transaction after the step; `undefined` when no transaction had the key. */
+  readonly transaction: Transaction | undefined
+}
+
+/**
+ * Feed `event` to the transaction under `key`. An unknown key (a timer of a transaction already gone) and an
+ * event the machine cannot take (a `Respond` to a client, a response to a server) change nothing. A transaction
+ * that enters Terminated is removed; its last output is `Terminated`.
+ */
+export const step = (table: TransactionTable, key: TransactionKey, event: TransactionEvent): Stepped => {
+  const transaction = get(table, key)
+  if (transaction === undefined) return { table, outputs: [], transaction: undefined }
+  const next = stepTransaction(transaction, event)
+  if (next.state === transaction) return { table, outputs: next.outputs, transaction }
+  const updated = next.state._tag === "Terminated" ? remove(table, key) : add(table, key, next.state)
+  return { table: updated, outputs: next.outputs, transaction: next.state }
+}
+
+/** One step of whichever machine `transaction` is. */
+export const stepTransaction = (transaction: Transaction, event: TransactionEvent): Step<Transaction> => {
+  switch (transaction.machine) {
+    case "InviteClient":
+      return isClientEvent(event) ? InviteClientTransaction.step(transaction, event) : same(transaction)
+    case "NonInviteClient":
+      return isClientEvent(event) ? NonInviteClientTransaction.step(transaction, event) : same(transaction)
+    case "InviteServer":
+      return isServerEvent(event) ? InviteServerTransaction.step(transaction, event) : same(transaction)
+    case "NonInviteServer":
+      return isServerEvent(event) ? NonInviteServerTransaction.step(transaction, event) : same(transaction)
+  }
+}
+
+const same = (transaction: Transaction): Step<Transaction> => ({ state: transaction, outputs: [] })
+
+export const isClientEvent = (event: TransactionEvent): event is ClientEvent =>
+  event._tag === "Receive" ? event.message._tag === "Response" : event._tag !== "Respond"
+
+export const isServerEvent = (event: TransactionEvent): event is ServerEvent =>
+  event._tag !== "Receive" || event.message._tag === "Request"
