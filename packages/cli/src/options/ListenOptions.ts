@@ -1,0 +1,86 @@
+/**
+ * ListenOptions — the flags of `sip listen`, checked: one pure function from the command line to a plan or one
+ * line of error.
+ */
+import { err, ok, type Result } from "@sipkit/codec"
+import { checkHost, checkPort, validTransports } from "./Common.js"
+
+export interface ListenFlags {
+  readonly host: string
+  readonly port: number
+  readonly transport: ReadonlyArray<string>
+  readonly answer: number
+  readonly ringMs: number
+  readonly earlyMedia: boolean
+  readonly registrar: boolean
+  readonly user: ReadonlyArray<string>
+  readonly realm: string | undefined
+  readonly proxy: boolean
+  readonly json: boolean
+  readonly quiet: boolean
+}
+
+export interface ListenOptions {
+  readonly host: string
+  readonly port: number
+  readonly transports: ReadonlyArray<"udp">
+  /** The final status for INVITE: 200 (with an SDP answer) or 300–699. */
+  readonly answer: number
+  readonly ringMs: number
+  readonly earlyMedia: boolean
+  /** Accept REGISTER (with digest when `users` is not empty); without it REGISTER is answered 405. */
+  readonly registrar: boolean
+  readonly users: ReadonlyMap<string, string>
+  readonly realm: string
+  readonly proxy: boolean
+  readonly json: boolean
+  readonly quiet: boolean
+}
+
+const checkUsers = (users: ReadonlyArray<string>): Result<ReadonlyMap<string, string>, string> => {
+  const map = new Map<string, string>()
+  for (const entry of users) {
+    const colon = entry.indexOf(":")
+    if (colon <= 0 || colon === entry.length - 1)
+      return err(`--user ${JSON.stringify(entry)} must look like NAME:PASSWORD`)
+    map.set(entry.slice(0, colon), entry.slice(colon + 1))
+  }
+  return ok(map)
+}
+
+export const checkListenFlags = (flags: ListenFlags): Result<ListenOptions, string> => {
+  const host = checkHost(flags.host, "--host")
+  if (host._tag === "Err") return host
+  const port = checkPort(flags.port, "--port")
+  if (port._tag === "Err") return port
+  for (const transport of flags.transport) {
+    if (!validTransports.includes(transport))
+      return err(`--transport must be one of ${validTransports.join(", ")}, not ${JSON.stringify(transport)}`)
+    if (transport !== "udp")
+      return err(`--transport ${transport} is not supported by sip listen yet (udp only)`)
+  }
+  if (!Number.isInteger(flags.answer) || flags.answer < 200 || flags.answer > 699)
+    return err(`--answer must be a final status 200..699, not ${flags.answer}`)
+  if (!Number.isInteger(flags.ringMs) || flags.ringMs < 0)
+    return err(`--ring-ms must be a whole number ≥ 0, not ${flags.ringMs}`)
+  const users = checkUsers(flags.user)
+  if (users._tag === "Err") return users
+  if (users.value.size > 0 && !flags.registrar && !flags.proxy)
+    return err("--user needs --registrar or --proxy")
+  if (flags.realm !== undefined && users.value.size === 0)
+    return err("--realm needs at least one --user NAME:PASSWORD")
+  return ok({
+    host: host.value,
+    port: port.value,
+    transports: ["udp"],
+    answer: flags.answer,
+    ringMs: flags.ringMs,
+    earlyMedia: flags.earlyMedia,
+    registrar: flags.registrar || flags.proxy,
+    users: users.value,
+    realm: flags.realm ?? host.value,
+    proxy: flags.proxy,
+    json: flags.json,
+    quiet: flags.quiet,
+  })
+}
