@@ -1,2 +1,27 @@
-/** @module proxy — built by its issue. */
-export {}
+/**
+ * @module proxy — the RFC 3261 §16 stateful forking proxy as a pure reducer, and its parts.
+ *
+ * `stepProxy(config, state, event) → { state, outputs }`; time, randomness (tokens) and the location store come in
+ * with the events.
+ */
+export { chooseBest } from "./BestResponse.js"
+export { makeCancel } from "./Cancel.js"
+export { decrementMaxForwards, defaultMaxForwards, type ForwardedRequest, forwardTo } from "./Forwarding.js"
+export { branchLoopHash, forkBranch, loopHash, magicCookie, transactionKey } from "./Keys.js"
+export { initialProxyState, stepProxy } from "./Proxy.js"
+export { isSelfUri, makeProxyConfig, type ProxyConfig, selfUri } from "./ProxyConfig.js"
+export { nextHop, postprocessRoute, preprocessRoute } from "./Routing.js"
+export { forwardResponseStateless, forwardStateless, viaDestination } from "./Stateless.js"
+export { determineTargets, forkPlan, type LocationView, type TargetSet } from "./Targets.js"
+export type {
+  Branch,
+  BranchState,
+  ContextPhase,
+  Destination,
+  ProxyEvent,
+  ProxyOutput,
+  ProxyState,
+  ProxyStep,
+  ResponseContext,
+} from "./Types.js"
+export { type Rejection, validateProxyRequest } from "./Validation.js"

@@ -1,0 +1,63 @@
+/**
+ * Forwarding — RFC 3261 §16.6, the copy of a request sent to one target.
+ *
+ *   1. copy the request;  2. Request-URI := the target;  3. Max-Forwards − 1 (70 when absent);
+ *   4. Record-Route `<sip:host:port;lr>` on dialog-creating requests outside a dialog;
+ *   6. strict-router post-processing of Route;  7. the next hop;  8. this proxy's Via with the branch of the fork;
+ *   9. Content-Length untouched (the body is not changed).
+ * Step 10 (send) and 11 (Timer C) are outputs of the proxy reducer.
+ *
+ * Never: randomness (the branch is handed in), I/O.
+ */
+import { getMaxForwards, getTag, getTo, prependHeader, type Request, setHeader } from "@sipkit/codec"
+import { type ProxyConfig, selfUri } from "./ProxyConfig.js"
+import { nextHop, postprocessRoute } from "./Routing.js"
+
+export interface ForwardedRequest {
+  readonly request: Request
+  /** The URI the request goes to (§16.6 step 7); the runtime resolves it (RFC 3263). */
+  readonly destination: string
+}
+
+/** "Max-Forwards … If the copy does not contain a Max-Forwards header field, the proxy MUST add one with a field value, which SHOULD be 70." */
+export const defaultMaxForwards = 70
+
+/** Methods that create a dialog; only they are record-routed (and only outside a dialog). */
+const dialogCreating = ["INVITE", "SUBSCRIBE", "REFER", "NOTIFY"]
+
+export const forwardTo = (
+  config: ProxyConfig,
+  request: Request,
+  target: string,
+  branch: string,
+): ForwardedRequest => {
+  const retargeted: Request = { ...request, uri: target }
+  const counted = decrementMaxForwards(retargeted)
+  const recorded = shouldRecordRoute(config, counted)
+    ? prependHeader(counted, "Record-Route", `<${selfUri(config)};lr>`)
+    : counted
+  const routed = postprocessRoute(recorded)
+  return { request: withVia(config, routed, branch), destination: nextHop(routed) }
+}
+
+/** §16.6 step 3: "If the copy contains a Max-Forwards header field, the proxy MUST decrement its value by one (1)." */
+export const decrementMaxForwards = (request: Request): Request => {
+  const current = getMaxForwards(request)
+  const value = current._tag === "Ok" && current.value !== undefined ? current.value - 1 : defaultMaxForwards
+  return setHeader(request, "Max-Forwards", String(Math.max(0, value)))
+}
+
+/** §16.6 step 8: "the proxy MUST insert a Via header field value into the copy before the existing Via header field values." */
+export const withVia = (config: ProxyConfig, request: Request, branch: string): Request =>
+  prependHeader(request, "Via", `SIP/2.0/${config.transport} ${config.host}:${config.port};branch=${branch}`)
+
+/**
+ * §16.6 step 4: "If this proxy wishes to remain on the path of future requests in a dialog created by this request
+ * … it MUST insert a Record-Route header field value into the copy before any existing Record-Route header field
+ * values". The URI carries `lr` so the proxy is a loose router.
+ */
+const shouldRecordRoute = (config: ProxyConfig, request: Request): boolean => {
+  if (!config.recordRoute || !dialogCreating.includes(request.method)) return false
+  const to = getTo(request)
+  return to._tag === "Ok" && getTag(to.value) === undefined
+}
