@@ -217,7 +217,7 @@ const onBranch = (
   const branch = context?.branches.find((candidate) => candidate.id === id)
   if (context === undefined || branch === undefined) return { state, outputs: [] }
   const result = run(context, branch)
-  return { state: store(state, result.context), outputs: result.outputs }
+  return { state: result.context === context ? state : store(state, result.context), outputs: result.outputs }
 }
 
 const store = (state: ProxyState, context: ResponseContext): ProxyState => {
