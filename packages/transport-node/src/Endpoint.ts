@@ -1,0 +1,344 @@
+/**
+ * Endpoint — the runtime as one Effect service: transports, the transaction table, the dialog table, the timer
+ * facility, the inbound loop, and the application API (`request`, `call`, `register`, handlers).
+ *
+ * Built by `makeEndpoint(config, handlers)` in a Scope (or `Endpoint.layer(config, handlers)`); the config is
+ * checked by the `EndpointConfig` schema first. Closing the scope shuts down gracefully: new requests get 503,
+ * live transactions get up to `shutdownTimeoutMs` to finish, then every socket closes.
+ *
+ * Needs the `Ids` (randomness) and `SipDns` services; `layer` provides the crypto and node:dns defaults.
+ */
+import { readFileSync } from "node:fs"
+import {
+  getHeader,
+  makeRequest,
+  makeResponse,
+  type Request,
+  type Response,
+  type SipMessage,
+} from "@sipkit/codec"
+import { dialogKey, incomingDialogId } from "@sipkit/fsm/dialog"
+import { defaultTimerConfig, receive, TransactionTable } from "@sipkit/fsm/transaction"
+import { Clock, Context, Deferred, Effect, FiberSet, Layer, PubSub, Queue, Stream } from "effect"
+import type { HostPort, PeerAddress, TransportKind } from "./Address.js"
+import { decodeConfig, type EndpointConfig, type ListenerConfig } from "./Config.js"
+import { nodeDnsLayer, SipDns } from "./dns/SipDns.js"
+import { type CallHandle, type CallOptions, call } from "./engine/Call.js"
+import { type Credentials, type RequestFailed, type SendOptions, sendWithAuth } from "./engine/Client.js"
+import {
+  activeCounts,
+  type Core,
+  connectionClosed,
+  dispatch,
+  type Listener,
+  logWire,
+  perform,
+  sendTo,
+} from "./engine/Core.js"
+import { proxy } from "./engine/Proxy.js"
+import { type RegisterOptions, type Registration, register } from "./engine/Register.js"
+import { localContact, onAck, onRequest } from "./engine/Server.js"
+import { makeStats, type StatsSnapshot } from "./engine/Stats.js"
+import { labelOf, type WireEvent } from "./engine/WireLog.js"
+import type { Handlers } from "./Handlers.js"
+import { cryptoIdsLayer, Ids } from "./Ids.js"
+import { responseRoute, stampReceived } from "./Routing.js"
+import { makeTimers } from "./Timers.js"
+import { sipFraming } from "./transport/SipFraming.js"
+import { makeStreamTransport } from "./transport/StreamTransport.js"
+import type { Inbound, TlsFiles, Transport } from "./transport/Transport.js"
+import { makeUdpTransport } from "./transport/Udp.js"
+import { makeWebSocketTransport } from "./transport/WebSocketTransport.js"
+
+export interface RequestOptions {
+  readonly headers?: ReadonlyArray<readonly [string, string]> | undefined
+  readonly body?: string | Uint8Array | undefined
+  readonly contentType?: string | undefined
+  readonly from?: string | undefined
+  readonly to?: string | undefined
+  readonly credentials?: Credentials | undefined
+  readonly transport?: TransportKind | undefined
+  readonly noMtuSwitch?: boolean | undefined
+  readonly onProvisional?: SendOptions["onProvisional"]
+}
+
+export interface EndpointShape {
+  /** Every listener: its transport, bound address and advertised address. */
+  readonly listeners: ReadonlyArray<{
+    readonly transport: TransportKind
+    readonly local: HostPort
+    readonly advertised: HostPort
+  }>
+  /** A one-off request outside any dialog; the final response (any status), or RequestFailed (408/503 …). */
+  readonly request: (
+    method: string,
+    target: string,
+    options?: RequestOptions,
+  ) => Effect.Effect<Response, RequestFailed>
+  readonly call: (target: string, offer?: string, options?: CallOptions) => Effect.Effect<CallHandle>
+  readonly register: (options: RegisterOptions) => Effect.Effect<Registration, RequestFailed>
+  readonly stats: Effect.Effect<StatsSnapshot>
+  /** Every message in and out, as it crosses the wire. */
+  readonly wire: Stream.Stream<WireEvent>
+  /** Graceful shutdown now (also run when the scope closes). */
+  readonly shutdown: Effect.Effect<void>
+}
+
+export class Endpoint extends Context.Service<Endpoint, EndpointShape>()("@sipkit/transport-node/Endpoint") {}
+
+const readTls = (l: ListenerConfig): TlsFiles | undefined =>
+  l.certFile === undefined || l.keyFile === undefined
+    ? undefined
+    : {
+        cert: readFileSync(l.certFile, "utf8"),
+        key: readFileSync(l.keyFile, "utf8"),
+        ...(l.caFile === undefined ? {} : { ca: readFileSync(l.caFile, "utf8") }),
+      }
+
+const openListener = (
+  l: ListenerConfig,
+  inbound: Queue.Queue<Inbound<SipMessage>>,
+  idleTimeoutMs: number | undefined,
+) =>
+  Effect.gen(function* () {
+    const tls = readTls(l)
+    const base = { host: l.host, port: l.port, framing: sipFraming(), inbound }
+    const common = { ...base, listen: l.listen, idleTimeoutMs, tls }
+    const transport: Transport =
+      l.transport === "UDP"
+        ? yield* makeUdpTransport(base)
+        : l.transport === "TCP" || l.transport === "TLS"
+          ? yield* makeStreamTransport({ ...common, kind: l.transport })
+          : yield* makeWebSocketTransport({ ...common, kind: l.transport })
+    const bound = transport.local
+    const advertised: HostPort = {
+      host:
+        l.advertiseHost ??
+        (bound.host === "0.0.0.0" ? "127.0.0.1" : bound.host === "::" ? "::1" : bound.host),
+      port: l.advertisePort ?? bound.port,
+    }
+    return { transport, advertised, tls } satisfies Listener
+  })
+
+const answerStatelessly = (
+  core: Core,
+  request: Request,
+  source: PeerAddress,
+  connection: string | undefined,
+  status: number,
+  reason: string,
+) =>
+  Effect.gen(function* () {
+    const route = responseRoute(request, source, connection)
+    if (route._tag === "Err") return
+    yield* sendTo(core, route.value, makeResponse(request, status, { reason })).pipe(Effect.ignore)
+  })
+
+const handleInbound = (core: Core, event: Inbound<SipMessage>): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    switch (event._tag) {
+      case "Closed":
+        return yield* connectionClosed(core, event.remote)
+      case "Malformed":
+        core.stats.countMalformed()
+        return yield* Effect.logWarning(
+          `malformed message from ${event.remote.transport} ${event.remote.host}:${event.remote.port}: ${event.error.reason}`,
+        )
+      case "Message":
+        break
+    }
+    const { remote, connection } = event
+    let message = event.message
+    core.stats.countIn(labelOf(message))
+    if (message._tag === "Request") {
+      const stamped = stampReceived(message, remote)
+      if (stamped._tag === "Err") {
+        core.stats.countMalformed()
+        return yield* Effect.logWarning(`request without a usable Via from ${remote.host}:${remote.port}`)
+      }
+      message = stamped.value
+    }
+    const route = TransactionTable.route(core.txs, message)
+    const dialogId = message._tag === "Request" ? incomingDialogId(message) : undefined
+    yield* logWire(core, {
+      direction: "in",
+      message,
+      transport: remote.transport,
+      local: event.local,
+      remote,
+      transaction: route._tag === "Invalid" ? undefined : route.key,
+      dialog: dialogId?._tag === "Ok" && dialogId.value !== undefined ? dialogKey(dialogId.value) : undefined,
+      retransmission: false,
+    })
+    if (route._tag === "Invalid") {
+      if (message._tag === "Request" && message.method !== "ACK") {
+        yield* answerStatelessly(core, message, remote, connection, route.error.status, route.error.reason)
+      }
+      return
+    }
+    if (route._tag === "Match") return yield* dispatch(core, route.key, receive(message))
+    if (message._tag === "Response") return yield* core.hooks.onStrayResponse(message)
+    if (message.method === "ACK") return yield* onAck(core, message, remote)
+    if (core.shuttingDown && message.method !== "CANCEL" && message.method !== "BYE") {
+      return yield* answerStatelessly(core, message, remote, connection, 503, "Service Unavailable")
+    }
+    const responses = responseRoute(message, remote, connection)
+    if (responses._tag === "Err") return
+    const started = TransactionTable.startServer(core.txs, message, {
+      reliable: remote.transport !== "UDP",
+      timers: core.config.timers,
+    })
+    if (started._tag === "Err")
+      return yield* Effect.logWarning(`no server transaction: ${JSON.stringify(started.error)}`)
+    core.txs = started.value.table
+    core.stats.countTransactionStarted()
+    const toTag = getHeader(message, "To")?.match(/;\s*tag=/i) ? undefined : core.ids.tag()
+    core.info.set(started.value.key, {
+      side: "server",
+      request: message,
+      source: remote,
+      route: responses.value,
+      toTag,
+      final: false,
+      cancelled: Deferred.makeUnsafe<void>(),
+      dialog: undefined,
+    })
+    yield* perform(core, started.value.key, started.value.outputs, false, "start")
+  }).pipe(Effect.catchCause((cause) => Effect.logError("inbound handling failed", cause)))
+
+/** Builds an endpoint in the current scope. */
+export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers = {}) =>
+  Effect.gen(function* () {
+    const config = yield* decodeConfig(input)
+    const ids = yield* Ids
+    const dns = yield* SipDns
+    const inbound = yield* Queue.unbounded<Inbound<SipMessage>>()
+    const listeners: Array<Listener> = []
+    for (const l of config.listeners) listeners.push(yield* openListener(l, inbound, config.idleTimeoutMs))
+    const fibers = yield* FiberSet.make<unknown, unknown>()
+    const timers = yield* makeTimers((fire: Effect.Effect<void>) => fire)
+    const core: Core = {
+      config: {
+        timers: {
+          ...defaultTimerConfig,
+          ...Object.fromEntries(Object.entries(config.timers ?? {}).filter(([, v]) => v !== undefined)),
+        },
+        mtu: config.mtu,
+        switchToTcp: config.switchToTcpAboveMtu ?? true,
+        user: config.user ?? "sipkit",
+        userAgent: config.userAgent ?? "sipkit",
+        shutdownTimeoutMs: config.shutdownTimeoutMs ?? 5000,
+        logMessages: config.logMessages ?? true,
+        supported: config.supported ?? [],
+      },
+      handlers,
+      ids,
+      dns,
+      timers,
+      stats: makeStats(),
+      wire: yield* PubSub.unbounded<WireEvent>(),
+      listeners,
+      fibers,
+      info: new Map(),
+      dialogs: new Map(),
+      hooks: {
+        onRequest: (key, request) => onRequest(core, key, request),
+        onAck: (request, source) => onAck(core, request, source),
+        onStrayResponse: (response) =>
+          Effect.gen(function* () {
+            // RFC 6026 §7.3 / §13.2.2.4: a 2xx retransmitted after the INVITE transaction is gone → re-ACK.
+            if (response.status < 200 || response.status >= 300) return
+            const from = getHeader(response, "From")
+            const to = getHeader(response, "To")
+            const callId = getHeader(response, "Call-ID")
+            const localTag = from?.match(/;\s*tag=([^;\s]+)/i)?.[1]
+            const remoteTag = to?.match(/;\s*tag=([^;\s]+)/i)?.[1]
+            if (callId === undefined || localTag === undefined || remoteTag === undefined) return
+            const entry = core.dialogs.get(dialogKey({ callId, localTag, remoteTag }))
+            if (entry?.onStray2xx !== undefined) yield* entry.onStray2xx(response)
+          }),
+        proxy: (key, ctx, targets) => proxy(core, key, ctx, targets),
+      },
+      txs: TransactionTable.empty,
+      shuttingDown: false,
+    }
+    yield* Effect.forkScoped(
+      Effect.forever(Effect.flatMap(Queue.take(inbound), (e) => handleInbound(core, e))),
+    )
+
+    const shutdown = Effect.gen(function* () {
+      if (core.shuttingDown) return
+      core.shuttingDown = true
+      const start = yield* Clock.currentTimeMillis
+      // Wait for transactions still expecting a final response; Completed/Confirmed/Accepted ones only absorb
+      // retransmissions and may go with the sockets.
+      const pending = () =>
+        TransactionTable.entries(core.txs).filter(
+          ([, t]) => t._tag === "Trying" || t._tag === "Proceeding" || t._tag === "Calling",
+        ).length
+      while (pending() > 0 && (yield* Clock.currentTimeMillis) - start < core.config.shutdownTimeoutMs) {
+        yield* Effect.sleep(50)
+      }
+    })
+    yield* Effect.addFinalizer(() => shutdown)
+
+    const endpoint: EndpointShape = {
+      listeners: listeners.map((l) => ({
+        transport: l.transport.kind,
+        local: l.transport.local,
+        advertised: l.advertised,
+      })),
+      request: (method, target, options = {}) =>
+        Effect.gen(function* () {
+          const listener = listeners[0]!
+          const contact = localContact(core, {
+            transport: listener.transport.kind,
+            host: listener.advertised.host,
+            port: listener.advertised.port,
+          })
+          const from =
+            options.from ??
+            `<sip:${core.config.user}@${listener.advertised.host.includes(":") ? `[${listener.advertised.host}]` : listener.advertised.host}>`
+          const request = makeRequest({
+            method,
+            uri: target,
+            headers: [
+              ["Max-Forwards", "70"],
+              ["From", `${from};tag=${ids.tag()}`],
+              ["To", options.to ?? (target.startsWith("<") ? target : `<${target}>`)],
+              ["Call-ID", ids.callId()],
+              ["CSeq", `1 ${method}`],
+              ...(method === "INVITE" || method === "SUBSCRIBE" || method === "REFER"
+                ? [["Contact", contact] as const]
+                : []),
+              ["User-Agent", core.config.userAgent],
+              ...(options.headers ?? []),
+              ...(options.body !== undefined
+                ? [["Content-Type", options.contentType ?? "text/plain"] as const]
+                : []),
+            ],
+            ...(options.body === undefined ? {} : { body: options.body }),
+          })
+          const sent = yield* sendWithAuth(core, request, target, {
+            credentials: options.credentials,
+            transport: options.transport,
+            noMtuSwitch: options.noMtuSwitch,
+            onProvisional: options.onProvisional,
+          })
+          return sent.response
+        }),
+      call: (target, offer, options) => call(core, target, offer, options),
+      register: (options) => register(core, options),
+      stats: Effect.sync(() => core.stats.snapshot(activeCounts(core))),
+      wire: Stream.fromPubSub(core.wire),
+      shutdown,
+    }
+    return endpoint
+  })
+
+/** The endpoint as a Layer, with crypto ids and the system DNS (override `SipDns` in tests). */
+export const layer = (config: EndpointConfig | unknown, handlers: Handlers = {}) =>
+  Layer.effect(Endpoint)(makeEndpoint(config, handlers))
+
+export const layerWithDefaults = (config: EndpointConfig | unknown, handlers: Handlers = {}) =>
+  layer(config, handlers).pipe(Layer.provide(Layer.merge(cryptoIdsLayer, nodeDnsLayer)))

@@ -1,0 +1,118 @@
+/**
+ * Handlers — what an application writes: one handler per method, each given the request and a context and
+ * returning an Effect of a `Decision`. The stack does the rest (transactions, retransmissions, timers, response
+ * routing, dialog state — the seed's promise).
+ *
+ * A handler may answer at once (`respond`, `reject`, `redirect`, `proxy`) or send provisional responses through
+ * `ctx.respond` and return `later()`, keeping the context to send the final response from anywhere, at any time.
+ * A method without a handler gets the RFC answer: 501 with Allow (§8.2.1), 200 with Allow/Accept/Supported for
+ * OPTIONS (§11.2), 200 for a BYE inside a dialog (§15.1.2).
+ */
+import type { Request } from "@sipkit/codec"
+import type { Deferred, Effect } from "effect"
+import type { PeerAddress } from "./Address.js"
+
+export interface ResponseInit {
+  readonly reason?: string | undefined
+  readonly headers?: ReadonlyArray<readonly [string, string]> | undefined
+  readonly body?: string | Uint8Array | undefined
+  /** Content-Type of the body (default `application/sdp` when a body is given to an INVITE/UPDATE/PRACK). */
+  readonly contentType?: string | undefined
+}
+
+export type Decision =
+  | ({ readonly _tag: "Respond"; readonly status: number } & ResponseInit)
+  | { readonly _tag: "Redirect"; readonly status: number; readonly contacts: ReadonlyArray<string> }
+  | { readonly _tag: "Proxy"; readonly targets: ReadonlyArray<string> }
+  | { readonly _tag: "Later" }
+
+export const respond = (status: number, init: ResponseInit = {}): Decision => ({
+  _tag: "Respond",
+  status,
+  ...init,
+})
+export const reject = (status: number, reason?: string): Decision =>
+  reason === undefined ? { _tag: "Respond", status } : { _tag: "Respond", status, reason }
+export const redirect = (contacts: ReadonlyArray<string>, status = 302): Decision => ({
+  _tag: "Redirect",
+  status,
+  contacts,
+})
+/** Forward the request to every target at once (§16 forking); the best response goes back (§16.7). */
+export const proxy = (targets: ReadonlyArray<string>): Decision => ({ _tag: "Proxy", targets })
+/** The handler has answered, or will, through `ctx.respond`. */
+export const later = (): Decision => ({ _tag: "Later" })
+
+/** Per-call state: the dialog the request belongs to and a bag the application keeps across its requests. */
+export interface DialogContext {
+  readonly id: string
+  readonly callId: string
+  readonly localTag: string
+  readonly remoteTag: string
+  /** Survives from INVITE to re-INVITE to BYE; dropped when the dialog ends. */
+  readonly data: Map<string, unknown>
+}
+
+export class ResponseRefused extends Error {
+  readonly _tag = "ResponseRefused"
+}
+
+export interface RequestContext {
+  readonly request: Request
+  readonly source: PeerAddress
+  /** The dialog, for a request inside one (or the INVITE's dialog once a response with a tag was sent). */
+  readonly dialog: () => DialogContext | undefined
+  /** Sends a response now. A final response ends the transaction; later calls fail (the transaction is done). */
+  readonly respond: (status: number, init?: ResponseInit) => Effect.Effect<void, ResponseRefused>
+  /** Completes when a CANCEL for this request arrived (the stack has already answered 487). */
+  readonly cancelled: Deferred.Deferred<void>
+}
+
+export type Handler = (request: Request, ctx: RequestContext) => Effect.Effect<Decision>
+
+export interface Handlers {
+  readonly invite?: Handler
+  readonly ack?: (request: Request, ctx: RequestContext) => Effect.Effect<void>
+  readonly bye?: Handler
+  readonly options?: Handler
+  readonly register?: Handler
+  readonly message?: Handler
+  readonly info?: Handler
+  readonly refer?: Handler
+  readonly notify?: Handler
+  readonly subscribe?: Handler
+  readonly update?: Handler
+  readonly prack?: Handler
+  /** Any other method (and those above without a handler, before the default answer). */
+  readonly fallback?: Handler
+}
+
+const byMethod: Readonly<Record<string, keyof Handlers>> = {
+  INVITE: "invite",
+  BYE: "bye",
+  OPTIONS: "options",
+  REGISTER: "register",
+  MESSAGE: "message",
+  INFO: "info",
+  REFER: "refer",
+  NOTIFY: "notify",
+  SUBSCRIBE: "subscribe",
+  UPDATE: "update",
+  PRACK: "prack",
+}
+
+export const handlerFor = (handlers: Handlers, method: string): Handler | undefined => {
+  const name = byMethod[method]
+  const own = name === undefined || name === "ack" ? undefined : (handlers[name] as Handler | undefined)
+  return own ?? handlers.fallback
+}
+
+/** The methods we accept (§20.5 Allow): those with a handler, plus what the stack itself handles. */
+export const allowedMethods = (handlers: Handlers): ReadonlyArray<string> => {
+  const own = Object.entries(byMethod)
+    .filter(([, name]) => handlers[name] !== undefined)
+    .map(([method]) => method)
+  return [...new Set(["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", ...own])].filter(
+    (m) => m !== "INVITE" || handlers.invite !== undefined || handlers.fallback !== undefined,
+  )
+}

@@ -1,0 +1,220 @@
+/**
+ * Client — the UAC side of the engine: send a request to a URI (RFC 3263 resolution and §4.3 failover, the
+ * §18.1.1 transport and Via rules, one client transaction per attempt), answer a Digest challenge once
+ * (RFC 3261 §22.2, the codec's `authorize`), and report the outcome.
+ *
+ * §8.1.3.1: a transaction timeout is reported as 408 and a transport error as 503 (`RequestFailed.status`).
+ */
+import {
+  getCSeq,
+  getHeaderValues,
+  getParam,
+  parseUri,
+  type Request,
+  type Response,
+  removeHeader,
+  setHeader,
+} from "@sipkit/codec"
+import { authorize, parseChallenges } from "@sipkit/codec/digest"
+import { type TerminationReason, TransactionTable } from "@sipkit/fsm/transaction"
+import { Data, Deferred, Effect } from "effect"
+import { isReliable, type TransportKind } from "../Address.js"
+import { resolve, type Target, withFailover } from "../dns/Resolver.js"
+import { SipDns } from "../dns/SipDns.js"
+import { makeVia, sizeWith, transportForSize, withVia } from "../Routing.js"
+import {
+  type ClientTxInfo,
+  type Core,
+  type Destination,
+  hasTransport,
+  perform,
+  pickListener,
+} from "./Core.js"
+
+export class RequestFailed extends Data.TaggedError("RequestFailed")<{
+  /** 408 (timeout), 503 (transport error, nothing resolvable), 500 (could not build the request). */
+  readonly status: number
+  readonly reason: string
+}> {
+  override get message(): string {
+    return `${this.status} ${this.reason}`
+  }
+}
+
+export interface Credentials {
+  readonly username: string
+  readonly password: string
+}
+
+export interface SendOptions {
+  /** Called for each provisional response. */
+  readonly onProvisional?: ((response: Response) => Effect.Effect<void>) | undefined
+  /** Called for each 2xx after the first (forked or retransmitted 2xx to an INVITE, RFC 6026 Accepted). */
+  readonly onExtra2xx?: ((response: Response) => Effect.Effect<void>) | undefined
+  /** Pin the transport (skips the §18.1.1 MTU switch too). */
+  readonly transport?: TransportKind | undefined
+  /** §18.1.1 lets an application pin UDP for a large request. */
+  readonly noMtuSwitch?: boolean | undefined
+  readonly credentials?: Credentials | undefined
+  /** Called once the request went out on an attempt (with its Via), e.g. to build a CANCEL (§9.1). */
+  readonly onSent?: ((request: Request, destination: Destination) => Effect.Effect<void>) | undefined
+}
+
+export interface Sent {
+  readonly response: Response
+  /** The request as it finally went out (Via, CSeq, Authorization included). */
+  readonly request: Request
+  readonly destination: Destination
+}
+
+type Outcome =
+  | { readonly _tag: "Final"; readonly response: Response }
+  | { readonly _tag: "Ended"; readonly reason: TerminationReason }
+
+const uriTarget = (uri: string) => {
+  const parsed = parseUri(uri.startsWith("<") ? uri.slice(1, uri.indexOf(">")) : uri)
+  if (parsed._tag === "Err" || parsed.value._tag !== "SipUri") return undefined
+  const u = parsed.value
+  const maddr = getParam(u.params, "maddr")
+  return {
+    secure: u.scheme === "sips",
+    host: maddr ?? u.host,
+    port: u.port,
+    transport: getParam(u.params, "transport"),
+  }
+}
+
+/** RFC 3263 targets for a URI, limited to the transports we have listeners for. */
+export const targetsFor = (core: Core, uri: string, pinned?: TransportKind) =>
+  Effect.gen(function* () {
+    const input = uriTarget(uri)
+    if (input === undefined) return []
+    const supported = core.listeners
+      .map((l) => l.transport.kind)
+      .filter((t) => pinned === undefined || t === pinned)
+    const targets = yield* resolve(input, [...new Set(supported)]).pipe(
+      Effect.provideService(SipDns, core.dns),
+    )
+    return targets.filter((t) => hasTransport(core, t.transport))
+  })
+
+/** One attempt: one client transaction to one target. */
+const attempt = (core: Core, request: Request, target: Target, options: SendOptions) =>
+  Effect.gen(function* () {
+    let transport = target.transport
+    const first = pickListener(core, transport, target.host)
+    if (first === undefined)
+      return yield* new RequestFailed({ status: 503, reason: `no ${transport} listener` })
+    const branch = core.ids.branch()
+    const size = sizeWith(request, makeVia(transport, first.advertised, branch))
+    transport =
+      options.transport === undefined
+        ? transportForSize(transport, size, {
+            mtu: core.config.mtu,
+            switchToTcp: core.config.switchToTcp && options.noMtuSwitch !== true,
+            tcpAvailable: hasTransport(core, "TCP"),
+          })
+        : transport
+    const listener = pickListener(core, transport, target.host)!
+    const sent = withVia(request, makeVia(transport, listener.advertised, branch))
+    const destination: Destination = { transport, host: target.host, port: target.port }
+    return yield* runClientTx(core, sent, destination, options)
+  })
+
+/** Runs one client transaction for `sent` (its Via already on top) to `destination`, to its final outcome. */
+export const runClientTx = (core: Core, sent: Request, destination: Destination, options: SendOptions = {}) =>
+  Effect.gen(function* () {
+    const done = yield* Deferred.make<Outcome>()
+    let finals = 0
+    const info: ClientTxInfo = {
+      side: "client",
+      request: sent,
+      destination,
+      onResponse: (response) => {
+        if (response.status < 200) return options.onProvisional?.(response) ?? Effect.void
+        finals += 1
+        if (finals === 1) return Deferred.succeed(done, { _tag: "Final", response }).pipe(Effect.asVoid)
+        return response.status < 300 ? (options.onExtra2xx?.(response) ?? Effect.void) : Effect.void
+      },
+      onEnd: (reason) => Deferred.succeed(done, { _tag: "Ended", reason }).pipe(Effect.asVoid),
+    }
+    const started = TransactionTable.startClient(core.txs, sent, {
+      reliable: isReliable(destination.transport),
+      timers: core.config.timers,
+    })
+    if (started._tag === "Err") {
+      return yield* new RequestFailed({
+        status: 500,
+        reason: `cannot start a transaction: ${JSON.stringify(started.error)}`,
+      })
+    }
+    core.txs = started.value.table
+    core.info.set(started.value.key, info)
+    core.stats.countTransactionStarted()
+    yield* perform(core, started.value.key, started.value.outputs, false, "start")
+    if (options.onSent !== undefined) yield* options.onSent(sent, destination)
+    const outcome = yield* Deferred.await(done)
+    if (outcome._tag === "Final")
+      return { response: outcome.response, request: sent, destination } satisfies Sent
+    const reason = outcome.reason
+    switch (reason._tag) {
+      case "Timeout":
+        return yield* new RequestFailed({ status: 408, reason: `Request Timeout (Timer ${reason.timer})` })
+      case "TransportError":
+        return yield* new RequestFailed({ status: 503, reason: `transport error: ${reason.reason}` })
+      case "Normal":
+        return yield* new RequestFailed({ status: 500, reason: "transaction ended without a final response" })
+    }
+  })
+
+/**
+ * Sends `request` (without a Via: each attempt adds its own) to `uri`, failing over between the RFC 3263 targets
+ * on a transport error, a timeout or a 503 (RFC 3263 §4.3).
+ */
+export const sendToUri = (core: Core, request: Request, uri: string, options: SendOptions = {}) =>
+  Effect.gen(function* () {
+    const targets = yield* targetsFor(core, uri, options.transport)
+    if (targets.length === 0)
+      return yield* new RequestFailed({ status: 503, reason: `cannot resolve ${uri}` })
+    return yield* withFailover(
+      targets,
+      (target) => attempt(core, request, target, options),
+      (o) => (o._tag === "Failure" ? o.error.status !== 500 : o.value.response.status === 503),
+    ).pipe(
+      Effect.catch((e) =>
+        e === "NoTargets"
+          ? Effect.fail(new RequestFailed({ status: 503, reason: "no targets" }))
+          : Effect.fail(e),
+      ),
+    )
+  })
+
+/** Like `sendToUri`, answering one 401/407 Digest challenge with `credentials` (§22.2, new CSeq, §8.1.3.5). */
+export const sendWithAuth = (core: Core, request: Request, uri: string, options: SendOptions = {}) =>
+  Effect.gen(function* () {
+    const first = yield* sendToUri(core, request, uri, options)
+    const status = first.response.status
+    if ((status !== 401 && status !== 407) || options.credentials === undefined) return first
+    const header = status === 401 ? "WWW-Authenticate" : "Proxy-Authenticate"
+    const challenges = parseChallenges(getHeaderValues(first.response, header))
+    if (challenges._tag === "Err") return first
+    const authorization = authorize(challenges.value, options.credentials, {
+      method: request.method,
+      uri: request.uri,
+      body: request.body,
+      cnonce: core.ids.tag(),
+      nc: 1,
+    })
+    if (authorization._tag === "Err") return first
+    const cseq = getCSeq(request)
+    const next = setHeader(
+      setHeader(
+        removeHeader(request, status === 401 ? "Authorization" : "Proxy-Authorization"),
+        status === 401 ? "Authorization" : "Proxy-Authorization",
+        authorization.value,
+      ),
+      "CSeq",
+      cseq._tag === "Ok" ? `${cseq.value.seq + 1} ${cseq.value.method}` : `2 ${request.method}`,
+    )
+    return yield* sendToUri(core, next, uri, options)
+  })

@@ -1,0 +1,259 @@
+/**
+ * Core — the engine's shared state and its two primitives: send a message somewhere (`sendTo`) and feed an event
+ * to a transaction and act on its outputs (`dispatch`).
+ *
+ * The transaction table is the fsm's immutable `TransactionTable`, kept in one mutable slot and replaced on every
+ * step (the fsm says: "A runtime keeps one table in a Ref and applies these functions"). Next to it, per
+ * transaction, the runtime keeps what the reducers do not: where a client transaction sends, where a server
+ * transaction's responses go (§18.2.2), and who waits for the outcome.
+ *
+ * Outputs are acted on in order: `Send` (a failure is fed back as the transaction's `TransportError`),
+ * `Deliver` (to the UAS/UAC hooks), `StartTimer`/`StopTimer` (the one timer facility), `Terminated` (last).
+ *
+ * Never: decides a protocol question itself — that is the reducers' job.
+ */
+import { type Request, type Response, type SipMessage, serializeMessage } from "@sipkit/codec"
+import type { Dialog } from "@sipkit/fsm/dialog"
+import {
+  type Output,
+  type TerminationReason,
+  type TimerConfig,
+  type TransactionEvent,
+  TransactionTable,
+  transportError,
+} from "@sipkit/fsm/transaction"
+import { type Deferred, Effect, type FiberSet, PubSub } from "effect"
+import { type HostPort, normalizeHost, type PeerAddress, peerKey, type TransportKind } from "../Address.js"
+import type { SipDnsShape } from "../dns/SipDns.js"
+import type { DialogContext, Handlers, RequestContext } from "../Handlers.js"
+import type { IdsShape } from "../Ids.js"
+import type { ResponseRoute } from "../Routing.js"
+import type { Timers } from "../Timers.js"
+import type { TlsFiles, Transport, TransportError } from "../transport/Transport.js"
+import type { Stats } from "./Stats.js"
+import { formatWireEvent, labelOf, type WireEvent } from "./WireLog.js"
+
+export interface Listener {
+  readonly transport: Transport
+  /** Sent-by and Contact address (the bound one unless configured otherwise). */
+  readonly advertised: HostPort
+  readonly tls: TlsFiles | undefined
+}
+
+export interface Destination {
+  readonly transport: TransportKind
+  readonly host: string
+  readonly port: number
+  readonly connection?: string | undefined
+}
+
+export interface ServerTxInfo {
+  readonly side: "server"
+  readonly request: Request
+  readonly source: PeerAddress
+  readonly route: ResponseRoute
+  /** Our To tag for this request's responses (undefined when the request already had one). */
+  readonly toTag: string | undefined
+  final: boolean
+  readonly cancelled: Deferred.Deferred<void>
+  dialog: string | undefined
+}
+
+export interface ClientTxInfo {
+  readonly side: "client"
+  readonly request: Request
+  readonly destination: Destination
+  readonly onResponse: (response: Response) => Effect.Effect<void>
+  readonly onEnd: (reason: TerminationReason) => Effect.Effect<void>
+}
+
+export type TxInfo = ServerTxInfo | ClientTxInfo
+
+/** A dialog as the runtime holds it: the fsm's value plus the application's bag and the runtime's hooks. */
+export interface DialogEntry {
+  dialog: Dialog
+  readonly context: DialogContext
+  /** Waiting for the ACK of our 2xx (§13.3.1.4): the response and its transaction. */
+  pending2xx: { readonly response: Response; readonly txKey: string; readonly cseq: number } | undefined
+  /** Set by a call handle: a BYE (or anything ending it) arrived from the peer. */
+  onRemoteEnd: ((reason: string) => Effect.Effect<void>) | undefined
+  /** Set by a call handle: a retransmitted 2xx came after the INVITE transaction was gone (re-ACK). */
+  onStray2xx: ((response: Response) => Effect.Effect<void>) | undefined
+}
+
+export interface Hooks {
+  onRequest: (key: string, request: Request) => Effect.Effect<void>
+  onAck: (request: Request, source: PeerAddress) => Effect.Effect<void>
+  onStrayResponse: (response: Response) => Effect.Effect<void>
+  proxy: (key: string, ctx: RequestContext, targets: ReadonlyArray<string>) => Effect.Effect<void>
+}
+
+export interface ResolvedConfig {
+  readonly timers: TimerConfig
+  readonly mtu: number | undefined
+  readonly switchToTcp: boolean
+  readonly user: string
+  readonly userAgent: string
+  readonly shutdownTimeoutMs: number
+  readonly logMessages: boolean
+  readonly supported: ReadonlyArray<string>
+}
+
+export interface Core {
+  readonly config: ResolvedConfig
+  readonly handlers: Handlers
+  readonly ids: IdsShape
+  readonly dns: SipDnsShape
+  readonly timers: Timers<Effect.Effect<void>>
+  readonly stats: Stats
+  readonly wire: PubSub.PubSub<WireEvent>
+  readonly listeners: ReadonlyArray<Listener>
+  readonly fibers: FiberSet.FiberSet<unknown, unknown>
+  readonly info: Map<string, TxInfo>
+  readonly dialogs: Map<string, DialogEntry>
+  readonly hooks: Hooks
+  txs: TransactionTable.TransactionTable
+  shuttingDown: boolean
+}
+
+const family = (host: string): 4 | 6 => (normalizeHost(host).includes(":") ? 6 : 4)
+
+/** The listener to send with: that transport, same IP family as the destination when there is one. */
+export const pickListener = (core: Core, transport: TransportKind, host: string): Listener | undefined => {
+  const candidates = core.listeners.filter((l) => l.transport.kind === transport)
+  return candidates.find((l) => family(l.transport.local.host) === family(host)) ?? candidates[0]
+}
+
+export const hasTransport = (core: Core, transport: TransportKind): boolean =>
+  core.listeners.some((l) => l.transport.kind === transport)
+
+export interface SendMeta {
+  readonly transaction?: string | undefined
+  readonly dialog?: string | undefined
+  readonly retransmission?: boolean | undefined
+}
+
+/** Serializes and sends one message; logs one line, counts it, publishes it to the wire stream. */
+export const sendTo = (
+  core: Core,
+  destination: Destination,
+  message: SipMessage,
+  meta: SendMeta = {},
+): Effect.Effect<void, TransportError | { readonly _tag: "NoListener"; readonly transport: TransportKind }> =>
+  Effect.gen(function* () {
+    const listener = pickListener(core, destination.transport, destination.host)
+    if (listener === undefined)
+      return yield* Effect.fail({ _tag: "NoListener" as const, transport: destination.transport })
+    yield* listener.transport.send(destination, serializeMessage(message), destination.connection)
+    core.stats.countOut(labelOf(message))
+    if (meta.retransmission === true) core.stats.countRetransmission()
+    yield* logWire(core, {
+      direction: "out",
+      message,
+      transport: destination.transport,
+      local: listener.transport.local,
+      remote: { host: destination.host, port: destination.port },
+      transaction: meta.transaction,
+      dialog: meta.dialog,
+      retransmission: meta.retransmission === true,
+    })
+  })
+
+export const logWire = (core: Core, event: WireEvent): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    yield* PubSub.publish(core.wire, event)
+    if (core.config.logMessages) yield* Effect.logInfo(formatWireEvent(event))
+  })
+
+export const timerKey = (key: string, timer: string, id: number): string => `${key}#${timer}#${id}`
+
+type Cause = "start" | "timer" | "receive" | "respond" | "transport"
+
+/** Feeds `event` to transaction `key` and acts on what it says. A no-op for an unknown key. */
+export const dispatch = (core: Core, key: string, event: TransactionEvent): Effect.Effect<void> =>
+  Effect.suspend(() => {
+    const before = TransactionTable.get(core.txs, key)
+    if (before === undefined) return Effect.void
+    const stepped = TransactionTable.step(core.txs, key, event)
+    core.txs = stepped.table
+    const cause: Cause = event._tag === "Receive" ? "receive" : event._tag === "Respond" ? "respond" : "timer"
+    const retransmitting =
+      (event._tag === "TimerFired" && event.timer !== "Trying100") ||
+      (event._tag === "Receive" && (event.message._tag === "Request" || before._tag === "Completed"))
+    return perform(
+      core,
+      key,
+      stepped.outputs,
+      retransmitting,
+      event._tag === "TransportError" ? "transport" : cause,
+    )
+  })
+
+/** Acts on a transaction's outputs, in order. */
+export const perform = (
+  core: Core,
+  key: string,
+  outputs: ReadonlyArray<Output>,
+  retransmission: boolean,
+  _cause: Cause,
+): Effect.Effect<void> =>
+  Effect.forEach(outputs, (output) => performOne(core, key, output, retransmission), { discard: true })
+
+const destinationOf = (info: TxInfo): Destination => (info.side === "client" ? info.destination : info.route)
+
+const performOne = (
+  core: Core,
+  key: string,
+  output: Output,
+  retransmission: boolean,
+): Effect.Effect<void> => {
+  const info = core.info.get(key)
+  switch (output._tag) {
+    case "Send":
+      if (info === undefined) return Effect.void
+      return sendTo(core, destinationOf(info), output.message, {
+        transaction: key,
+        dialog: info.side === "server" ? info.dialog : undefined,
+        retransmission,
+      }).pipe(
+        Effect.catch((error) =>
+          dispatch(core, key, transportError(error._tag === "NoListener" ? "no listener" : error.reason)),
+        ),
+      )
+    case "Deliver":
+      if (info === undefined) return Effect.void
+      if (info.side === "client")
+        return output.message._tag === "Response" ? info.onResponse(output.message) : Effect.void
+      if (output.message._tag !== "Request") return Effect.void
+      return output.message.method === "ACK"
+        ? core.hooks.onAck(output.message, info.source)
+        : core.hooks.onRequest(key, output.message)
+    case "StartTimer":
+      return core.timers.schedule(
+        timerKey(key, output.timer, output.id),
+        output.after,
+        dispatch(core, key, { _tag: "TimerFired", timer: output.timer, id: output.id }),
+      )
+    case "StopTimer":
+      return core.timers.cancel(timerKey(key, output.timer, output.id))
+    case "TransportFailed":
+      return Effect.logWarning(`transaction ${key}: transport failure: ${output.reason}`)
+    case "Terminated":
+      core.info.delete(key)
+      return info?.side === "client" ? info.onEnd(output.reason) : Effect.void
+  }
+}
+
+/** Client transactions whose destination is `peer` learn that the connection went away (§17.1.4). */
+export const connectionClosed = (core: Core, peer: PeerAddress): Effect.Effect<void> =>
+  Effect.forEach(
+    [...core.info.entries()].filter(
+      ([, info]) =>
+        info.side === "client" &&
+        peerKey({ ...info.destination, host: info.destination.host }) === peerKey(peer),
+    ),
+    ([key]) => dispatch(core, key, transportError("connection closed")),
+    { discard: true },
+  )
+
+export const activeCounts = (core: Core) => ({ transactions: core.txs.size, dialogs: core.dialogs.size })
