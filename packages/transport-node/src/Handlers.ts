@@ -68,7 +68,8 @@ export interface RequestContext {
   readonly cancelled: Deferred.Deferred<void>
 }
 
-export type Handler = (request: Request, ctx: RequestContext) => Effect.Effect<Decision>
+/** A failure or defect of the handler is answered with 500 (when no final response was sent yet). */
+export type Handler = (request: Request, ctx: RequestContext) => Effect.Effect<Decision, unknown>
 
 export interface Handlers {
   readonly invite?: Handler
