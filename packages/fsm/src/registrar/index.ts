@@ -6,6 +6,7 @@
 export { type AorError, canonicalAor } from "./Aor.js"
 export type { AuthCheck, Authenticator } from "./Authenticator.js"
 export { type Binding, isLive, isOutboundBinding, remainingSeconds } from "./Binding.js"
+export { type DigestAuthenticatorInit, makeDigestAuthenticator } from "./DigestAuthenticator.js"
 export { type LocationStore, makeMemoryLocationStore } from "./LocationStore.js"
 export { type ExpiryPolicy, type RegisterFault, readOperation } from "./RegisterRequest.js"
 export {
