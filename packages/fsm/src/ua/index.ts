@@ -1,2 +1,45 @@
-/** @module ua — built by its issue. */
-export {}
+/**
+ * @module ua — the UA core (RFC 3261 §8, §9, §12–§15; RFC 3515 REFER; RFC 3960 early media) as one pure reducer.
+ *
+ * `step(state, event) → { state, outputs }`. Events: requests and responses from the transaction layer, failed
+ * client transactions, the core's own 2xx timers, and application commands. Outputs: new client transactions,
+ * responses on server transactions, ACKs for 2xx, timers, and reports to the application.
+ *
+ * Never: I/O, clocks, randomness — every event brings a `nonce` for the tags and branches it needs.
+ */
+export {
+  type Accepting,
+  type Call,
+  type CallRef,
+  callRef,
+  type Media,
+  type PendingReinvite,
+  type Phase,
+} from "./Call.js"
+export { cancels, makeCancel } from "./cancel.js"
+export { parseReferTo, type ReferTarget } from "./refer.js"
+export { step } from "./Ua.js"
+export { type Credentials, knownMethods, makeUaConfig, type UaConfig } from "./UaConfig.js"
+export type {
+  Answer,
+  Cancel,
+  Command,
+  Hangup,
+  Hold,
+  Invite,
+  Progress,
+  Refer,
+  Reinvite,
+  Reject,
+  RequestReceived,
+  ResponseReceived,
+  Resume,
+  SendInDialog,
+  TimerFired,
+  TransactionFailed,
+  UaEvent,
+  UaTimer,
+} from "./UaEvent.js"
+export type { UaOutput, UaReport } from "./UaOutput.js"
+export { makeUa, type UaState, type UaStep } from "./UaState.js"
+export { checkRequest } from "./uasChecks.js"

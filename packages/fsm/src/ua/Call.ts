@@ -1,0 +1,104 @@
+/**
+ * Call — the state a UA core keeps for one INVITE dialog usage (RFC 3261 §13–§15) and what hangs off it
+ * (re-INVITE, CANCEL, the RFC 3515 REFER subscription).
+ *
+ * Phases, from both sides:
+ *
+ *   UAC: Calling ─1xx→ Proceeding ─2xx/ACK→ Confirmed ─BYE→ Terminated   (≥300 from Calling/Proceeding → Terminated)
+ *   UAS: Proceeding ─2xx→ Accepted ─ACK→ Confirmed ─BYE→ Terminated      (≥300, CANCEL → 487, 64·T1 → BYE)
+ */
+import type { Request, Response } from "@sipkit/codec"
+import type { Dialog, DialogSet } from "../dialog/index.js"
+
+/** Names a call: the Call-ID and this UA's tag (the From tag of the INVITE on the UAC, the To tag on the UAS). */
+export type CallRef = string
+
+export const callRef = (callId: string, localTag: string): CallRef => `${callId};${localTag}`
+
+export type Phase = "Calling" | "Proceeding" | "Accepted" | "Confirmed" | "Terminated"
+
+/** An ACK this UAC sent for a 2xx, repeated for every retransmission of that 2xx (§13.2.2.4). */
+export interface SentAck {
+  readonly remoteTag: string
+  readonly seq: number
+  readonly ack: Request
+}
+
+/** A 2xx this UAS retransmits until its ACK comes (§13.3.1.4): T1, 2·T1 … capped at T2. */
+export interface Accepting {
+  readonly response: Response
+  readonly seq: number
+  readonly attempt: number
+  readonly interval: number
+}
+
+/** An INVITE on the established dialog that has no final response yet (§14): ours or the peer's. */
+export type PendingReinvite =
+  | {
+      readonly role: "client"
+      readonly seq: number
+      readonly offer: string | undefined
+      readonly held: boolean
+    }
+  | { readonly role: "server"; readonly seq: number }
+
+/** The offer/answer state (RFC 3264) as SDP text. */
+export interface Media {
+  /** The last SDP this UA sent (offer or answer). */
+  readonly local: string | undefined
+  /** The last SDP the peer sent. */
+  readonly remote: string | undefined
+  /** The early-media answer of a 18x (RFC 3960), with the early dialog it came from. */
+  readonly early: { readonly remoteTag: string; readonly sdp: string } | undefined
+  /** True while we hold the peer (our last offer was sendonly). */
+  readonly held: boolean
+}
+
+export interface Call {
+  readonly ref: CallRef
+  readonly role: "UAC" | "UAS"
+  readonly phase: Phase
+  /** UAC: the INVITE as last sent (after auth or redirect retries); UAS: as received. */
+  readonly invite: Request
+  readonly localTag: string
+  /** UAC: every dialog the INVITE created (forking, §12.1.2). */
+  readonly dialogs: DialogSet | undefined
+  /** The dialog of the session: UAC: the confirmed one; UAS: created with the first tagged response. */
+  readonly dialog: Dialog | undefined
+  /** §9.1: a CANCEL waits for a provisional response. */
+  readonly cancel: "none" | "pending" | "sent"
+  readonly acks: ReadonlyArray<SentAck>
+  readonly accepting: Accepting | undefined
+  readonly reinvite: PendingReinvite | undefined
+  readonly media: Media
+  /** `realm nonce` of the challenges already answered: one retry per challenge (§22.2). */
+  readonly challenges: ReadonlyArray<string>
+  /** §8.1.3.4 recursion: whether to follow 3xx and the targets already tried. */
+  readonly redirect: { readonly follow: boolean; readonly tried: ReadonlyArray<string> }
+  /** This call was placed for a REFER accepted in that call: its outcome is NOTIFYed there (RFC 3515 §2.4.5). */
+  readonly referral: CallRef | undefined
+  /** The implicit subscription of a REFER we accepted in this dialog (RFC 3515 §2.4.4, RFC 6665). */
+  readonly notifier: "active" | "terminated" | undefined
+  /** §15: "the callee's UA MUST NOT send a BYE on a confirmed dialog until it has received an ACK for its 2xx". */
+  readonly byeAfterAck: boolean
+}
+
+const noMedia: Media = { local: undefined, remote: undefined, early: undefined, held: false }
+
+export const makeCall = (
+  init: Pick<Call, "ref" | "role" | "phase" | "invite" | "localTag"> & Partial<Call>,
+): Call => ({
+  dialogs: undefined,
+  dialog: undefined,
+  cancel: "none",
+  acks: [],
+  accepting: undefined,
+  reinvite: undefined,
+  media: noMedia,
+  challenges: [],
+  redirect: { follow: false, tried: [] },
+  referral: undefined,
+  notifier: undefined,
+  byeAfterAck: false,
+  ...init,
+})

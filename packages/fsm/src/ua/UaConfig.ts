@@ -1,0 +1,70 @@
+/**
+ * UaConfig — what a user agent core is configured with: its address, its timers, what it supports.
+ *
+ * Never: read from the environment. The runtime builds it once and hands it to `makeUa`.
+ */
+import type { LocalSession } from "@sipkit/codec/sdp"
+
+export interface Credentials {
+  readonly username: string
+  readonly password: string
+}
+
+export interface UaConfig {
+  /** This UA's Contact URI (§8.1.1.8), e.g. `sip:alice@192.168.1.100:5060`. */
+  readonly contact: string
+  /** The Via `sent-protocol sent-by` this UA puts on its requests, e.g. `SIP/2.0/UDP 192.168.1.100:5060`. */
+  readonly via: string
+  /** Round-trip estimate and the cap of the 2xx retransmission interval (§13.3.1.4, Table 4): 500 ms and 4 s. */
+  readonly t1: number
+  readonly t2: number
+  /** Methods this UA answers; the Allow of 405/501 responses and of dialog-creating messages (§20.5). */
+  readonly allow: ReadonlyArray<string>
+  /** Option tags this UA understands (§8.2.2.3); anything else in a Require gets 420. */
+  readonly supported: ReadonlyArray<string>
+  /** Body types this UA reads (§8.2.3); anything else gets 415 with Accept. */
+  readonly accept: ReadonlyArray<string>
+  /** Content-Encodings this UA reads (§8.2.3); anything else gets 415 with Accept-Encoding. */
+  readonly acceptEncoding: ReadonlyArray<string>
+  /** Media this UA offers and answers with (RFC 3264 through `@sipkit/codec/sdp`); none means the application
+   * always supplies SDP bodies itself. */
+  readonly session?: LocalSession
+  /** Used to answer one 401/407 challenge per nonce (§22.2). */
+  readonly credentials?: Credentials
+  /** Recurse on 3xx (§8.1.3.4) for every INVITE; an `Invite` can also ask for it alone. */
+  readonly followRedirects: boolean
+  /** Max-Forwards of new requests (§8.1.1.6). */
+  readonly maxForwards: number
+}
+
+/** The methods a UA core recognizes at all; a method outside this set gets 501, inside but not allowed 405. */
+export const knownMethods: ReadonlyArray<string> = [
+  "INVITE",
+  "ACK",
+  "CANCEL",
+  "BYE",
+  "OPTIONS",
+  "REGISTER",
+  "REFER",
+  "NOTIFY",
+  "SUBSCRIBE",
+  "INFO",
+  "MESSAGE",
+  "UPDATE",
+  "PRACK",
+  "PUBLISH",
+]
+
+export const makeUaConfig = (
+  init: Pick<UaConfig, "contact" | "via"> & Partial<Omit<UaConfig, "contact" | "via">>,
+): UaConfig => ({
+  t1: 500,
+  t2: 4000,
+  allow: ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REFER", "NOTIFY", "INFO", "MESSAGE"],
+  supported: ["replaces"],
+  accept: ["application/sdp", "message/sipfrag", "text/plain"],
+  acceptEncoding: ["identity"],
+  followRedirects: false,
+  maxForwards: 70,
+  ...init,
+})

@@ -1,0 +1,172 @@
+/**
+ * UaEvent — everything that can happen to a UA core: a message from the transaction layer, a timer, or a
+ * command of the application.
+ *
+ * Every event carries `nonce`, a fresh random token from the runtime (at least 32 random bits, §19.3): the
+ * core derives the tags and branches it needs in this step from it. The core itself has no randomness.
+ */
+import type { Request, Response } from "@sipkit/codec"
+import type { CallRef } from "./Call.js"
+
+/** A request from the transaction layer: a new server transaction's request, or an ACK for a 2xx (which no
+ * transaction absorbs, §17.2.1 / RFC 6026). */
+export interface RequestReceived {
+  readonly _tag: "RequestReceived"
+  readonly request: Request
+  readonly nonce: string
+}
+
+/** A response from a client transaction: every provisional and final response, and (RFC 6026) every 2xx
+ * retransmission of an INVITE. */
+export interface ResponseReceived {
+  readonly _tag: "ResponseReceived"
+  readonly response: Response
+  readonly nonce: string
+}
+
+/** A client transaction ended without a final response: Timer B/F (a 408, §8.1.3.1) or a transport error
+ * (a 503, §8.1.3.1). */
+export interface TransactionFailed {
+  readonly _tag: "TransactionFailed"
+  readonly request: Request
+  readonly reason: "Timeout" | "TransportError"
+  readonly nonce: string
+}
+
+/** The UA core's own timers: the 2xx retransmission of §13.3.1.4 and its 64·T1 give-up. `seq` is the CSeq of
+ * the INVITE whose 2xx is retransmitted and `attempt` counts the retransmissions, so a stale firing is a no-op. */
+export type UaTimer =
+  | { readonly _tag: "2xxRetransmit"; readonly call: CallRef; readonly seq: number; readonly attempt: number }
+  | { readonly _tag: "2xxTimeout"; readonly call: CallRef; readonly seq: number }
+
+export interface TimerFired {
+  readonly _tag: "TimerFired"
+  readonly timer: UaTimer
+  readonly nonce: string
+}
+
+// ------------------------------------------------------------------------------------------ application commands
+
+/** Place a call (§13.2.1). The Call-ID and From tag come from the application; the call is `callRef(callId, fromTag)`. */
+export interface Invite {
+  readonly _tag: "Invite"
+  readonly callId: string
+  readonly fromTag: string
+  /** The caller, a name-addr without tag: `"Alice" <sip:alice@example.com>`. */
+  readonly from: string
+  /** The callee, a name-addr without tag. */
+  readonly to: string
+  /** The Request-URI; default the URI of `to`. */
+  readonly uri?: string
+  /** The SDP offer; default one made from `config.session`. */
+  readonly sdp?: string
+  readonly headers?: ReadonlyArray<readonly [string, string]>
+  /** This INVITE answers a REFER we accepted in `referral` (RFC 3515): its outcome is NOTIFYed there. */
+  readonly referral?: CallRef
+  /** RFC 3892 Referred-By value to carry. */
+  readonly referredBy?: string
+  /** RFC 3891 Replaces value to carry (from the Refer-To URI). */
+  readonly replaces?: string
+  /** Recurse on 3xx for this INVITE (§8.1.3.4), overriding `config.followRedirects`. */
+  readonly followRedirects?: boolean
+  readonly nonce: string
+}
+
+/** Send a provisional response to an incoming INVITE: 180 Ringing, 183 Session Progress (with SDP: early media,
+ * RFC 3960). */
+export interface Progress {
+  readonly _tag: "Progress"
+  readonly call: CallRef
+  readonly status: number
+  readonly sdp?: string
+  readonly nonce: string
+}
+
+/** Accept an incoming INVITE with a 200 (§13.3.1.4); the SDP answer defaults to one negotiated from
+ * `config.session`. */
+export interface Answer {
+  readonly _tag: "Answer"
+  readonly call: CallRef
+  readonly sdp?: string
+  readonly nonce: string
+}
+
+/** Refuse an incoming INVITE with a final status ≥ 300 (§13.3.1.3). */
+export interface Reject {
+  readonly _tag: "Reject"
+  readonly call: CallRef
+  readonly status: number
+  readonly headers?: ReadonlyArray<readonly [string, string]>
+  readonly nonce: string
+}
+
+/** Cancel an outgoing INVITE (§9.1): sent at once after a provisional, or as soon as one arrives. */
+export interface Cancel {
+  readonly _tag: "Cancel"
+  readonly call: CallRef
+  readonly nonce: string
+}
+
+/** End a call: BYE on a confirmed dialog (§15.1.1); CANCEL before it; a 603 when still ringing on our side. */
+export interface Hangup {
+  readonly _tag: "Hangup"
+  readonly call: CallRef
+  readonly nonce: string
+}
+
+/** Put the peer on hold (re-INVITE with a sendonly offer) or take it off (sendrecv), RFC 3264 §8.4. */
+export interface Hold {
+  readonly _tag: "Hold"
+  readonly call: CallRef
+  readonly nonce: string
+}
+
+export interface Resume {
+  readonly _tag: "Resume"
+  readonly call: CallRef
+  readonly nonce: string
+}
+
+/** A re-INVITE with the given offer (or the current local session), optionally from a new Contact (§14.1). */
+export interface Reinvite {
+  readonly _tag: "Reinvite"
+  readonly call: CallRef
+  readonly sdp?: string
+  readonly contact?: string
+  readonly nonce: string
+}
+
+/** Ask the peer to call `referTo` (RFC 3515): REFER in the dialog of `call`. */
+export interface Refer {
+  readonly _tag: "Refer"
+  readonly call: CallRef
+  /** The Refer-To value: a name-addr, possibly with `?Replaces=…` (RFC 3891). */
+  readonly referTo: string
+  readonly nonce: string
+}
+
+/** Send any other request inside the dialog (INFO, MESSAGE, OPTIONS …). */
+export interface SendInDialog {
+  readonly _tag: "SendInDialog"
+  readonly call: CallRef
+  readonly method: string
+  readonly headers?: ReadonlyArray<readonly [string, string]>
+  readonly body?: string
+  readonly contentType?: string
+  readonly nonce: string
+}
+
+export type Command =
+  | Invite
+  | Progress
+  | Answer
+  | Reject
+  | Cancel
+  | Hangup
+  | Hold
+  | Resume
+  | Reinvite
+  | Refer
+  | SendInDialog
+
+export type UaEvent = RequestReceived | ResponseReceived | TransactionFailed | TimerFired | Command

@@ -1,0 +1,88 @@
+/**
+ * UaOutput — what a UA core step asks the runtime to do, in order: transaction-level sends, its own timers, and
+ * reports to the application.
+ *
+ * The UA core sits on the transaction layer (RFC 3261 §8, §17): it never retransmits a request itself. It asks
+ * for a new client transaction (`SendRequest`), responds on the server transaction its request created
+ * (`SendResponse`, including the 2xx retransmissions of §13.3.1.4, which RFC 6026's Accepted state passes
+ * through), and sends the ACK for a 2xx straight to the transport (`SendAck`, §13.2.2.4 / §17.1.1.3).
+ */
+import type { Request, Response } from "@sipkit/codec"
+import type { CallRef } from "./Call.js"
+import type { UaTimer } from "./UaEvent.js"
+
+export type UaOutput =
+  | { readonly _tag: "SendRequest"; readonly request: Request }
+  | { readonly _tag: "SendAck"; readonly request: Request }
+  | { readonly _tag: "SendResponse"; readonly response: Response }
+  | { readonly _tag: "StartTimer"; readonly timer: UaTimer; readonly after: number }
+  | { readonly _tag: "StopTimer"; readonly timer: UaTimer }
+  | { readonly _tag: "Report"; readonly report: UaReport }
+
+/** What the application hears. `call` names the call every later command refers to. */
+export type UaReport =
+  /** A new INVITE arrived (§13.3.1); answer with Progress / Answer / Reject. `replaces` is its RFC 3891 Replaces. */
+  | {
+      readonly _tag: "IncomingCall"
+      readonly call: CallRef
+      readonly request: Request
+      readonly replaces?: string
+      readonly referredBy?: string
+    }
+  /** A provisional response to our INVITE; `sdp` is early media (RFC 3960) from that early dialog. */
+  | { readonly _tag: "Ringing"; readonly call: CallRef; readonly status: number; readonly sdp?: string }
+  /** The call is up: on the UAC after the 2xx (ACK sent), on the UAS when the ACK came. */
+  | {
+      readonly _tag: "Established"
+      readonly call: CallRef
+      readonly localSdp?: string
+      readonly remoteSdp?: string
+    }
+  /** The call is over (BYE either way, a failure, a CANCEL, or the 64·T1 give-up with status 408). */
+  | {
+      readonly _tag: "Ended"
+      readonly call: CallRef
+      readonly status: number
+      readonly reason: string
+      readonly by: "local" | "remote"
+    }
+  /** An offer/answer exchange of a re-INVITE completed (hold, resume, new media). */
+  | {
+      readonly _tag: "MediaUpdated"
+      readonly call: CallRef
+      readonly localSdp?: string
+      readonly remoteSdp?: string
+    }
+  /** Our re-INVITE failed (491 glare: retry after the §14.1 delay, or give up). */
+  | { readonly _tag: "ReinviteFailed"; readonly call: CallRef; readonly status: number }
+  /** The peer asked us to call `referTo` (RFC 3515); issue an `Invite` with `referral: call` to do it. */
+  | {
+      readonly _tag: "Referred"
+      readonly call: CallRef
+      readonly referTo: string
+      readonly referredBy: string
+      readonly replaces?: string
+    }
+  /** Progress of a REFER we sent: its response, then each NOTIFY's sipfrag status (`final` when terminated). */
+  | {
+      readonly _tag: "ReferProgress"
+      readonly call: CallRef
+      readonly status: number
+      readonly final: boolean
+    }
+  /** Another request arrived inside the dialog (INFO, MESSAGE …) and was answered 200. */
+  | { readonly _tag: "InDialogRequest"; readonly call: CallRef; readonly request: Request }
+  /** The final response to a `SendInDialog` request. */
+  | {
+      readonly _tag: "InDialogResponse"
+      readonly call: CallRef
+      readonly method: string
+      readonly status: number
+    }
+
+export const sendRequest = (request: Request): UaOutput => ({ _tag: "SendRequest", request })
+export const sendAck = (request: Request): UaOutput => ({ _tag: "SendAck", request })
+export const sendResponse = (response: Response): UaOutput => ({ _tag: "SendResponse", response })
+export const startTimer = (timer: UaTimer, after: number): UaOutput => ({ _tag: "StartTimer", timer, after })
+export const stopTimer = (timer: UaTimer): UaOutput => ({ _tag: "StopTimer", timer })
+export const report = (r: UaReport): UaOutput => ({ _tag: "Report", report: r })

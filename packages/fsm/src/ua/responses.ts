@@ -1,0 +1,44 @@
+/**
+ * responses — the responses a UA core builds (§8.2.6): To tag on every response but 100 (§8.2.6.2), Contact on
+ * the ones that create or refresh a dialog (§12.1.1, §13.3.1.4), and an SDP body when there is one.
+ */
+import { getHeaderValues, makeResponse, type Request, type Response } from "@sipkit/codec"
+import type { UaConfig } from "./UaConfig.js"
+
+export interface ResponseInit {
+  readonly toTag?: string
+  readonly contact?: boolean
+  readonly sdp?: string | undefined
+  readonly headers?: ReadonlyArray<readonly [string, string]>
+}
+
+/** §12.1.1: "When a UAS responds to a request with a response that establishes a dialog …, the UAS MUST copy all
+ * Record-Route header field values from the request into the response (including the URIs, URI parameters, and
+ * any Record-Route header field parameters, whether they are known or unknown to the UAS) and MUST maintain the
+ * order of those values." §8.2.6.2: "the UAS MUST add a tag to the To header field in the response (with the exception of the 100
+ * (Trying) response, in which a tag MAY be present)". A request that already has a To tag keeps it. */
+export const respond = (
+  config: UaConfig,
+  request: Request,
+  status: number,
+  init: ResponseInit = {},
+): Response => {
+  const creates = init.contact === true && status > 100 && status < 300
+  const headers: Array<readonly [string, string]> = [
+    ...(creates ? getHeaderValues(request, "Record-Route").map((rr) => ["Record-Route", rr] as const) : []),
+    ...(init.contact === true ? [["Contact", `<${config.contact}>`] as const] : []),
+    ...(init.contact === true && request.method === "INVITE"
+      ? [["Allow", config.allow.join(", ")] as const]
+      : []),
+    ...(init.contact === true && request.method === "INVITE"
+      ? [["Supported", config.supported.join(", ")] as const]
+      : []),
+    ...(init.headers ?? []),
+    ...(init.sdp === undefined ? [] : [["Content-Type", "application/sdp"] as const]),
+  ]
+  return makeResponse(request, status, {
+    ...(status === 100 || init.toTag === undefined ? {} : { toTag: init.toTag }),
+    headers,
+    ...(init.sdp === undefined ? {} : { body: init.sdp }),
+  })
+}

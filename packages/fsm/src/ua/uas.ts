@@ -1,0 +1,235 @@
+/**
+ * uas — the UAS core for the INVITE of a call (RFC 3261 §8.2, §13.3): the new call, provisional and final
+ * responses, the 2xx retransmission until the ACK (§13.3.1.4), the ACK, and CANCEL (§9.2).
+ *
+ * The INVITE server transaction below it sends 100 Trying, absorbs INVITE retransmissions and the ACK of a
+ * non-2xx; this core retransmits its 2xx itself ("the UAS core … periodically retransmits the 2xx") and passes
+ * each retransmission to the transaction, which RFC 6026's Accepted state sends on.
+ */
+import { getCSeq, getHeader, getHeaderValues, isErr, type Request, type Response } from "@sipkit/codec"
+import { type Dialog, makeInDialogRequest, makeUasDialog, terminateDialog } from "../dialog/index.js"
+import { type Call, callRef, makeCall } from "./Call.js"
+import { cancels } from "./cancel.js"
+import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
+import { sendBye } from "./inDialog.js"
+import { answer, bodyText, offer } from "./media.js"
+import type { Routing } from "./readers.js"
+import { respond } from "./responses.js"
+import type { Answer, Progress, Reject } from "./UaEvent.js"
+import { report, sendRequest, sendResponse, startTimer, stopTimer, type UaOutput } from "./UaOutput.js"
+import { stay, stepWith, type UaState, type UaStep } from "./UaState.js"
+
+/** §13.3.1: a new INVITE outside any dialog. The To tag of every later response is chosen now. A dialog-creating
+ * request without a Contact is a 400 (§8.1.1.8: "The Contact header field MUST be present … in any request that
+ * can result in the establishment of a dialog"). */
+export const onNewInvite = (state: UaState, request: Request, routing: Routing, fresh: Fresh): UaStep => {
+  const localTag = fresh.tag()
+  if (getHeaderValues(request, "Contact").length === 0)
+    return { state, outputs: [sendResponse(respond(state.config, request, 400, { toTag: localTag }))] }
+  const call = makeCall({
+    ref: callRef(routing.callId, localTag),
+    role: "UAS",
+    phase: "Proceeding",
+    invite: request,
+    localTag,
+    media: { local: undefined, remote: bodyText(request.body), early: undefined, held: false },
+  })
+  const replaces = getHeader(request, "Replaces")
+  const referredBy = getHeader(request, "Referred-By")
+  return stepWith(state, call, [
+    report({
+      _tag: "IncomingCall",
+      call: call.ref,
+      request,
+      ...(replaces === undefined ? {} : { replaces }),
+      ...(referredBy === undefined ? {} : { referredBy }),
+    }),
+  ])
+}
+
+const withDialog = (call: Call, response: Parameters<typeof makeUasDialog>[1]): Dialog | undefined => {
+  if (call.dialog !== undefined)
+    return response.status >= 200 ? { ...call.dialog, state: "confirmed" } : call.dialog
+  const created = makeUasDialog(call.invite, response)
+  return isErr(created) ? undefined : created.value
+}
+
+/** The SDP of our answer (to the INVITE's offer) or of our offer (when the INVITE had none, §13.2.1). The same
+ * answer goes in the 18x and the 200 (RFC 3960 §3: without 100rel the 2xx repeats it). */
+const localSdp = (state: UaState, call: Call, explicit: string | undefined) => {
+  if (explicit !== undefined || call.media.local !== undefined)
+    return { _tag: "Ok" as const, value: explicit ?? call.media.local }
+  if (call.media.remote === undefined)
+    return { _tag: "Ok" as const, value: offer(state.config, undefined, undefined) }
+  return answer(state.config, undefined, call.media.remote, undefined)
+}
+
+/** A provisional response (180, 183 with early media). §13.3.1.1: it creates an early dialog when it has a tag. */
+export const progress = (state: UaState, call: Call, command: Progress): UaStep => {
+  if (call.role !== "UAS" || call.phase !== "Proceeding" || command.status < 101 || command.status > 199)
+    return stay(state)
+  const early =
+    command.status === 183 || command.sdp !== undefined ? localSdp(state, call, command.sdp) : undefined
+  const body = early?._tag === "Ok" ? early.value : undefined
+  const response = respond(state.config, call.invite, command.status, {
+    toTag: call.localTag,
+    contact: true,
+    sdp: body,
+  })
+  const dialog = withDialog(call, response)
+  const media = body === undefined ? call.media : { ...call.media, local: body }
+  return stepWith(state, { ...call, dialog, media }, [sendResponse(response)])
+}
+
+/** §13.3.1.4: "the UAS core … MUST … pass the 2xx to the server transaction … The 2xx response is passed to
+ * the transport with an interval that starts at T1 seconds and doubles for each retransmission until it reaches
+ * T2 seconds … retransmissions cease when an ACK request for the response is received." */
+export const accept = (state: UaState, call: Call, command: Answer): UaStep => {
+  if (call.role !== "UAS" || call.phase !== "Proceeding") return stay(state)
+  const sdp = localSdp(state, call, command.sdp)
+  if (isErr(sdp)) return rejectWith(state, call, sdp.error.status, sdp.error.warning)
+  const response = respond(state.config, call.invite, 200, {
+    toTag: call.localTag,
+    contact: true,
+    sdp: sdp.value,
+  })
+  const seq = seqOf(call.invite)
+  const next: Call = {
+    ...call,
+    phase: "Accepted",
+    dialog: withDialog(call, response),
+    media: { ...call.media, local: sdp.value },
+    accepting: { response, seq, attempt: 0, interval: state.config.t1 },
+  }
+  return stepWith(state, next, [sendResponse(response), ...startRetransmitting(state, call, seq)])
+}
+
+const startRetransmitting = (state: UaState, call: Call, seq: number): ReadonlyArray<UaOutput> => [
+  startTimer({ _tag: "2xxRetransmit", call: call.ref, seq, attempt: 0 }, state.config.t1),
+  startTimer({ _tag: "2xxTimeout", call: call.ref, seq }, 64 * state.config.t1),
+]
+
+export const seqOf = (request: Request | Response): number => {
+  const cseq = getCSeq(request)
+  return isErr(cseq) ? 0 : cseq.value.seq
+}
+
+/** Answer an in-dialog INVITE (re-INVITE) with its 2xx, retransmitted like the first (§13.3.1.4, §14.2). */
+export const acceptReinvite = (
+  state: UaState,
+  call: Call,
+  request: Request,
+  sdp: string | undefined,
+): UaStep => {
+  const response = respond(state.config, request, 200, { contact: true, sdp })
+  const seq = seqOf(request)
+  const next: Call = {
+    ...call,
+    reinvite: { role: "server", seq },
+    media: {
+      ...call.media,
+      local: sdp ?? call.media.local,
+      remote: bodyText(request.body) ?? call.media.remote,
+    },
+    accepting: { response, seq, attempt: 0, interval: state.config.t1 },
+  }
+  return stepWith(state, next, [sendResponse(response), ...startRetransmitting(state, call, seq)])
+}
+
+const rejectWith = (state: UaState, call: Call, status: number, warning?: string): UaStep => {
+  const headers: ReadonlyArray<readonly [string, string]> =
+    warning === undefined ? [] : [["Warning", warning]]
+  const response = respond(state.config, call.invite, status, { toTag: call.localTag, headers })
+  const dialog = call.dialog === undefined ? undefined : terminateDialog(call.dialog)
+  const ended = report({ _tag: "Ended", call: call.ref, status, reason: response.reason, by: "local" })
+  return stepWith(state, { ...call, phase: "Terminated", dialog }, [sendResponse(response), ended])
+}
+
+/** §13.3.1.3: "If the UAS is not able to answer the invitation … it MUST send a final response" ≥ 300. */
+export const reject = (state: UaState, call: Call, command: Reject): UaStep => {
+  if (call.role !== "UAS" || call.phase !== "Proceeding" || command.status < 300) return stay(state)
+  const response = respond(state.config, call.invite, command.status, {
+    toTag: call.localTag,
+    ...(command.headers === undefined ? {} : { headers: command.headers }),
+  })
+  const dialog = call.dialog === undefined ? undefined : terminateDialog(call.dialog)
+  return stepWith(state, { ...call, phase: "Terminated", dialog }, [sendResponse(response)])
+}
+
+/** One 2xx retransmission: a firing that is not the armed attempt is stale and changes nothing. */
+export const onRetransmitTimer = (state: UaState, call: Call, seq: number, attempt: number): UaStep => {
+  const accepting = call.accepting
+  if (accepting === undefined || accepting.seq !== seq || accepting.attempt !== attempt) return stay(state)
+  const interval = Math.min(2 * accepting.interval, state.config.t2)
+  const next: Call = { ...call, accepting: { ...accepting, attempt: attempt + 1, interval } }
+  return stepWith(state, next, [
+    sendResponse(accepting.response),
+    startTimer({ _tag: "2xxRetransmit", call: call.ref, seq, attempt: attempt + 1 }, interval),
+  ])
+}
+
+/** §13.3.1.4: "If the server retransmits the 2xx response for 64*T1 seconds without receiving an ACK, the dialog
+ * is confirmed, but the session SHOULD be terminated. This is accomplished with a BYE". Reported as a 408. */
+export const onAckTimeout = (state: UaState, call: Call, seq: number, nonce: string): UaStep => {
+  if (call.accepting?.seq !== seq || call.dialog === undefined) return stay(state)
+  const fresh = makeFresh(nonce)
+  const bye = makeInDialogRequest(call.dialog, { method: "BYE", via: viaFor(state.config.via, fresh) })
+  const dialog = terminateDialog(isErr(bye) ? call.dialog : bye.value.dialog)
+  const next: Call = { ...call, phase: "Terminated", dialog, accepting: undefined, reinvite: undefined }
+  return stepWith(state, next, [
+    stopTimer({ _tag: "2xxRetransmit", call: call.ref, seq, attempt: call.accepting.attempt }),
+    ...(isErr(bye) ? [] : [sendRequest(bye.value.request)]),
+    report({ _tag: "Ended", call: call.ref, status: 408, reason: "No ACK for the 2xx", by: "local" }),
+  ])
+}
+
+/** §13.3.1.4 / §14.2: the ACK of our 2xx stops its retransmission; the ACK of an offerless INVITE's 2xx carries
+ * the answer. An ACK for nothing pending (a retransmission) changes nothing. */
+export const onAck = (state: UaState, call: Call, dialog: Dialog, ack: Request, nonce: string): UaStep => {
+  const accepting = call.accepting
+  if (accepting === undefined || accepting.seq !== seqOf(ack)) return stay(state)
+  const remote = bodyText(ack.body) ?? call.media.remote
+  const media = { ...call.media, remote }
+  const next: Call = { ...call, dialog, accepting: undefined, reinvite: undefined, media }
+  const stops = [
+    stopTimer({ _tag: "2xxRetransmit", call: call.ref, seq: accepting.seq, attempt: accepting.attempt }),
+    stopTimer({ _tag: "2xxTimeout", call: call.ref, seq: accepting.seq }),
+  ]
+  const sdp = {
+    ...(media.local === undefined ? {} : { localSdp: media.local }),
+    ...(media.remote === undefined ? {} : { remoteSdp: media.remote }),
+  }
+  if (call.phase !== "Accepted")
+    return stepWith(state, next, [...stops, report({ _tag: "MediaUpdated", call: call.ref, ...sdp })])
+  const confirmed: Call = { ...next, phase: "Confirmed", byeAfterAck: false }
+  const step = stepWith(state, confirmed, [...stops, report({ _tag: "Established", call: call.ref, ...sdp })])
+  return call.byeAfterAck ? hangupAfter(step, confirmed, nonce) : step
+}
+
+const hangupAfter = (step: UaStep, call: Call, nonce: string): UaStep => {
+  const bye = sendBye(step.state, call, makeFresh(nonce))
+  return { state: bye.state, outputs: [...step.outputs, ...bye.outputs] }
+}
+
+/**
+ * §9.2: "If the UAS did not find a matching transaction for the CANCEL … it SHOULD respond to the CANCEL with a
+ * 481 … If the original request was an INVITE [without a final response], the UAS SHOULD immediately respond to the
+ * INVITE with a 487 (Request Terminated)." The CANCEL itself gets a 200 either way, with the INVITE's To tag.
+ */
+export const onCancel = (state: UaState, cancel: Request, fresh: Fresh): UaStep => {
+  const call = [...state.calls.values()].find((c) => c.role === "UAS" && cancels(cancel, c.invite))
+  if (call === undefined)
+    return { state, outputs: [sendResponse(respond(state.config, cancel, 481, { toTag: fresh.tag() }))] }
+  const ok = sendResponse(respond(state.config, cancel, 200, { toTag: call.localTag }))
+  if (call.phase !== "Proceeding") return { state, outputs: [ok] }
+  const terminated = respond(state.config, call.invite, 487, { toTag: call.localTag })
+  const dialog = call.dialog === undefined ? undefined : terminateDialog(call.dialog)
+  const ended = report({
+    _tag: "Ended",
+    call: call.ref,
+    status: 487,
+    reason: "Request Terminated",
+    by: "remote",
+  })
+  return stepWith(state, { ...call, phase: "Terminated", dialog }, [ok, sendResponse(terminated), ended])
+}

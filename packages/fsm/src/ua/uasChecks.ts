@@ -1,0 +1,97 @@
+/**
+ * uasChecks — the UAS request processing of RFC 3261 §8.2.1–§8.2.3 that may reject a request before any dialog
+ * or session logic sees it: version (505), method (405 / 501 with Allow), Request-URI scheme (416), CSeq (400),
+ * Require (420 with Unsupported), body type and encoding (415 with Accept / Accept-Encoding). These are the
+ * answers RFC 4475 expects of an endpoint for its torture messages.
+ *
+ * ACK is never answered (§17.1.1.3); CANCEL skips the Require check (§8.2.2.3).
+ */
+import {
+  getCSeq,
+  getHeader,
+  getHeaderValues,
+  isErr,
+  makeResponse,
+  parseUri,
+  type Request,
+  type Response,
+} from "@sipkit/codec"
+import { knownMethods, type UaConfig } from "./UaConfig.js"
+
+type Check = (config: UaConfig, request: Request, toTag: string) => Response | undefined
+
+const reject = (
+  request: Request,
+  status: number,
+  toTag: string,
+  headers: ReadonlyArray<readonly [string, string]> = [],
+): Response => makeResponse(request, status, { toTag, headers })
+
+const list = (values: ReadonlyArray<string>): string => values.join(", ")
+
+/** §8.2 / §21.5.6: "505 … The server does not support … the version of the SIP protocol used in the request." */
+const checkVersion: Check = (_config, request, toTag) =>
+  request.version.toUpperCase() === "SIP/2.0" ? undefined : reject(request, 505, toTag)
+
+/** §8.2.1: "If a UAS recognizes but does not support the method of a request, it MUST generate a 405 … The UAS
+ * MUST also add an Allow header field". §21.5.2: 501 when it does not recognize the method (RFC 4475 §3.3.?). */
+const checkMethod: Check = (config, request, toTag) => {
+  if (config.allow.includes(request.method)) return undefined
+  const status = knownMethods.includes(request.method) ? 405 : 501
+  return reject(request, status, toTag, [["Allow", list(config.allow)]])
+}
+
+/** §8.2.2.1: "If the Request-URI uses a scheme not supported by the UAS, it SHOULD reject the request with a 416". */
+const checkScheme: Check = (_config, request, toTag) => {
+  const uri = parseUri(request.uri)
+  if (isErr(uri)) return reject(request, 400, toTag)
+  return uri.value._tag === "SipUri" ? undefined : reject(request, 416, toTag)
+}
+
+/** §8.1.1.5: the CSeq method "MUST match that of the request" (RFC 4475 §3.1.2.? mismatch01 → 400). */
+const checkCSeq: Check = (_config, request, toTag) => {
+  const cseq = getCSeq(request)
+  if (isErr(cseq) || cseq.value.method !== request.method) return reject(request, 400, toTag)
+  return undefined
+}
+
+/** §8.2.2.3: "If a UAS does not understand an option-tag listed in a Require header field, it MUST respond by
+ * generating a response with status code 420 (Bad Extension). The UAS MUST add an Unsupported header field". */
+const checkRequire: Check = (config, request, toTag) => {
+  if (request.method === "CANCEL") return undefined
+  const required = getHeaderValues(request, "Require").map((tag) => tag.trim())
+  const unknown = required.filter((tag) => tag !== "" && !config.supported.includes(tag.toLowerCase()))
+  return unknown.length === 0 ? undefined : reject(request, 420, toTag, [["Unsupported", list(unknown)]])
+}
+
+const mediaType = (contentType: string): string => (contentType.split(";")[0] ?? "").trim().toLowerCase()
+
+/** §8.2.3: "If a UAS does not understand the body … it MUST respond with a 415 … The response MUST contain an
+ * Accept header field listing the types of all bodies it understands" — and Accept-Encoding for an encoding. */
+const checkContent: Check = (config, request, toTag) => {
+  if (request.body.length === 0) return undefined
+  const type = mediaType(getHeader(request, "Content-Type") ?? "application/sdp")
+  if (!config.accept.includes(type)) return reject(request, 415, toTag, [["Accept", list(config.accept)]])
+  const encodings = getHeaderValues(request, "Content-Encoding").map((e) => e.trim().toLowerCase())
+  if (encodings.every((e) => config.acceptEncoding.includes(e))) return undefined
+  return reject(request, 415, toTag, [["Accept-Encoding", list(config.acceptEncoding)]])
+}
+
+const checks: ReadonlyArray<Check> = [
+  checkVersion,
+  checkMethod,
+  checkScheme,
+  checkCSeq,
+  checkRequire,
+  checkContent,
+]
+
+/** The first rejection §8.2 calls for, or `undefined` when the request may go on. Never for ACK. */
+export const checkRequest = (config: UaConfig, request: Request, toTag: string): Response | undefined => {
+  if (request.method === "ACK") return undefined
+  for (const check of checks) {
+    const response = check(config, request, toTag)
+    if (response !== undefined) return response
+  }
+  return undefined
+}

@@ -1,0 +1,90 @@
+/**
+ * The seed's "Basic SIP Call Flow" (SIP-BASICS.md, RFC 3665 §3.1): Alice calls Bob through a record-routing
+ * proxy, Bob rings and answers with SDP, Alice ACKs through the proxy (the route set), talks, and hangs up.
+ */
+import { getCSeq, getHeaderValues, getTag, getTo, isErr } from "@sipkit/codec"
+import { parseSdp } from "@sipkit/codec/sdp"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { basicCall } from "./support/flows.js"
+
+const seedLadder = [
+  "Alice->Proxy: INVITE",
+  "Proxy->Bob: INVITE",
+  "Bob->Proxy: 180 Ringing",
+  "Proxy->Alice: 180 Ringing",
+  "Bob->Proxy: 200 OK",
+  "Proxy->Alice: 200 OK",
+  "Alice->Proxy: ACK",
+  "Proxy->Bob: ACK",
+  "Alice->Proxy: BYE",
+  "Proxy->Bob: BYE",
+  "Bob->Proxy: 200 OK",
+  "Proxy->Alice: 200 OK",
+]
+
+describe("basic call (seed ladder, RFC 3665 §3.1) through a record-routing proxy", () => {
+  const net = basicCall()
+
+  it("crosses the wire exactly as the seed's ladder", () => {
+    expect(net.ladder()).toEqual(seedLadder)
+  })
+
+  it("message by message: Record-Route, the route set on ACK and BYE, Contact and SDP on the 200", () => {
+    const [invite, forwarded, ringing, , ok] = net.trace.map((e) => e.message)
+    expect(invite?._tag === "Request" && invite.uri).toBe("sip:bob@example.com")
+    expect(forwarded?._tag === "Request" && forwarded.uri).toBe("sip:bob@10.0.0.50")
+    expect(getHeaderValues(forwarded!, "Record-Route")).toEqual(["<sip:proxy.example;lr>"])
+    expect(getHeaderValues(forwarded!, "Via")).toHaveLength(2)
+    const toTag = (m: typeof ringing) => {
+      const to = m === undefined ? undefined : getTo(m)
+      return to === undefined || isErr(to) ? undefined : getTag(to.value)
+    }
+    expect(toTag(ringing)).toBeDefined()
+    expect(toTag(ok)).toBe(toTag(ringing))
+    expect(getHeaderValues(ok!, "Contact")).toEqual(["<sip:bob@10.0.0.50>"])
+    expect(getHeaderValues(ok!, "Content-Type")).toEqual(["application/sdp"])
+    const ack = net.trace[6]!.message
+    expect(ack._tag === "Request" && ack.uri).toBe("sip:bob@10.0.0.50")
+    expect(getHeaderValues(ack, "Route")).toEqual(["<sip:proxy.example;lr>"])
+    expect(getCSeq(ack)).toMatchObject({ value: { seq: 1, method: "ACK" } })
+    const bye = net.trace[8]!.message
+    expect(getHeaderValues(bye, "Route")).toEqual(["<sip:proxy.example;lr>"])
+    expect(getCSeq(bye)).toMatchObject({ value: { seq: 2, method: "BYE" } })
+    expect(
+      net.trace[9]!.message._tag === "Request" && getHeaderValues(net.trace[9]!.message, "Route"),
+    ).toEqual([])
+  })
+
+  it("negotiates PCMU: Bob answers the offer with the seed's answer, both sides report it", () => {
+    const established = net.reportsOf("Alice").find((r) => r._tag === "Established")
+    expect(established?._tag === "Established" && established.remoteSdp).toBeDefined()
+    const answer = parseSdp(established?._tag === "Established" ? (established.remoteSdp ?? "") : "")
+    expect(answer._tag === "Ok" && answer.value.media[0]?.formats).toEqual(["0"])
+    expect(answer._tag === "Ok" && answer.value.media[0]?.port).toBe(49172)
+  })
+
+  it("both sides see the call established and ended", () => {
+    expect(net.reportsOf("Alice").map((r) => r._tag)).toEqual(["Ringing", "Established", "Ended"])
+    expect(net.reportsOf("Bob").map((r) => r._tag)).toEqual(["IncomingCall", "Established", "Ended"])
+  })
+
+  it("still completes over a lossy, duplicating, reordering link", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const lossy = basicCall({ loss: 0.2, duplicate: 0.1, minDelay: 5, maxDelay: 60 }, seed)
+        expect(
+          lossy
+            .reportsOf("Alice")
+            .filter((r) => r._tag !== "Ringing")
+            .map((r) => r._tag),
+        ).toEqual(["Established", "Ended"])
+        // Bob may see the BYE before any ACK got through (every ACK lost): the 2xx confirmed the dialog anyway.
+        const bob = lossy.reportsOf("Bob")
+        expect(bob[0]?._tag).toBe("IncomingCall")
+        expect(bob.at(-1)).toMatchObject({ _tag: "Ended", status: 200, by: "remote" })
+      }),
+      { numRuns: 40 },
+    )
+  })
+})
