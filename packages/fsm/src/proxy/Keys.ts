@@ -1,6 +1,6 @@
 /**
  * Keys — the identifiers a proxy computes from a request: the server transaction its response context hangs on
- * (RFC 3261 §17.2.3), the loop-detection hash carried in its branches (§16.3 step 4, §16.6 step 8), and the branch
+ * (RFC 3261 §17.2.3, from the transaction module), the loop-detection hash carried in its branches (§16.3 step 4, §16.6 step 8), and the branch
  * values themselves.
  *
  * Never: randomness. The unique part of a branch is a token handed in by the caller.
@@ -12,34 +12,34 @@ import {
   getHeaderValues,
   getTag,
   getTo,
-  getVias,
+  type HeaderError,
   printVia,
   type Request,
+  type Result,
   type Via,
-  viaBranch,
 } from "@sipkit/codec"
+import {
+  cancelTargetKey,
+  magicCookie,
+  serverKey,
+  type TransactionKey,
+} from "../transaction/TransactionKey.js"
 import { hashText } from "./Hash.js"
 
-/** The magic cookie of RFC 3261 branches (§8.1.1.7). */
-export const magicCookie = "z9hG4bK"
+export { magicCookie }
 
 /**
- * The key of the server transaction a request belongs to (§17.2.3): top Via branch, sent-by and method, where an
- * ACK and a CANCEL are looked up under `INVITE` by passing `method`. Requests without the magic cookie fall back to
- * the RFC 2543 fields (Request-URI, tags, Call-ID, CSeq number, top Via).
+ * The key of the server transaction a request belongs to (§17.2.3), as the transaction table computes it, so a
+ * `Respond` output names the transaction the table holds. An ACK maps to its INVITE's transaction. A request whose
+ * Via or CSeq cannot be read gets a key that names no transaction.
  */
-export const transactionKey = (request: Request, method: string = request.method): string => {
-  const vias = getVias(request)
-  const top = vias._tag === "Ok" ? vias.value[0] : undefined
-  const branch = top === undefined ? undefined : viaBranch(top)
-  if (top !== undefined && branch?.startsWith(magicCookie)) {
-    return `${branch}|${sentBy(top)}|${method}`
-  }
-  return `2543|${request.uri}|${toTag(request)}|${fromTag(request)}|${callIdOf(request)}|${cseqNumber(request)}|${top === undefined ? "" : printVia(top)}|${method}`
-}
+export const transactionKey = (request: Request): TransactionKey => orInvalid(serverKey(request), request)
 
-/** `host:port` of a Via, lower-cased, the port explicit only when written. */
-export const sentBy = (via: Via): string => `${via.host.toLowerCase()}:${via.port ?? ""}`
+/** The key of the INVITE server transaction a CANCEL targets (§9.2). */
+export const cancelledKey = (cancel: Request): TransactionKey => orInvalid(cancelTargetKey(cancel), cancel)
+
+const orInvalid = (key: Result<TransactionKey, HeaderError>, request: Request): TransactionKey =>
+  key._tag === "Ok" ? key.value : `invalid ${request.method} ${request.uri}`
 
 /**
  * §16.6 step 8: the part of the branch that detects loops, "a hash of the To tag, From tag, Call-ID header field,

@@ -21,7 +21,7 @@ import {
   removeFirstHeaderValue,
   viaBranch,
 } from "@sipkit/codec"
-import { loopHash, transactionKey } from "./Keys.js"
+import { cancelledKey, loopHash, transactionKey } from "./Keys.js"
 import type { ProxyConfig } from "./ProxyConfig.js"
 import {
   type ContextStep,
@@ -83,7 +83,7 @@ const onRequest = (config: ProxyConfig, state: ProxyState, event: RequestEvent):
 
 /** An ACK for this context's non-2xx answer is hop by hop (§17.2.1); any other ACK is a 2xx ACK, end to end. */
 const onAck = (config: ProxyConfig, state: ProxyState, ack: Request): ProxyStep => {
-  const context = state.contexts.get(transactionKey(ack, "INVITE"))
+  const context = state.contexts.get(transactionKey(ack))
   if (context !== undefined && context.phase._tag === "Answered" && context.phase.status >= 300) {
     return {
       state,
@@ -103,7 +103,7 @@ const onAck = (config: ProxyConfig, state: ProxyState, ack: Request): ProxyStep 
  */
 const onCancel = (config: ProxyConfig, state: ProxyState, event: RequestEvent): ProxyStep => {
   const cancel = event.request
-  const context = state.contexts.get(transactionKey(cancel, "INVITE"))
+  const context = state.contexts.get(cancelledKey(cancel))
   if (context === undefined) {
     const rejection = validateProxyRequest(config, cancel)
     if (rejection === undefined) return { state, outputs: [forwardStateless(config, cancel)] }

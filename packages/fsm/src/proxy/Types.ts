@@ -96,7 +96,7 @@ export type Destination =
   | { readonly _tag: "Address"; readonly transport: string; readonly host: string; readonly port: number }
 
 export type ProxyOutput =
-  /** Send `response` on the server transaction `transaction` (a key from `transactionKey`). */
+  /** Send `response` on the server transaction `transaction` (its §17.2.3 key, as the transaction table has it). */
   | { readonly _tag: "Respond"; readonly transaction: string; readonly response: Response }
   /** Start a client transaction for a forwarded request. */
   | {
