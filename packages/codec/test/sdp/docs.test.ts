@@ -111,11 +111,7 @@ describe("docs/sdp.md", () => {
       .split("```ts\n")
       .slice(1)
       .map((b) => b.split("```")[0]!)) {
-      const code = block
-        .split("\n")
-        .filter((l) => !l.startsWith("import "))
-        .join("\n")
-        .trim()
+      const code = block.replace(/^import [\s\S]*? from "[^"]+"\n/gm, "").trim()
       const indented = code
         .split("\n")
         .map((l) => (l === "" ? "" : `    ${l}`))
