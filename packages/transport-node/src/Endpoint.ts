@@ -23,8 +23,8 @@ import { Clock, Context, Deferred, Effect, FiberSet, Layer, PubSub, Queue, Strea
 import type { HostPort, PeerAddress, TransportKind } from "./Address.js"
 import { decodeConfig, type EndpointConfig, type ListenerConfig } from "./Config.js"
 import { nodeDnsLayer, SipDns } from "./dns/SipDns.js"
-import { type CallHandle, type CallOptions, call } from "./engine/Call.js"
-import { type Credentials, type RequestFailed, type SendOptions, sendWithAuth } from "./engine/Client.js"
+import { type CallHandle, type CallOptions, call, sendInDialog } from "./engine/Call.js"
+import { type Credentials, RequestFailed, type SendOptions, sendWithAuth } from "./engine/Client.js"
 import {
   activeCounts,
   type Core,
@@ -37,7 +37,7 @@ import {
 } from "./engine/Core.js"
 import { proxy } from "./engine/Proxy.js"
 import { type RegisterOptions, type Registration, register } from "./engine/Register.js"
-import { localContact, onAck, onRequest } from "./engine/Server.js"
+import { endDialog, localContact, onAck, onRequest } from "./engine/Server.js"
 import { makeStats, type StatsSnapshot } from "./engine/Stats.js"
 import { labelOf, type WireEvent } from "./engine/WireLog.js"
 import type { Handlers } from "./Handlers.js"
@@ -77,6 +77,19 @@ export interface EndpointShape {
   ) => Effect.Effect<Response, RequestFailed>
   readonly call: (target: string, offer?: string, options?: CallOptions) => Effect.Effect<CallHandle>
   readonly register: (options: RegisterOptions) => Effect.Effect<Registration, RequestFailed>
+  /**
+   * A request inside an existing dialog (either side; `ctx.dialog().id` on the server side). A BYE that gets a
+   * final response ends the dialog (§15.1.1) and the call handle's stream, if any, with `Ended(local)`.
+   */
+  readonly inDialog: (
+    dialogId: string,
+    method: string,
+    init?: {
+      readonly headers?: ReadonlyArray<readonly [string, string]>
+      readonly body?: string
+      readonly contentType?: string
+    },
+  ) => Effect.Effect<Response, RequestFailed>
   readonly stats: Effect.Effect<StatsSnapshot>
   /** Every message in and out, as it crosses the wire. */
   readonly wire: Stream.Stream<WireEvent>
@@ -329,6 +342,19 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
         }),
       call: (target, offer, options) => call(core, target, offer, options),
       register: (options) => register(core, options),
+      inDialog: (dialogId, method, init) =>
+        Effect.gen(function* () {
+          const entry = core.dialogs.get(dialogId)
+          if (entry === undefined) return yield* new RequestFailed({ status: 481, reason: "no such dialog" })
+          const response = yield* sendInDialog(core, entry, method, init ?? {})
+          if (method === "BYE") {
+            const notify = entry.onLocalEnd
+            entry.onRemoteEnd = undefined
+            yield* endDialog(core, dialogId, "local BYE")
+            if (notify !== undefined) yield* notify()
+          }
+          return response
+        }),
       stats: Effect.sync(() => core.stats.snapshot(activeCounts(core))),
       wire: Stream.fromPubSub(core.wire),
       shutdown,

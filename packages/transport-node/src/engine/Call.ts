@@ -203,6 +203,11 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
               phase = "ended"
               return finish({ _tag: "Ended", by: "remote", reason })
             }),
+          onLocalEnd: () =>
+            Effect.suspend(() => {
+              phase = "ended"
+              return finish({ _tag: "Ended", by: "local", reason: "BYE" })
+            }),
           onStray2xx: () => sendAck(core, dialogEntry, 1),
         }
         entry = dialogEntry

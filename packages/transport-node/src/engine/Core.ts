@@ -77,6 +77,8 @@ export interface DialogEntry {
   pending2xx: { readonly response: Response; readonly txKey: string; readonly cseq: number } | undefined
   /** Set by a call handle: a BYE (or anything ending it) arrived from the peer. */
   onRemoteEnd: ((reason: string) => Effect.Effect<void>) | undefined
+  /** Set by a call handle: the dialog was ended locally through `Endpoint.inDialog(…, "BYE")`. */
+  onLocalEnd: (() => Effect.Effect<void>) | undefined
   /** Set by a call handle: a retransmitted 2xx came after the INVITE transaction was gone (re-ACK). */
   onStray2xx: ((response: Response) => Effect.Effect<void>) | undefined
 }

@@ -103,6 +103,7 @@ const afterResponse = (core: Core, key: string, info: ServerTxInfo, response: Re
           },
           pending2xx: undefined,
           onRemoteEnd: undefined,
+          onLocalEnd: undefined,
           onStray2xx: undefined,
         }
         core.dialogs.set(id, entry)
