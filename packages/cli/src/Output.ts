@@ -20,7 +20,7 @@ export interface Output {
   /** One message that crossed the wire. */
   readonly event: (event: LadderEvent) => void
   /** A line of text for people (text mode) or an object (json mode: `{ type, …fields }`). */
-  readonly note: (text: string, fields: Record<string, unknown> & { readonly type: string }) => void
+  readonly note: <F extends { readonly type: string }>(text: string, fields: F) => void
   /** One line on stderr (both modes). */
   readonly error: (text: string) => void
 }
