@@ -1,8 +1,9 @@
 /**
- * The server side in one call (RFC 3261 §22.3, §22.4; RFC 7616 §3.3–§3.4): realm, nonce, response and
- * nonce-count checked in that order, for a registrar or proxy to map onto 401/407 (with stale=true) or success.
+ * The server side in one call (RFC 3261 §22.3, §22.4; RFC 7616 §3.3–§3.4): realm, algorithm, nonce, response
+ * and nonce-count checked in that order, for a registrar or proxy to map onto 401/407 (with stale=true) or success.
  */
 
+import { type DigestAlgorithm, toAlgorithm } from "./algorithms.js"
 import type { DigestCredentials } from "./DigestCredentials.js"
 import { checkNonce, checkNonceCount, type NonceCounts, type NonceOptions } from "./nonce.js"
 import { type Secret, verifyCredentials } from "./response.js"
@@ -24,6 +25,8 @@ export interface AuthorizationCheck {
   readonly nonceOptions?: Pick<NonceOptions, "bind">
   /** When given, the nonce-count is checked against replay and the updated map is returned. */
   readonly counts?: NonceCounts
+  /** The algorithms we challenged with; credentials using another (a downgrade) are refused. Default: any. */
+  readonly algorithms?: ReadonlyArray<DigestAlgorithm>
 }
 
 export type AuthorizationOutcome =
@@ -32,11 +35,18 @@ export type AuthorizationOutcome =
   /** Right password, old nonce: challenge again with stale=true and a fresh nonce (RFC 7616 §3.3). */
   | { readonly _tag: "Stale" }
   /** Challenge again (401/407), or 403 after repeated failures. */
-  | { readonly _tag: "Unauthorized"; readonly reason: "realm" | "nonce" | "response" | "replay" }
+  | {
+      readonly _tag: "Unauthorized"
+      readonly reason: "realm" | "algorithm" | "nonce" | "response" | "replay"
+    }
 
 export const checkAuthorization = (check: AuthorizationCheck): AuthorizationOutcome => {
   const { credentials } = check
   if (credentials.realm !== check.realm) return { _tag: "Unauthorized", reason: "realm" }
+  const algorithm = toAlgorithm(credentials.algorithm)
+  if (algorithm === undefined || (check.algorithms !== undefined && !check.algorithms.includes(algorithm))) {
+    return { _tag: "Unauthorized", reason: "algorithm" }
+  }
   const nonce = checkNonce(
     check.nonceSecret,
     credentials.nonce,
