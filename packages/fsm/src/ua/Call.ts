@@ -79,6 +79,8 @@ export interface Call {
   readonly referral: CallRef | undefined
   /** The implicit subscription of a REFER we accepted in this dialog (RFC 3515 §2.4.4, RFC 6665). */
   readonly notifier: "active" | "terminated" | undefined
+  /** The subscription of a REFER we sent in this dialog: "terminated" once its final NOTIFY came. */
+  readonly subscription: "pending" | "terminated" | undefined
   /** §15: "the callee's UA MUST NOT send a BYE on a confirmed dialog until it has received an ACK for its 2xx". */
   readonly byeAfterAck: boolean
 }
@@ -99,6 +101,7 @@ export const makeCall = (
   redirect: { follow: false, tried: [] },
   referral: undefined,
   notifier: undefined,
+  subscription: undefined,
   byeAfterAck: false,
   ...init,
 })

@@ -139,16 +139,20 @@ export const reinvite = (state: UaState, call: Call, command: Reinvite, held: bo
 }
 
 export const refer = (state: UaState, call: Call, command: Refer): UaStep =>
-  send(state, call, {
-    _tag: "SendInDialog",
-    call: call.ref,
-    method: "REFER",
-    headers: [
-      ["Refer-To", command.referTo],
-      ["Referred-By", `<${call.dialog?.local.uri ?? ""}>`],
-    ],
-    nonce: command.nonce,
-  })
+  send(
+    state,
+    { ...call, subscription: "pending" },
+    {
+      _tag: "SendInDialog",
+      call: call.ref,
+      method: "REFER",
+      headers: [
+        ["Refer-To", command.referTo],
+        ["Referred-By", `<${call.dialog?.local.uri ?? ""}>`],
+      ],
+      nonce: command.nonce,
+    },
+  )
 
 export const send = (state: UaState, call: Call, command: SendInDialog): UaStep => {
   if (call.dialog === undefined || call.phase === "Terminated") return stay(state)
@@ -175,7 +179,7 @@ export const onInDialogResponse = (
   method: string,
   nonce: string,
 ) => {
-  if (response.status < 200) return stay(state)
+  if (response.status < 200 || call.phase === "Terminated") return stay(state)
   if ((response.status === 481 || response.status === 408) && call.phase !== "Terminated" && method !== "BYE")
     return dialogGone(state, call, response.status, response.reason)
   switch (method) {
@@ -189,7 +193,13 @@ export const onInDialogResponse = (
       return onReferResponse(state, call, response)
     default:
       return stepWith(state, call, [
-        report({ _tag: "InDialogResponse", call: call.ref, method, status: response.status }),
+        report({
+          _tag: "InDialogResponse",
+          call: call.ref,
+          method,
+          seq: seqOf(response),
+          status: response.status,
+        }),
       ])
   }
 }

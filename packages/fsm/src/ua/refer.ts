@@ -132,12 +132,13 @@ export const onNotify = (state: UaState, call: Call, dialog: Dialog, request: Re
   const ok = sendResponse(respond(state.config, request, 200))
   const progress =
     status === undefined ? [] : [report({ _tag: "ReferProgress", call: call.ref, status, final })]
-  return stepWith(state, { ...call, dialog }, [ok, ...progress])
+  const subscription = final ? "terminated" : call.subscription
+  return stepWith(state, { ...call, dialog, subscription }, [ok, ...progress])
 }
 
 /** The response to our REFER. */
 export const onReferResponse = (state: UaState, call: Call, response: Response): UaStep => {
-  if (response.status < 200) return stay(state)
+  if (response.status < 200 || call.subscription === "terminated") return stay(state)
   return stepWith(state, call, [
     report({ _tag: "ReferProgress", call: call.ref, status: response.status, final: response.status >= 300 }),
   ])

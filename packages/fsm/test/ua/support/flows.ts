@@ -4,7 +4,7 @@
  */
 import { type LinkConfig, perfect } from "../../transaction/support/link.js"
 import { Network } from "./Network.js"
-import { aliceSession, bobSession, inviteBob } from "./parties.js"
+import { aliceSession, bobSession, inviteBob, sessionFor } from "./parties.js"
 
 export const basicCall = (link: LinkConfig = perfect, seed = 1): Network => {
   const net = new Network(link, seed)
@@ -35,4 +35,155 @@ export const basicCall = (link: LinkConfig = perfect, seed = 1): Network => {
   net.command("Alice", inviteBob())
   net.run()
   return net
+}
+
+/** The seed's CANCEL flow, two-party (the proxy of the seed's ladder collapsed): Bob rings, Alice cancels. */
+export const cancelCall = (link: LinkConfig = perfect, seed = 1): Network => {
+  const net = new Network(link, seed)
+  net.addParty({
+    name: "Alice",
+    host: "192.168.1.100",
+    config: { session: aliceSession },
+    script: (report, n) => {
+      if (report._tag === "Ringing") n.command("Alice", { _tag: "Cancel", call: report.call }, 1_000)
+    },
+  })
+  net.addParty({
+    name: "Bob",
+    host: "10.0.0.50",
+    config: { session: bobSession },
+    script: (report, n) => {
+      if (report._tag === "IncomingCall")
+        n.command("Bob", { _tag: "Progress", call: report.call, status: 180 }, 20)
+    },
+  })
+  net.command("Alice", inviteBob("sip:bob@10.0.0.50"))
+  net.run()
+  return net
+}
+
+/**
+ * The seed's early-media flow: the Caller calls a PBX (a back-to-back UA), which answers at once with 183 and SDP
+ * (the announcement), calls the Callee, and answers the Caller when the Callee answers (RFC 3960).
+ */
+export const earlyMedia = (link: LinkConfig = perfect, seed = 1): Network => {
+  const net = new Network(link, seed)
+  let inbound = ""
+  net.addParty({
+    name: "Caller",
+    host: "caller.example",
+    config: { session: sessionFor("caller", "192.0.2.1", 4000) },
+  })
+  net.addParty({
+    name: "PBX",
+    host: "pbx.example",
+    config: { session: sessionFor("pbx", "192.0.2.2", 5000) },
+    script: (report, n) => {
+      if (report._tag === "IncomingCall") {
+        inbound = report.call
+        n.command("PBX", { _tag: "Progress", call: report.call, status: 183 }, 20)
+        n.command("PBX", { ...inviteCallee, uri: "sip:callee@callee.example" }, 100)
+      }
+      if (report._tag === "Established" && report.call.startsWith("b2b"))
+        n.command("PBX", { _tag: "Answer", call: inbound }, 0)
+    },
+  })
+  net.addParty({
+    name: "Callee",
+    host: "callee.example",
+    config: { session: sessionFor("callee", "192.0.2.3", 6000) },
+    script: (report, n) => {
+      if (report._tag !== "IncomingCall") return
+      n.command("Callee", { _tag: "Progress", call: report.call, status: 180 }, 20)
+      n.command("Callee", { _tag: "Answer", call: report.call }, 3_000)
+    },
+  })
+  net.command("Caller", {
+    _tag: "Invite",
+    callId: "em1@caller.example",
+    fromTag: "c1",
+    from: "<sip:caller@caller.example>",
+    to: "<sip:ivr@pbx.example>",
+  })
+  net.run()
+  return net
+}
+
+const inviteCallee = {
+  _tag: "Invite",
+  callId: "b2b@pbx.example",
+  fromTag: "p1",
+  from: "<sip:pbx@pbx.example>",
+  to: "<sip:callee@callee.example>",
+} as const
+
+/**
+ * The seed's REFER flow: Alice and Bob talk; Bob refers Alice to Carol (RFC 3515); Alice accepts (202, NOTIFY
+ * 100 Trying), calls Carol with Referred-By, reports the 200 by NOTIFY, and hangs up on Bob.
+ */
+export const referTransfer = (
+  link: LinkConfig = perfect,
+  seed = 1,
+  referTo = "<sip:carol@carol.example>",
+): Network => {
+  const net = new Network(link, seed)
+  net.addParty({
+    name: "Alice",
+    host: "alice.example",
+    config: { session: sessionFor("alice", "192.0.2.10", 4000) },
+    script: (report, n) => {
+      if (report._tag === "Referred")
+        n.command(
+          "Alice",
+          {
+            _tag: "Invite",
+            callId: "transfer@alice.example",
+            fromTag: "a2",
+            from: "<sip:alice@alice.example>",
+            to: `<${report.referTo}>`,
+            referral: report.call,
+            referredBy: report.referredBy,
+            ...(report.replaces === undefined ? {} : { replaces: report.replaces }),
+          },
+          50,
+        )
+      if (report._tag === "InDialogResponse" && report.method === "NOTIFY" && report.status === 200)
+        notified(n, report.call, report.seq)
+    },
+  })
+  net.addParty({
+    name: "Bob",
+    host: "bob.example",
+    config: { session: sessionFor("bob", "192.0.2.11", 5000) },
+    script: (report, n) => {
+      if (report._tag === "IncomingCall") n.command("Bob", { _tag: "Answer", call: report.call }, 20)
+      if (report._tag === "Established")
+        n.command("Bob", { _tag: "Refer", call: report.call, referTo }, 1_000)
+    },
+  })
+  net.addParty({
+    name: "Carol",
+    host: "carol.example",
+    config: { session: sessionFor("carol", "192.0.2.12", 6000) },
+    script: (report, n) => {
+      if (report._tag === "IncomingCall") n.command("Carol", { _tag: "Answer", call: report.call }, 10)
+    },
+  })
+  net.command("Alice", {
+    _tag: "Invite",
+    callId: "call@alice.example",
+    fromTag: "a1",
+    from: "<sip:alice@alice.example>",
+    to: "<sip:bob@bob.example>",
+  })
+  net.run()
+  return net
+}
+
+/** Alice hangs up on Bob once the final NOTIFY of the transfer (her last request in that dialog) was answered
+ * (the seed's last three arrows). */
+const notified = (net: Network, call: string, seq: number): void => {
+  const notifier = net.party("Alice").ua.calls.get(call)
+  if (notifier?.notifier === "terminated" && notifier.dialog?.localSeq === seq)
+    net.command("Alice", { _tag: "Hangup", call }, 0)
 }

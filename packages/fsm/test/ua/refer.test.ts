@@ -1,0 +1,103 @@
+/**
+ * The seed's REFER flow (RFC 3515, RFC 6665): Bob transfers Alice to Carol.
+ */
+import { getHeader, getHeaderValues } from "@sipkit/codec"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { parseReferTo } from "../../src/ua/index.js"
+import { referTransfer } from "./support/flows.js"
+
+const setup = ["Alice->Bob: INVITE", "Bob->Alice: 200 OK", "Alice->Bob: ACK"]
+
+describe("REFER transfer (seed ladder)", () => {
+  const net = referTransfer()
+
+  it("crosses the wire exactly as the seed's ladder (after the existing call is set up)", () => {
+    expect(net.ladder()).toEqual([
+      ...setup,
+      "Bob->Alice: REFER",
+      "Alice->Bob: 202 Accepted",
+      "Alice->Bob: NOTIFY",
+      "Bob->Alice: 200 OK",
+      "Alice->Carol: INVITE",
+      "Carol->Alice: 200 OK",
+      "Alice->Carol: ACK",
+      "Alice->Bob: NOTIFY",
+      "Bob->Alice: 200 OK",
+      "Alice->Bob: BYE",
+      "Bob->Alice: 200 OK",
+    ])
+  })
+
+  it("message by message: Refer-To, the sipfrag NOTIFYs with Event refer and Subscription-State, Referred-By", () => {
+    const at = (i: number) => net.trace[i]!.message
+    expect(getHeader(at(3), "Refer-To")).toBe("<sip:carol@carol.example>")
+    const first = at(5)
+    expect(getHeader(first, "Event")).toBe("refer")
+    expect(getHeader(first, "Subscription-State")).toMatch(/^active/)
+    expect(getHeader(first, "Content-Type")).toBe("message/sipfrag")
+    expect(new TextDecoder().decode(first.body)).toBe("SIP/2.0 100 Trying\r\n")
+    const invite = at(7)
+    expect(invite._tag === "Request" && invite.uri).toBe("sip:carol@carol.example")
+    expect(getHeader(invite, "Referred-By")).toBe("<sip:bob@bob.example>")
+    expect(getHeaderValues(invite, "Replaces")).toEqual([])
+    const last = at(10)
+    expect(getHeader(last, "Event")).toBe("refer")
+    expect(getHeader(last, "Subscription-State")).toMatch(/^terminated/)
+    expect(new TextDecoder().decode(last.body)).toBe("SIP/2.0 200 OK\r\n")
+  })
+
+  it("Bob hears the REFER's progress: 202, 100, then the final 200", () => {
+    expect(net.reportsOf("Bob").filter((r) => r._tag === "ReferProgress")).toEqual([
+      { _tag: "ReferProgress", call: expect.any(String), status: 202, final: false },
+      { _tag: "ReferProgress", call: expect.any(String), status: 100, final: false },
+      { _tag: "ReferProgress", call: expect.any(String), status: 200, final: true },
+    ])
+  })
+
+  it("a Refer-To with ?Replaces= makes the new INVITE carry Replaces (RFC 3891)", () => {
+    const attended = referTransfer(
+      undefined,
+      1,
+      "<sip:carol@carol.example?Replaces=xyz%40carol.example%3Bto-tag%3Dc1%3Bfrom-tag%3Db9>",
+    )
+    const invite = attended.trace.find((e) => e.to === "Carol")?.message
+    expect(invite && getHeader(invite, "Replaces")).toBe("xyz@carol.example;to-tag=c1;from-tag=b9")
+    expect(invite?._tag === "Request" && invite.uri).toBe("sip:carol@carol.example")
+    expect(attended.reportsOf("Carol")[0]).toMatchObject({
+      _tag: "IncomingCall",
+      replaces: "xyz@carol.example;to-tag=c1;from-tag=b9",
+    })
+  })
+
+  it("parseReferTo splits the URI from its Replaces header", () => {
+    expect(parseReferTo("<sip:carol@example.com>")).toEqual({
+      uri: "sip:carol@example.com",
+      replaces: undefined,
+    })
+    expect(parseReferTo("<sip:c@example.com?Replaces=a%40b%3Bto-tag%3D1%3Bfrom-tag%3D2>")).toEqual({
+      uri: "sip:c@example.com",
+      replaces: "a@b;to-tag=1;from-tag=2",
+    })
+  })
+
+  it("still completes over a lossy link", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const lossy = referTransfer({ loss: 0.2, duplicate: 0.1, minDelay: 5, maxDelay: 60 }, seed)
+        expect(
+          lossy
+            .reportsOf("Bob")
+            .filter((r) => r._tag === "ReferProgress")
+            .at(-1),
+        ).toMatchObject({
+          status: 200,
+          final: true,
+        })
+        expect(lossy.reportsOf("Carol").some((r) => r._tag === "IncomingCall")).toBe(true)
+        expect(lossy.reportsOf("Bob").at(-1)).toMatchObject({ _tag: "Ended", by: "remote" })
+      }),
+      { numRuns: 30 },
+    )
+  })
+})
