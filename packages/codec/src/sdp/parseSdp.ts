@@ -60,7 +60,8 @@ const splitLines = (text: string): Parsed<ReadonlyArray<Line>> => {
   while (raw.length > 0 && raw[raw.length - 1] === "") raw.pop()
   const lines: Array<Line> = []
   for (const [index, content] of raw.entries()) {
-    const match = /^([a-z])=(.*)$/.exec(content)
+    // Trailing blanks are not SDP, but some stacks send them; they carry no meaning, so they are dropped.
+    const match = /^([a-z])=(.*?)[ \t]*$/.exec(content)
     if (match === null) return fail(`not an SDP line: ${JSON.stringify(content.slice(0, 40))}`, index + 1)
     lines.push({ type: match[1]!, value: match[2]!, number: index + 1 })
   }

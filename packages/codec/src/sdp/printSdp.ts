@@ -69,7 +69,8 @@ export const printSdp = (d: SessionDescription): string => {
   const lines = [
     `v=${d.version}`,
     origin(d.origin),
-    `s=${d.name}`,
+    // RFC 8866 §5.3: "s= " (a single space) when there is no name; parseSdp reads it back as "".
+    `s=${d.name === "" ? " " : d.name}`,
     ...optional("i", d.info),
     ...optional("u", d.uri),
     ...d.emails.map((e) => `e=${e}`),

@@ -114,6 +114,16 @@ describe("parseSdp", () => {
     expect(parsed(printSdp(d))).toEqual(d)
   })
 
+  it("ignores trailing blanks on a line", () => {
+    expect(parsed(rfc8866.replaceAll("\r\n", " \t\r\n"))).toEqual(parsed(rfc8866))
+  })
+
+  it("writes an empty session name as the single space RFC 8866 §5.3 asks for", () => {
+    const d = parsed(rfc8866.replace("s=Call to John Smith", "s= "))
+    expect(d.name).toBe("")
+    expect(printSdp(d)).toContain("\r\ns= \r\n")
+  })
+
   it("accepts bare LF line ends", () => {
     expect(parsed(rfc8866.replaceAll("\r\n", "\n"))).toEqual(parsed(rfc8866))
   })
