@@ -10,6 +10,15 @@ export { decrementMaxForwards, defaultMaxForwards, type ForwardedRequest, forwar
 export { branchLoopHash, cancelledKey, forkBranch, loopHash, transactionKey } from "./Keys.js"
 export { initialProxyState, stepProxy } from "./Proxy.js"
 export { isSelfUri, makeProxyConfig, type ProxyConfig, selfUri } from "./ProxyConfig.js"
+export {
+  type EndpointConfig,
+  type EndpointEvent,
+  type EndpointOutput,
+  type EndpointState,
+  type EndpointStep,
+  initialEndpointState,
+  stepEndpoint,
+} from "./ProxyEndpoint.js"
 export { nextHop, postprocessRoute, preprocessRoute } from "./Routing.js"
 export { forwardResponseStateless, forwardStateless, viaDestination } from "./Stateless.js"
 export { determineTargets, forkPlan, type LocationView, type TargetSet } from "./Targets.js"
