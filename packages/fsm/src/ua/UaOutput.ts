@@ -77,6 +77,8 @@ export type UaReport =
       readonly _tag: "InDialogResponse"
       readonly call: CallRef
       readonly method: string
+      /** The CSeq number of the request it answers. */
+      readonly seq: number
       readonly status: number
     }
 

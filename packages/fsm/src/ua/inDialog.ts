@@ -180,7 +180,7 @@ export const onInDialogResponse = (
   nonce: string,
 ) => {
   if (response.status < 200 || call.phase === "Terminated") return stay(state)
-  if ((response.status === 481 || response.status === 408) && call.phase !== "Terminated" && method !== "BYE")
+  if ((response.status === 481 || response.status === 408) && method !== "BYE")
     return dialogGone(state, call, response.status, response.reason)
   switch (method) {
     case "INVITE":
