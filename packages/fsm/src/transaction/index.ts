@@ -48,7 +48,6 @@ export {
   cancelTargetKey,
   clientKey,
   keyOf,
-  magicCookie,
   responseKey,
   serverKey,
   type TransactionKey,
