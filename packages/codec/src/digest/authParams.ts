@@ -67,8 +67,10 @@ const readValue = (c: Cursor, name: string): Result<AuthParam, AuthError> => {
     const value = readQuoted(c)
     return value._tag === "Err" ? value : ok({ name, value: value.value, quoted: true })
   }
-  const value = readToken(c)
+  // The grammar says token; some servers send base64 nonces ("/", "=") unquoted. Read up to the next comma.
+  const value = /^[^\s,"]+/.exec(c.text.slice(c.pos))?.[0]
   if (value === undefined) return err(makeAuthError(`auth-param ${name} has no value`))
+  c.pos += value.length
   return ok({ name, value, quoted: false })
 }
 
