@@ -172,7 +172,13 @@ export const timerKey = (key: string, timer: string, id: number): string => `${k
 type Cause = "start" | "timer" | "receive" | "respond" | "transport"
 
 /** Feeds `event` to transaction `key` and acts on what it says. A no-op for an unknown key. */
-export const dispatch = (core: Core, key: string, event: TransactionEvent): Effect.Effect<void> =>
+export const dispatch = (
+  core: Core,
+  key: string,
+  event: TransactionEvent,
+  /** The UA core re-sending a 2xx through the transaction (§13.3.1.4) counts as a retransmission. */
+  isRetransmission = false,
+): Effect.Effect<void> =>
   Effect.suspend(() => {
     const before = TransactionTable.get(core.txs, key)
     if (before === undefined) return Effect.void
@@ -180,6 +186,7 @@ export const dispatch = (core: Core, key: string, event: TransactionEvent): Effe
     core.txs = stepped.table
     const cause: Cause = event._tag === "Receive" ? "receive" : event._tag === "Respond" ? "respond" : "timer"
     const retransmitting =
+      isRetransmission ||
       (event._tag === "TimerFired" && event.timer !== "Trying100") ||
       (event._tag === "Receive" && (event.message._tag === "Request" || before._tag === "Completed"))
     return perform(

@@ -140,7 +140,7 @@ const schedule2xx = (core: Core, id: string, interval: number, elapsed: number):
       }
       const { response, txKey } = now.pending2xx
       return Effect.andThen(
-        dispatch(core, txKey, respondEvent(response)),
+        dispatch(core, txKey, respondEvent(response), true),
         schedule2xx(core, id, Math.min(2 * interval, core.config.timers.t2), elapsed + wait),
       )
     }),

@@ -1,0 +1,148 @@
+/**
+ * Interop with SIPp (RFC 3261 §17's four transaction machines seen from outside): SIPp's built-in `uac` scenario
+ * against an endpoint of ours (our INVITE and non-INVITE server transactions, 2xx retransmission, ACK, BYE) and its
+ * `uas` scenario against our client (our INVITE and non-INVITE client transactions, ACK of the 2xx, BYE), over UDP
+ * and TCP, and with SIPp dropping 10% of the packets (`-lost 10`, UDP) with every call still completing.
+ */
+import { expect, it } from "@effect/vitest"
+import { Effect, Fiber, Stream } from "effect"
+import { describe } from "vitest"
+import { later } from "../src/Handlers.js"
+import { endpoint } from "./support/endpoints.js"
+import { callTotals, freePort, runSipp, sippAvailable } from "./support/sipp.js"
+
+const sipp = sippAvailable()
+if (!sipp.ok) console.warn(`SKIPPING the SIPp interop tests: ${sipp.why}`)
+
+const answer =
+  "v=0\r\no=us 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n"
+const offer = answer.replace("o=us", "o=caller")
+const calls = 10
+
+const uasHandlers = {
+  invite: (_req: unknown, ctx: { respond: (s: number, i?: object) => Effect.Effect<void, unknown> }) =>
+    Effect.gen(function* () {
+      yield* ctx.respond(180).pipe(Effect.ignore)
+      yield* ctx.respond(200, { body: answer }).pipe(Effect.ignore)
+      return later()
+    }),
+}
+
+describe.skipIf(!sipp.ok)("SIPp interop (loopback, bounded runs)", () => {
+  const cases = [
+    { transport: "UDP", flag: "u1", lost: false },
+    { transport: "TCP", flag: "t1", lost: false },
+    { transport: "UDP", flag: "u1", lost: true },
+  ] as const
+
+  for (const c of cases) {
+    const label = `${c.transport}${c.lost ? " with -lost 10" : ""}`
+
+    it.live(
+      `SIPp uac → our endpoint, ${label}: ${calls} calls all complete`,
+      () =>
+        Effect.gen(function* () {
+          const ours = yield* endpoint(
+            [{ transport: c.transport, host: "127.0.0.1", port: 0 }],
+            uasHandlers as never,
+            {
+              timers: { t1: 500, t2: 4000, t4: 5000 },
+            },
+          )
+          const port = ours.listeners[0]!.local.port
+          const sippPort = yield* freePort()
+          const run = yield* runSipp([
+            "-sn",
+            "uac",
+            `127.0.0.1:${port}`,
+            "-s",
+            "bob",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            String(sippPort),
+            "-t",
+            c.flag,
+            "-m",
+            String(calls),
+            "-r",
+            "20",
+            "-l",
+            "5",
+            "-timeout",
+            "45s",
+            "-timeout_error",
+            "-recv_timeout",
+            "20s",
+            ...(c.lost ? ["-lost", "10"] : []),
+          ])
+          const totals = callTotals(run.stdout)
+          expect({ code: run.code, ...totals }, run.stdout.slice(-3000) + run.stderr).toEqual({
+            code: 0,
+            successful: calls,
+            failed: 0,
+          })
+          const stats = yield* ours.stats
+          expect(stats.messagesIn["INVITE"]).toBeGreaterThanOrEqual(calls)
+          expect(stats.messagesIn["BYE"]).toBeGreaterThanOrEqual(calls)
+        }),
+      90_000,
+    )
+
+    it.live(
+      `our client → SIPp uas, ${label}: ${calls} calls all complete`,
+      () =>
+        Effect.gen(function* () {
+          const sippPort = yield* freePort()
+          const sippFiber = yield* Effect.forkChild(
+            runSipp([
+              "-sn",
+              "uas",
+              "-i",
+              "127.0.0.1",
+              "-p",
+              String(sippPort),
+              "-t",
+              c.flag,
+              "-m",
+              String(calls),
+              "-timeout",
+              "60s",
+              "-timeout_error",
+              ...(c.lost ? ["-lost", "10"] : []),
+            ]),
+          )
+          yield* Effect.sleep(c.transport === "TCP" ? 700 : 300) // SIPp binds its socket
+          const ours = yield* endpoint(
+            [{ transport: c.transport, host: "127.0.0.1", port: 0 }],
+            {},
+            {
+              timers: { t1: 500, t2: 4000, t4: 5000 },
+            },
+          )
+          const target = `sip:service@127.0.0.1:${sippPort}${c.transport === "TCP" ? ";transport=tcp" : ""}`
+          const outcomes: Array<string> = []
+          for (let i = 0; i < calls; i++) {
+            const handle = yield* ours.call(target, offer)
+            const events = yield* handle.events.pipe(
+              Stream.takeUntil((e) => e._tag === "Answered" || e._tag === "Failed"),
+              Stream.runCollect,
+              Effect.timeout("30 seconds"),
+            )
+            const last = events[events.length - 1]
+            outcomes.push(last?._tag ?? "none")
+            if (last?._tag === "Answered") yield* handle.hangup.pipe(Effect.timeout("40 seconds"))
+          }
+          const run = yield* Fiber.join(sippFiber)
+          expect(outcomes).toEqual(Array.from({ length: calls }, () => "Answered"))
+          const totals = callTotals(run.stdout)
+          expect({ code: run.code, ...totals }, run.stdout.slice(-3000) + run.stderr).toEqual({
+            code: 0,
+            successful: calls,
+            failed: 0,
+          })
+        }),
+      180_000,
+    )
+  }
+})

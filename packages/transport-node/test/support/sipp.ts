@@ -1,0 +1,81 @@
+/**
+ * Runs SIPp (Debian `sip-tester`) for the interop tests: loopback only, every run bounded by `-m`, SIPp's own
+ * `-timeout` and a hard kill. `sippAvailable()` runs `setup-sipp.sh` once and says why when SIPp is missing.
+ */
+import { execFileSync, spawn } from "node:child_process"
+import { mkdtempSync } from "node:fs"
+import * as net from "node:net"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { Effect } from "effect"
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+let availability: { readonly ok: boolean; readonly why: string } | undefined
+
+export const sippAvailable = (): { readonly ok: boolean; readonly why: string } => {
+  if (availability !== undefined) return availability
+  try {
+    execFileSync("bash", [join(here, "..", "setup-sipp.sh")], { stdio: "pipe", timeout: 180_000 })
+    availability = { ok: true, why: "" }
+  } catch (e) {
+    const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? String(e)
+    availability = { ok: false, why: `SIPp cannot be installed: ${stderr.trim()}` }
+  }
+  return availability
+}
+
+/** A free loopback UDP+TCP port for SIPp to bind (probe, then release). */
+export const freePort = (): Effect.Effect<number> =>
+  Effect.callback<number>((resume) => {
+    const server = net.createServer()
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as net.AddressInfo).port
+      server.close(() => resume(Effect.succeed(port)))
+    })
+  })
+
+export interface SippRun {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs `sipp args…` in a fresh temp dir; killed after `hardTimeoutMs`. */
+export const runSipp = (args: ReadonlyArray<string>, hardTimeoutMs = 60_000): Effect.Effect<SippRun> =>
+  Effect.callback<SippRun>((resume) => {
+    const cwd = mkdtempSync(join(tmpdir(), "sipkit-sipp-"))
+    const child = spawn("sipp", [...args, "-nostdin", "-trace_err"], {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d: Buffer) => {
+      stdout = (stdout + d.toString()).slice(-20_000)
+    })
+    child.stderr.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-20_000)
+    })
+    const timer = setTimeout(() => child.kill("SIGKILL"), hardTimeoutMs)
+    child.on("close", (code) => {
+      clearTimeout(timer)
+      resume(Effect.succeed({ code, stdout, stderr }))
+    })
+    return Effect.sync(() => {
+      clearTimeout(timer)
+      child.kill("SIGKILL")
+    })
+  })
+
+/** "Successful call" and "Failed call" totals from SIPp's final screen. */
+export const callTotals = (stdout: string): { readonly successful: number; readonly failed: number } => {
+  const pick = (label: string) => {
+    const lines = stdout.split("\n").filter((l) => l.includes(label))
+    const last = lines[lines.length - 1] ?? ""
+    const numbers = last.match(/\d+/g) ?? []
+    return Number(numbers[numbers.length - 1] ?? Number.NaN)
+  }
+  return { successful: pick("Successful call"), failed: pick("Failed call") }
+}
