@@ -118,7 +118,8 @@ const cases: Array<Case & { readonly contender: Contender; readonly message: str
       return { id: `${c.label} / ${m.name}`, contender: c, message: m.name, run: () => weigh(unit()) }
     }),
 )
-const settings = `warm-up ${options.warmupMs} ms, then ${options.rounds} interleaved rounds of ${options.roundMs} ms per case, median round; ${loadAtStart}`
+const clockText = options.clock === "wall" ? "wall-clock time" : "main-thread CPU time"
+const settings = `warm-up ${options.warmupMs} ms, then ${options.rounds} interleaved rounds of ${options.roundMs} ms per case, median round, per second of ${clockText}; ${loadAtStart}`
 log(`measuring ${cases.length} cases (${settings}) …`)
 const results = measureAll(cases, options, log)
 
@@ -152,6 +153,14 @@ const verdicts = (): ReadonlyArray<string> => {
   ]
 }
 
-const report: Report = { messages, rows, fastestPeer, verdicts: verdicts(), settings }
+/** How much of the wall time the main thread actually ran: other processes on the cores make it drop. */
+const cpuShare = Math.min(...results.map((r) => r.cpuShare))
+const contention =
+  cpuShare < 0.9
+    ? [
+        `Warning: the main thread ran only ${(cpuShare * 100).toFixed(0)}% of the wall time in some case: other processes shared the CPU, so wall-clock figures are low and noisy. Re-run on a quiet machine${options.clock === "wall" ? " or with --clock=thread" : ""}.`,
+      ]
+    : []
+const report: Report = { messages, rows, fastestPeer, verdicts: [...verdicts(), ...contention], settings }
 process.stdout.write(`${options.markdown ? toMarkdown(report) : toText(report)}\n`)
 log(`(sink ${sinkValue()})`)

@@ -15,13 +15,20 @@ export interface Options {
   readonly warmupMs: number
   readonly rounds: number
   readonly roundMs: number
+  /**
+   * `wall`: operations per elapsed second. `thread`: per second of CPU time of this (the main) thread, which
+   * other processes competing for the cores do not inflate; GC work on helper threads is not counted.
+   */
+  readonly clock: "wall" | "thread"
 }
 
 export interface Measurement {
   readonly id: string
-  /** Median of the rounds, messages (operations) per second. */
+  /** Median of the rounds, messages (operations) per second of the chosen clock. */
   readonly perSecond: number
   readonly rounds: ReadonlyArray<number>
+  /** Main-thread CPU time over wall time across all rounds: well below 1 means the core was shared. */
+  readonly cpuShare: number
 }
 
 let sink = 0
@@ -50,9 +57,21 @@ const calibrate = (c: Case, targetMs: number): number => {
   return n
 }
 
-/** Operations per second over one round of at least `ms` milliseconds. */
-const timeRound = (c: Case, batch: number, ms: number): number => {
+interface Round {
+  readonly ops: number
+  readonly wallSeconds: number
+  readonly cpuSeconds: number
+}
+
+const threadCpuSeconds = (): number => {
+  const u = process.threadCpuUsage()
+  return (u.user + u.system) / 1e6
+}
+
+/** One round of at least `ms` milliseconds of wall time. */
+const timeRound = (c: Case, batch: number, ms: number): Round => {
   const limit = BigInt(Math.round(ms * 1e6))
+  const cpu0 = threadCpuSeconds()
   const t0 = nowNs()
   let elapsed = 0n
   let ops = 0
@@ -61,7 +80,7 @@ const timeRound = (c: Case, batch: number, ms: number): number => {
     ops += batch
     elapsed = nowNs() - t0
   }
-  return ops / (Number(elapsed) / 1e9)
+  return { ops, wallSeconds: Number(elapsed) / 1e9, cpuSeconds: threadCpuSeconds() - cpu0 }
 }
 
 const median = (xs: ReadonlyArray<number>): number => {
@@ -80,12 +99,17 @@ export const measureAll = (
     timeRound(c, batch, options.warmupMs)
     return batch
   })
-  const rounds: Array<Array<number>> = cases.map(() => [])
+  const rounds: Array<Array<Round>> = cases.map(() => [])
   for (let r = 0; r < options.rounds; r++) {
     onProgress(`round ${r + 1}/${options.rounds}`)
     cases.forEach((c, i) => {
       rounds[i]!.push(timeRound(c, batches[i]!, options.roundMs))
     })
   }
-  return cases.map((c, i) => ({ id: c.id, perSecond: median(rounds[i]!), rounds: rounds[i]! }))
+  return cases.map((c, i) => {
+    const rs = rounds[i]!
+    const rates = rs.map((r) => r.ops / (options.clock === "wall" ? r.wallSeconds : r.cpuSeconds))
+    const share = rs.reduce((a, r) => a + r.cpuSeconds, 0) / rs.reduce((a, r) => a + r.wallSeconds, 0)
+    return { id: c.id, perSecond: median(rates), rounds: rates, cpuShare: share }
+  })
 }

@@ -8,6 +8,7 @@ export interface BenchOptions {
   readonly warmupMs: number
   readonly rounds: number
   readonly roundMs: number
+  readonly clock: "wall" | "thread"
 }
 
 const flag = (argv: ReadonlyArray<string>, name: string): string | undefined => {
@@ -25,7 +26,10 @@ const count = (text: string | undefined, fallback: number, min: number, max: num
 
 export const parseOptions = (argv: ReadonlyArray<string>): BenchOptions => {
   const quick = flag(argv, "quick") === "true"
+  const clock = flag(argv, "clock") ?? "wall"
+  if (clock !== "wall" && clock !== "thread") throw new Error(`--clock is wall or thread, got ${clock}`)
   return {
+    clock,
     markdown: flag(argv, "markdown") === "true",
     peersOnly: flag(argv, "peers-only") === "true",
     warmupMs: quick ? 100 : 500,
