@@ -84,7 +84,8 @@ const withVersion = (d: SessionDescription, sessionVersion: string): SessionDesc
 export const sameExceptVersion = (a: SessionDescription, b: SessionDescription): boolean =>
   printSdp(withVersion(a, "0")) === printSdp(withVersion(b, "0"))
 
-const firstOrigin = (local: LocalSession): Origin => ({
+/** The o= line of the first description this side sends. */
+export const localOrigin = (local: LocalSession): Origin => ({
   username: local.username,
   sessionId: local.sessionId,
   sessionVersion: local.sessionVersion,
@@ -102,7 +103,7 @@ export const stampOrigin = (
   local: LocalSession,
   previous?: SessionDescription,
 ) => {
-  if (previous === undefined) return { ...draft, origin: firstOrigin(local) }
+  if (previous === undefined) return { ...draft, origin: localOrigin(local) }
   const candidate = { ...draft, origin: previous.origin }
   if (sameExceptVersion(candidate, previous)) return candidate
   return withVersion(candidate, nextSessionVersion(previous.origin.sessionVersion))

@@ -20,6 +20,7 @@ import {
   type AcceptedStream,
   addressType,
   type LocalSession,
+  localOrigin,
   type MediaCapability,
   type NegotiatedStream,
   stampOrigin,
@@ -139,7 +140,7 @@ const answerRtp = (
   return { formats, media }
 }
 
-const answerTokens = (offered: MediaDescription, capability: MediaCapability, offer: SessionDescription) => {
+const answerTokens = (offer: SessionDescription, offered: MediaDescription, capability: MediaCapability) => {
   const tokens = commonTokens(offered, capability.codecs)
   if (tokens.length === 0) return undefined
   const { written } = answerDirection(offer, offered, capability)
@@ -171,7 +172,7 @@ const answerOne = (
     const capability = local.media[i]!
     const answered = isRtpProtocol(offered.protocol)
       ? answerRtp(offer, offered, capability)
-      : answerTokens(offered, capability, offer)
+      : answerTokens(offer, offered, capability)
     if (answered === undefined) continue
     const stream: AcceptedStream = {
       _tag: "Accepted",
@@ -233,7 +234,7 @@ const answerDescription = (
 ): SessionDescription => {
   const draft: SessionDescription = {
     version: 0,
-    origin: offer.origin,
+    origin: localOrigin(local),
     name: local.name ?? "-",
     info: undefined,
     uri: undefined,

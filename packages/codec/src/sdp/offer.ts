@@ -9,6 +9,7 @@ import {
   type AcceptedStream,
   addressType,
   type LocalSession,
+  localOrigin,
   type MediaCapability,
   type NegotiatedStream,
   stampOrigin,
@@ -74,14 +75,7 @@ export const makeOffer = (local: LocalSession, previous?: SessionDescription): S
   }))
   const draft: SessionDescription = {
     version: 0,
-    origin: previous?.origin ?? {
-      username: "",
-      sessionId: "",
-      sessionVersion: "0",
-      netType: "IN",
-      addrType: "",
-      address: "",
-    },
+    origin: localOrigin(local),
     name: local.name ?? "-",
     info: undefined,
     uri: undefined,
