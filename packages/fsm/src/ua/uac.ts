@@ -248,6 +248,9 @@ const reissue = (
   return stepWith(state, next, [sendRequest(request)])
 }
 
+/** A server that keeps inventing nonces cannot keep the call retrying forever. */
+const maxChallenges = 3
+
 /** §22.2: "When a UAC resubmits a request with its credentials after receiving a 401 … or 407 … it MUST increment
  * the CSeq header field value as it would normally when sending an updated request." One retry per challenge: a
  * second challenge with a nonce already answered ends the call. */
@@ -258,7 +261,7 @@ const retryWithCredentials = (
   fresh: Fresh,
 ): UaStep | undefined => {
   const credentials = state.config.credentials
-  if (credentials === undefined) return undefined
+  if (credentials === undefined || call.challenges.length >= maxChallenges) return undefined
   const authorized = authorize(response, call.invite, credentials, fresh.tag())
   if (authorized === undefined || call.challenges.includes(authorized.challenge)) return undefined
   const next: Call = { ...call, challenges: [...call.challenges, authorized.challenge] }
