@@ -1,5 +1,6 @@
 import { getHeader, getTopVia, makeRequest, type Request, viaReceived, viaRport } from "@sipkit/codec"
 import { describe, expect, it } from "vitest"
+import type { PeerAddress } from "../src/Address.js"
 import { makeVia, mtuLimit, responseRoute, stampReceived, transportForSize, withVia } from "../src/Routing.js"
 
 const request = (via: string): Request =>
@@ -16,13 +17,13 @@ const request = (via: string): Request =>
       ["Max-Forwards", "70"],
     ],
   })
-const udp = (host: string, port: number) => ({ transport: "UDP" as const, host, port })
+const udp = (host: string, port: number): PeerAddress => ({ transport: "UDP", host, port })
 const top = (r: Request) => {
   const v = getTopVia(r)
   if (v._tag === "Err") throw new Error("no via")
   return v.value
 }
-const stamp = (r: Request, source: ReturnType<typeof udp>) => {
+const stamp = (r: Request, source: PeerAddress) => {
   const s = stampReceived(r, source)
   if (s._tag === "Err") throw new Error("stamp failed")
   return s.value
