@@ -95,7 +95,9 @@ describe("UAS core: §13.3.1.4 2xx retransmission until the ACK", () => {
   it("the ACK stops the retransmissions; later and stale firings change nothing", () => {
     const { driver, ok } = answered()
     const [retransmit, timeout] = timersIn(driver.log)
-    const acked = driver.request(fromAlice({ method: "ACK", seq: 1, toTag: toTag(ok), branch: "z9hG4bKack" }))
+    const acked = driver.request(
+      fromAlice({ method: "ACK", seq: 1, toTag: toTag(ok)!, branch: "z9hG4bKack" }),
+    )
     expect(acked.filter((o) => o._tag === "StopTimer")).toHaveLength(2)
     expect(acked.find((o) => o._tag === "Report")).toMatchObject({ report: { _tag: "Established" } })
     const before = driver.state
