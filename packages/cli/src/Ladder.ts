@@ -5,7 +5,7 @@
  * Pure: text in, text out. It never writes to a terminal, reads a clock or decides about colour — the caller
  * passes `color` (true only when stdout is a TTY) and the time of each event.
  */
-import { getHeaderValues, type SipMessage } from "@sipkit/codec"
+import { getHeaderValues, headerKey, type SipMessage } from "@sipkit/codec"
 
 /** One message seen on the wire. */
 export interface LadderEvent {
@@ -126,7 +126,9 @@ export const bodySummary = (message: SipMessage): string | undefined => {
 export const detailLines = (message: SipMessage): ReadonlyArray<string> => {
   const lines: Array<string> = []
   for (const name of headersThatMatter) {
-    for (const value of getHeaderValues(message, name)) lines.push(clip(`${name}: ${value}`, maxValue))
+    const key = headerKey(name)
+    for (const field of message.headers)
+      if (headerKey(field.name) === key) lines.push(clip(`${name}: ${field.value}`, maxValue))
   }
   const body = bodySummary(message)
   if (body !== undefined) lines.push(clip(body, maxValue))
