@@ -5,6 +5,7 @@
  */
 import { getCSeq, getVias, makeRequest, type Request, type SipMessage } from "@sipkit/codec"
 import { describe, expect, it } from "vitest"
+import doc from "../../../../docs/proxy.md?raw"
 import { makeProxyConfig } from "../../src/proxy/ProxyConfig.js"
 import {
   type EndpointEvent,
@@ -14,6 +15,7 @@ import {
   stepEndpoint,
 } from "../../src/proxy/ProxyEndpoint.js"
 import { aliceInvite, answer, bindingOf, locationWith } from "./helpers.js"
+import { ladderIn, makeLadder } from "./ladder.js"
 
 const office = "sip:bob@office.example.com"
 const mobile = "sip:bob@10.0.0.50"
@@ -40,29 +42,41 @@ describe("seed: forking proxy flow over the transaction layer", () => {
     let state: EndpointState = initialEndpointState
     const inbox = new Map<string, Array<SipMessage>>()
     const timers: Array<EndpointOutput> = []
+    const names = new Map([
+      ["192.168.1.100:5060", "Alice"],
+      [office, "Office"],
+      [mobile, "Mobile"],
+      [home, "Home"],
+    ])
+    const ladder = makeLadder(["Alice", "Proxy", "Office", "Mobile", "Home"])
     const run = (event: EndpointEvent) => {
       const result = stepEndpoint(config, state, event)
       state = result.state
       for (const output of result.outputs) {
-        if (output._tag === "Send")
+        if (output._tag === "Send") {
           inbox.set(party(output), [...(inbox.get(party(output)) ?? []), output.message])
-        else timers.push(output)
+          ladder.arrow("Proxy", names.get(party(output)) ?? party(output), output.message)
+        } else if (output._tag === "Absorbed") {
+          ladder.note("Proxy", `${label(output.message)} absorbed (${output.reason})`)
+        } else timers.push(output)
       }
     }
-    const wire = (message: SipMessage, now: number) =>
+    const wire = (message: SipMessage, now: number, from: string) => {
+      ladder.arrow(from, "Proxy", message)
       run({ _tag: "MessageReceived", message, now, token: `t${now}`, location })
+    }
     const last = (who: string) => inbox.get(who)?.at(-1) as Request
 
-    wire(aliceInvite(), 0)
+    wire(aliceInvite(), 0, "Alice")
     const [toOffice, toMobile, toHome] = [last(office), last(mobile), last(home)]
-    wire(answer(toOffice, 180, "office"), 100)
-    wire(answer(toMobile, 180, "mobile"), 200)
-    wire(answer(toHome, 486, "home"), 300)
-    wire(answer(toMobile, 200, "mobile", mobile), 400)
+    wire(answer(toOffice, 180, "office"), 100, "Office")
+    wire(answer(toMobile, 180, "mobile"), 200, "Mobile")
+    wire(answer(toHome, 486, "home"), 300, "Home")
+    wire(answer(toMobile, 200, "mobile", mobile), 400, "Mobile")
     const cancel = last(office)
     expect(cancel.method).toBe("CANCEL")
-    wire(answer(cancel, 200, "office"), 500)
-    wire(answer(toOffice, 487, "office"), 600)
+    wire(answer(cancel, 200, "office"), 500, "Office")
+    wire(answer(toOffice, 487, "office"), 600, "Office")
     wire(
       makeRequest({
         method: "ACK",
@@ -78,18 +92,19 @@ describe("seed: forking proxy flow over the transaction layer", () => {
         ],
       }),
       700,
+      "Alice",
     )
 
-    const ladder = (who: string) => (inbox.get(who) ?? []).map(label)
-    expect(ladder("192.168.1.100:5060")).toEqual([
+    const received = (who: string) => (inbox.get(who) ?? []).map(label)
+    expect(received("192.168.1.100:5060")).toEqual([
       "100 (INVITE)",
       "180 (INVITE)",
       "180 (INVITE)",
       "200 (INVITE)",
     ])
-    expect(ladder(office)).toEqual(["INVITE", "CANCEL", "ACK"])
-    expect(ladder(mobile)).toEqual(["INVITE", "ACK"])
-    expect(ladder(home)).toEqual(["INVITE", "ACK"])
+    expect(received(office)).toEqual(["INVITE", "CANCEL", "ACK"])
+    expect(received(mobile)).toEqual(["INVITE", "ACK"])
+    expect(received(home)).toEqual(["INVITE", "ACK"])
 
     // The ACKs to office and home are the client transactions' own (§17.1.1.3): same branch as their INVITE.
     const branchOf = (message: SipMessage) => {
@@ -111,6 +126,9 @@ describe("seed: forking proxy flow over the transaction layer", () => {
     expect(timers.filter((t) => t._tag === "SetTimerC").length).toBeGreaterThanOrEqual(3)
     expect(timers.filter((t) => t._tag === "ClearTimerC")).toHaveLength(3)
     expect(state.proxy.contexts.size).toBe(0)
+
+    // docs/proxy.md shows this very ladder.
+    expect(ladderIn(doc, "forking")).toBe(ladder.render())
   })
 
   it("absorbs a retransmitted INVITE in the server transaction, resending the last provisional", () => {

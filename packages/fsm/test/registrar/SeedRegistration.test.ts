@@ -6,10 +6,16 @@
  */
 import { authorize, parseChallenges } from "@sipkit/codec/digest"
 import { describe, expect, it } from "vitest"
+import doc from "../../../../docs/registrar.md?raw"
 import { makeDigestAuthenticator } from "../../src/registrar/DigestAuthenticator.js"
 import { makeMemoryLocationStore } from "../../src/registrar/LocationStore.js"
 import { makeRegistrarConfig, register } from "../../src/registrar/Registrar.js"
+import { ladderIn, makeLadder } from "../proxy/ladder.js"
 import { contactsOf, headerOf, makeRegister } from "./helpers.js"
+
+/** A header's value for a ladder note: angle brackets and quotes dropped, long hex shortened. */
+const shown = (name: string, value: string | undefined) =>
+  `${name}: ${(value ?? "").replace(/[<>"]/g, "").replace(/([0-9a-f]{8})[0-9a-f]{8,}/g, "$1…")}`
 
 const passwords = new Map([["alice", "wonderland"]])
 const authenticator = makeDigestAuthenticator({
@@ -47,27 +53,26 @@ const registerWith = (cseq: number, authorization?: string) =>
 describe("seed: registration flow", () => {
   it("REGISTER → 401 → REGISTER with Authorization → 200 with the Contact and expires=3600", () => {
     // UA → Registrar: REGISTER sip:example.com (From/To alice@example.com, Contact, Expires: 3600).
-    const first = register(config, makeMemoryLocationStore(), {
-      request: registerWith(1),
-      now: 1_000,
-      toTag: "r1",
-    })
+    const ladder = makeLadder(["UA", "Registrar", "Location"])
+    const request1 = registerWith(1)
+    const notes1 = ["From", "To", "Contact", "Expires"].map((name) => shown(name, headerOf(request1, name)))
+    ladder.arrow("UA", "Registrar", request1, notes1.join("<br/>"))
+    const first = register(config, makeMemoryLocationStore(), { request: request1, now: 1_000, toTag: "r1" })
     // Registrar → UA: 401 Unauthorized with WWW-Authenticate: Digest realm=example.com, nonce=…
     expect(first.response.status).toBe(401)
     const challenge = headerOf(first.response, "WWW-Authenticate") ?? ""
     expect(challenge).toMatch(/^Digest realm="example.com", nonce="[^"]+"/)
     expect(first.store.aors()).toEqual([])
+    ladder.arrow("Registrar", "UA", first.response, shown("WWW-Authenticate", challenge))
 
     // UA → Registrar: REGISTER with Authorization: Digest username=alice, realm=example.com, nonce, response.
     const authorization = answerChallenge(challenge, "wonderland")
     expect(authorization).toMatch(
       /^Digest username="alice", realm="example.com", .*nonce="[^"]+".*response="[0-9a-f]{32}"/,
     )
-    const second = register(config, first.store, {
-      request: registerWith(2, authorization),
-      now: 2_000,
-      toTag: "r2",
-    })
+    const request2 = registerWith(2, authorization)
+    ladder.arrow("UA", "Registrar", request2, shown("Authorization", authorization))
+    const second = register(config, first.store, { request: request2, now: 2_000, toTag: "r2" })
 
     // Registrar → Location: store binding (AOR alice@example.com, Contact, 3600 s); Registrar → UA: 200 OK.
     expect(second.response.status).toBe(200)
@@ -83,6 +88,20 @@ describe("seed: registration flow", () => {
         regId: undefined,
       },
     ])
+    const [binding] = second.store.get("sip:alice@example.com", 2_000)
+    ladder.text("Registrar", "Location", "put(sip:alice@example.com, bindings)")
+    ladder.note("Location", `AOR: sip:alice@example.com<br/>Contact: ${binding?.uri}<br/>Expires: 3600`)
+    ladder.arrow(
+      "Registrar",
+      "UA",
+      second.response,
+      contactsOf(second.response)
+        .map((c) => shown("Contact", c))
+        .join("<br/>"),
+    )
+
+    // docs/registrar.md shows this very ladder.
+    expect(ladderIn(doc, "registration")).toBe(ladder.render())
   })
 
   it("challenges again for a wrong password, and with stale=true for a right answer to an old nonce", () => {
