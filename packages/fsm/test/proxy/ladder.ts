@@ -16,18 +16,18 @@ export const makeLadder = (participants: ReadonlyArray<string>): Ladder => {
   const lines: Array<string> = ["sequenceDiagram", ...participants.map((name) => `participant ${name}`)]
   return {
     arrow: (from, to, message, note) => {
-      lines.push(`${from}->>${to}: ${escape(describeMessage(message))}`)
+      lines.push(`${from}->>${to}: ${escapeMermaid(describeMessage(message))}`)
       const side = participants.indexOf(from) < participants.indexOf(to) ? "right" : "left"
-      if (note !== undefined) lines.push(`Note ${side} of ${from}: ${escape(note)}`)
+      if (note !== undefined) lines.push(`Note ${side} of ${from}: ${escapeMermaid(note)}`)
     },
-    note: (over, text) => lines.push(`Note over ${over}: ${escape(text)}`),
-    text: (from, to, text) => lines.push(`${from}->>${to}: ${escape(text)}`),
+    note: (over, text) => lines.push(`Note over ${over}: ${escapeMermaid(text)}`),
+    text: (from, to, text) => lines.push(`${from}->>${to}: ${escapeMermaid(text)}`),
     render: () => lines.join("\n"),
   }
 }
 
 /** Mermaid ends a statement at `;`: it is written as the entity code `#59;`. */
-const escape = (text: string): string => text.replaceAll(";", "#59;")
+const escapeMermaid = (text: string): string => text.replaceAll(";", "#59;")
 
 /** `INVITE sip:bob@example.com`, `180 Ringing`, `200 OK (CANCEL)`. */
 export const describeMessage = (message: SipMessage): string => {

@@ -1,4 +1,4 @@
-import { makeRequest, type Request, type Response } from "@sipkit/codec"
+import { makeRequest, type Request, type Response, type SipMessage } from "@sipkit/codec"
 
 /** A REGISTER as the seed's phone sends it (SIP-BASICS.md, "SIP Registration Flow"). */
 export const makeRegister = (init: {
@@ -29,5 +29,5 @@ export const makeRegister = (init: {
 export const contactsOf = (response: Response): ReadonlyArray<string> =>
   response.headers.filter((header) => header.name.toLowerCase() === "contact").map((header) => header.value)
 
-export const headerOf = (response: Response, name: string): string | undefined =>
+export const headerOf = (response: SipMessage, name: string): string | undefined =>
   response.headers.find((header) => header.name.toLowerCase() === name.toLowerCase())?.value
