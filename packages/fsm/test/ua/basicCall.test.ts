@@ -69,18 +69,21 @@ describe("basic call (seed ladder, RFC 3665 §3.1) through a record-routing prox
     expect(net.reportsOf("Bob").map((r) => r._tag)).toEqual(["IncomingCall", "Established", "Ended"])
   })
 
-  it("still completes over a lossy, duplicating, reordering link", () => {
+  it("still completes over a lossy, duplicating, reordering link — or both sides end after Timer B", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
         const lossy = basicCall({ loss: 0.2, duplicate: 0.1, minDelay: 5, maxDelay: 60 }, seed)
-        expect(
-          lossy
-            .reportsOf("Alice")
-            .filter((r) => r._tag !== "Ringing")
-            .map((r) => r._tag),
-        ).toEqual(["Established", "Ended"])
-        // Bob may see the BYE before any ACK got through (every ACK lost): the 2xx confirmed the dialog anyway.
+        const alice = lossy.reportsOf("Alice").filter((r) => r._tag !== "Ringing")
         const bob = lossy.reportsOf("Bob")
+        // Two lossy hops: rarely no provisional reaches Alice before Timer B (32 s); then she gives up (408) and
+        // Bob, never ACKed, ends with the BYE of §13.3.1.4 — both sides still end.
+        if (alice[0]?._tag === "Ended") {
+          expect(alice).toMatchObject([{ _tag: "Ended", status: 408 }])
+          expect(bob.at(-1)).toMatchObject({ _tag: "Ended" })
+          return
+        }
+        expect(alice.map((r) => r._tag)).toEqual(["Established", "Ended"])
+        // Bob may see the BYE before any ACK got through (every ACK lost): the 2xx confirmed the dialog anyway.
         expect(bob[0]?._tag).toBe("IncomingCall")
         expect(bob.at(-1)).toMatchObject({ _tag: "Ended", status: 200, by: "remote" })
       }),
