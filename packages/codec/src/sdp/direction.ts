@@ -34,9 +34,13 @@ export const isNullConnection = (session: SessionDescription, media: MediaDescri
   return address === "0.0.0.0" || address === "::"
 }
 
-/** The direction a media section declares (media flag, else session flag, else sendrecv), c=0.0.0.0 applied. */
+/** The direction a media section declares: its flag, else the session's, else sendrecv (RFC 3264 §5.1). */
+export const declaredDirection = (session: SessionDescription, media: MediaDescription): Direction =>
+  media.direction ?? session.direction ?? "sendrecv"
+
+/** What the sender of the SDP will do on the stream: the declared direction, c=0.0.0.0 applied. */
 export const streamDirection = (session: SessionDescription, media: MediaDescription): Direction => {
-  const declared = media.direction ?? session.direction ?? "sendrecv"
+  const declared = declaredDirection(session, media)
   return isNullConnection(session, media) ? directionOf(sends(declared), false) : declared
 }
 

@@ -9,7 +9,7 @@
  */
 export type { Codec, PayloadFormat } from "./codecs.js"
 export { formatOf, isRtpProtocol, sameCodec, staticPayloadType } from "./codecs.js"
-export { isHold, mirrorDirection, streamDirection } from "./direction.js"
+export { declaredDirection, isHold, mirrorDirection, streamDirection } from "./direction.js"
 export type {
   AcceptedStream,
   LocalSession,

@@ -6,7 +6,7 @@
  * - §6.1: the formats are those we support, "in order of preference"; for dynamic payload types "the
  *   answerer MUST use the same payload type number as the offer" (we use the offer's number for static ones
  *   too); telephone-event (RFC 4733) and other auxiliary formats stay only when both sides list them, and do
- *   not make a stream usable by themselves;
+ *   not make a stream usable by themselves unless the offered stream holds nothing else (RFC 4317 §2.4);
  * - §6.1: the direction is the mirror of the offer's, narrowed by what we allow (see `direction.ts`);
  * - §6: "The "t=" line in the answer MUST equal that of the offer";
  * - §8: the o= version of our SDP increments only when it changes (see `LocalSession.ts`).
@@ -63,8 +63,13 @@ type Answered =
   | { readonly media: MediaDescription; readonly stream: AcceptedStream; readonly capability: number }
   | { readonly media: MediaDescription; readonly refused: WarningCode | undefined }
 
+/** A refused stream: port 0, the offer's media type, protocol, formats and their rtpmaps (as RFC 4317 shows). */
 const refuse = (offered: MediaDescription, code: WarningCode | undefined): Answered => ({
-  media: { ...emptyMedia(offered.type, 0, offered.protocol), formats: offered.formats },
+  media: {
+    ...emptyMedia(offered.type, 0, offered.protocol),
+    formats: offered.formats,
+    rtpmaps: offered.rtpmaps.filter((r) => offered.formats.includes(String(r.payloadType))),
+  },
   refused: code,
 })
 
@@ -90,6 +95,16 @@ const commonFormats = (
   }
   return chosen
 }
+
+/**
+ * Whether the offered stream carries a real codec (or one we cannot name). A stream of telephone-event alone is a
+ * real offer (RFC 4317 §2.4); telephone-event left over from an audio offer whose codecs we lack is not.
+ */
+const offersRealMedia = (offered: MediaDescription): boolean =>
+  offered.formats.some((f) => {
+    const meaning = formatOf(offered, f)
+    return meaning === undefined || !isAuxiliary(meaning.encoding)
+  })
 
 /** For protocols other than RTP the fmt tokens themselves are compared (e.g. `image udptl t38`). */
 const commonTokens = (offered: MediaDescription, codecs: ReadonlyArray<Codec>): ReadonlyArray<string> =>
@@ -118,7 +133,9 @@ const answerRtp = (
   capability: MediaCapability,
 ): { formats: ReadonlyArray<PayloadFormat>; media: MediaDescription } | undefined => {
   const formats = commonFormats(offered, capability.codecs)
-  if (!formats.some((f) => !isAuxiliary(f.encoding))) return undefined
+  if (formats.length === 0 || (offersRealMedia(offered) && formats.every((f) => isAuxiliary(f.encoding)))) {
+    return undefined
+  }
   const { written } = answerDirection(offer, offered, capability)
   const rtpmaps = formats.map((f) => ({
     payloadType: f.payloadType,

@@ -4,7 +4,7 @@
  */
 import { err, ok, type Result } from "../Result.js"
 import { formatOf, isRtpProtocol, type PayloadFormat, sameCodec, staticPayloadType } from "./codecs.js"
-import { directionOf, mirrorDirection, receives, sends, streamDirection } from "./direction.js"
+import { intersectDirection, mirrorDirection, streamDirection } from "./direction.js"
 import {
   type AcceptedStream,
   addressType,
@@ -95,34 +95,39 @@ export const makeOffer = (local: LocalSession, previous?: SessionDescription): S
 
 const refuse = (reason: string): Result<never, SdpError> => err(makeSdpError(reason, 0, 488))
 
-/** §6.1 from the offerer's side: the answer's direction must be one the offer allows. */
-const directionAllowed = (
-  offer: SessionDescription,
-  offered: MediaDescription,
-  answer: SessionDescription,
-  answered: MediaDescription,
-) => {
-  const mirror = mirrorDirection(streamDirection(offer, offered))
-  const got = streamDirection(answer, answered)
-  return (!sends(got) || sends(mirror)) && (!receives(got) || receives(mirror))
-}
-
-/** The answer's formats, each checked against the offer (same payload type, same codec). */
+/**
+ * The answer's formats, checked against the offer (RFC 3264 §6.1). The answer "MUST contain at least one media
+ * format ... from amongst those listed in the offer" and "MAY indicate additional media formats, not listed in
+ * the corresponding stream in the offer" — those extras are tolerated and left out: this side never sends a
+ * codec it did not offer. The answerer "SHOULD" reuse the offer's payload type numbers; another number for an
+ * offered codec is allowed (RFC 4317 §2.3), an offered number mapped to another codec is not. The formats carry
+ * the answer's numbers: they are what the answerer expects to receive, so what this side sends with.
+ */
 const answeredFormats = (
   offered: MediaDescription,
   answered: MediaDescription,
 ): Result<ReadonlyArray<PayloadFormat>, SdpError> => {
   const formats: Array<PayloadFormat> = []
+  let common = 0
   for (const format of answered.formats) {
-    if (!offered.formats.includes(format)) return refuse(`answer format ${format} was not offered`)
-    const ours = formatOf(offered, format)
-    const theirs = formatOf(answered, format)
+    const offeredHere = offered.formats.includes(format)
+    const ours = offeredHere ? formatOf(offered, format) : undefined
+    const theirs = formatOf(answered, format) ?? ours
     if (ours !== undefined && theirs !== undefined && !sameCodec(ours, theirs)) {
       return refuse(`answer maps payload type ${format} to ${theirs.encoding}, the offer to ${ours.encoding}`)
     }
-    if (ours !== undefined) formats.push({ ...ours, fmtp: theirs?.fmtp ?? ours.fmtp })
+    if (theirs === undefined) {
+      if (offeredHere) common += 1 // an offered format neither side names: common, nothing to report
+      continue
+    }
+    if (
+      !offered.formats.some((f) => sameCodec(formatOf(offered, f) ?? { encoding: "", clockRate: 0 }, theirs))
+    )
+      continue
+    common += 1
+    formats.push({ ...theirs, fmtp: theirs.fmtp ?? ours?.fmtp })
   }
-  return ok(formats)
+  return common === 0 ? refuse("answer lists no format from the offer") : ok(formats)
 }
 
 const applyOne = (
@@ -146,13 +151,15 @@ const applyOne = (
   if (!isRtpProtocol(offered.protocol) && answered.formats.some((f) => !offered.formats.includes(f))) {
     return refuse(`m-line ${index + 1}: answer formats are not a subset of the offer's`)
   }
-  if (!directionAllowed(offer, offered, answer, answered)) {
-    return refuse(`m-line ${index + 1}: answer direction does not mirror the offer's`)
-  }
   const connection = answered.connection ?? answer.connection
   if (connection === undefined) return refuse(`m-line ${index + 1}: no connection address`)
-  const theirs = streamDirection(answer, answered)
-  const ours = directionOf(receives(theirs), sends(theirs))
+  // What we do: the mirror of what the answer allows, within what our own offer allows (c=0.0.0.0 applied).
+  // §6.1 binds the answerer to mirror the offer; an answer that does not (RFC 4317 §3.2's second answer is
+  // sendrecv to a sendonly offer) is not refused: the intersection keeps this side within its own offer.
+  const ours = intersectDirection(
+    mirrorDirection(streamDirection(answer, answered)),
+    streamDirection(offer, offered),
+  )
   const stream: AcceptedStream = {
     _tag: "Accepted",
     index,
@@ -169,8 +176,9 @@ const applyOne = (
 
 /**
  * Checks an answer against the offer it answers (RFC 3264 §6: as many m-lines, same media types and
- * protocols, formats a subset of the offered ones with the same meaning, directions that mirror the offer's)
- * and gives the negotiated streams from the offerer's side. A failed check is an `SdpError` with status 488.
+ * protocols, at least one offered format in each accepted stream, no offered payload type remapped) and gives
+ * the negotiated streams from the offerer's side: formats a subset of the offered codecs, each direction within
+ * what both SDPs allow. A failed check is an `SdpError` with status 488.
  */
 export const applyAnswer = (
   offer: SessionDescription,

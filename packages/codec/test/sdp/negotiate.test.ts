@@ -306,6 +306,30 @@ describe("applyAnswer: the offerer's checks", () => {
     })
   })
 
+  it("keeps this side within its own offer when an answer does not mirror it", () => {
+    const result = applyAnswer(offer, answer("m=audio 6000 RTP/AVP 0", "a=sendonly"))
+    expect(result).toMatchObject({ _tag: "Ok", value: [{ _tag: "Accepted", direction: "inactive" }] })
+  })
+
+  it("accepts another payload type number for an offered codec and sends with it (RFC 4317 §2.3)", () => {
+    const result = applyAnswer(
+      offer,
+      answer("m=audio 6000 RTP/AVP 99", "a=rtpmap:99 opus/48000/2", "a=recvonly"),
+    )
+    expect(result).toMatchObject({
+      _tag: "Ok",
+      value: [{ formats: [{ payloadType: 99, encoding: "opus" }] }],
+    })
+  })
+
+  it("tolerates formats the offer did not list and leaves them out (RFC 3264 §6.1)", () => {
+    const result = applyAnswer(offer, answer("m=audio 6000 RTP/AVP 0 8", "a=recvonly"))
+    expect(result).toMatchObject({ _tag: "Ok", value: [{ formats: [{ payloadType: 0, encoding: "PCMU" }] }] })
+    expect(
+      result._tag === "Ok" && result.value[0]?._tag === "Accepted" && result.value[0].formats,
+    ).toHaveLength(1)
+  })
+
   it("reads port 0 as a rejected stream", () => {
     expect(applyAnswer(offer, answer("m=audio 0 RTP/AVP 0"))).toEqual({
       _tag: "Ok",
@@ -317,10 +341,14 @@ describe("applyAnswer: the offerer's checks", () => {
     ["a different number of m-lines", answer("m=audio 6000 RTP/AVP 0", "a=recvonly", "m=video 0 RTP/AVP 31")],
     ["a format that was not offered", answer("m=audio 6000 RTP/AVP 8", "a=recvonly")],
     [
+      "a codec that was not offered",
+      answer("m=audio 6000 RTP/AVP 99", "a=rtpmap:99 G722/8000", "a=recvonly"),
+    ],
+    ["a payload type that means nothing", answer("m=audio 6000 RTP/AVP 99", "a=recvonly")],
+    [
       "an offered payload type mapped to another codec",
       answer("m=audio 6000 RTP/AVP 96", "a=rtpmap:96 PCMA/8000", "a=recvonly"),
     ],
-    ["a direction that does not mirror the offer", answer("m=audio 6000 RTP/AVP 0", "a=sendonly")],
     ["another media type", answer("m=video 6000 RTP/AVP 0", "a=recvonly")],
     ["another protocol", answer("m=audio 6000 RTP/SAVP 0", "a=recvonly")],
   ]

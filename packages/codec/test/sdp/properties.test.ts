@@ -19,23 +19,29 @@ import { localArbitrary, offerArbitrary } from "./arbitraries.js"
 
 const AUX = new Set(["telephone-event", "cn"])
 
-/** Could this offered stream be accepted by some local stream (same type, protocol, a real common codec)? */
-const acceptable = (offer: SessionDescription, m: MediaDescription, local: LocalSession): boolean =>
-  m.port !== 0 &&
-  local.media.some(
-    (c) =>
-      c.type === m.type &&
-      (c.protocols ?? ["RTP/AVP"]).includes(m.protocol) &&
-      m.formats.some((f) => {
-        const meaning = formatOf(m, f)
-        return (
-          meaning !== undefined &&
-          !AUX.has(meaning.encoding.toLowerCase()) &&
-          c.codecs.some((k) => sameCodec(k, meaning))
-        )
-      }),
-  ) &&
-  offer.connection !== undefined
+/**
+ * Could this offered stream be accepted by some local stream (same type, protocol, a common codec — a real one,
+ * unless the offered stream holds only telephone-event / CN)?
+ */
+const acceptable = (offer: SessionDescription, m: MediaDescription, local: LocalSession): boolean => {
+  const meanings = m.formats.map((f) => formatOf(m, f))
+  const onlyAux = meanings.every((x) => x !== undefined && AUX.has(x.encoding.toLowerCase()))
+  return (
+    m.port !== 0 &&
+    offer.connection !== undefined &&
+    local.media.some(
+      (c) =>
+        c.type === m.type &&
+        (c.protocols ?? ["RTP/AVP"]).includes(m.protocol) &&
+        meanings.some(
+          (x) =>
+            x !== undefined &&
+            (onlyAux || !AUX.has(x.encoding.toLowerCase())) &&
+            c.codecs.some((k) => sameCodec(k, x)),
+        ),
+    )
+  )
+}
 
 describe("offer/answer properties", () => {
   it("an answer is valid SDP, has the offer's m-line count, only common codecs, and the offerer accepts it", () => {
