@@ -88,8 +88,10 @@ export interface Party {
   readonly serverKeys: Map<string, string>
   script: Script
   nonces: number
-  /** Every UA output, with its time. */
-  readonly outputs: Array<{ readonly at: number; readonly output: UaOutput }>
+  /** Every UA output, with its time and a global order number. */
+  readonly outputs: Array<{ readonly at: number; readonly order: number; readonly output: UaOutput }>
+  /** Every event the UA core stepped on, with its time and a global order number. */
+  readonly inputs: Array<{ readonly at: number; readonly order: number; readonly event: UaEvent }>
 }
 
 export interface PartyInit {
@@ -108,6 +110,8 @@ export interface ProxyInit {
   readonly location: ReadonlyMap<string, string>
   /** The domain the proxy is responsible for (`example.com`). */
   readonly domain: string
+  /** Also Record-Route re-INVITEs, with a value that differs each time (a route set must ignore it, §12.2). */
+  readonly recordRouteAll?: boolean
 }
 
 export const t1 = 500
@@ -135,6 +139,7 @@ export class Network {
   private readonly links = new Map<string, Link>()
   private readonly rng: Rng
   private proxy: ProxyInit | undefined
+  private order = 0
 
   constructor(
     private readonly link: LinkConfig = perfect,
@@ -165,6 +170,7 @@ export class Network {
       script: init.script ?? (() => {}),
       nonces: 0,
       outputs: [],
+      inputs: [],
     }
     this.parties.set(init.name, party)
     this.byHost.set(init.host, init.name)
@@ -191,8 +197,14 @@ export class Network {
   /** Run until nothing is left or `until` ms; bounded. */
   run(until = 120_000): void {
     for (let i = 0; i < 100_000; i++) {
+      const before = this.agenda.now
       const next = this.agenda.next()
-      if (next === undefined || next.at > until) return
+      if (next === undefined) return
+      if (next.at > until) {
+        this.agenda.now = before
+        this.agenda.schedule(next.at, next.item)
+        return
+      }
       this.handle(next.item)
     }
     throw new Error("the network never went quiet")
@@ -311,10 +323,11 @@ export class Network {
 
   private uaStep(party: Party, event: UaEvent): undefined {
     const nonce = `${party.name.toLowerCase()}${++party.nonces}`
+    party.inputs.push({ at: this.now, order: this.order++, event })
     const result = step(party.ua, { ...event, nonce } as UaEvent)
     party.ua = result.state
     for (const output of result.outputs) {
-      party.outputs.push({ at: this.now, output })
+      party.outputs.push({ at: this.now, order: this.order++, output })
       this.uaOutput(party, output)
     }
   }
@@ -374,6 +387,8 @@ export class Network {
     const dialogCreating =
       request.method === "INVITE" && !/;\s*tag=/i.test(getHeaderValues(request, "To")[0] ?? "")
     if (dialogCreating) request = prependHeader(request, "Record-Route", `<sip:${proxy.host};lr>`)
+    else if (request.method === "INVITE" && proxy.recordRouteAll === true)
+      request = prependHeader(request, "Record-Route", `<sip:${proxy.host};lr;rr=${this.trace.length}>`)
     request = prependHeader(
       request,
       "Via",
