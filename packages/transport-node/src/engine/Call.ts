@@ -174,8 +174,17 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
       ).pipe(Effect.asVoid)
     })
 
+    let lastProvisional: Response | undefined
     const onProvisional = (response: Response) =>
       Effect.gen(function* () {
+        // a retransmitted provisional (same status, same To, same body) says nothing new
+        const repeated =
+          lastProvisional !== undefined &&
+          lastProvisional.status === response.status &&
+          getHeader(lastProvisional, "To") === getHeader(response, "To") &&
+          text(lastProvisional.body) === text(response.body)
+        lastProvisional = response
+        if (repeated) return
         if (phase === "calling") phase = "early"
         if (cancelWanted) yield* sendCancel
         const sdp = response.body.byteLength > 0 ? text(response.body) : undefined

@@ -16,7 +16,13 @@ export const endpoint = (
   zone: StaticZone = {},
 ) =>
   makeEndpoint(
-    { listeners, logMessages: false, timers: { t1: 50, t2: 400, t4: 500 }, ...extra },
+    {
+      listeners,
+      logMessages: false,
+      timers: { t1: 50, t2: 400, t4: 500 },
+      shutdownTimeoutMs: 1000,
+      ...extra,
+    },
     handlers,
   ).pipe(Effect.provideService(Ids, cryptoIds), Effect.provideService(SipDns, staticDns(zone)))
 

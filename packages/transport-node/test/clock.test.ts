@@ -1,0 +1,84 @@
+/** The runtime under Effect's TestClock: real loopback sockets, virtual time. Retransmission schedules of RFC 3261
+ * §17.1.1.2 (Timer A doubling, Timer B) and §17.1.2.2 (Timer E capped at T2, Timer F) seen on the wire. */
+import * as dgram from "node:dgram"
+import { expect, it } from "@effect/vitest"
+import { Effect, Fiber, Stream } from "effect"
+import { TestClock } from "effect/testing"
+import { describe } from "vitest"
+import { SipDns, staticDns } from "../src/dns/SipDns.js"
+import { makeEndpoint } from "../src/Endpoint.js"
+import { cryptoIds, Ids } from "../src/Ids.js"
+
+const settle = TestClock.withLive(Effect.sleep(30))
+
+const silentPeer = Effect.acquireRelease(
+  Effect.callback<{ socket: dgram.Socket; port: number; received: Array<string> }>((resume) => {
+    const socket = dgram.createSocket("udp4")
+    const received: Array<string> = []
+    socket.on("message", (m) => received.push(m.toString().split("\r\n")[0]!))
+    socket.bind(0, "127.0.0.1", () =>
+      resume(Effect.succeed({ socket, port: socket.address().port, received })),
+    )
+  }),
+  ({ socket }) => Effect.sync(() => socket.close()),
+)
+
+const endpoint = makeEndpoint({
+  listeners: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
+  logMessages: false,
+}).pipe(Effect.provideService(Ids, cryptoIds), Effect.provideService(SipDns, staticDns({})))
+
+/** Advances virtual time to each instant (ms) and reports how many datagrams the peer had by then. */
+const countsAt = (received: Array<string>, instants: ReadonlyArray<number>) =>
+  Effect.gen(function* () {
+    const counts: Array<number> = []
+    let now = 0
+    for (const t of instants) {
+      yield* TestClock.adjust(t - now)
+      now = t
+      yield* settle
+      counts.push(received.length)
+    }
+    return counts
+  })
+
+describe("retransmissions on the TestClock", () => {
+  it.effect(
+    "INVITE over UDP: sent at 0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s (Timer A), 408 at 32 s (Timer B)",
+    () =>
+      Effect.gen(function* () {
+        const peer = yield* silentPeer
+        const ep = yield* endpoint
+        const call = yield* ep.call(`sip:bob@127.0.0.1:${peer.port}`, undefined)
+        const outcome = yield* Effect.forkChild(Stream.runCollect(call.events))
+        yield* settle
+        const counts = yield* countsAt(peer.received, [499, 500, 1499, 1500, 3500, 7500, 15500, 31500])
+        expect(counts).toEqual([1, 2, 2, 3, 4, 5, 6, 7])
+        expect(peer.received.every((l) => l.startsWith("INVITE "))).toBe(true)
+        yield* TestClock.adjust(500)
+        yield* settle
+        expect((yield* ep.stats).retransmissions).toBe(6)
+        expect(yield* Fiber.join(outcome)).toEqual([
+          { _tag: "Failed", status: 408, reason: "Request Timeout (Timer B)" },
+        ])
+      }),
+  )
+
+  it.effect("OPTIONS over UDP: Timer E doubles up to T2 = 4 s, Timer F gives 408 at 32 s", () =>
+    Effect.gen(function* () {
+      const peer = yield* silentPeer
+      const ep = yield* endpoint
+      const request = yield* Effect.forkChild(
+        Effect.result(ep.request("OPTIONS", `sip:bob@127.0.0.1:${peer.port}`)),
+      )
+      yield* settle
+      // 0, .5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5
+      const counts = yield* countsAt(peer.received, [500, 1500, 3500, 7500, 11500, 31500])
+      expect(counts).toEqual([2, 3, 4, 5, 6, 11])
+      yield* TestClock.adjust(500)
+      yield* settle
+      const result = yield* Fiber.join(request)
+      expect(result._tag === "Failure" && result.failure.status).toBe(408)
+    }),
+  )
+})

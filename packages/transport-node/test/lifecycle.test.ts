@@ -1,0 +1,140 @@
+import { expect, it } from "@effect/vitest"
+import { makeRequest } from "@sipkit/codec"
+import { Deferred, Effect, Fiber, Stream } from "effect"
+import { describe } from "vitest"
+import { formatWireEvent } from "../src/engine/WireLog.js"
+import { later, proxy, respond } from "../src/Handlers.js"
+import { endpoint, udp4, uriOf } from "./support/endpoints.js"
+
+describe("configuration is checked by the schema", () => {
+  for (const [label, config] of [
+    ["no listener", { listeners: [] }],
+    ["a port out of range", { listeners: [{ transport: "UDP", host: "127.0.0.1", port: 70000 }] }],
+    ["an unknown transport", { listeners: [{ transport: "SCTP", host: "127.0.0.1", port: 0 }] }],
+  ] as const) {
+    it.live(`rejects ${label}`, () =>
+      Effect.gen(function* () {
+        const error = yield* Effect.flip(endpoint(config.listeners as never))
+        expect(String(error)).toMatch(/listeners|port|transport|Expected/i)
+      }),
+    )
+  }
+})
+
+describe("graceful shutdown", () => {
+  it.live("stops taking new requests (503), lets a pending INVITE finish, then returns", () =>
+    Effect.gen(function* () {
+      const gate = yield* Deferred.make<void>()
+      const server = yield* endpoint([udp4], {
+        invite: (_req, ctx) =>
+          Effect.gen(function* () {
+            yield* ctx.respond(180)
+            yield* Effect.forkDetach(
+              Deferred.await(gate).pipe(Effect.andThen(ctx.respond(200, { body: "v=0\r\n" }))),
+            )
+            return later()
+          }),
+      })
+      const client = yield* endpoint([udp4])
+      const call = yield* client.call(uriOf(server), undefined)
+      const events = yield* Effect.forkChild(
+        call.events.pipe(
+          Stream.takeUntil((e) => e._tag === "Answered"),
+          Stream.runCollect,
+        ),
+      )
+      yield* Effect.sleep(100)
+      const stopping = yield* Effect.forkChild(server.shutdown)
+      yield* Effect.sleep(20)
+      expect((yield* client.request("OPTIONS", uriOf(server))).status).toBe(503)
+      expect(stopping.pollUnsafe()).toBeUndefined()
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(stopping).pipe(Effect.timeout("3 seconds"))
+      expect((yield* Fiber.join(events)).map((e) => e._tag)).toEqual(["Ringing", "Answered"])
+    }),
+  )
+
+  it.live("is bounded: a transaction that never finishes does not hold it past shutdownTimeoutMs", () =>
+    Effect.gen(function* () {
+      const server = yield* endpoint(
+        [udp4],
+        { invite: () => Effect.succeed(later()) },
+        { shutdownTimeoutMs: 300 },
+      )
+      const client = yield* endpoint([udp4])
+      yield* client.call(uriOf(server), undefined)
+      yield* Effect.sleep(100)
+      const started = Date.now()
+      yield* server.shutdown
+      const took = Date.now() - started
+      expect(took).toBeGreaterThanOrEqual(250)
+      expect(took).toBeLessThan(1500)
+    }),
+  )
+})
+
+describe("proxy(targets): forking", () => {
+  it.live("forks an INVITE to two phones; one busy, one answers: the caller is answered", () =>
+    Effect.gen(function* () {
+      const busy = yield* endpoint([udp4], { invite: () => Effect.succeed(respond(486)) })
+      const phone = yield* endpoint([udp4], {
+        invite: (_r, ctx) =>
+          Effect.gen(function* () {
+            yield* ctx.respond(180)
+            yield* Effect.sleep(50)
+            yield* ctx.respond(200, { body: "v=0\r\n" })
+            return later()
+          }),
+      })
+      const proxyEp = yield* endpoint([udp4], {
+        invite: () => Effect.succeed(proxy([uriOf(busy), uriOf(phone)])),
+      })
+      const caller = yield* endpoint([udp4])
+      const call = yield* caller.call(uriOf(proxyEp), "v=0\r\n")
+      const events = yield* call.events.pipe(
+        Stream.takeUntil((e) => e._tag === "Answered" || e._tag === "Failed"),
+        Stream.runCollect,
+        Effect.timeout("3 seconds"),
+      )
+      expect(events.map((e) => e._tag)).toEqual(["Ringing", "Answered"])
+      yield* call.hangup
+    }),
+  )
+
+  it.live("every branch fails: the best (lowest) final status goes back", () =>
+    Effect.gen(function* () {
+      const a = yield* endpoint([udp4], { message: () => Effect.succeed(respond(486)) })
+      const b = yield* endpoint([udp4], { message: () => Effect.succeed(respond(404)) })
+      const p = yield* endpoint([udp4], { message: () => Effect.succeed(proxy([uriOf(a), uriOf(b)])) })
+      const c = yield* endpoint([udp4])
+      expect((yield* c.request("MESSAGE", uriOf(p), { body: "hi" })).status).toBe(404)
+    }),
+  )
+})
+
+describe("logging", () => {
+  it("one line per message with direction, transport, addresses, first line, CSeq, Call-ID, tx and dialog", () => {
+    const message = makeRequest({
+      method: "BYE",
+      uri: "sip:bob@[::1]:5060",
+      headers: [
+        ["CSeq", "2 BYE"],
+        ["Call-ID", "abc"],
+      ],
+    })
+    const line = formatWireEvent({
+      direction: "out",
+      message,
+      transport: "UDP",
+      local: { host: "::1", port: 5070 },
+      remote: { host: "::1", port: 5060 },
+      transaction: "tx1",
+      dialog: "abc;l;r",
+      retransmission: true,
+    })
+    expect(line).toBe(
+      'sip out UDP [::1]:5070 -> [::1]:5060 BYE sip:bob@[::1]:5060 cseq="2 BYE" call-id=abc tx=tx1 dialog=abc;l;r retransmission',
+    )
+    expect(line.includes("\n")).toBe(false)
+  })
+})
