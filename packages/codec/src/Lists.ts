@@ -5,11 +5,11 @@
  */
 
 /** Index of the first top-level comma at or after `from`, or -1. */
-export const topLevelComma = (value: string, from = 0): number => {
+export const topLevelComma = (value: string, from = 0, end: number = value.length): number => {
   let quoted = false
   let angle = false
   let comment = 0
-  for (let i = from; i < value.length; i++) {
+  for (let i = from; i < end; i++) {
     const c = value.charCodeAt(i)
     if (quoted) {
       if (c === 92) i++
@@ -48,4 +48,37 @@ export const firstListItem = (value: string): string => {
 export const restOfList = (value: string): string => {
   const comma = topLevelComma(value)
   return comma < 0 ? "" : value.slice(comma + 1).trim()
+}
+
+/**
+ * Parses every element of the comma-separated list in `t[s, e)` with `parse` (elements trimmed, empty ones
+ * skipped). Answers the elements, or the first error.
+ */
+export const parseListRange = <A, E>(
+  t: string,
+  s: number,
+  e: number,
+  parse: (
+    t: string,
+    s: number,
+    e: number,
+  ) => { readonly _tag: "Ok"; readonly value: A } | { readonly _tag: "Err"; readonly error: E },
+): { readonly _tag: "Ok"; readonly value: A[] } | { readonly _tag: "Err"; readonly error: E } => {
+  const out: A[] = []
+  let start = s
+  for (;;) {
+    const comma = topLevelComma(t, start, e)
+    const end = comma < 0 ? e : comma
+    let a = start
+    let b = end
+    while (a < b && t.charCodeAt(a) <= 32) a++
+    while (b > a && t.charCodeAt(b - 1) <= 32) b--
+    if (b > a) {
+      const r = parse(t, a, b)
+      if (r._tag === "Err") return r
+      out.push(r.value)
+    }
+    if (comma < 0) return { _tag: "Ok", value: out }
+    start = comma + 1
+  }
 }

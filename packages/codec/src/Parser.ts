@@ -12,7 +12,7 @@
 import { eqLower, isSchemeChar, isTokenChar, isWs } from "./Chars.js"
 import { type Limits, resolveLimits } from "./Limits.js"
 import type { Header, SipMessage } from "./Message.js"
-import { makeParsedRequest, makeParsedResponse } from "./Parsed.js"
+import { makeParsedHeader, makeParsedRequest, makeParsedResponse } from "./Parsed.js"
 import { makeParseError, type ParseError } from "./ParseError.js"
 import { err, ok, type Result } from "./Result.js"
 
@@ -114,7 +114,17 @@ const parseText = (text: string, bytes: Uint8Array, knownBodyStart: number, lim:
       break
     }
     if (c === 32 || c === 9) fail("continuation line without a header field", pos)
-    let e = text.indexOf("\n", pos)
+    // field-name: token, then optional SP/HTAB, then ":" (HCOLON)
+    let i = pos
+    while (isTokenChar(text.charCodeAt(i))) i++
+    const nameEnd = i
+    if (nameEnd === pos) fail("invalid header name", pos)
+    while (isWs(text.charCodeAt(i))) i++
+    if (text.charCodeAt(i) !== 58) fail("invalid character in header name or missing colon", i)
+    i++
+    while (isWs(text.charCodeAt(i))) i++
+    const vs = i
+    let e = text.indexOf("\n", vs)
     if (e < 0) fail("header line not terminated by CRLF", len)
     let folded = false
     for (;;) {
@@ -125,23 +135,17 @@ const parseText = (text: string, bytes: Uint8Array, knownBodyStart: number, lim:
       if (e2 < 0) fail("header line not terminated by CRLF", len)
       e = e2
     }
-    const end = e > pos && text.charCodeAt(e - 1) === 13 ? e - 1 : e
-    if (end - pos > lim.maxLineLength) fail("header line too long", pos, 513)
-    const colon = text.indexOf(":", pos)
-    if (colon < 0 || colon >= end) fail("header line without a colon", pos)
-    let nameEnd = colon
-    while (nameEnd > pos && isWs(text.charCodeAt(nameEnd - 1))) nameEnd--
-    if (nameEnd === pos) fail("empty header name", pos)
-    for (let i = pos; i < nameEnd; i++)
-      if (!isTokenChar(text.charCodeAt(i))) fail("invalid character in header name", i)
-    const name = text.slice(pos, nameEnd)
-    let vs = colon + 1
-    let ve = end
-    while (vs < ve && text.charCodeAt(vs) <= 32) vs++
+    if (e - pos > lim.maxLineLength) fail("header line too long", pos, 513)
+    let ve = e
     while (ve > vs && text.charCodeAt(ve - 1) <= 32) ve--
+    const name = text.slice(pos, nameEnd)
     const value = folded ? unfold(text.slice(vs, ve)) : text.slice(vs, ve)
     if (headers.length >= lim.maxHeaderCount) fail(`more than ${lim.maxHeaderCount} header fields`, pos, 513)
-    headers.push({ name, value })
+    headers.push(
+      folded
+        ? makeParsedHeader(name, value, value, 0, value.length)
+        : makeParsedHeader(name, value, text, vs, ve),
+    )
     const nl = nameEnd - pos
     if (nl === 14 || (nl === 1 && (text.charCodeAt(pos) | 0x20) === 108)) {
       if (nl === 1 || eqLower(name, "content-length"))
@@ -166,7 +170,7 @@ const parseText = (text: string, bytes: Uint8Array, knownBodyStart: number, lim:
   return startLine(text, start, lineEnd, headers, body, source)
 }
 
-const unfold = (value: string): string => value.replace(/[ \t]*\r?\n[ \t]+/g, " ")
+const unfold = (value: string): string => value.replace(/[ \t]*\r?\n[ \t]+/g, " ").trim()
 
 const contentLengthOf = (value: string, previous: number, offset: number): number => {
   const n = value.length

@@ -8,9 +8,10 @@
  */
 import { isSchemeChar, isTokenChar, isWs } from "../Chars.js"
 import { findHeaderIndex, findHeaders } from "../Headers.js"
-import { splitList } from "../Lists.js"
+import { parseListRange, splitList } from "../Lists.js"
 import type { SipMessage } from "../Message.js"
 import { getParam, type Param, parseParams, printParams, quote, quotedEnd, unquote } from "../Params.js"
+import { typedHeader } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 
@@ -33,58 +34,74 @@ const isTokenWords = (text: string): boolean => {
   return true
 }
 
-const isUriText = (uri: string): boolean => {
-  const colon = uri.indexOf(":")
-  if (colon < 1) return false
-  for (let i = 0; i < colon; i++) if (!isSchemeChar(uri.charCodeAt(i))) return false
-  for (let i = colon + 1; i < uri.length; i++) if (uri.charCodeAt(i) <= 32) return false
-  return colon + 1 < uri.length
+/** `scheme ":" 1*(non-space)` in `t[s, e)`. */
+const isUriRange = (t: string, s: number, e: number): boolean => {
+  let i = s
+  while (i < e && isSchemeChar(t.charCodeAt(i))) i++
+  if (i === s || i + 1 >= e || t.charCodeAt(i) !== 58) return false
+  for (i++; i < e; i++) if (t.charCodeAt(i) <= 32) return false
+  return true
 }
 
+const fault = (header: string, reason: string): Result<never, HeaderError> =>
+  err(makeHeaderError(header, reason))
+
 /** Parses one name-addr / addr-spec with its parameters; `header` names the header in errors. */
-export const parseNameAddr = (value: string, header = "name-addr"): Result<NameAddr, HeaderError> => {
-  const fault = (reason: string) => err(makeHeaderError(header, reason))
-  const n = value.length
-  let i = 0
-  while (i < n && isWs(value.charCodeAt(i))) i++
+export const parseNameAddr = (value: string, header = "name-addr"): Result<NameAddr, HeaderError> =>
+  parseNameAddrRange(value, 0, value.length, header)
+
+/** Parses the name-addr / addr-spec in `t[s, e)`. */
+export const parseNameAddrRange = (
+  t: string,
+  s: number,
+  e: number,
+  header: string,
+): Result<NameAddr, HeaderError> => {
+  let i = s
+  while (i < e && isWs(t.charCodeAt(i))) i++
   let displayName: string | undefined
   let lt = -1
-  if (value.charCodeAt(i) === 34) {
-    const end = quotedEnd(value, i)
-    if (end < 0) return fault("unterminated quoted display name")
-    displayName = unquote(value.slice(i, end))
+  if (t.charCodeAt(i) === 34) {
+    const end = quotedEnd(t, i)
+    if (end < 0 || end > e) return fault(header, "unterminated quoted display name")
+    displayName = unquote(t.slice(i, end))
     i = end
-    while (i < n && isWs(value.charCodeAt(i))) i++
-    if (value.charCodeAt(i) !== 60) return fault('expected "<" after the display name')
+    while (i < e && isWs(t.charCodeAt(i))) i++
+    if (t.charCodeAt(i) !== 60) return fault(header, 'expected "<" after the display name')
     lt = i
   } else {
     let j = i
-    while (j < n) {
-      const c = value.charCodeAt(j)
+    while (j < e) {
+      const c = t.charCodeAt(j)
       if (c !== 32 && c !== 9 && !isTokenChar(c)) break
       j++
     }
-    if (value.charCodeAt(j) === 60) {
+    if (j < e && t.charCodeAt(j) === 60) {
       lt = j
-      const words = value.slice(i, j).trim()
-      if (words.length > 0) displayName = words
+      while (j > i && isWs(t.charCodeAt(j - 1))) j--
+      if (j > i) displayName = t.slice(i, j)
     }
   }
   if (lt >= 0) {
-    const gt = value.indexOf(">", lt)
-    if (gt < 0) return fault('expected ">"')
-    const uri = value.slice(lt + 1, gt)
-    if (!isUriText(uri)) return fault(`invalid URI ${JSON.stringify(uri)}`)
-    const params = parseParams(value, gt + 1)
-    if (typeof params === "string") return fault(params)
-    return ok({ displayName, uri, bracketed: true, params })
+    let gt = lt + 1
+    while (gt < e && t.charCodeAt(gt) !== 62) gt++
+    if (gt >= e) return fault(header, 'expected ">"')
+    if (!isUriRange(t, lt + 1, gt)) return fault(header, `invalid URI ${JSON.stringify(t.slice(lt + 1, gt))}`)
+    const params = parseParams(t, gt + 1, e)
+    if (typeof params === "string") return fault(header, params)
+    return ok({ displayName, uri: t.slice(lt + 1, gt), bracketed: true, params })
   }
-  let semi = value.indexOf(";", i)
-  if (semi < 0) semi = n
-  const uri = value.slice(i, semi).trim()
-  if (!isUriText(uri)) return fault(`invalid URI ${JSON.stringify(uri)}`)
-  const params = parseParams(value, semi)
-  if (typeof params === "string") return fault(params)
+  let semi = i
+  while (semi < e && t.charCodeAt(semi) !== 59) semi++
+  let ue = semi
+  while (ue > i && isWs(t.charCodeAt(ue - 1))) ue--
+  if (!isUriRange(t, i, ue)) return fault(header, `invalid URI ${JSON.stringify(t.slice(i, ue))}`)
+  const uri = t.slice(i, ue)
+  // §20: a URI holding ",", "?" or ";" must be in name-addr form (RFC 4475 regbadct).
+  if (uri.includes("?") || uri.includes(","))
+    return fault(header, `URI with "?" or "," must be enclosed in <>`)
+  const params = parseParams(t, semi, e)
+  if (typeof params === "string") return fault(header, params)
   return ok({ displayName: undefined, uri, bracketed: false, params })
 }
 
@@ -100,31 +117,75 @@ export const printNameAddr = (na: NameAddr): string => {
 
 export const getTag = (na: NameAddr): string | undefined => getParam(na.params, "tag")
 
+/** Parses every element of a name-addr list field (Contact, Route, Record-Route …). */
+export const parseNameAddrList = (
+  value: string,
+  header = "name-addr",
+): Result<ReadonlyArray<NameAddr>, HeaderError> => parseNameAddrListRange(value, 0, value.length, header)
+
+const parseNameAddrListRange = (
+  t: string,
+  s: number,
+  e: number,
+  header: string,
+): Result<ReadonlyArray<NameAddr>, HeaderError> => {
+  const r = parseListRange(t, s, e, (t2, s2, e2) => parseNameAddrRange(t2, s2, e2, header))
+  return r._tag === "Ok" && r.value.length === 0 ? fault(header, `empty ${header}`) : r
+}
+
+interface Kind {
+  readonly single: (t: string, s: number, e: number) => Result<NameAddr, HeaderError>
+  readonly list: (t: string, s: number, e: number) => Result<ReadonlyArray<NameAddr>, HeaderError>
+  readonly listKind: string
+}
+
+const kinds = new Map<string, Kind>()
+const kindOf = (key: string): Kind => {
+  let k = kinds.get(key)
+  if (k === undefined) {
+    k = {
+      single: (t, s, e) => parseNameAddrRange(t, s, e, key),
+      list: (t, s, e) => parseNameAddrListRange(t, s, e, key),
+      listKind: `${key}*`,
+    }
+    kinds.set(key, k)
+  }
+  return k
+}
+const FROM = kindOf("from")
+const TO = kindOf("to")
+
 const single = (
   message: SipMessage,
   key: string,
   compact: string | undefined,
+  kind: Kind,
 ): Result<NameAddr, HeaderError> => {
   const i = findHeaderIndex(message.headers, key, compact)
-  return i < 0 ? err(makeHeaderError(key, `missing ${key}`)) : parseNameAddr(message.headers[i]!.value, key)
+  return i < 0 ? fault(key, `missing ${key}`) : typedHeader(message.headers[i]!, key, kind.single)
 }
 
-const many = (message: SipMessage, key: string): Result<ReadonlyArray<NameAddr>, HeaderError> => {
+const many = (
+  message: SipMessage,
+  key: string,
+  compact?: string,
+): Result<ReadonlyArray<NameAddr>, HeaderError> => {
+  const kind = kindOf(key)
   const out: NameAddr[] = []
-  for (const h of findHeaders(message.headers, key, key === "contact" ? "m" : undefined))
-    for (const item of splitList(h.value)) {
-      const r = parseNameAddr(item, key)
-      if (r._tag === "Err") return r
-      out.push(r.value)
-    }
+  for (const h of findHeaders(message.headers, key, compact)) {
+    const r = typedHeader(h, kind.listKind, kind.list)
+    if (r._tag === "Err") return r
+    out.push(...r.value)
+  }
   return ok(out)
 }
 
-export const getFrom = (message: SipMessage): Result<NameAddr, HeaderError> => single(message, "from", "f")
-export const getTo = (message: SipMessage): Result<NameAddr, HeaderError> => single(message, "to", "t")
+export const getFrom = (message: SipMessage): Result<NameAddr, HeaderError> =>
+  single(message, "from", "f", FROM)
+export const getTo = (message: SipMessage): Result<NameAddr, HeaderError> => single(message, "to", "t", TO)
 /** Reply-To (§20.31); an error when absent. */
 export const getReplyTo = (message: SipMessage): Result<NameAddr, HeaderError> =>
-  single(message, "reply-to", undefined)
+  single(message, "reply-to", undefined, kindOf("reply-to"))
 
 /** The Contact values in order, or `"*"` (§10.2.2, REGISTER "remove all bindings"). Empty when absent. */
 export const getContacts = (message: SipMessage): Result<ReadonlyArray<NameAddr> | "*", HeaderError> => {
@@ -133,7 +194,7 @@ export const getContacts = (message: SipMessage): Result<ReadonlyArray<NameAddr>
   for (const f of fields)
     if (splitList(f.value).includes("*"))
       return err(makeHeaderError("contact", '"*" mixed with other contacts'))
-  return many(message, "contact")
+  return many(message, "contact", "m")
 }
 
 /** Route values in order (empty when absent). */

@@ -5,11 +5,12 @@
  *   sent-by = host [ COLON port ];  via-params = via-ttl / via-maddr / via-received / via-branch / response-port / via-extension
  * Example: `Via: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds;rport`
  */
-import { isTokenChar, isWs, parseDigits } from "../Chars.js"
+import { isHostChar, isTokenChar, isWs } from "../Chars.js"
 import { findHeaderIndex, findHeaders } from "../Headers.js"
-import { firstListItem, splitList } from "../Lists.js"
-import type { SipMessage } from "../Message.js"
+import { parseListRange } from "../Lists.js"
+import type { Header, SipMessage } from "../Message.js"
 import { getParam, type Param, parseParams, printParams } from "../Params.js"
+import { typedHeader } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 import { isHost } from "../uri/Escapes.js"
@@ -27,65 +28,88 @@ export interface Via {
 
 const fault = (reason: string): Result<never, HeaderError> => err(makeHeaderError("via", reason))
 
-const token = (text: string, i: number): number => {
-  while (i < text.length && isTokenChar(text.charCodeAt(i))) i++
+const token = (text: string, i: number, e: number): number => {
+  while (i < e && isTokenChar(text.charCodeAt(i))) i++
   return i
 }
 
-const skip = (text: string, i: number): number => {
-  while (i < text.length && isWs(text.charCodeAt(i))) i++
+const skip = (text: string, i: number, e: number): number => {
+  while (i < e && isWs(text.charCodeAt(i))) i++
   return i
+}
+
+/** The upper-case transport name; the common ones are constants (no allocation). */
+const transportName = (t: string, s: number, e: number): string => {
+  const n = e - s
+  const c0 = t.charCodeAt(s) & 0xdf
+  const c1 = t.charCodeAt(s + 1) & 0xdf
+  const c2 = t.charCodeAt(s + 2) & 0xdf
+  if (n === 3) {
+    if (c0 === 85 && c1 === 68 && c2 === 80) return "UDP"
+    if (c0 === 84 && c1 === 67 && c2 === 80) return "TCP"
+    if (c0 === 84 && c1 === 76 && c2 === 83) return "TLS"
+    if (c0 === 87 && c1 === 83 && c2 === 83) return "WSS"
+  } else if (n === 2 && c0 === 87 && c1 === 83) return "WS"
+  return t.slice(s, e).toUpperCase()
 }
 
 /** Parses one via-parm (one element of a Via list). */
-export const parseVia = (value: string): Result<Via, HeaderError> => {
-  const n = value.length
-  let i = skip(value, 0)
-  const a = i
-  i = token(value, i)
-  const name = value.slice(a, i)
-  i = skip(value, i)
-  if (name.length === 0 || value.charCodeAt(i) !== 47) return fault("expected protocol-name/")
-  i = skip(value, i + 1)
-  const b = i
-  i = token(value, i)
-  const version = value.slice(b, i)
-  i = skip(value, i)
-  if (version.length === 0 || value.charCodeAt(i) !== 47) return fault("expected protocol-version/")
-  i = skip(value, i + 1)
+export const parseVia = (value: string): Result<Via, HeaderError> => parseViaRange(value, 0, value.length)
+
+/** Parses the via-parm in `t[s, e)`. */
+export const parseViaRange = (t: string, s: number, e: number): Result<Via, HeaderError> => {
+  let i = skip(t, s, e)
+  let protocol = "SIP/2.0"
+  if (t.startsWith("SIP/2.0/", i) && i + 8 <= e) i += 8
+  else {
+    // sent-protocol with LWS around the slashes (RFC 4475 wsinv)
+    const a = i
+    i = token(t, i, e)
+    const name = t.slice(a, i)
+    i = skip(t, i, e)
+    if (name.length === 0 || t.charCodeAt(i) !== 47) return fault("expected protocol-name/")
+    i = skip(t, i + 1, e)
+    const b = i
+    i = token(t, i, e)
+    const version = t.slice(b, i)
+    i = skip(t, i, e)
+    if (version.length === 0 || t.charCodeAt(i) !== 47) return fault("expected protocol-version/")
+    i = skip(t, i + 1, e)
+    if (name !== "SIP" || version !== "2.0") protocol = `${name}/${version}`
+  }
   const c = i
-  i = token(value, i)
-  const transport = value.slice(c, i)
-  if (transport.length === 0) return fault("expected transport")
+  i = token(t, i, e)
+  if (i === c) return fault("expected transport")
+  const transport = transportName(t, c, i)
   const ws = i
-  i = skip(value, i)
+  i = skip(t, i, e)
   if (i === ws) return fault("expected LWS before sent-by")
   const h = i
-  if (value.charCodeAt(i) === 91) {
-    const close = value.indexOf("]", i)
-    if (close < 0) return fault("unterminated IPv6 reference")
-    i = close + 1
-  } else
-    while (i < n) {
-      const ch = value.charCodeAt(i)
-      if (ch === 58 || ch === 59 || isWs(ch)) break
+  if (t.charCodeAt(i) === 91) {
+    while (i < e && t.charCodeAt(i) !== 93) i++
+    if (i >= e) return fault("unterminated IPv6 reference")
+    i++
+  } else while (i < e && isHostChar(t.charCodeAt(i))) i++
+  const host = t.slice(h, i)
+  if (!isHost(host)) return fault(`invalid sent-by host ${JSON.stringify(host)}`)
+  i = skip(t, i, e)
+  let port: number | undefined
+  if (t.charCodeAt(i) === 58) {
+    i = skip(t, i + 1, e)
+    const p = i
+    let v = 0
+    while (i < e) {
+      const d = t.charCodeAt(i)
+      if (d < 48 || d > 57) break
+      v = v * 10 + d - 48
       i++
     }
-  const host = value.slice(h, i)
-  if (!isHost(host)) return fault(`invalid sent-by host ${JSON.stringify(host)}`)
-  i = skip(value, i)
-  let port: number | undefined
-  if (value.charCodeAt(i) === 58) {
-    i = skip(value, i + 1)
-    const p = i
-    while (i < n && value.charCodeAt(i) >= 48 && value.charCodeAt(i) <= 57) i++
-    port = parseDigits(value.slice(p, i), 65535)
-    if (port === undefined) return fault("invalid sent-by port")
+    if (i === p || i - p > 5 || v > 65535) return fault("invalid sent-by port")
+    port = v
   }
-  const params = parseParams(value, i)
+  const params = parseParams(t, i, e)
   if (typeof params === "string") return fault(params)
-  const protocol = name === "SIP" && version === "2.0" ? "SIP/2.0" : `${name}/${version}`
-  return ok({ protocol, transport: transport.toUpperCase(), host, port, params })
+  return ok({ protocol, transport, host, port, params })
 }
 
 export const printVia = (via: Via): string =>
@@ -98,15 +122,31 @@ export const viaRport = (via: Via): string | undefined => getParam(via.params, "
 export const viaMaddr = (via: Via): string | undefined => getParam(via.params, "maddr")
 export const viaTtl = (via: Via): string | undefined => getParam(via.params, "ttl")
 
+/** Parses every via-parm of one Via field value (a comma-separated list). */
+export const parseViaList = (value: string): Result<ReadonlyArray<Via>, HeaderError> =>
+  parseViaListRange(value, 0, value.length)
+
+const parseViaListRange = (t: string, s: number, e: number): Result<ReadonlyArray<Via>, HeaderError> => {
+  const comma = t.indexOf(",", s)
+  if (comma < 0 || comma >= e) {
+    const r = parseViaRange(t, s, e)
+    return r._tag === "Ok" ? ok([r.value]) : r
+  }
+  const r = parseListRange(t, s, e, parseViaRange)
+  return r._tag === "Ok" && r.value.length === 0 ? fault("empty Via") : r
+}
+
+const fieldVias = (h: Header): Result<ReadonlyArray<Via>, HeaderError> =>
+  typedHeader(h, "via", parseViaListRange)
+
 /** Every Via of the message, top first (comma-joined fields split). */
 export const getVias = (message: SipMessage): Result<ReadonlyArray<Via>, HeaderError> => {
   const out: Via[] = []
-  for (const h of findHeaders(message.headers, "via", "v"))
-    for (const item of splitList(h.value)) {
-      const r = parseVia(item)
-      if (r._tag === "Err") return r
-      out.push(r.value)
-    }
+  for (const h of findHeaders(message.headers, "via", "v")) {
+    const r = fieldVias(h)
+    if (r._tag === "Err") return r
+    out.push(...r.value)
+  }
   return ok(out)
 }
 
@@ -114,5 +154,6 @@ export const getVias = (message: SipMessage): Result<ReadonlyArray<Via>, HeaderE
 export const getTopVia = (message: SipMessage): Result<Via, HeaderError> => {
   const i = findHeaderIndex(message.headers, "via", "v")
   if (i < 0) return fault("missing Via")
-  return parseVia(firstListItem(message.headers[i]!.value))
+  const r = fieldVias(message.headers[i]!)
+  return r._tag === "Ok" ? ok(r.value[0]!) : r
 }
