@@ -15,7 +15,10 @@ export interface Param {
 /** The value of the first parameter named `name` (case-insensitive): "" when valueless, undefined when absent. */
 export const getParam = (params: ReadonlyArray<Param>, name: string): string | undefined => {
   const key = name.toLowerCase()
-  for (const p of params) if (eqLower(p.name, key)) return p.value ?? ""
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i]!
+    if (eqLower(p.name, key)) return p.value ?? ""
+  }
   return undefined
 }
 
@@ -55,9 +58,8 @@ export const quotedEnd = (text: string, i: number): number => {
 /**
  * Parses `*( SEMI generic-param )` from `text[i…]` to the end. Returns the params, or a reason string on error.
  */
-export const parseParams = (text: string, i: number): Param[] | string => {
+export const parseParams = (text: string, i: number, n: number = text.length): Param[] | string => {
   const params: Param[] = []
-  const n = text.length
   for (;;) {
     while (i < n && isWs(text.charCodeAt(i))) i++
     if (i >= n) return params

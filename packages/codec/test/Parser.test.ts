@@ -99,7 +99,7 @@ describe("parseMessage", () => {
     expect(unwrapErr(parseMessage("")).status).toBe(400)
     expect(unwrapErr(parseMessage("INVITE sip:x@y SIP/2.0\r\nVia x\r\n\r\n"))).toMatchObject({
       status: 400,
-      offset: 24,
+      offset: 28,
     })
     expect(unwrapErr(parseMessage(crlf("INVITE  sip:x@y SIP/2.0"))).status).toBe(400)
     expect(unwrapErr(parseMessage(crlf("INVITE <sip:x@y> SIP/2.0"))).status).toBe(400)

@@ -2,9 +2,10 @@
  * CSeq (RFC 3261 §20.16, §8.1.1.5):  CSeq = "CSeq" HCOLON 1*DIGIT LWS Method
  * The number is a 32-bit unsigned integer (a UAC chooses it below 2**31). Example: `CSeq: 4711 INVITE`
  */
-import { isToken, isWs, parseDigits } from "../Chars.js"
+import { isTokenChar, isWs } from "../Chars.js"
 import { findHeaderIndex } from "../Headers.js"
 import type { SipMessage } from "../Message.js"
+import { typedHeader } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 
@@ -15,27 +16,34 @@ export interface CSeq {
 
 const fault = (reason: string): Result<never, HeaderError> => err(makeHeaderError("cseq", reason))
 
-export const parseCSeq = (value: string): Result<CSeq, HeaderError> => {
-  let i = 0
-  const n = value.length
-  while (i < n && isWs(value.charCodeAt(i))) i++
-  const s = i
-  while (i < n && !isWs(value.charCodeAt(i))) i++
-  const seq = parseDigits(value.slice(s, i), 0xffffffff)
-  if (seq === undefined) return fault("CSeq number is not a 32-bit unsigned integer")
+export const parseCSeq = (value: string): Result<CSeq, HeaderError> => parseCSeqRange(value, 0, value.length)
+
+const parseCSeqRange = (t: string, s: number, e: number): Result<CSeq, HeaderError> => {
+  let i = s
+  while (i < e && isWs(t.charCodeAt(i))) i++
+  const d = i
+  let seq = 0
+  while (i < e) {
+    const c = t.charCodeAt(i)
+    if (c < 48 || c > 57) break
+    seq = seq * 10 + c - 48
+    i++
+  }
+  if (i === d || i - d > 10 || seq > 0xffffffff) return fault("CSeq number is not a 32-bit unsigned integer")
   const ws = i
-  while (i < n && isWs(value.charCodeAt(i))) i++
+  while (i < e && isWs(t.charCodeAt(i))) i++
   if (i === ws) return fault("CSeq without a method")
-  let e = n
-  while (e > i && isWs(value.charCodeAt(e - 1))) e--
-  const method = value.slice(i, e)
-  if (!isToken(method)) return fault("CSeq method is not a token")
-  return ok({ seq, method })
+  const m = i
+  while (i < e && isTokenChar(t.charCodeAt(i))) i++
+  let j = i
+  while (j < e && isWs(t.charCodeAt(j))) j++
+  if (i === m || j !== e) return fault("CSeq method is not a token")
+  return ok({ seq, method: t.slice(m, i) })
 }
 
 export const printCSeq = (cseq: CSeq): string => `${cseq.seq} ${cseq.method}`
 
 export const getCSeq = (message: SipMessage): Result<CSeq, HeaderError> => {
   const i = findHeaderIndex(message.headers, "cseq", undefined)
-  return i < 0 ? fault("missing CSeq") : parseCSeq(message.headers[i]!.value)
+  return i < 0 ? fault("missing CSeq") : typedHeader(message.headers[i]!, "cseq", parseCSeqRange)
 }

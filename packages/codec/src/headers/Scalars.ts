@@ -7,7 +7,7 @@
  *   RSeq = 1*DIGIT (RFC 3262 §7.1)                         e.g. `RSeq: 988789`
  * Getters answer `undefined` when the header is absent.
  */
-import { parseDigits } from "../Chars.js"
+import { parseDigits, trimLws } from "../Chars.js"
 import { compactOf } from "../HeaderNames.js"
 import { findHeaderIndex } from "../Headers.js"
 import type { SipMessage } from "../Message.js"
@@ -44,8 +44,10 @@ const delta = (key: string, value: string | undefined): Result<number | undefine
 export const getCallId = (message: SipMessage): Result<string, HeaderError> => {
   const v = raw(message, "call-id")
   if (v === undefined) return err(makeHeaderError("call-id", "missing Call-ID"))
-  const id = v.trim()
-  if (id.length === 0 || /\s/.test(id)) return err(makeHeaderError("call-id", "invalid Call-ID"))
+  const id = trimLws(v)
+  if (id.length === 0) return err(makeHeaderError("call-id", "empty Call-ID"))
+  for (let i = 0; i < id.length; i++)
+    if (id.charCodeAt(i) <= 32) return err(makeHeaderError("call-id", "invalid Call-ID"))
   return ok(id)
 }
 

@@ -16,9 +16,10 @@ const fault = (reason: string): Result<never, HeaderError> => err(makeHeaderErro
 
 /** Parses what follows `sip:` / `sips:`. */
 export const parseSipUri = (scheme: "sip" | "sips", rest: string): Result<SipUri, HeaderError> => {
-  const q = rest.indexOf("?")
+  // '@' never appears unescaped in host, params or headers, while the user part may hold '?', ';' and '/'.
+  const at = rest.indexOf("@")
+  const q = rest.indexOf("?", at + 1)
   const main = q < 0 ? rest : rest.slice(0, q)
-  const at = main.indexOf("@")
   let user: string | undefined
   let password: string | undefined
   if (at >= 0) {
