@@ -14,6 +14,7 @@
 import { getRoutes, parseUri, type Request } from "@sipkit/codec"
 import { canonicalAor } from "../registrar/Aor.js"
 import type { Binding } from "../registrar/Binding.js"
+import { sameContactUri } from "../registrar/Registrar.js"
 import type { ProxyConfig } from "./ProxyConfig.js"
 
 /** What §16.5 needs of a location store: the live bindings of an AOR. */
@@ -50,10 +51,16 @@ const isOwnDomain = (config: ProxyConfig, uriText: string): boolean => {
   )
 }
 
-/** Bindings grouped by decreasing q, keeping store order within a group. */
+/**
+ * Bindings grouped by decreasing q, keeping store order within a group. §16.5: "If the target set already contains
+ * the URI, it MUST NOT be added again" — a contact bound twice (two RFC 5626 flows to one URI) is tried once.
+ */
 const byPreference = (bindings: ReadonlyArray<Binding>): ReadonlyArray<ReadonlyArray<string>> => {
-  const qs = [...new Set(bindings.map((binding) => binding.q ?? 1))].sort((a, b) => b - a)
-  return qs.map((q) => bindings.filter((binding) => (binding.q ?? 1) === q).map((binding) => binding.uri))
+  const unique = bindings.filter(
+    (binding, i) => bindings.findIndex((other) => sameContactUri(other.uri, binding.uri)) === i,
+  )
+  const qs = [...new Set(unique.map((binding) => binding.q ?? 1))].sort((a, b) => b - a)
+  return qs.map((q) => unique.filter((binding) => (binding.q ?? 1) === q).map((binding) => binding.uri))
 }
 
 /** The groups to fork now and later: all at once when parallel, one group at a time when sequential. */

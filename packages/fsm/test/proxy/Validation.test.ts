@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest"
 import { initialProxyState, stepProxy } from "../../src/proxy/Proxy.js"
 import { makeProxyConfig } from "../../src/proxy/ProxyConfig.js"
 import { makeMemoryLocationStore } from "../../src/registrar/LocationStore.js"
-import { aliceInvite, header, single, summary } from "./helpers.js"
+import { aliceInvite, bindingOf, header, single, summary } from "./helpers.js"
 
 const config = makeProxyConfig({
   host: "proxy.example.com",
@@ -108,5 +108,35 @@ describe("request validation (§16.3)", () => {
     const forwarded = single(step.outputs, "Forward").request
     expect(header(forwarded, "Max-Forwards")).toEqual(["70"])
     expect(header(forwarded, "Record-Route")).toEqual([])
+  })
+})
+
+describe("target set (§16.5)", () => {
+  it("adds a URI bound twice only once, and groups by decreasing q", () => {
+    const sequential = makeProxyConfig({
+      host: "proxy.example.com",
+      domains: ["example.com"],
+      forking: "sequential",
+    })
+    const twice = makeMemoryLocationStore([
+      [
+        "sip:bob@example.com",
+        [
+          bindingOf("sip:bob@10.0.0.1", 0.5),
+          bindingOf("sip:bob@10.0.0.2"),
+          bindingOf("sip:bob@PC.example.net", 0.5),
+        ],
+      ],
+    ])
+    const step = stepProxy(sequential, initialProxyState, {
+      _tag: "RequestReceived",
+      request: aliceInvite(),
+      now: 0,
+      token: "t",
+      location: twice,
+    })
+    expect(summary(step.outputs)).toEqual(["Respond 100", "Forward INVITE sip:bob@10.0.0.2", "SetTimer C"])
+    const context = [...step.state.contexts.values()][0]
+    expect(context?.later).toEqual([["sip:bob@pc.example.net"]])
   })
 })
