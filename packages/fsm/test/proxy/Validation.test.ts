@@ -122,7 +122,7 @@ describe("target set (§16.5)", () => {
       [
         "sip:bob@example.com",
         [
-          bindingOf("sip:bob@10.0.0.1", 0.5),
+          bindingOf("sip:bob@pc.example.net", 0.5),
           bindingOf("sip:bob@10.0.0.2"),
           bindingOf("sip:bob@PC.example.net", 0.5),
         ],
