@@ -8,7 +8,7 @@
  *  66  the input cannot be read (EX_NOINPUT: `sip parse` of a missing file)
  *  70  an internal error (EX_SOFTWARE: a defect in sip itself)
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 export const ExitCode = {
   ok: 0,

@@ -5,9 +5,11 @@
  * one line on stderr and exit 64; `--help` prints the command's help on stdout and exits 0. Every other code comes
  * from the command (ExitCode.ts).
  */
-import { NodeServices } from "@effect/platform-node"
-import { Console, Effect, Layer, Option } from "effect"
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import * as Console from "effect/Console"
 import { Argument, CliError, CliOutput, Command, Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { runDemo } from "./commands/Demo.js"
 import { runListen } from "./commands/Listen.js"
 import { runParse } from "./commands/Parse.js"
@@ -297,5 +299,5 @@ export const main = (args: ReadonlyArray<string>): Effect.Effect<number> =>
       return exitCodeOf(defect !== undefined && defect._tag === "Die" ? defect.defect : "interrupted")
     }),
     Effect.provideService(CliOutput.Presenter, presenter),
-    Effect.provide(Layer.mergeAll(NodeServices.layer)),
+    Effect.provide(NodeServices.layer),
   )

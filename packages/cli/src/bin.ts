@@ -2,7 +2,7 @@
 /**
  * The `sip` binary: runs Main with the process arguments and exits with its code.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { main } from "./Main.js"
 
 const code = await Effect.runPromise(main(process.argv.slice(2)))

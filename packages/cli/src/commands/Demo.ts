@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Exit, ExitCode } from "../ExitCode.js"
 
 export const runDemo = (_options: { readonly json: boolean }): Effect.Effect<void, Exit> =>

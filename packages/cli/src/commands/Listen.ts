@@ -4,7 +4,7 @@
  * the ladder of every message unless `--quiet`, and on SIGINT/SIGTERM a summary; then exits 0.
  */
 import { performance } from "node:perf_hooks"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Exit } from "../ExitCode.js"
 import { type Endpoint, makeEndpoint } from "../engine/Endpoint.js"
 import { makeUas, type UasStats } from "../engine/Uas.js"

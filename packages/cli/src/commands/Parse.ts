@@ -4,7 +4,7 @@
  * the reason and the byte offset), 66 when the input cannot be read.
  */
 import { readFile } from "node:fs/promises"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describeMessage, messageJson } from "../Describe.js"
 import { Exit, ExitCode } from "../ExitCode.js"
 import { decodeInput } from "../Input.js"

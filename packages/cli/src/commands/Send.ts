@@ -9,7 +9,7 @@
 import { readFile } from "node:fs/promises"
 import { performance } from "node:perf_hooks"
 import { makeResponse } from "@sipkit/codec"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Exit, ExitCode } from "../ExitCode.js"
 import { type Endpoint, makeEndpoint } from "../engine/Endpoint.js"
 import { defaultOffer } from "../engine/Media.js"

@@ -4,7 +4,7 @@
  * endpoint API; it does what the CLI needs and nothing else (no TCP, no Via rewriting, no DNS).
  */
 import * as dgram from "node:dgram"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Exit, ExitCode } from "../ExitCode.js"
 import type { HostPort } from "../options/Common.js"
 

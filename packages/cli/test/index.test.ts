@@ -1,8 +1,0 @@
-import { describe, expect, it } from "vitest"
-import { packageName } from "../src/index.js"
-
-describe("package", () => {
-  it("is named", () => {
-    expect(packageName).toBe("@sipkit/cli")
-  })
-})

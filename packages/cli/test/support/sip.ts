@@ -1,0 +1,136 @@
+/**
+ * Test support: run the BUILT `sip` binary (dist/bin.js) and SIPp as child processes on loopback, every run
+ * bounded by a timeout that kills the child.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import * as dgram from "node:dgram"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const bin = join(here, "../../dist/bin.js")
+export const fixtures = join(here, "../fixtures")
+export const interop = join(here, "../../../../interop")
+
+export interface Ran {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const collect = (child: ChildProcess, timeoutMs: number): Promise<Ran> =>
+  new Promise((resolve) => {
+    let stdout = ""
+    let stderr = ""
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs)
+    child.once("close", (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+
+/** Runs `sip ARGS…` to completion (killed after `timeoutMs`). */
+export const runSip = (
+  args: ReadonlyArray<string>,
+  options: { readonly input?: string | Uint8Array; readonly timeoutMs?: number } = {},
+): Promise<Ran> => {
+  const child = spawn(process.execPath, [bin, ...args], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  })
+  if (options.input !== undefined) child.stdin?.end(options.input)
+  else child.stdin?.end()
+  return collect(child, options.timeoutMs ?? 15_000)
+}
+
+export interface Listening {
+  readonly port: number
+  readonly child: ChildProcess
+  /** Sends SIGTERM and waits for the exit (SIGKILL after 5 s). */
+  readonly stop: () => Promise<Ran>
+}
+
+/** Starts `sip listen --port 0 --json ARGS…` and resolves once it printed its `listening` line. */
+export const startListen = (args: ReadonlyArray<string> = []): Promise<Listening> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, "listen", "--port", "0", "--json", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    })
+    const done = collect(child, 60_000)
+    let buffered = ""
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString()
+      const line = buffered.split("\n")[0]
+      if (!buffered.includes("\n") || line === undefined) return
+      child.stdout?.off("data", onData)
+      const first = JSON.parse(line) as { type: string; port: number }
+      if (first.type !== "listening") return reject(new Error(`unexpected first line ${line}`))
+      resolve({
+        port: first.port,
+        child,
+        stop: async () => {
+          child.kill("SIGTERM")
+          const timer = setTimeout(() => child.kill("SIGKILL"), 5_000)
+          const ran = await done
+          clearTimeout(timer)
+          return { ...ran, stdout: buffered + ran.stdout.slice(buffered.length) }
+        },
+      })
+    }
+    child.stdout?.on("data", onData)
+    void done.then((ran) => reject(new Error(`sip listen exited early: ${ran.code} ${ran.stderr}`)))
+  })
+
+/** A UDP port free at the time of asking. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const socket = dgram.createSocket("udp4")
+    socket.bind(0, "127.0.0.1", () => {
+      const { port } = socket.address()
+      socket.close(() => resolve(port))
+    })
+  })
+
+export const sippInstalled = spawnSync("sipp", ["-v"]).status !== null
+
+/** Runs SIPp (in a temporary directory, so its trace files stay out of the tree), killed after `timeoutMs`. */
+export const runSipp = (args: ReadonlyArray<string>, timeoutMs = 30_000): Promise<Ran> => {
+  const child = spawn("sipp", [...args, "-nostdin"], {
+    cwd: mkdtempSync(join(tmpdir(), "sipkit-sipp-")),
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  return collect(child, timeoutMs)
+}
+
+/** Starts SIPp in the background; `done` resolves when it exits (bounded by `timeoutMs`). */
+export const startSipp = (args: ReadonlyArray<string>, timeoutMs = 30_000) => {
+  const child = spawn("sipp", [...args, "-nostdin"], {
+    cwd: mkdtempSync(join(tmpdir(), "sipkit-sipp-")),
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  return { child, done: collect(child, timeoutMs) }
+}
+
+/** The `--json` lines of a run, parsed. */
+export const jsonLines = (stdout: string): Array<Record<string, unknown>> =>
+  stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+
+/** The first lines of the messages in a `--json` run, in order. */
+export const firstLines = (stdout: string): Array<string> =>
+  jsonLines(stdout)
+    .filter((o) => o["type"] === "message")
+    .map((o) => String(o["firstLine"]))
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
