@@ -1,7 +1,8 @@
 /**
  * negotiate — the answerer of RFC 3264 §6: an offer and what we can do → an answer, or a 488 rejection.
  *
- * - §6: "the answer MUST contain exactly the same number of "m=" lines as the offer", in the same order;
+ * - §6: "the answer MUST contain exactly the same number of "m=" lines as the offer", in the same order; each
+ *   local stream serves at most one of them, and as many as possible are served;
  * - §6: a stream is rejected by "setting the port in the "m=" line to zero"; §5.1: an offered port 0 stays 0;
  * - §6.1: the formats are those we support, "in order of preference"; for dynamic payload types "the
  *   answerer MUST use the same payload type number as the offer" (we use the offer's number for static ones
@@ -169,28 +170,29 @@ const answerTokens = (offer: SessionDescription, offered: MediaDescription, capa
   return { formats: [], media }
 }
 
-const answerOne = (
+type Accepted = Extract<Answered, { readonly stream: AcceptedStream }>
+
+/** Every local stream that could answer offered m-line `index`, in our order; or why none can (a Warning code). */
+const optionsFor = (
   offer: SessionDescription,
   index: number,
   local: LocalSession,
-  used: ReadonlySet<number>,
-): Answered => {
+): ReadonlyArray<Accepted> | WarningCode | undefined => {
   const offered = offer.media[index]!
-  if (offered.port === 0) return refuse(offered, undefined)
+  if (offered.port === 0) return undefined
   const connection = offered.connection ?? offer.connection
-  if (connection === undefined || connection.netType !== "IN" || !/^IP[46]$/.test(connection.addrType)) {
-    return refuse(offered, 301)
-  }
-  const sameType = local.media.flatMap((c, i) => (c.type === offered.type && !used.has(i) ? [i] : []))
-  if (sameType.length === 0) return refuse(offered, 304)
+  if (connection === undefined || connection.netType !== "IN" || !/^IP[46]$/.test(connection.addrType))
+    return 301
+  const sameType = local.media.flatMap((c, i) => (c.type === offered.type ? [i] : []))
+  if (sameType.length === 0) return 304
   const fitting = sameType.filter((i) => acceptsProtocol(local.media[i]!, offered.protocol))
-  if (fitting.length === 0) return refuse(offered, 302)
-  for (const i of fitting) {
+  if (fitting.length === 0) return 302
+  const options = fitting.flatMap((i): ReadonlyArray<Accepted> => {
     const capability = local.media[i]!
     const answered = isRtpProtocol(offered.protocol)
       ? answerRtp(offer, offered, capability)
       : answerTokens(offer, offered, capability)
-    if (answered === undefined) continue
+    if (answered === undefined) return []
     const stream: AcceptedStream = {
       _tag: "Accepted",
       index,
@@ -202,9 +204,44 @@ const answerOne = (
       direction: answerDirection(offer, offered, capability).direction,
       formats: answered.formats,
     }
-    return { media: answered.media, stream, capability: i }
+    return [{ media: answered.media, stream, capability: i }]
+  })
+  return options.length === 0 ? 305 : options
+}
+
+/**
+ * Which local stream answers which offered m-line: each local stream serves at most one, and as many offered
+ * m-lines as possible are served (a maximum bipartite matching, Kuhn's augmenting paths), earlier m-lines and
+ * our earlier streams first.
+ */
+const assign = (options: ReadonlyArray<ReadonlyArray<Accepted>>): ReadonlyMap<number, number> => {
+  const owner = new Map<number, number>() // local stream → offered m-line
+  const place = (line: number, seen: Set<number>): boolean => {
+    for (const option of options[line]!) {
+      if (seen.has(option.capability)) continue
+      seen.add(option.capability)
+      const holder = owner.get(option.capability)
+      if (holder === undefined || place(holder, seen)) {
+        owner.set(option.capability, line)
+        return true
+      }
+    }
+    return false
   }
-  return refuse(offered, 305)
+  for (const line of options.keys()) place(line, new Set())
+  return new Map([...owner].map(([capability, line]) => [line, capability]))
+}
+
+const answerAll = (offer: SessionDescription, local: LocalSession): ReadonlyArray<Answered> => {
+  const options = offer.media.map((_, index) => optionsFor(offer, index, local))
+  const chosen = assign(options.map((o) => (typeof o === "object" ? o : [])))
+  return offer.media.map((offered, index) => {
+    const option = options[index]
+    const capability = chosen.get(index)
+    if (typeof option !== "object") return refuse(offered, option)
+    const taken = option.find((o) => o.capability === capability)
+    return taken ?? refuse(offered, 304) // every local stream that could serve it serves another m-line
+  })
 }
 
 const rejection = (code: WarningCode, agent: string): Rejection => ({
@@ -225,13 +262,7 @@ export const negotiate = (
   local: LocalSession,
   previous?: SessionDescription,
 ): Result<Answer, Rejection> => {
-  const used = new Set<number>()
-  const answered: Array<Answered> = []
-  for (const index of offer.media.keys()) {
-    const one = answerOne(offer, index, local, used)
-    if ("stream" in one) used.add(one.capability)
-    answered.push(one)
-  }
+  const answered = answerAll(offer, local)
   const accepted = answered.flatMap((a) => ("stream" in a ? [a.stream] : []))
   if (offer.media.length > 0 && accepted.length === 0) {
     const codes = answered.flatMap((a) => ("refused" in a && a.refused !== undefined ? [a.refused] : []))

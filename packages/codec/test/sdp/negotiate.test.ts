@@ -134,6 +134,18 @@ describe("negotiate: m-lines (RFC 3264 §6)", () => {
     expect(answer.streams.map((s) => s._tag)).toEqual(["Accepted", "Rejected", "Rejected", "Rejected"])
   })
 
+  it("serves as many offered m-lines as it can, moving a local stream if another can take its place", () => {
+    const offer = sdp("m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 9")
+    const answer = answerOf(
+      offer,
+      bob([audio([PCMU, G722], { port: 40000 }), audio([PCMU], { port: 40002 })]),
+    )
+    expect(answer.description.media.map((m) => `${m.port} ${m.formats.join(" ")}`)).toEqual([
+      "40002 0",
+      "40000 9",
+    ])
+  })
+
   it("uses each local stream once", () => {
     const two = sdp("m=audio 5000 RTP/AVP 0", "m=audio 5002 RTP/AVP 0")
     const answer = answerOf(two, bob([audio([PCMU])]))

@@ -73,6 +73,15 @@ describe("offer/answer properties", () => {
             ).toBe(true)
           }
         }
+        // Maximal assignment: an offered stream left out has no free local stream that could take it.
+        const taken = result.value.streams.flatMap((st) =>
+          st._tag === "Accepted" ? [`${st.type} ${st.localPort}`] : [],
+        )
+        for (const [i, m] of offer.media.entries()) {
+          if (answer.media[i]!.port !== 0) continue
+          const free = local.media.filter((c) => !taken.includes(`${c.type} ${c.port}`))
+          expect(acceptable(offer, m, { ...local, media: free })).toBe(false)
+        }
         // A lone offered stream that some local stream could take is taken.
         const [lone] = offer.media
         if (offer.media.length === 1 && acceptable(offer, lone!, local))
