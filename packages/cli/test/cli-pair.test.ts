@@ -12,7 +12,7 @@ describe.concurrent("sip send ↔ sip listen", () => {
     const response = jsonLines(ran.stdout)[1] as { headers: Array<{ name: string; value: string }> }
     expect(response.headers.find((h) => h.name === "Allow")?.value).toContain("INVITE")
     expect(stopped.code).toBe(0)
-    const summary = jsonLines(stopped.stdout).find((o) => o["type"] === "summary")
+    const summary = jsonLines(stopped.stdout).find((o) => o.type === "summary")
     expect(summary).toMatchObject({ signal: "SIGTERM", requests: { OPTIONS: 1 } })
   })
 
@@ -39,7 +39,7 @@ describe.concurrent("sip send ↔ sip listen", () => {
     ])
     const answer = jsonLines(ran.stdout)[2] as { body: string }
     expect(answer.body).toMatch(/m=audio \d+ RTP\/AVP 0 8 101/)
-    expect(jsonLines(stopped.stdout).find((o) => o["type"] === "summary")).toMatchObject({
+    expect(jsonLines(stopped.stdout).find((o) => o.type === "summary")).toMatchObject({
       callsAnswered: 1,
       callsEnded: 1,
       acksMissing: 0,
@@ -76,7 +76,7 @@ describe.concurrent("sip send ↔ sip listen", () => {
     expect(lines).toContain(`CANCEL sip:bob@127.0.0.1:${listen.port} SIP/2.0`)
     expect(lines).toContain("SIP/2.0 487 Request Terminated")
     expect(lines.at(-1)).toBe(`ACK sip:bob@127.0.0.1:${listen.port} SIP/2.0`)
-    expect(jsonLines(stopped.stdout).find((o) => o["type"] === "summary")).toMatchObject({
+    expect(jsonLines(stopped.stdout).find((o) => o.type === "summary")).toMatchObject({
       callsCancelled: 1,
     })
   })
@@ -103,7 +103,7 @@ describe.concurrent("sip send ↔ sip listen", () => {
       "SIP/2.0 401 Unauthorized",
       "SIP/2.0 200 OK",
     ])
-    const ok = jsonLines(good.stdout).filter((o) => o["type"] === "message")[3] as {
+    const ok = jsonLines(good.stdout).filter((o) => o.type === "message")[3] as {
       headers: Array<{ name: string; value: string }>
     }
     expect(ok.headers.find((h) => h.name === "Contact")?.value).toMatch(/expires=60/)
@@ -112,7 +112,7 @@ describe.concurrent("sip send ↔ sip listen", () => {
       "SIP/2.0 401 Unauthorized",
       "SIP/2.0 401 Unauthorized",
     ])
-    expect(jsonLines(stopped.stdout).find((o) => o["type"] === "summary")).toMatchObject({ registrations: 1 })
+    expect(jsonLines(stopped.stdout).find((o) => o.type === "summary")).toMatchObject({ registrations: 1 })
   })
 
   it("an unknown method → 501 with Allow, exit 1", async () => {
@@ -144,9 +144,9 @@ describe.concurrent("sip send ↔ sip listen", () => {
     ])
     await listen.stop()
     expect(ran.code).toBe(0)
-    const summary = jsonLines(ran.stdout).find((o) => o["type"] === "summary")
+    const summary = jsonLines(ran.stdout).find((o) => o.type === "summary")
     expect(summary).toMatchObject({ requests: 20, ok: 20, failures: {} })
-    expect(summary?.["p50"]).toBeTypeOf("number")
+    expect(summary?.p50).toBeTypeOf("number")
     expect(firstLines(ran.stdout)).toEqual([])
   })
 })

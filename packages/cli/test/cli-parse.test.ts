@@ -25,10 +25,11 @@ describe.concurrent("sip parse", () => {
     const ran = await runSip(["parse", "--json", "-"], { input: readFileSync(fixture("stream.sip")) })
     expect(ran.code).toBe(0)
     const objects = jsonLines(ran.stdout)
-    expect(objects.map((o) => o["kind"])).toEqual(["request", "response", "response"])
+    expect(objects.map((o) => o.kind)).toEqual(["request", "response", "response"])
     expect(objects[1]).toMatchObject({ status: 180, reason: "Ringing" })
-    const sdp = (objects[2]?.["body"] as { sdp: { media: Array<{ port: number }> } }).sdp
-    expect(sdp.media[0]?.port).toBe(3456)
+    const body = objects[2]?.body as { sdp: { media: Array<{ port: number }> } } | undefined
+    const sdp = body?.sdp
+    expect(sdp?.media[0]?.port).toBe(3456)
   })
 
   it("numbers the messages of a stream in text mode", async () => {

@@ -120,17 +120,26 @@ export const startSipp = (args: ReadonlyArray<string>, timeoutMs = 30_000) => {
   return { child, done: collect(child, timeoutMs) }
 }
 
+/** One `--json` line: `type` says what it is (message, result, summary, listening, error). */
+export interface JsonLine {
+  readonly type?: string
+  readonly kind?: string
+  readonly firstLine?: string
+  readonly body?: unknown
+  readonly [field: string]: unknown
+}
+
 /** The `--json` lines of a run, parsed. */
-export const jsonLines = (stdout: string): Array<Record<string, unknown>> =>
+export const jsonLines = (stdout: string): Array<JsonLine> =>
   stdout
     .split("\n")
     .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .map((line) => JSON.parse(line) as JsonLine)
 
 /** The first lines of the messages in a `--json` run, in order. */
 export const firstLines = (stdout: string): Array<string> =>
   jsonLines(stdout)
-    .filter((o) => o["type"] === "message")
-    .map((o) => String(o["firstLine"]))
+    .filter((o) => o.type === "message")
+    .map((o) => String(o.firstLine))
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
