@@ -3,10 +3,11 @@
  *
  * - §6: "the answer MUST contain exactly the same number of "m=" lines as the offer", in the same order; each
  *   local stream serves at most one of them, and as many as possible are served;
- * - §6: a stream is rejected by "setting the port in the "m=" line to zero"; §5.1: an offered port 0 stays 0;
- * - §6.1: the formats are those we support, "in order of preference"; for dynamic payload types "the
- *   answerer MUST use the same payload type number as the offer" (we use the offer's number for static ones
- *   too); telephone-event (RFC 4733) and other auxiliary formats stay only when both sides list them, and do
+ * - §6: "To reject an offered stream, the port number in the corresponding stream in the answer MUST be set to
+ *   zero"; an offered port 0 stays 0;
+ * - §6.1: the formats are those we support, our preference first; "if a particular codec was referenced with a
+ *   specific payload type number in the offer, that same payload type number SHOULD be used for that codec in
+ *   the answer" — we always do, static ones included; telephone-event (RFC 4733) and other auxiliary formats stay only when both sides list them, and do
  *   not make a stream usable by themselves unless the offered stream holds nothing else (RFC 4317 §2.4);
  * - §6.1: the direction is the mirror of the offer's, narrowed by what we allow (see `direction.ts`);
  * - §6: "The "t=" line in the answer MUST equal that of the offer";
