@@ -7,8 +7,9 @@
  *   zero"; an offered port 0 stays 0;
  * - §6.1: the formats are those we support, our preference first; "if a particular codec was referenced with a
  *   specific payload type number in the offer, that same payload type number SHOULD be used for that codec in
- *   the answer" — we always do, static ones included; telephone-event (RFC 4733) and other auxiliary formats stay only when both sides list them, and do
- *   not make a stream usable by themselves unless the offered stream holds nothing else (RFC 4317 §2.4);
+ *   the answer" — we always do, static ones included; telephone-event (RFC 4733) and other auxiliary formats
+ *   stay only when both sides list them, and do not make a stream usable by themselves unless the offered
+ *   stream holds nothing else (RFC 4317 §2.4);
  * - §6.1: the direction is the mirror of the offer's, narrowed by what we allow (see `direction.ts`);
  * - §6: "The "t=" line in the answer MUST equal that of the offer";
  * - §8: the o= version of our SDP increments only when it changes (see `LocalSession.ts`).
