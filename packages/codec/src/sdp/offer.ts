@@ -64,8 +64,9 @@ const offerMedia = (capability: MediaCapability): MediaDescription => {
 /**
  * The offer for the local session. With `previous` (the last SDP this side sent in this session) it is a
  * re-offer: same o= line with the version incremented when anything changed (§8), and m-lines of the previous
- * SDP that the local session no longer has are kept with port 0 — §8.2: "the number of m-lines MUST NOT
- * decrease".
+ * SDP that the local session no longer has are kept with port 0 — §8.2: "Existing media streams are removed
+ * by creating a new SDP with the port number for that stream set to zero" (m-lines are matched by position,
+ * so none may disappear).
  */
 export const makeOffer = (local: LocalSession, previous?: SessionDescription): SessionDescription => {
   const media = local.media.map(offerMedia)
