@@ -1,8 +1,10 @@
 /**
  * The client side (RFC 3261 §22.2, RFC 8760 §2.4): pick the strongest challenge a 401/407 offers and answer it.
  *
- * RFC 8760 §2.4: "a UAC SHOULD use the topmost header field that it supports" among several; with several
- * algorithms on offer we choose by strength — SHA-512-256 > SHA-256 > MD5 — and the first of equal strength.
+ * RFC 8760 §2.4: the UAC "SHOULD use the topmost header field that it supports unless a local policy dictates
+ * otherwise". Our policy is strength — SHA-512-256 > SHA-256 > MD5, the first of equal strength — because a
+ * challenge is not integrity-protected: an on-path attacker could put MD5 on top (the downgrade RFC 8760 §3
+ * warns of), and a client that follows the order would comply.
  * The cnonce and the nonce-count come in from the caller: the core has no randomness and keeps no state.
  */
 import { err, ok, type Result } from "../Result.js"

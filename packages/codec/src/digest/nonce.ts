@@ -77,8 +77,9 @@ export interface NonceReplay {
 }
 
 /**
- * RFC 7616 §3.4: the server "MUST check that the nc-value is greater than any nc-value it has seen for this
- * nonce" when it keeps state. Gives the updated map, or a `NonceReplay` for a count not above the last one.
+ * RFC 2617 §3.2.2 (and RFC 7616 §3.4): the nonce-count lets "the server to detect request replays by
+ * maintaining its own copy of this count - if the same nc-value is seen twice, then the request is a replay".
+ * Counts must grow: gives the updated map, or a `NonceReplay` for a count not above the last one seen.
  */
 export const checkNonceCount = (
   counts: NonceCounts,
