@@ -5,8 +5,8 @@
  *   digest-cln = realm / domain / nonce / opaque / stale / algorithm / qop-options / charset / userhash / auth-param
  *
  * A response may carry several challenges — in one header value, in several header fields, or both (RFC 8760
- * §2.4: one per algorithm, preferred first). `parseChallenges` reads them all; challenges of other schemes
- * are returned as `OtherChallenge` so nothing is lost.
+ * §2.3: one per algorithm, "in the order in which it would prefer to see them used"). `parseChallenges` reads
+ * them all; challenges of other schemes are returned as `OtherChallenge` so nothing is lost.
  */
 import { err, ok, type Result } from "../Result.js"
 import { type AuthError, makeAuthError } from "./AuthError.js"
