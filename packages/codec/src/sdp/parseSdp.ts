@@ -4,8 +4,9 @@
  * The line grammar follows sdp-transform's `lib/grammar.js` (one regular expression per line type), made strict:
  * sdp-transform skips a line it cannot match and keeps going, which is right for a WebRTC toolkit but would let
  * a SIP server answer a body it misread. Here a required line that is missing or malformed is an error with
- * its line number and status 400. Unknown `a=` attributes are kept verbatim; unknown line letters are errors
- * (RFC 8866 §5: a parser "MUST ignore" only attributes it does not know, not line types).
+ * its line number and status 400. Unknown `a=` attributes are kept verbatim; an unknown line letter is an error
+ * (RFC 8866 §5: "an SDP parser MUST completely ignore or reject any session description that contains a type
+ * letter that it does not understand" — we reject).
  */
 import { err, ok, type Result } from "../Result.js"
 import {
