@@ -8,7 +8,7 @@
  * A method without a handler gets the RFC answer: 501 with Allow (§8.2.1), 200 with Allow/Accept/Supported for
  * OPTIONS (§11.2), 200 for a BYE inside a dialog (§15.1.2).
  */
-import type { Request } from "@sipkit/codec"
+import type { Request, Response } from "@sipkit/codec"
 import type { Deferred, Effect } from "effect"
 import type { PeerAddress } from "./Address.js"
 
@@ -25,6 +25,8 @@ export type Decision =
   | { readonly _tag: "Redirect"; readonly status: number; readonly contacts: ReadonlyArray<string> }
   | { readonly _tag: "Proxy"; readonly targets: ReadonlyArray<string> }
   | { readonly _tag: "Later" }
+  /** Send this response as built (e.g. by a core of @sipkit/fsm such as the registrar); use `ctx.toTag`. */
+  | { readonly _tag: "Reply"; readonly response: Response }
 
 export const respond = (status: number, init: ResponseInit = {}): Decision => ({
   _tag: "Respond",
@@ -42,6 +44,7 @@ export const redirect = (contacts: ReadonlyArray<string>, status = 302): Decisio
 export const proxy = (targets: ReadonlyArray<string>): Decision => ({ _tag: "Proxy", targets })
 /** The handler has answered, or will, through `ctx.respond`. */
 export const later = (): Decision => ({ _tag: "Later" })
+export const reply = (response: Response): Decision => ({ _tag: "Reply", response })
 
 /** Per-call state: the dialog the request belongs to and a bag the application keeps across its requests. */
 export interface DialogContext {
@@ -60,6 +63,8 @@ export class ResponseRefused extends Error {
 export interface RequestContext {
   readonly request: Request
   readonly source: PeerAddress
+  /** The To tag this endpoint uses in its responses to this request (undefined when the request had one). */
+  readonly toTag: string | undefined
   /** The dialog, for a request inside one (or the INVITE's dialog once a response with a tag was sent). */
   readonly dialog: () => DialogContext | undefined
   /** Sends a response now. A final response ends the transaction; later calls fail (the transaction is done). */

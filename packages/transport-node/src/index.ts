@@ -27,6 +27,13 @@ export type { StatsSnapshot } from "./engine/Stats.js"
 export { formatWireEvent, type WireEvent } from "./engine/WireLog.js"
 export * from "./Handlers.js"
 export { cryptoIds, cryptoIdsLayer, Ids, type IdsShape, sequentialIds } from "./Ids.js"
+export {
+  Location,
+  type LocationShape,
+  memoryLocation,
+  memoryLocationLayer,
+  registrarHandler,
+} from "./Location.js"
 export { makeTimerHeap, type TimerHeap } from "./TimerHeap.js"
 export { makeTimers, type Timers } from "./Timers.js"
 export { sipFraming } from "./transport/SipFraming.js"

@@ -101,6 +101,39 @@ describe("proxy(targets): forking", () => {
     }),
   )
 
+  it.live("after a 2xx the branch still ringing is CANCELled (§16.7 step 10) and answers 487", () =>
+    Effect.gen(function* () {
+      const cancelled = yield* Deferred.make<void>()
+      const ringsForever = yield* endpoint([udp4], {
+        invite: (_r, ctx) =>
+          Effect.gen(function* () {
+            yield* ctx.respond(180)
+            yield* Effect.forkDetach(
+              Deferred.await(ctx.cancelled).pipe(Effect.andThen(Deferred.succeed(cancelled, undefined))),
+            )
+            return later()
+          }),
+      })
+      const answers = yield* endpoint([udp4], {
+        invite: () => Effect.sleep(100).pipe(Effect.as(respond(200, { body: "v=0\r\n" }))),
+      })
+      const p = yield* endpoint([udp4], {
+        invite: () => Effect.succeed(proxy([uriOf(ringsForever), uriOf(answers)])),
+      })
+      const caller = yield* endpoint([udp4])
+      const call = yield* caller.call(uriOf(p), "v=0\r\n")
+      const events = yield* call.events.pipe(
+        Stream.takeUntil((e) => e._tag === "Answered"),
+        Stream.runCollect,
+        Effect.timeout("3 seconds"),
+      )
+      expect(events.map((e) => e._tag)).toEqual(["Ringing", "Answered"])
+      yield* Deferred.await(cancelled).pipe(Effect.timeout("3 seconds"))
+      expect((yield* ringsForever.stats).messagesOut["487"]).toBe(1)
+      yield* call.hangup
+    }),
+  )
+
   it.live("every branch fails: the best (lowest) final status goes back", () =>
     Effect.gen(function* () {
       const a = yield* endpoint([udp4], { message: () => Effect.succeed(respond(486)) })

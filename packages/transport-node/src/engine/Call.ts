@@ -108,7 +108,7 @@ const sendAck = (core: Core, entry: DialogEntry, inviteSeq: number) =>
   }).pipe(Effect.catchCause((cause) => Effect.logWarning("could not send the ACK", cause)))
 
 /** §9.1: the CANCEL copies Request-URI, Call-ID, To, From, CSeq number and the one top Via of the INVITE. */
-const makeCancel = (invite: Request): Request => {
+export const makeCancel = (invite: Request): Request => {
   const headers: Array<readonly [string, string]> = []
   const via = getHeader(invite, "Via")
   if (via !== undefined) headers.push(["Via", via])

@@ -80,6 +80,18 @@ export const respondTx = (
     yield* dispatch(core, key, respondEvent(response))
   })
 
+/** Sends a response built elsewhere (a core of @sipkit/fsm) through server transaction `key`. */
+export const replyTx = (core: Core, key: string, response: Response): Effect.Effect<void, ResponseRefused> =>
+  Effect.gen(function* () {
+    const info = core.info.get(key)
+    if (info === undefined || info.side !== "server" || info.final) {
+      return yield* Effect.fail(new ResponseRefused(`no pending transaction for a ${response.status}`))
+    }
+    if (response.status >= 200) info.final = true
+    yield* afterResponse(core, key, info, response)
+    yield* dispatch(core, key, respondEvent(response))
+  })
+
 /** Dialog bookkeeping for a response we send: a 2xx to INVITE makes (or refreshes) a dialog; a 2xx to BYE ends it. */
 const afterResponse = (core: Core, key: string, info: ServerTxInfo, response: Response) =>
   Effect.gen(function* () {
@@ -189,6 +201,10 @@ const makeContext = (
 ): RequestContext => ({
   request,
   source,
+  toTag: (() => {
+    const info = core.info.get(key)
+    return info?.side === "server" ? info.toTag : undefined
+  })(),
   dialog: () => {
     const info = core.info.get(key)
     const id = info?.side === "server" ? info.dialog : undefined
@@ -255,6 +271,8 @@ const apply = (core: Core, key: string, ctx: RequestContext, decision: Decision)
       return core.hooks.proxy(key, ctx, decision.targets)
     case "Later":
       return Effect.void
+    case "Reply":
+      return replyTx(core, key, decision.response).pipe(Effect.ignore)
   }
 }
 
