@@ -6,6 +6,7 @@
 import { getRecordRoutes, makeRequest, type Request, type Response, type SipMessage } from "@sipkit/codec"
 import { describe, expect, it } from "vitest"
 import doc from "../../../../docs/proxy.md?raw"
+import { makeAck, makeUacDialog } from "../../src/dialog/index.js"
 import { initialProxyState, stepProxy } from "../../src/proxy/Proxy.js"
 import { makeProxyConfig } from "../../src/proxy/ProxyConfig.js"
 import type { ProxyState } from "../../src/proxy/Types.js"
@@ -95,19 +96,13 @@ describe("seed: Record-Route through two proxies", () => {
     )
 
     // Alice → P1: ACK with Route: p1, p2.
-    const ack: Request = makeRequest({
-      method: "ACK",
-      uri: bob,
-      headers: [
-        ["Via", "SIP/2.0/UDP 192.168.1.100:5060;branch=z9hG4bKack1"],
-        ["Max-Forwards", "70"],
-        ...routeSet.map((route) => ["Route", route] as const),
-        ["From", "Alice <sip:alice@example.com>;tag=1928301774"],
-        ["To", "Bob <sip:bob@p2.com>;tag=bobtag"],
-        ["Call-ID", "12345@192.168.1.100"],
-        ["CSeq", "314159 ACK"],
-      ],
+    // Alice's UA core builds the ACK from her dialog (@sipkit/fsm/dialog, §12.1.2, §13.2.2.4).
+    const dialog = makeUacDialog(invite, toAlice)
+    if (dialog._tag === "Err") throw new Error(dialog.error.reason)
+    const ack: Request = makeAck(dialog.value, 314159, {
+      via: "SIP/2.0/UDP 192.168.1.100:5060;branch=z9hG4bKack1",
     })
+    expect(ack.uri).toBe(bob)
     expect(header(ack, "Route")).toEqual(["<sip:p1.com;lr>", "<sip:p2.com;lr>"])
     ladder.arrow("Alice", "P1", ack, routing(ack))
 
