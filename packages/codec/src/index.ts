@@ -35,17 +35,40 @@ export {
 } from "./Headers.js"
 export { type CSeq, getCSeq, parseCSeq, printCSeq } from "./headers/CSeq.js"
 export {
+  type Event,
+  eventId,
+  getEvent,
+  getSubscriptionState,
+  parseEvent,
+  parseSubscriptionState,
+  printEvent,
+  printSubscriptionState,
+  type SubscriptionState,
+} from "./headers/Event.js"
+export {
+  getAccept,
+  getContentType,
+  isMediaType,
+  type MediaType,
+  parseMediaType,
+  printMediaType,
+} from "./headers/MediaType.js"
+export {
   getContacts,
   getFrom,
   getRecordRoutes,
+  getReferredBy,
+  getReferTo,
   getReplyTo,
   getRoutes,
   getTag,
   getTo,
   type NameAddr,
   parseNameAddr,
+  parseNameAddrList,
   printNameAddr,
 } from "./headers/NameAddr.js"
+export { getRAck, parseRAck, printRAck, type RAck } from "./headers/RAck.js"
 export {
   getCallId,
   getContentLength,
@@ -56,9 +79,32 @@ export {
   parseDeltaSeconds,
 } from "./headers/Scalars.js"
 export {
+  getMinSE,
+  getRetryAfter,
+  getSessionExpires,
+  parseRetryAfter,
+  parseSessionExpires,
+  printRetryAfter,
+  printSessionExpires,
+  type RetryAfter,
+  type SessionExpires,
+  sessionRefresher,
+} from "./headers/Timers.js"
+export {
+  getAllow,
+  getAllowEvents,
+  getProxyRequire,
+  getRequire,
+  getSupported,
+  getUnsupported,
+  parseTokenList,
+  printTokenList,
+} from "./headers/Tokens.js"
+export {
   getTopVia,
   getVias,
   parseVia,
+  parseViaList,
   printVia,
   type Via,
   viaBranch,
@@ -67,6 +113,7 @@ export {
   viaRport,
   viaTtl,
 } from "./headers/Via.js"
+export { getWarnings, parseWarning, printWarning, type Warning } from "./headers/Warning.js"
 export { defaultLimits, type Limits } from "./Limits.js"
 export { splitList } from "./Lists.js"
 export {

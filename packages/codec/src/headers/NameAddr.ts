@@ -187,6 +187,13 @@ export const getTo = (message: SipMessage): Result<NameAddr, HeaderError> => sin
 export const getReplyTo = (message: SipMessage): Result<NameAddr, HeaderError> =>
   single(message, "reply-to", undefined, kindOf("reply-to"))
 
+/** Refer-To (RFC 3515 §2.1, compact `r`): the refer target; an error when absent. */
+export const getReferTo = (message: SipMessage): Result<NameAddr, HeaderError> =>
+  single(message, "refer-to", "r", kindOf("refer-to"))
+/** Referred-By (RFC 3892 §3, compact `b`): the referrer; an error when absent. */
+export const getReferredBy = (message: SipMessage): Result<NameAddr, HeaderError> =>
+  single(message, "referred-by", "b", kindOf("referred-by"))
+
 /** The Contact values in order, or `"*"` (§10.2.2, REGISTER "remove all bindings"). Empty when absent. */
 export const getContacts = (message: SipMessage): Result<ReadonlyArray<NameAddr> | "*", HeaderError> => {
   const fields = findHeaders(message.headers, "contact", "m")
