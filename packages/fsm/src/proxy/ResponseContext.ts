@@ -99,33 +99,45 @@ export const onFinal = (
   response: Response,
   now: number,
 ): ContextStep => {
+  const prior = branch.state
+  if (prior._tag === "Completed" && response.status >= 300) {
+    return { context, outputs: [absorbed(response, "final response retransmitted")] }
+  }
   const ended = withBranch(context, branch.id, { _tag: "Completed", status: response.status })
-  const clear: ProxyOutput = { _tag: "ClearTimer", timer: "C", branch: branch.id }
+  const clear: ReadonlyArray<ProxyOutput> =
+    prior._tag !== "Completed" && prior.timerC !== undefined
+      ? [{ _tag: "ClearTimer", timer: "C", branch: branch.id }]
+      : []
   if (response.status < 300) {
     if (context.phase._tag === "Answered")
-      return settle(config, ended, [clear, respond(context, response)], now)
+      return settle(config, ended, [...clear, respond(context, response)], now)
     const answered: ResponseContext = {
       ...ended,
       later: [],
       phase: { _tag: "Answered", status: response.status, lingerUntil: undefined },
     }
     const cancelled = cancelPending(config, answered, now)
-    return settle(config, cancelled.context, [clear, respond(context, response), ...cancelled.outputs], now)
+    return settle(
+      config,
+      cancelled.context,
+      [...clear, respond(context, response), ...cancelled.outputs],
+      now,
+    )
   }
   if (context.phase._tag === "Answered") {
     return settle(
       config,
       ended,
-      [clear, absorbed(response, "final response after the context was answered")],
+      [...clear, absorbed(response, "final response after the context was answered")],
       now,
     )
   }
   const stored: ResponseContext = { ...ended, finals: [...ended.finals, response] }
   if (response.status >= 600) {
     const cancelled = cancelPending(config, { ...stored, closed: true, later: [] }, now)
-    return settle(config, cancelled.context, [clear, ...cancelled.outputs], now)
+    return settle(config, cancelled.context, [...clear, ...cancelled.outputs], now)
   }
-  return settle(config, stored, [clear], now)
+  return settle(config, stored, clear, now)
 }
 
 /** Cancels every pending branch (§16.7 step 10, §16.10); a branch with no provisional yet waits for one (§9.1). */

@@ -156,8 +156,8 @@ describe("sequential and non-INVITE forking", () => {
     })
     const { outputs, forks } = proxy.start(message)
     expect(summary(outputs)).toEqual(["Forward MESSAGE sip:bob@10.0.0.1", "Forward MESSAGE sip:bob@10.0.0.2"])
-    expect(summary(proxy.reply(answer(forks[0]!, 200, "a")))).toEqual(["ClearTimer C", "Respond 200"])
-    expect(summary(proxy.reply(answer(forks[1]!, 404, "b")))).toEqual(["ClearTimer C", "Absorbed 404"])
+    expect(summary(proxy.reply(answer(forks[0]!, 200, "a")))).toEqual(["Respond 200"])
+    expect(summary(proxy.reply(answer(forks[1]!, 404, "b")))).toEqual(["Absorbed 404"])
     expect(proxy.state().contexts.size).toBe(0)
   })
 })
@@ -361,5 +361,23 @@ describe("response context laws", () => {
       }),
       { numRuns: 150 },
     )
+  })
+})
+
+describe("repeated responses on one fork", () => {
+  it("absorbs a retransmitted final, and forwards every 2xx of a fork (a downstream fork answering twice)", () => {
+    const proxy = session(parallel, bobAt(targets(2)))
+    const [a, b] = proxy.start().forks as [Request, Request]
+    proxy.reply(answer(a, 486, "a"))
+    expect(summary(proxy.reply(answer(a, 486, "a")))).toEqual(["Absorbed 486"])
+    expect(summary(proxy.reply(answer(b, 200, "b1")))).toEqual(["ClearTimer C", "Respond 200"])
+    // The context ended with b's first 2xx; the second goes upstream statelessly by its Via (RFC 6026 §7.3).
+    const again = single(proxy.reply(answer(b, 200, "b2")), "SendStateless")
+    expect(again.destination).toEqual({
+      _tag: "Address",
+      transport: "UDP",
+      host: "192.168.1.100",
+      port: 5060,
+    })
   })
 })
