@@ -371,7 +371,8 @@ describe("repeated responses on one fork", () => {
     proxy.reply(answer(a, 486, "a"))
     expect(summary(proxy.reply(answer(a, 486, "a")))).toEqual(["Absorbed 486"])
     expect(summary(proxy.reply(answer(b, 200, "b1")))).toEqual(["ClearTimer C", "Respond 200"])
-    // The context ended with b's first 2xx; the second goes upstream statelessly by its Via (RFC 6026 §7.3).
+    // The context ended with b's first 2xx; the second finds none and goes upstream statelessly by its Via
+    // (§16.7 step 1: "If none is found, the element MUST process the response … as a stateless proxy").
     const again = single(proxy.reply(answer(b, 200, "b2")), "SendStateless")
     expect(again.destination).toEqual({
       _tag: "Address",
