@@ -79,6 +79,8 @@ export interface Call {
   readonly referral: CallRef | undefined
   /** The implicit subscription of a REFER we accepted in this dialog (RFC 3515 §2.4.4, RFC 6665). */
   readonly notifier: "active" | "terminated" | undefined
+  /** RFC 3891: the call this one replaces, ended with a BYE once this one is confirmed. */
+  readonly replaces: CallRef | undefined
   /** The subscription of a REFER we sent in this dialog: "terminated" once its final NOTIFY came. */
   readonly subscription: "pending" | "terminated" | undefined
   /** §15: "the callee's UA MUST NOT send a BYE on a confirmed dialog until it has received an ACK for its 2xx". */
@@ -102,6 +104,7 @@ export const makeCall = (
   referral: undefined,
   notifier: undefined,
   subscription: undefined,
+  replaces: undefined,
   byeAfterAck: false,
   ...init,
 })

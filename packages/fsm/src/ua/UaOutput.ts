@@ -21,12 +21,13 @@ export type UaOutput =
 
 /** What the application hears. `call` names the call every later command refers to. */
 export type UaReport =
-  /** A new INVITE arrived (§13.3.1); answer with Progress / Answer / Reject. `replaces` is its RFC 3891 Replaces. */
+  /** A new INVITE arrived (§13.3.1); answer with Progress / Answer / Reject. `replaces` names the call its RFC 3891
+   * Replaces header matched: answering the new call ends that one with a BYE. */
   | {
       readonly _tag: "IncomingCall"
       readonly call: CallRef
       readonly request: Request
-      readonly replaces?: string
+      readonly replaces?: CallRef
       readonly referredBy?: string
     }
   /** A provisional response to our INVITE; `sdp` is early media (RFC 3960) from that early dialog. */

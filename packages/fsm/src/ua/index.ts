@@ -18,6 +18,7 @@ export {
 } from "./Call.js"
 export { cancels, makeCancel } from "./cancel.js"
 export { parseReferTo, type ReferTarget } from "./refer.js"
+export { parseReplaces, type ReplacesValue } from "./replaces.js"
 export { step } from "./Ua.js"
 export { type Credentials, knownMethods, makeUaConfig, type UaConfig } from "./UaConfig.js"
 export type {

@@ -11,9 +11,10 @@ import { type Dialog, makeInDialogRequest, makeUasDialog, terminateDialog } from
 import { type Call, callRef, makeCall } from "./Call.js"
 import { cancels } from "./cancel.js"
 import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
-import { sendBye } from "./inDialog.js"
+import { hangup } from "./inDialog.js"
 import { answer, bodyText, offer } from "./media.js"
 import type { Routing } from "./readers.js"
+import { replacedCall } from "./replaces.js"
 import { respond } from "./responses.js"
 import type { Answer, Progress, Reject } from "./UaEvent.js"
 import { report, sendRequest, sendResponse, startTimer, stopTimer, type UaOutput } from "./UaOutput.js"
@@ -21,11 +22,17 @@ import { stay, stepWith, type UaState, type UaStep } from "./UaState.js"
 
 /** §13.3.1: a new INVITE outside any dialog. The To tag of every later response is chosen now. A dialog-creating
  * request without a Contact is a 400 (§8.1.1.8: "The Contact header field MUST be present … in any request that
- * can result in the establishment of a dialog"). */
+ * can result in the establishment of a dialog"); a Replaces that names no live dialog is refused (RFC 3891 §3). */
 export const onNewInvite = (state: UaState, request: Request, routing: Routing, fresh: Fresh): UaStep => {
   const localTag = fresh.tag()
-  if (getHeaderValues(request, "Contact").length === 0)
-    return { state, outputs: [sendResponse(respond(state.config, request, 400, { toTag: localTag }))] }
+  const refuse = (status: number) => ({
+    state,
+    outputs: [sendResponse(respond(state.config, request, status, { toTag: localTag }))],
+  })
+  if (getHeaderValues(request, "Contact").length === 0) return refuse(400)
+  const replacesValue = getHeader(request, "Replaces")
+  const replaced = replacesValue === undefined ? undefined : replacedCall(state, replacesValue)
+  if (replaced?._tag === "Refuse") return refuse(replaced.status)
   const call = makeCall({
     ref: callRef(routing.callId, localTag),
     role: "UAS",
@@ -33,15 +40,15 @@ export const onNewInvite = (state: UaState, request: Request, routing: Routing, 
     invite: request,
     localTag,
     media: { local: undefined, remote: bodyText(request.body), early: undefined, held: false },
+    replaces: replaced?.call,
   })
-  const replaces = getHeader(request, "Replaces")
   const referredBy = getHeader(request, "Referred-By")
   return stepWith(state, call, [
     report({
       _tag: "IncomingCall",
       call: call.ref,
       request,
-      ...(replaces === undefined ? {} : { replaces }),
+      ...(replaced === undefined ? {} : { replaces: replaced.call }),
       ...(referredBy === undefined ? {} : { referredBy }),
     }),
   ])
@@ -203,11 +210,15 @@ export const onAck = (state: UaState, call: Call, dialog: Dialog, ack: Request, 
     return stepWith(state, next, [...stops, report({ _tag: "MediaUpdated", call: call.ref, ...sdp })])
   const confirmed: Call = { ...next, phase: "Confirmed", byeAfterAck: false }
   const step = stepWith(state, confirmed, [...stops, report({ _tag: "Established", call: call.ref, ...sdp })])
-  return call.byeAfterAck ? hangupAfter(step, confirmed, nonce) : step
+  const replaced = call.replaces === undefined ? undefined : step.state.calls.get(call.replaces)
+  const withReplaced = replaced === undefined ? step : hangupAfter(step, replaced, `${nonce}r`)
+  return call.byeAfterAck ? hangupAfter(withReplaced, confirmed, nonce) : withReplaced
 }
 
+/** RFC 3891 §3: once the new dialog is confirmed the replaced one is ended (BYE when confirmed, CANCEL or 603
+ * before). */
 const hangupAfter = (step: UaStep, call: Call, nonce: string): UaStep => {
-  const bye = sendBye(step.state, call, makeFresh(nonce))
+  const bye = hangup(step.state, call, { _tag: "Hangup", call: call.ref, nonce })
   return { state: bye.state, outputs: [...step.outputs, ...bye.outputs] }
 }
 

@@ -4,8 +4,8 @@
 import { getHeader, getHeaderValues } from "@sipkit/codec"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { parseReferTo } from "../../src/ua/index.js"
-import { referTransfer } from "./support/flows.js"
+import { parseReferTo, step } from "../../src/ua/index.js"
+import { attendedTransfer, referTransfer } from "./support/flows.js"
 
 const setup = ["Alice->Bob: INVITE", "Bob->Alice: 200 OK", "Alice->Bob: ACK"]
 
@@ -55,7 +55,7 @@ describe("REFER transfer (seed ladder)", () => {
     ])
   })
 
-  it("a Refer-To with ?Replaces= makes the new INVITE carry Replaces (RFC 3891)", () => {
+  it("a Refer-To naming no dialog of Carol's in ?Replaces=: the INVITE carries Replaces, Carol answers 481", () => {
     const attended = referTransfer(
       undefined,
       1,
@@ -64,9 +64,17 @@ describe("REFER transfer (seed ladder)", () => {
     const invite = attended.trace.find((e) => e.to === "Carol")?.message
     expect(invite && getHeader(invite, "Replaces")).toBe("xyz@carol.example;to-tag=c1;from-tag=b9")
     expect(invite?._tag === "Request" && invite.uri).toBe("sip:carol@carol.example")
-    expect(attended.reportsOf("Carol")[0]).toMatchObject({
-      _tag: "IncomingCall",
-      replaces: "xyz@carol.example;to-tag=c1;from-tag=b9",
+    expect(attended.ladder((e) => e.from === "Carol")).toEqual([
+      "Carol->Alice: 481 Call/Transaction Does Not Exist",
+    ])
+    expect(
+      attended
+        .reportsOf("Bob")
+        .filter((r) => r._tag === "ReferProgress")
+        .at(-1),
+    ).toMatchObject({
+      status: 481,
+      final: true,
     })
   })
 
@@ -99,5 +107,64 @@ describe("REFER transfer (seed ladder)", () => {
       }),
       { numRuns: 30 },
     )
+  })
+})
+
+describe("attended transfer (RFC 5589 §7): Replaces names Bob's consultation with Carol (RFC 3891)", () => {
+  const net = attendedTransfer()
+
+  it("Carol's core matches the Replaces, takes Alice's call and BYEs Bob's consultation once it is confirmed", () => {
+    const lines = net.ladder()
+    const ack = lines.indexOf("Alice->Carol: ACK")
+    expect(ack).toBeGreaterThan(0)
+    expect(lines.slice(ack)).toContain("Carol->Bob: BYE")
+    expect(lines.indexOf("Carol->Bob: BYE")).toBeGreaterThan(ack)
+    const incoming = net.reportsOf("Carol").filter((r) => r._tag === "IncomingCall")
+    expect(incoming[1]).toMatchObject({
+      replaces: incoming[0]?._tag === "IncomingCall" ? incoming[0].call : "?",
+    })
+  })
+
+  it("everyone ends where a transfer should: Alice with Carol, Bob with nobody", () => {
+    expect(net.reportsOf("Bob").filter((r) => r._tag === "Ended")).toHaveLength(2)
+    const alice = net.party("Alice").ua.calls
+    expect(alice.get("transfer@alice.example;a2")?.phase).toBe("Confirmed")
+    expect(alice.get("call@alice.example;a1")?.phase).toBe("Terminated")
+    expect([...net.party("Carol").ua.calls.values()].map((c) => c.phase).sort()).toEqual([
+      "Confirmed",
+      "Terminated",
+    ])
+  })
+
+  it("a Replaces for a terminated dialog gets 603, for an unknown one 481, early-only on a confirmed one 486", () => {
+    const carol = net.party("Carol").ua
+    const consult = [...carol.calls.values()].find((c) => c.phase === "Terminated")!.dialog!.id
+    const live = [...carol.calls.values()].find((c) => c.phase === "Confirmed")!.dialog!.id
+    const status = (replaces: string) => {
+      const invite = net.trace.find(
+        (e) =>
+          e.to === "Carol" &&
+          e.message._tag === "Request" &&
+          e.message.method === "INVITE" &&
+          getHeader(e.message, "Replaces") !== undefined,
+      )!.message
+      const request = {
+        ...invite,
+        headers: invite.headers.map((h) => (h.name === "Replaces" ? { ...h, value: replaces } : h)),
+      }
+      const result = step(carol, {
+        _tag: "RequestReceived",
+        request: request as typeof invite & { _tag: "Request" },
+        nonce: "x",
+      })
+      return result.outputs.flatMap((o) => (o._tag === "SendResponse" ? [o.response.status] : []))
+    }
+    expect(status(`${consult.callId};to-tag=${consult.localTag};from-tag=${consult.remoteTag}`)).toEqual([
+      603,
+    ])
+    expect(status("nothing@here;to-tag=1;from-tag=2")).toEqual([481])
+    expect(status(`${live.callId};to-tag=${live.localTag};from-tag=${live.remoteTag};early-only`)).toEqual([
+      486,
+    ])
   })
 })

@@ -3,7 +3,7 @@
  * runs over a perfect link (checked message by message) and over a lossy one (checked for completion).
  */
 import { type LinkConfig, perfect } from "../../transaction/support/link.js"
-import { Network } from "./Network.js"
+import { Network, type Script } from "./Network.js"
 import { aliceSession, bobSession, inviteBob, sessionFor } from "./parties.js"
 
 export const basicCall = (link: LinkConfig = perfect, seed = 1): Network => {
@@ -131,25 +131,7 @@ export const referTransfer = (
     name: "Alice",
     host: "alice.example",
     config: { session: sessionFor("alice", "192.0.2.10", 4000) },
-    script: (report, n) => {
-      if (report._tag === "Referred")
-        n.command(
-          "Alice",
-          {
-            _tag: "Invite",
-            callId: "transfer@alice.example",
-            fromTag: "a2",
-            from: "<sip:alice@alice.example>",
-            to: `<${report.referTo}>`,
-            referral: report.call,
-            referredBy: report.referredBy,
-            ...(report.replaces === undefined ? {} : { replaces: report.replaces }),
-          },
-          50,
-        )
-      if (report._tag === "InDialogResponse" && report.method === "NOTIFY" && report.status === 200)
-        notified(n, report.call, report.seq)
-    },
+    script: transferee,
   })
   net.addParty({
     name: "Bob",
@@ -186,4 +168,91 @@ const notified = (net: Network, call: string, seq: number): void => {
   const notifier = net.party("Alice").ua.calls.get(call)
   if (notifier?.notifier === "terminated" && notifier.dialog?.localSeq === seq)
     net.command("Alice", { _tag: "Hangup", call }, 0)
+}
+
+/** The transferee's application (Alice): call whom the REFER names, then hang up on the transferor once the final
+ * NOTIFY was answered. */
+const transferee: Script = (report, n) => {
+  if (report._tag === "Referred")
+    n.command(
+      "Alice",
+      {
+        _tag: "Invite",
+        callId: "transfer@alice.example",
+        fromTag: "a2",
+        from: "<sip:alice@alice.example>",
+        to: `<${report.referTo}>`,
+        referral: report.call,
+        referredBy: report.referredBy,
+        ...(report.replaces === undefined ? {} : { replaces: report.replaces }),
+      },
+      50,
+    )
+  if (report._tag === "InDialogResponse" && report.method === "NOTIFY" && report.status === 200)
+    notified(n, report.call, report.seq)
+}
+
+/**
+ * Attended transfer (RFC 5589 §7, RFC 3891): Alice calls Bob; Bob consults Carol; Bob refers Alice to Carol with
+ * `Replaces` naming his consultation dialog; Carol's core matches it, takes Alice's call, and ends the
+ * consultation with a BYE to Bob.
+ */
+export const attendedTransfer = (link: LinkConfig = perfect, seed = 1): Network => {
+  const net = new Network(link, seed)
+  let bobToAlice = ""
+  net.addParty({
+    name: "Alice",
+    host: "alice.example",
+    config: { session: sessionFor("alice", "192.0.2.10", 4000) },
+    script: transferee,
+  })
+  net.addParty({
+    name: "Bob",
+    host: "bob.example",
+    config: { session: sessionFor("bob", "192.0.2.11", 5000) },
+    script: (report, n, bob) => {
+      if (report._tag === "IncomingCall") {
+        bobToAlice = report.call
+        n.command("Bob", { _tag: "Answer", call: report.call }, 20)
+      }
+      if (report._tag === "Established" && report.call === bobToAlice)
+        n.command(
+          "Bob",
+          {
+            _tag: "Invite",
+            callId: "consult@bob.example",
+            fromTag: "b2",
+            from: "<sip:bob@bob.example>",
+            to: "<sip:carol@carol.example>",
+          },
+          500,
+        )
+      if (report._tag === "Established" && report.call === "consult@bob.example;b2") {
+        const id = bob.ua.calls.get(report.call)?.dialog?.id
+        const replaces = encodeURIComponent(`${id?.callId};to-tag=${id?.remoteTag};from-tag=${id?.localTag}`)
+        n.command(
+          "Bob",
+          { _tag: "Refer", call: bobToAlice, referTo: `<sip:carol@carol.example?Replaces=${replaces}>` },
+          500,
+        )
+      }
+    },
+  })
+  net.addParty({
+    name: "Carol",
+    host: "carol.example",
+    config: { session: sessionFor("carol", "192.0.2.12", 6000) },
+    script: (report, n) => {
+      if (report._tag === "IncomingCall") n.command("Carol", { _tag: "Answer", call: report.call }, 10)
+    },
+  })
+  net.command("Alice", {
+    _tag: "Invite",
+    callId: "call@alice.example",
+    fromTag: "a1",
+    from: "<sip:alice@alice.example>",
+    to: "<sip:bob@bob.example>",
+  })
+  net.run()
+  return net
 }
