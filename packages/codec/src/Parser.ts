@@ -61,11 +61,30 @@ export const parseMessage = (
   } catch (e) {
     if (e instanceof ParseFailure) {
       const f = e.fail
-      const offset = aligned ? f.offset : encoder.encode(text.slice(0, f.offset)).length
+      const offset = aligned ? f.offset : byteOffset(bytes, f.offset)
       return err(makeParseError(f.reason, offset, f.status))
     }
     return err(makeParseError(`internal parser fault: ${String(e)}`, 0, 400))
   }
+}
+
+/**
+ * The byte offset of UTF-16 offset `chars` in the UTF-8 decoding of `bytes` (a maximal invalid subpart decodes to
+ * one U+FFFD, a 4-byte sequence to two code units). Only computed for error reports.
+ */
+const byteOffset = (bytes: Uint8Array, chars: number): number => {
+  let i = 0
+  let c = 0
+  while (i < bytes.length && c < chars) {
+    const b = bytes[i]!
+    const need = b < 0x80 ? 0 : b >= 0xf0 && b <= 0xf4 ? 3 : b >= 0xe0 ? 2 : b >= 0xc2 && b < 0xe0 ? 1 : -1
+    let j = i + 1
+    if (need > 0) while (j < bytes.length && j - i <= need && (bytes[j]! & 0xc0) === 0x80) j++
+    const complete = need >= 0 && j - i === need + 1
+    c += complete && need === 3 ? 2 : 1
+    i = need <= 0 ? i + 1 : j
+  }
+  return Math.min(i, bytes.length)
 }
 
 /** Byte index just after the empty line ending the header section (or the input length). */
