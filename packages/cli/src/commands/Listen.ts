@@ -4,9 +4,11 @@
  * the ladder of every message unless `--quiet`, and on SIGINT/SIGTERM a summary; then exits 0.
  */
 import { performance } from "node:perf_hooks"
+import type { SipMessage } from "@sipkit/codec"
 import * as Effect from "effect/Effect"
 import type { Exit } from "../ExitCode.js"
 import { type Endpoint, makeEndpoint } from "../engine/Endpoint.js"
+import { makeProxyCore } from "../engine/Proxy.js"
 import { makeUas, type UasStats } from "../engine/Uas.js"
 import { openUdp } from "../engine/Udp.js"
 import { localLanes } from "../Ladder.js"
@@ -33,7 +35,7 @@ const describeMode = (options: ListenOptions): string => {
   const registrar = options.registrar
     ? `registrar${options.users.size > 0 ? ` (digest, realm ${options.realm}, ${options.users.size} users)` : " (open)"}`
     : "no registrar"
-  return `${invite}; ${registrar}`
+  return `${invite}; ${registrar}${options.proxy ? "; proxy for registered AORs (Record-Route)" : ""}`
 }
 
 const summaryText = (stats: UasStats, endpoint: Endpoint, seconds: number): string => {
@@ -62,17 +64,22 @@ export const runListen = (options: ListenOptions): Effect.Effect<void, Exit> =>
       })
       const t0 = performance.now()
       let endpoint: Endpoint | undefined
+      const now = () => performance.now() - t0
       const uas = makeUas(() => endpoint as Endpoint, { ...options, port: socket.local.port })
-      endpoint = makeEndpoint({
-        socket,
-        now: () => performance.now() - t0,
-        trace: output.event,
-        handlers: uas.handlers,
-      })
+      const proxy = options.proxy
+        ? makeProxyCore({ socket, domains: uas.domains, bindings: uas.bindings, trace: output.event, now })
+        : undefined
+      const divert = (message: SipMessage) => {
+        if (proxy === undefined || !proxy.claims(message)) return false
+        proxy.receive(message)
+        return true
+      }
+      endpoint = makeEndpoint({ socket, now, trace: output.event, handlers: uas.handlers, divert })
       const opened = endpoint
       yield* Effect.addFinalizer(() =>
         Effect.sync(() => {
           uas.close()
+          proxy?.close()
           opened.close()
         }),
       )

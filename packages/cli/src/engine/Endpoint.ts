@@ -81,6 +81,8 @@ export interface EndpointConfig {
   /** Milliseconds since the ladder's start. */
   readonly now: () => number
   readonly timers?: Partial<TimerConfig>
+  /** Takes a parsed message away from this endpoint (to the proxy core) when it returns true. */
+  readonly divert?: (message: SipMessage) => boolean
 }
 
 const isRetransmission = (outputs: ReadonlyArray<Output>, before: unknown, after: unknown): boolean =>
@@ -204,6 +206,7 @@ export const makeEndpoint = (config: EndpointConfig): Endpoint => {
       return
     }
     config.trace({ at: config.now(), from: formatHostPort(from), to: localText, message: parsed.value })
+    if (config.divert?.(parsed.value) === true) return
     receiveMessage(parsed.value, from)
   })
 

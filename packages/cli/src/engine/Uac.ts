@@ -14,6 +14,7 @@ import {
   getCSeq,
   getHeaderValues,
   getTo,
+  headerKey,
   makeRequest,
   parseUri,
   type Request,
@@ -121,7 +122,9 @@ const buildRequest = (
       ["To", identity.to],
       ["Call-ID", identity.callId],
       ["CSeq", `${seq} ${plan.method}`],
-      ...(wantsContact(plan.method) ? [["Contact", identity.contact] as const] : []),
+      ...(wantsContact(plan.method) && !plan.headers.some(([name]) => headerKey(name) === "contact")
+        ? [["Contact", identity.contact] as const]
+        : []),
       ...(plan.expires === undefined ? [] : [["Expires", String(plan.expires)] as const]),
       ...auth,
       ["User-Agent", "sipkit-cli/0.1.0"],

@@ -18,12 +18,14 @@ import {
   getMaxForwards,
   getTag,
   getTo,
+  headerKey,
   makeResponse,
   type Request,
   type Response,
   validateRequest,
 } from "@sipkit/codec"
 import {
+  type Binding,
   type LocationStore,
   makeDigestAuthenticator,
   makeMemoryLocationStore,
@@ -69,11 +71,21 @@ interface Confirming {
 export interface Uas {
   readonly handlers: EndpointHandlers
   readonly stats: UasStats
+  /** The registrar's live bindings of an AOR (for the proxy). */
+  readonly bindings: (aor: string, now: number) => ReadonlyArray<Binding>
+  /** The domains this element is responsible for. */
+  readonly domains: ReadonlyArray<string>
   /** Stops every ring and 2xx-retransmission timer. */
   readonly close: () => void
 }
 
 const textDecoder = new TextDecoder()
+
+/** §12.1.1: "The UAS MUST copy all Record-Route header field values from the request into the response". */
+const recordRoutes = (request: Request): ReadonlyArray<readonly [string, string]> =>
+  request.headers
+    .filter((h) => headerKey(h.name) === "record-route")
+    .map((h) => ["Record-Route", h.value] as const)
 
 const dialogKeyOf = (callId: string, localTag: string, remoteTag: string) =>
   `${callId};${localTag};${remoteTag}`
@@ -105,10 +117,13 @@ export const makeUas = (endpoint: () => Endpoint, options: ListenOptions): Uas =
   const dialogs = new Set<string>()
   const nonceSecret = newTag() + newTag()
   const contact = `<sip:listen@${formatHostPort({ host: options.host, port: options.port })}>`
-  const registrar = makeRegistrarConfig({
-    domains: [options.host, options.realm, "localhost", "127.0.0.1", "::1", "[::1]"].map((d) =>
-      d.toLowerCase(),
+  const domains = [
+    ...new Set(
+      [options.host, options.realm, "localhost", "127.0.0.1", "::1", "[::1]"].map((d) => d.toLowerCase()),
     ),
+  ]
+  const registrar = makeRegistrarConfig({
+    domains,
     minExpires: 1,
     authenticator: () =>
       options.users.size === 0
@@ -189,7 +204,12 @@ export const makeUas = (endpoint: () => Endpoint, options: ListenOptions): Uas =
     const sdp = negotiated === undefined ? defaultOffer(options.host) : negotiated.sdp
     const response = makeResponse(request, options.answer, {
       toTag,
-      headers: [["Contact", contact], ...allowHeader, ["Content-Type", "application/sdp"]],
+      headers: [
+        ...recordRoutes(request),
+        ["Contact", contact],
+        ...allowHeader,
+        ["Content-Type", "application/sdp"],
+      ],
       body: sdp,
     })
     stats.callsAnswered++
@@ -226,13 +246,10 @@ export const makeUas = (endpoint: () => Endpoint, options: ListenOptions): Uas =
       if (early._tag === "Answer")
         answer(key, request, 183, {
           toTag,
-          headers: [
-            ["Contact", contact],
-            ["Content-Type", "application/sdp"],
-          ],
+          headers: [...recordRoutes(request), ["Contact", contact], ["Content-Type", "application/sdp"]],
           body: early.sdp,
         })
-    } else answer(key, request, 180, { toTag, headers: [["Contact", contact]] })
+    } else answer(key, request, 180, { toTag, headers: [...recordRoutes(request), ["Contact", contact]] })
     const timer = options.ringMs > 0 ? setTimeout(() => finalFor(key, remote), options.ringMs) : undefined
     pending.set(key, { request, toTag, timer })
     if (timer === undefined) finalFor(key, remote)
@@ -340,6 +357,8 @@ export const makeUas = (endpoint: () => Endpoint, options: ListenOptions): Uas =
       },
     },
     stats,
+    bindings: (aor, now) => store.get(aor, now),
+    domains,
     close: () => {
       for (const call of pending.values()) if (call.timer !== undefined) clearTimeout(call.timer)
       for (const entry of confirming.values()) if (entry.timer !== undefined) clearTimeout(entry.timer)
