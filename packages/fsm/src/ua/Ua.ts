@@ -45,7 +45,17 @@ export const step = (state: UaState, event: UaEvent): UaStep => {
       return onTransactionFailed(state, event.request, event.reason, event.nonce)
     case "TimerFired":
       return onTimer(state, event.timer, event.nonce)
-    default:
+    case "Invite":
+    case "Progress":
+    case "Answer":
+    case "Reject":
+    case "Cancel":
+    case "Hangup":
+    case "Hold":
+    case "Resume":
+    case "Reinvite":
+    case "Refer":
+    case "SendInDialog":
       return onCommand(state, event)
   }
 }
