@@ -10,7 +10,7 @@
  *
  * Loopback only (127.0.0.1); every wait is bounded; each child is killed by its own pid at the end.
  * Usage: node sipp/load.ts [--targets=sipp,sip-npm,sipkit] [--rates=250,500,…] [--duration=10] [--port=15060]
- *        [--sipkit-cmd="node ../packages/cli/dist/bin.js listen --host {host} --port {port}"]
+ *        [--sipkit-cmd="node ../packages/cli/dist/bin.js listen --host {host} --port {port} --quiet"]
  * Progress goes to stderr; the Markdown summary for docs/benchmarks.md to stdout.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
@@ -35,7 +35,7 @@ const options = {
   rates: (arg("rates") ?? "250,500,1000,1500,2000,2500,3000,3500,4000,5000,6000").split(",").map(Number),
   duration: Number(arg("duration") ?? 10),
   port: Number(arg("port") ?? 15060),
-  sipkitCmd: arg("sipkit-cmd") ?? `${process.execPath} ${cliBin} listen --host {host} --port {port}`,
+  sipkitCmd: arg("sipkit-cmd") ?? `${process.execPath} ${cliBin} listen --host {host} --port {port} --quiet`,
 }
 if (options.rates.some((r) => !Number.isInteger(r) || r < 1 || r > 100_000)) throw new Error("bad --rates")
 if (!Number.isInteger(options.duration) || options.duration < 1 || options.duration > 120)
