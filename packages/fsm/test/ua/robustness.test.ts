@@ -34,8 +34,12 @@ const mangledRequest = fc
     }),
     body: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
   })
-  .map(({ drop, junk, toTag, ...spec }): Request => {
-    const request = fromAlice({ ...spec, ...(toTag === undefined ? {} : { toTag }) })
+  .map(({ drop, junk, toTag, body, ...spec }): Request => {
+    const request = fromAlice({
+      ...spec,
+      ...(toTag === undefined ? {} : { toTag }),
+      ...(body === undefined ? {} : { body }),
+    })
     const kept = request.headers.filter((h) => !drop.includes(h.name))
     const headers =
       junk === undefined
