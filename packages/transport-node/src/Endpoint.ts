@@ -39,7 +39,7 @@ import { proxy } from "./engine/Proxy.js"
 import { type RegisterOptions, type Registration, register } from "./engine/Register.js"
 import { endDialog, localContact, onAck, onRequest } from "./engine/Server.js"
 import { makeStats, type StatsSnapshot } from "./engine/Stats.js"
-import { labelOf, type WireEvent } from "./engine/WireLog.js"
+import { labelOf, nextSeq, type WireEvent } from "./engine/WireLog.js"
 import type { Handlers } from "./Handlers.js"
 import { cryptoIdsLayer, Ids } from "./Ids.js"
 import { responseRoute, stampReceived } from "./Routing.js"
@@ -174,6 +174,7 @@ const handleInbound = (core: Core, event: Inbound<SipMessage>): Effect.Effect<vo
     const route = TransactionTable.route(core.txs, message)
     const dialogId = message._tag === "Request" ? incomingDialogId(message) : undefined
     yield* logWire(core, {
+      seq: nextSeq(),
       direction: "in",
       message,
       transport: remote.transport,
@@ -213,6 +214,7 @@ const handleInbound = (core: Core, event: Inbound<SipMessage>): Effect.Effect<vo
       route: responses.value,
       toTag,
       final: false,
+      proxying: false,
       cancelled: Deferred.makeUnsafe<void>(),
       dialog: undefined,
     })

@@ -156,6 +156,7 @@ describe("logging", () => {
       ],
     })
     const line = formatWireEvent({
+      seq: 1,
       direction: "out",
       message,
       transport: "UDP",

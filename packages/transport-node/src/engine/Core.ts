@@ -31,7 +31,7 @@ import type { ResponseRoute } from "../Routing.js"
 import type { Timers } from "../Timers.js"
 import type { TlsFiles, Transport, TransportError } from "../transport/Transport.js"
 import type { Stats } from "./Stats.js"
-import { formatWireEvent, labelOf, type WireEvent } from "./WireLog.js"
+import { formatWireEvent, labelOf, nextSeq, type WireEvent } from "./WireLog.js"
 
 export interface Listener {
   readonly transport: Transport
@@ -55,6 +55,8 @@ export interface ServerTxInfo {
   /** Our To tag for this request's responses (undefined when the request already had one). */
   readonly toTag: string | undefined
   final: boolean
+  /** The application chose `proxy(…)`: a CANCEL is passed on, and the 487 comes back from the branches (§16.10). */
+  proxying: boolean
   readonly cancelled: Deferred.Deferred<void>
   dialog: string | undefined
 }
@@ -150,6 +152,7 @@ export const sendTo = (
     core.stats.countOut(labelOf(message))
     if (meta.retransmission === true) core.stats.countRetransmission()
     yield* logWire(core, {
+      seq: nextSeq(),
       direction: "out",
       message,
       transport: destination.transport,

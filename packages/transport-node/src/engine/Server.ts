@@ -267,8 +267,11 @@ const apply = (core: Core, key: string, ctx: RequestContext, decision: Decision)
           headers: decision.contacts.map((c) => ["Contact", c.startsWith("<") ? c : `<${c}>`] as const),
         })
         .pipe(Effect.ignore)
-    case "Proxy":
+    case "Proxy": {
+      const info = core.info.get(key)
+      if (info?.side === "server") info.proxying = true
       return core.hooks.proxy(key, ctx, decision.targets)
+    }
     case "Later":
       return Effect.void
     case "Reply":
@@ -311,7 +314,8 @@ const onCancel = (core: Core, key: string, cancel: Request) =>
     }
     yield* respondTx(core, key, 200).pipe(Effect.ignore)
     if (!invite.final) {
-      yield* respondTx(core, target.value, 487).pipe(Effect.ignore)
+      // §16.10: a proxy passes the CANCEL on and relays the branches' 487; a UAS answers 487 itself (§9.2)
+      if (!invite.proxying) yield* respondTx(core, target.value, 487).pipe(Effect.ignore)
       yield* Deferred.succeed(invite.cancelled, undefined)
     }
   })

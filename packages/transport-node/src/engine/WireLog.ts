@@ -6,6 +6,8 @@ import { getHeader, type SipMessage } from "@sipkit/codec"
 import { formatPeer, type HostPort, hostForUri, type PeerAddress } from "../Address.js"
 
 export interface WireEvent {
+  /** Process-wide order of wire events (ladders merge several endpoints' streams by it). */
+  readonly seq: number
   readonly direction: "in" | "out"
   readonly message: SipMessage
   readonly transport: PeerAddress["transport"]
@@ -15,6 +17,9 @@ export interface WireEvent {
   readonly dialog: string | undefined
   readonly retransmission: boolean
 }
+
+let sequence = 0
+export const nextSeq = (): number => ++sequence
 
 /** `INVITE` for a request, `200` for a response (the counters' labels). */
 export const labelOf = (message: SipMessage): string =>
