@@ -37,6 +37,7 @@ export interface OutputConfig {
   readonly quiet?: boolean
   readonly lanes: ReadonlyArray<Lane>
   readonly color?: boolean
+  readonly laneWidth?: number
   readonly write?: (text: string) => void
   readonly writeError?: (text: string) => void
 }
@@ -46,6 +47,7 @@ export const makeOutput = (config: OutputConfig): Output => {
   const writeError = config.writeError ?? ((text: string) => void process.stderr.write(text))
   const options: LadderOptions = {
     lanes: config.lanes,
+    ...(config.laneWidth === undefined ? {} : { laneWidth: config.laneWidth }),
     color: config.color ?? (config.json ? false : wantsColor(process.stdout, process.env)),
   }
   const quiet = config.quiet === true

@@ -20,6 +20,7 @@ import {
   getTo,
   headerKey,
   makeResponse,
+  parseUri,
   type Request,
   type Response,
   validateRequest,
@@ -116,7 +117,13 @@ export const makeUas = (endpoint: () => Endpoint, options: ListenOptions): Uas =
   const confirming = new Map<string, Confirming>()
   const dialogs = new Set<string>()
   const nonceSecret = newTag() + newTag()
-  const contact = `<sip:listen@${formatHostPort({ host: options.host, port: options.port })}>`
+  const hostPort = formatHostPort({ host: options.host, port: options.port })
+  /** Our Contact for a dialog: the user the request was for (bob@ for sip:bob@…), else `listen`. */
+  const contactFor = (request: Request) => {
+    const uri = parseUri(request.uri)
+    const user = uri._tag === "Ok" && uri.value._tag === "SipUri" ? uri.value.user : undefined
+    return `<sip:${user ?? "listen"}@${hostPort}>`
+  }
   const domains = [
     ...new Set(
       [options.host, options.realm, "localhost", "127.0.0.1", "::1", "[::1]"].map((d) => d.toLowerCase()),
@@ -206,7 +213,7 @@ export const makeUas = (endpoint: () => Endpoint, options: ListenOptions): Uas =
       toTag,
       headers: [
         ...recordRoutes(request),
-        ["Contact", contact],
+        ["Contact", contactFor(request)],
         ...allowHeader,
         ["Content-Type", "application/sdp"],
       ],
@@ -233,7 +240,7 @@ export const makeUas = (endpoint: () => Endpoint, options: ListenOptions): Uas =
       if (negotiated?._tag === "Reject") return answer(key, request, negotiated.status)
       return answer(key, request, 200, {
         headers: [
-          ["Contact", contact],
+          ["Contact", contactFor(request)],
           ["Content-Type", "application/sdp"],
         ],
         body: negotiated?.sdp ?? defaultOffer(options.host),
@@ -246,10 +253,18 @@ export const makeUas = (endpoint: () => Endpoint, options: ListenOptions): Uas =
       if (early._tag === "Answer")
         answer(key, request, 183, {
           toTag,
-          headers: [...recordRoutes(request), ["Contact", contact], ["Content-Type", "application/sdp"]],
+          headers: [
+            ...recordRoutes(request),
+            ["Contact", contactFor(request)],
+            ["Content-Type", "application/sdp"],
+          ],
           body: early.sdp,
         })
-    } else answer(key, request, 180, { toTag, headers: [...recordRoutes(request), ["Contact", contact]] })
+    } else
+      answer(key, request, 180, {
+        toTag,
+        headers: [...recordRoutes(request), ["Contact", contactFor(request)]],
+      })
     const timer = options.ringMs > 0 ? setTimeout(() => finalFor(key, remote), options.ringMs) : undefined
     pending.set(key, { request, toTag, timer })
     if (timer === undefined) finalFor(key, remote)

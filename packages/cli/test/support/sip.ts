@@ -136,10 +136,23 @@ export const jsonLines = (stdout: string): Array<JsonLine> =>
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as JsonLine)
 
-/** The first lines of the messages in a `--json` run, in order. */
+/** The first lines of the messages in a `--json` run, in order, UDP retransmissions left out. */
 export const firstLines = (stdout: string): Array<string> =>
-  jsonLines(stdout)
+  withoutRetransmissions(jsonLines(stdout))
     .filter((o) => o.type === "message")
     .map((o) => String(o.firstLine))
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The messages of a `--json` run without UDP retransmissions (an identical message sent again between the same two parties). */
+export const withoutRetransmissions = (lines: ReadonlyArray<JsonLine>): Array<JsonLine> => {
+  const seen = new Set<string>()
+  return lines.filter((line) => {
+    if (line.type !== "message") return true
+    const { at: _at, ...rest } = line
+    const key = JSON.stringify(rest)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
