@@ -9,7 +9,7 @@
  * Never throws: every input gives `Ok(message)` or `Err(ParseError)` with a byte offset and a status.
  * Never copies the body: it is a view of the input, which must not be mutated afterwards.
  */
-import { eqLower, isSchemeChar, isTokenChar, isWs } from "./Chars.js"
+import { eqLower, isSchemeChar, isTokenChar, isWs, TOKEN_TABLE } from "./Chars.js"
 import { type Limits, resolveLimits } from "./Limits.js"
 import type { Header, SipMessage } from "./Message.js"
 import { makeParsedHeader, makeParsedRequest, makeParsedResponse } from "./Parsed.js"
@@ -17,6 +17,8 @@ import { makeParseError, type ParseError } from "./ParseError.js"
 import { err, ok, type Result } from "./Result.js"
 
 const utf8 = new TextDecoder()
+/** The body of every message without one (shared: a zero-length view cannot be written). */
+const EMPTY = new Uint8Array(0)
 const encoder = new TextEncoder()
 
 interface Fail {
@@ -135,7 +137,7 @@ const parseText = (text: string, bytes: Uint8Array, knownBodyStart: number, lim:
     if (c === 32 || c === 9) fail("continuation line without a header field", pos)
     // field-name: token, then optional SP/HTAB, then ":" (HCOLON)
     let i = pos
-    while (isTokenChar(text.charCodeAt(i))) i++
+    while (TOKEN_TABLE[text.charCodeAt(i)] === 1) i++
     const nameEnd = i
     if (nameEnd === pos) fail("invalid header name", pos)
     while (isWs(text.charCodeAt(i))) i++
@@ -184,7 +186,7 @@ const parseText = (text: string, bytes: Uint8Array, knownBodyStart: number, lim:
       fail(`Content-Length ${contentLength} exceeds the ${available} body bytes`, len)
     bodyEnd = bodyStart + contentLength
   }
-  const body = bytes.subarray(bodyStart, bodyEnd)
+  const body = bodyEnd === bodyStart ? EMPTY : bytes.subarray(bodyStart, bodyEnd)
   const source = start === 0 && bodyEnd === bytes.length ? bytes : bytes.subarray(start, bodyEnd)
   return startLine(text, start, lineEnd, headers, body, source)
 }

@@ -90,8 +90,9 @@ export const parseViaRange = (t: string, s: number, e: number): Result<Via, Head
     if (i >= e) return fault("unterminated IPv6 reference")
     i++
   } else while (i < e && isHostChar(t.charCodeAt(i))) i++
+  if (i === h) return fault("missing sent-by host")
   const host = t.slice(h, i)
-  if (!isHost(host)) return fault(`invalid sent-by host ${JSON.stringify(host)}`)
+  if (t.charCodeAt(h) === 91 && !isHost(host)) return fault(`invalid sent-by host ${JSON.stringify(host)}`)
   i = skip(t, i, e)
   let port: number | undefined
   if (t.charCodeAt(i) === 58) {
@@ -154,6 +155,13 @@ export const getVias = (message: SipMessage): Result<ReadonlyArray<Via>, HeaderE
 export const getTopVia = (message: SipMessage): Result<Via, HeaderError> => {
   const i = findHeaderIndex(message.headers, "via", "v")
   if (i < 0) return fault("missing Via")
-  const r = fieldVias(message.headers[i]!)
+  return typedHeader(message.headers[i]!, "via-top", parseTopViaRange)
+}
+
+/** The first via-parm of a Via field value (the rest of the list is not read). */
+const parseTopViaRange = (t: string, s: number, e: number): Result<Via, HeaderError> => {
+  const comma = t.indexOf(",", s)
+  if (comma < 0 || comma >= e) return parseViaRange(t, s, e)
+  const r = parseViaListRange(t, s, e)
   return r._tag === "Ok" ? ok(r.value[0]!) : r
 }
