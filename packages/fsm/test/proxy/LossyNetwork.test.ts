@@ -133,7 +133,7 @@ const simulate = (statuses: ReadonlyArray<number>, seed: number, loss: number): 
       if (request.method === "INVITE") {
         fork.invite = key
         forkRespond(i, key, answer(request, 180, `f${i}`))
-        schedule(now + 100 + i * 50, {
+        schedule(now + 100 + i * 200, {
           _tag: "Deliver",
           to: `fork${i}`,
           message: answer(request, statuses[i]!, `f${i}`),
@@ -277,7 +277,7 @@ const expectedFinal = (statuses: ReadonlyArray<number>): number => {
   if (success !== undefined) return success
   const six = statuses.find((status) => status >= 600)
   if (six !== undefined) return six
-  // The forks answer in index order (100 + 50·i ms), so "first of the lowest class" is the lowest index.
+  // The forks answer in index order (100 + 200·i ms, more than the link jitter), so "first of the lowest class" is the lowest index.
   const lowest = Math.min(...statuses.map((status) => Math.floor(status / 100)))
   const candidates = statuses.filter((status) => Math.floor(status / 100) === lowest)
   const preferred = [401, 407, 415, 420, 484].find((status) => candidates.includes(status))
