@@ -39,8 +39,17 @@ export type PendingReinvite =
       readonly seq: number
       readonly offer: string | undefined
       readonly held: boolean
+      /** What the application asked for, to send again after a 491 (§14.1). */
+      readonly retry: Retry
     }
   | { readonly role: "server"; readonly seq: number }
+
+/** A re-INVITE to send again after a 491: the application's SDP and Contact, and whether it holds. */
+export interface Retry {
+  readonly sdp: string | undefined
+  readonly contact: string | undefined
+  readonly held: boolean
+}
 
 /** The offer/answer state (RFC 3264) as SDP text. */
 export interface Media {
@@ -79,6 +88,8 @@ export interface Call {
   readonly referral: CallRef | undefined
   /** The implicit subscription of a REFER we accepted in this dialog (RFC 3515 §2.4.4, RFC 6665). */
   readonly notifier: "active" | "terminated" | undefined
+  /** §14.1: our re-INVITE got 491; it goes again when the `491Retry` timer for `seq` fires. */
+  readonly glare: (Retry & { readonly seq: number }) | undefined
   /** RFC 3891: the call this one replaces, ended with a BYE once this one is confirmed. */
   readonly replaces: CallRef | undefined
   /** The subscription of a REFER we sent in this dialog: "terminated" once its final NOTIFY came. */
@@ -105,6 +116,7 @@ export const makeCall = (
   notifier: undefined,
   subscription: undefined,
   replaces: undefined,
+  glare: undefined,
   byeAfterAck: false,
   ...init,
 })

@@ -10,6 +10,7 @@ import { makeFresh } from "./Fresh.js"
 import {
   dialogGone,
   hangup,
+  onGlareTimer,
   onInDialogRequest,
   onInDialogResponse,
   refer,
@@ -177,6 +178,8 @@ const onTimer = (
       return onRetransmitTimer(state, call, timer.seq, timer.attempt)
     case "2xxTimeout":
       return onAckTimeout(state, call, timer.seq, nonce)
+    case "491Retry":
+      return onGlareTimer(state, call, timer.seq, nonce)
   }
 }
 

@@ -33,11 +33,14 @@ export interface TransactionFailed {
   readonly nonce: string
 }
 
-/** The UA core's own timers: the 2xx retransmission of §13.3.1.4 and its 64·T1 give-up. `seq` is the CSeq of
+/** The UA core's own timers: the 2xx retransmission of §13.3.1.4 and its 64·T1 give-up, and the glare back-off
+ * of §14.1. `seq` is the CSeq of
  * the INVITE whose 2xx is retransmitted and `attempt` counts the retransmissions, so a stale firing is a no-op. */
 export type UaTimer =
   | { readonly _tag: "2xxRetransmit"; readonly call: CallRef; readonly seq: number; readonly attempt: number }
   | { readonly _tag: "2xxTimeout"; readonly call: CallRef; readonly seq: number }
+  /** §14.1: send a re-INVITE refused with 491 (CSeq `seq`) again. */
+  | { readonly _tag: "491Retry"; readonly call: CallRef; readonly seq: number }
 
 export interface TimerFired {
   readonly _tag: "TimerFired"

@@ -54,8 +54,13 @@ export type UaReport =
       readonly localSdp?: string
       readonly remoteSdp?: string
     }
-  /** Our re-INVITE failed (491 glare: retry after the §14.1 delay, or give up). */
-  | { readonly _tag: "ReinviteFailed"; readonly call: CallRef; readonly status: number }
+  /** Our re-INVITE failed. After a 491 (glare) the core sends it again in `retryAfter` ms (§14.1). */
+  | {
+      readonly _tag: "ReinviteFailed"
+      readonly call: CallRef
+      readonly status: number
+      readonly retryAfter?: number
+    }
   /** The peer asked us to call `referTo` (RFC 3515); issue an `Invite` with `referral: call` to do it. */
   | {
       readonly _tag: "Referred"

@@ -10,13 +10,13 @@ import {
   refreshRemoteTarget,
   terminateDialog,
 } from "../dialog/index.js"
-import type { Call } from "./Call.js"
+import type { Call, PendingReinvite } from "./Call.js"
 import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
 import { answer, bodyText, offer } from "./media.js"
 import { onNotify, onRefer, onReferResponse } from "./refer.js"
 import { respond } from "./responses.js"
 import type { Hangup, Refer, Reinvite, SendInDialog } from "./UaEvent.js"
-import { report, sendAck, sendRequest, sendResponse, type UaOutput } from "./UaOutput.js"
+import { report, sendAck, sendRequest, sendResponse, startTimer, type UaOutput } from "./UaOutput.js"
 import { stay, stepWith, type UaState, type UaStep } from "./UaState.js"
 import { cancelInvite } from "./uac.js"
 import { acceptReinvite, reject, seqOf } from "./uas.js"
@@ -130,10 +130,11 @@ export const reinvite = (state: UaState, call: Call, command: Reinvite, held: bo
     ...(sdp === undefined ? {} : { body: sdp, contentType: "application/sdp" }),
   })
   if (isErr(built)) return stay(state)
+  const retry = { sdp: command.sdp, contact: command.contact, held }
   const next: Call = {
     ...call,
     dialog: built.value.dialog,
-    reinvite: { role: "client", seq: seqOf(built.value.request), offer: sdp, held },
+    reinvite: { role: "client", seq: seqOf(built.value.request), offer: sdp, held, retry },
   }
   return stepWith(state, next, [sendRequest(built.value.request)])
 }
@@ -216,6 +217,7 @@ const onReinviteResponse = (state: UaState, call: Call, response: Response, nonc
   const pending = call.reinvite
   if (pending?.role !== "client" || pending.seq !== seqOf(response) || call.dialog === undefined)
     return stay(state)
+  if (response.status === 491) return backOff(state, call, pending, nonce)
   if (response.status >= 300) {
     return stepWith(state, { ...call, reinvite: undefined }, [
       report({ _tag: "ReinviteFailed", call: call.ref, status: response.status }),
@@ -242,4 +244,45 @@ const onReinviteResponse = (state: UaState, call: Call, response: Response, nonc
       ...(remote === undefined ? {} : { remoteSdp: remote }),
     }),
   ])
+}
+
+/** §14.1: "If a UAC receives a 491 response to a re-INVITE, it SHOULD start a timer with a value T … If the UAC is
+ * the owner of the Call-ID of the dialog ID (meaning it generated the value), T has a randomly chosen value between
+ * 2.1 and 4 seconds in units of 10 ms. If the UAC is not the owner …, T has a randomly chosen value of between 0
+ * and 2 seconds in units of 10 ms. When the timer fires, the UAC SHOULD attempt the re-INVITE once more". The
+ * randomness is the event's nonce. */
+const backOff = (
+  state: UaState,
+  call: Call,
+  pending: PendingReinvite & { role: "client" },
+  nonce: string,
+): UaStep => {
+  const draw = [...nonce].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7)
+  const after = call.role === "UAC" ? 2100 + (draw % 191) * 10 : (draw % 201) * 10
+  const next: Call = { ...call, reinvite: undefined, glare: { ...pending.retry, seq: pending.seq } }
+  return stepWith(state, next, [
+    startTimer({ _tag: "491Retry", call: call.ref, seq: pending.seq }, after),
+    report({ _tag: "ReinviteFailed", call: call.ref, status: 491, retryAfter: after }),
+  ])
+}
+
+/** The 491 back-off timer: the re-INVITE once more, if the call is still up and nothing else is pending. */
+export const onGlareTimer = (state: UaState, call: Call, seq: number, nonce: string): UaStep => {
+  const glare = call.glare
+  if (glare?.seq !== seq || call.phase !== "Confirmed") return stay(state)
+  if (call.reinvite !== undefined)
+    return backOff(
+      state,
+      call,
+      { role: "client", seq, offer: undefined, held: glare.held, retry: glare },
+      nonce,
+    )
+  const command: Reinvite = {
+    _tag: "Reinvite",
+    call: call.ref,
+    nonce,
+    ...(glare.sdp === undefined ? {} : { sdp: glare.sdp }),
+    ...(glare.contact === undefined ? {} : { contact: glare.contact }),
+  }
+  return reinvite(state, { ...call, glare: undefined }, command, glare.held)
 }

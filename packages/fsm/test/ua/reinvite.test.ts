@@ -82,14 +82,15 @@ describe("hold and resume (re-INVITE with SDP offer/answer)", () => {
 })
 
 describe("glare (§14.1): both sides re-INVITE at once", () => {
-  it("each answers the other's INVITE 491 and reports its own re-INVITE failed", () => {
-    let bobCall = ""
-    const net = call((report) => {
-      if (report._tag === "IncomingCall") bobCall = report.call
-    })
-    net.command("Alice", { _tag: "Hold", call: aliceCall }, 0)
-    net.command("Bob", { _tag: "Hold", call: bobCall }, 0)
-    net.run(5_000)
+  let bobCall = ""
+  const net = call((report) => {
+    if (report._tag === "IncomingCall") bobCall = report.call
+  })
+  net.command("Alice", { _tag: "Hold", call: aliceCall }, 0)
+  net.command("Bob", { _tag: "Hold", call: bobCall }, 0)
+  net.run(20_000)
+
+  it("each answers the other's INVITE 491 and backs off: the Call-ID owner 2.1–4 s, the other 0–2 s", () => {
     expect(net.ladder().slice(3, 7).sort()).toEqual(
       [
         "Alice->Bob: INVITE",
@@ -98,8 +99,27 @@ describe("glare (§14.1): both sides re-INVITE at once", () => {
         "Bob->Alice: 491 Request Pending",
       ].sort(),
     )
-    expect(net.reportsOf("Alice").filter((r) => r._tag === "ReinviteFailed")).toMatchObject([{ status: 491 }])
-    expect(net.reportsOf("Bob").filter((r) => r._tag === "ReinviteFailed")).toMatchObject([{ status: 491 }])
+    const backOff = (party: string) =>
+      net.reportsOf(party).flatMap((r) => (r._tag === "ReinviteFailed" ? [r.retryAfter ?? -1] : []))
+    const [alice] = backOff("Alice")
+    const [bob] = backOff("Bob")
+    expect(alice).toBeGreaterThanOrEqual(2100)
+    expect(alice).toBeLessThanOrEqual(4000)
+    expect(bob).toBeGreaterThanOrEqual(0)
+    expect(bob).toBeLessThanOrEqual(2000)
+  })
+
+  it("then both re-INVITEs go through, Bob's first", () => {
+    expect(net.ladder().slice(9)).toEqual([
+      "Bob->Alice: INVITE",
+      "Alice->Bob: 200 OK",
+      "Bob->Alice: ACK",
+      "Alice->Bob: INVITE",
+      "Bob->Alice: 200 OK",
+      "Alice->Bob: ACK",
+    ])
+    expect(mediaUpdates(net, "Alice")).toHaveLength(2)
+    expect(mediaUpdates(net, "Bob")).toHaveLength(2)
   })
 })
 
