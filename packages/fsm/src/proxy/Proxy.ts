@@ -22,6 +22,7 @@ import {
   viaBranch,
 } from "@sipkit/codec"
 import { cancelledKey, loopHash, transactionKey } from "./Keys.js"
+import { emptyPersistentMap } from "./PersistentMap.js"
 import type { ProxyConfig } from "./ProxyConfig.js"
 import {
   type ContextStep,
@@ -38,7 +39,12 @@ import { determineTargets, forkPlan } from "./Targets.js"
 import type { Branch, ProxyEvent, ProxyOutput, ProxyState, ProxyStep, ResponseContext } from "./Types.js"
 import { validateProxyRequest } from "./Validation.js"
 
-export const initialProxyState: ProxyState = { contexts: new Map(), branches: new Map() }
+export const initialProxyState: ProxyState = {
+  contexts: emptyPersistentMap(),
+  branches: emptyPersistentMap(),
+  lingering: emptyPersistentMap(),
+  nextPurge: undefined,
+}
 
 export const stepProxy = (config: ProxyConfig, state: ProxyState, event: ProxyEvent): ProxyStep => {
   const result = dispatch(config, state, event)
@@ -221,25 +227,36 @@ const onBranch = (
 }
 
 const store = (state: ProxyState, context: ResponseContext): ProxyState => {
-  const branches = new Map(state.branches)
-  for (const branch of context.branches) branches.set(branch.id, context.key)
-  return { contexts: new Map(state.contexts).set(context.key, context), branches }
+  let branches = state.branches
+  for (const branch of context.branches) {
+    if (!branches.has(branch.id)) branches = branches.set(branch.id, context.key)
+  }
+  const until = context.phase._tag === "Answered" ? context.phase.lingerUntil : undefined
+  const linger = until !== undefined && !state.lingering.has(context.key)
+  return {
+    contexts: state.contexts.set(context.key, context),
+    branches,
+    lingering: linger ? state.lingering.set(context.key, until) : state.lingering,
+    nextPurge: linger ? Math.min(until, state.nextPurge ?? until) : state.nextPurge,
+  }
 }
 
-/** Drops the contexts that are answered, have no pending branch, and whose linger time has passed. */
+/**
+ * Drops the contexts whose linger time has passed (answered, no pending branch). Only the lingering ones are looked
+ * at, and only once the earliest of their deadlines has passed.
+ */
 const purge = (state: ProxyState, now: number): ProxyState => {
-  const done = [...state.contexts.values()].filter(
-    (context) =>
-      context.phase._tag === "Answered" &&
-      context.phase.lingerUntil !== undefined &&
-      context.phase.lingerUntil <= now,
-  )
-  if (done.length === 0) return state
-  const contexts = new Map(state.contexts)
-  const branches = new Map(state.branches)
-  for (const context of done) {
-    contexts.delete(context.key)
-    for (const branch of context.branches) branches.delete(branch.id)
+  if (state.nextPurge === undefined || now < state.nextPurge) return state
+  let { contexts, branches, lingering } = state
+  let nextPurge: number | undefined
+  for (const [key, until] of state.lingering.entries()) {
+    if (until > now) {
+      nextPurge = Math.min(until, nextPurge ?? until)
+      continue
+    }
+    for (const branch of contexts.get(key)?.branches ?? []) branches = branches.delete(branch.id)
+    contexts = contexts.delete(key)
+    lingering = lingering.delete(key)
   }
-  return { contexts, branches }
+  return { contexts, branches, lingering, nextPurge }
 }

@@ -7,6 +7,7 @@
  * request or a CANCEL, send a message statelessly) and of the timer facility.
  */
 import type { Request, Response, SipMessage } from "@sipkit/codec"
+import type { PersistentMap } from "./PersistentMap.js"
 import type { LocationView } from "./Targets.js"
 
 /** Where a pending branch stands (§16.7, §9.1); Timer C deadlines (ms) live on the states that have one. */
@@ -59,9 +60,13 @@ export interface ResponseContext {
 }
 
 export interface ProxyState {
-  readonly contexts: ReadonlyMap<string, ResponseContext>
+  readonly contexts: PersistentMap<ResponseContext>
   /** Branch id → context key. */
-  readonly branches: ReadonlyMap<string, string>
+  readonly branches: PersistentMap<string>
+  /** Answered contexts kept only to absorb a hop-by-hop ACK: context key → until (ms). */
+  readonly lingering: PersistentMap<number>
+  /** The earliest `lingering` deadline, so an event scans them only when one has passed. */
+  readonly nextPurge: number | undefined
 }
 
 export type ProxyEvent =
