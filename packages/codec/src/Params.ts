@@ -4,7 +4,7 @@
  * around `;` and `=`. Names keep their spelling and compare case-insensitively; values are kept as written
  * (a quoted value keeps its quotes), so printing gives the same parameters back.
  */
-import { eqLower, isTokenChar, isWs } from "./Chars.js"
+import { eqLower, isTokenChar, isWs, TOKEN_TABLE } from "./Chars.js"
 
 export interface Param {
   readonly name: string
@@ -12,9 +12,21 @@ export interface Param {
   readonly value: string | undefined
 }
 
+const isLowerAscii = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 65 && c <= 90) return false
+  }
+  return true
+}
+
 /** The value of the first parameter named `name` (case-insensitive): "" when valueless, undefined when absent. */
 export const getParam = (params: ReadonlyArray<Param>, name: string): string | undefined => {
-  const key = name.toLowerCase()
+  const key = isLowerAscii(name) ? name : name.toLowerCase()
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i]!
+    if (p.name === key) return p.value ?? ""
+  }
   for (let i = 0; i < params.length; i++) {
     const p = params[i]!
     if (eqLower(p.name, key)) return p.value ?? ""
@@ -67,9 +79,9 @@ export const parseParams = (text: string, i: number, n: number = text.length): P
     i++
     while (i < n && isWs(text.charCodeAt(i))) i++
     const ns = i
-    while (i < n && isTokenChar(text.charCodeAt(i))) i++
+    while (i < n && TOKEN_TABLE[text.charCodeAt(i)] === 1) i++
     if (i === ns) return `empty parameter name at ${i}`
-    const name = text.slice(ns, i)
+    const name = commonName(text, ns, i) ?? text.slice(ns, i)
     while (i < n && isWs(text.charCodeAt(i))) i++
     if (i < n && text.charCodeAt(i) === 61) {
       i++
@@ -85,6 +97,30 @@ export const parseParams = (text: string, i: number, n: number = text.length): P
       params.push({ name, value: text.slice(vs, i) })
     } else params.push({ name, value: undefined })
   }
+}
+
+/** The parameter names met on every message, shared instead of copied out of each message. */
+const COMMON = [
+  "tag",
+  "branch",
+  "rport",
+  "received",
+  "lr",
+  "transport",
+  "maddr",
+  "ttl",
+  "expires",
+  "q",
+  "user",
+]
+
+const commonName = (t: string, s: number, e: number): string | undefined => {
+  const n = e - s
+  for (let k = 0; k < COMMON.length; k++) {
+    const c = COMMON[k]!
+    if (c.length === n && t.startsWith(c, s)) return c
+  }
+  return undefined
 }
 
 /** token / host (IPv6 reference brackets and colons) characters. */
