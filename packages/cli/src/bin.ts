@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /**
  * The `sip` binary: runs Main with the process arguments and exits with its code.
+ * Node's on-disk compile cache is switched on first (Main and effect are loaded after it), which roughly halves
+ * the start-up time of every run after the first.
  */
-import * as Effect from "effect/Effect"
-import { main } from "./Main.js"
+import { enableCompileCache } from "node:module"
 
+enableCompileCache?.()
+const [{ main }, Effect] = await Promise.all([import("./Main.js"), import("effect/Effect")])
 const code = await Effect.runPromise(main(process.argv.slice(2)))
 process.exitCode = code
 // Everything the command opened is closed by its scope; this only guards against a stray handle.

@@ -72,21 +72,15 @@ describe.concurrent("sip parse", () => {
 })
 
 describe.concurrent("usage errors: one line on stderr, exit 64", () => {
+  // One of each kind through the binary (the option rules themselves are unit-tested in options.test.ts):
+  // effect's parser (unknown command, unknown flag, missing argument, bad integer) and our checks.
   const cases: ReadonlyArray<ReadonlyArray<string>> = [
-    ["parse", "--bogus"],
     ["bogus-command"],
+    ["parse", "--bogus"],
     ["send", "OPTIONS"],
-    ["send", "options", "sip:127.0.0.1"],
     ["send", "OPTIONS", "sip:127.0.0.1", "--count", "x"],
     ["send", "OPTIONS", "sip:127.0.0.1", "--expires", "60"],
-    ["send", "INVITE", "bob", "--hangup-after-ms", "10"],
-    ["send", "OPTIONS", "sip:127.0.0.1", "--header", "no colon"],
-    ["send", "OPTIONS", "sip:127.0.0.1", "--transport", "tcp"],
-    ["listen", "--port", "99999"],
     ["listen", "--answer", "180"],
-    ["listen", "--user", "alice:x"],
-    ["listen", "--transport", "sctp"],
-    ["demo", "--bogus"],
   ]
   for (const args of cases)
     it(`sip ${args.join(" ")}`, async () => {
@@ -99,7 +93,7 @@ describe.concurrent("usage errors: one line on stderr, exit 64", () => {
 })
 
 describe.concurrent("--help", () => {
-  for (const command of [[], ["parse"], ["send"], ["listen"], ["demo"]])
+  for (const command of [[], ["demo"]])
     it(`sip ${command.join(" ")} --help prints the usage and exits 0`, async () => {
       const ran = await runSip([...command, "--help"])
       expect(ran.code).toBe(0)
