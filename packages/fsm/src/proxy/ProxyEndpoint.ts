@@ -25,6 +25,7 @@ import {
 } from "../transaction/Transaction.js"
 import type { TransactionKey } from "../transaction/TransactionKey.js"
 import * as TransactionTable from "../transaction/TransactionTable.js"
+import { emptyPersistentMap, type PersistentMap } from "./PersistentMap.js"
 import { initialProxyState, stepProxy } from "./Proxy.js"
 import type { ProxyConfig } from "./ProxyConfig.js"
 import { viaDestination } from "./Stateless.js"
@@ -41,13 +42,16 @@ interface Client {
 export interface EndpointState {
   readonly table: TransactionTable.TransactionTable
   readonly proxy: ProxyState
-  readonly clients: ReadonlyMap<TransactionKey, Client>
+  readonly clients: PersistentMap<Client>
+  /** Fork branch id → the key of its INVITE (or non-INVITE) client transaction. */
+  readonly forks: PersistentMap<TransactionKey>
 }
 
 export const initialEndpointState: EndpointState = {
   table: TransactionTable.empty,
   proxy: initialProxyState,
-  clients: new Map(),
+  clients: emptyPersistentMap(),
+  forks: emptyPersistentMap(),
 }
 
 export interface EndpointConfig {
@@ -247,9 +251,8 @@ const onTxOutputs = (
         break
       case "Terminated": {
         const client = next.clients.get(key)
-        const clients = new Map(next.clients)
-        clients.delete(key)
-        next = { ...next, clients }
+        const forks = client?.kind === "Fork" ? next.forks.delete(client.branch) : next.forks
+        next = { ...next, clients: next.clients.delete(key), forks }
         const failed = output.reason._tag !== "Normal" && client?.kind === "Fork"
         if (failed && client !== undefined) {
           const reason = output.reason._tag === "Timeout" ? "Timeout" : "TransportError"
@@ -335,13 +338,14 @@ const onProxyOutput = (
       out.push({ _tag: "ClearTimerC", branch: output.branch })
       return state
     case "AbandonBranch": {
-      const key = [...state.clients].find(
-        ([, client]) => client.kind === "Fork" && client.branch === output.branch,
-      )?.[0]
+      const key = state.forks.get(output.branch)
       if (key === undefined) return state
-      const clients = new Map(state.clients)
-      clients.delete(key)
-      return { ...state, table: TransactionTable.remove(state.table, key), clients }
+      return {
+        ...state,
+        table: TransactionTable.remove(state.table, key),
+        clients: state.clients.delete(key),
+        forks: state.forks.delete(output.branch),
+      }
     }
     case "Absorbed":
       out.push(output)
@@ -362,10 +366,11 @@ const startClient = (
     out.push({ _tag: "Absorbed", message: request, reason: "no client transaction could be started" })
     return state
   }
-  const clients = new Map(state.clients).set(started.value.key, client)
+  const clients = state.clients.set(started.value.key, client)
+  const forks = client.kind === "Fork" ? state.forks.set(client.branch, started.value.key) : state.forks
   return onTxOutputs(
     env,
-    { ...state, table: started.value.table, clients },
+    { ...state, table: started.value.table, clients, forks },
     started.value.key,
     started.value.outputs,
     out,
