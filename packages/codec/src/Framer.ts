@@ -71,6 +71,8 @@ const contentLength = (head: Uint8Array): number | undefined | string => {
   const text = latin1.decode(head)
   let found: number | undefined
   for (const rawLine of text.split("\n")) {
+    const first = rawLine.charCodeAt(0)
+    if (first === 32 || first === 9) continue // a folded continuation line
     const colon = rawLine.indexOf(":")
     if (colon < 0) continue
     const name = rawLine.slice(0, colon).trim()

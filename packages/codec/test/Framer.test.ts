@@ -41,3 +41,19 @@ describe("stream framer (§18.3)", () => {
     expect(pushBytes(makeFramer(), enc(crlf("BAD", "l: 0"))).error?.status).toBe(400)
   })
 })
+
+describe("stream framer edge cases", () => {
+  it("does not take a folded continuation line for Content-Length", () => {
+    const folded = `${crlf("MESSAGE sip:a@b SIP/2.0", "Subject: one", " l: 99", "Content-Length: 2")}hi`
+    const r = pushBytes(makeFramer(), enc(folded))
+    expect(r.error).toBeUndefined()
+    expect(r.messages.map((m) => text(m.body))).toEqual(["hi"])
+  })
+
+  it("waits for a body split across chunks, and rejects a message above maxMessageBytes", () => {
+    const a = pushBytes(makeFramer(), enc(msg1.slice(0, -2)))
+    expect(a.messages).toEqual([])
+    expect(pushBytes(a.state, enc(msg1.slice(-2))).messages.length).toBe(1)
+    expect(pushBytes(makeFramer({ maxMessageBytes: 40 }), enc(msg1)).error?.status).toBe(513)
+  })
+})
