@@ -1,14 +1,33 @@
 /**
  * parseSdp — SDP text → `SessionDescription` (RFC 8866 §5, §9 grammar), or an `SdpError` value.
  *
- * The line grammar follows sdp-transform's `lib/grammar.js` (one regular expression per line type), made strict:
- * sdp-transform skips a line it cannot match and keeps going, which is right for a WebRTC toolkit but would let
- * a SIP server answer a body it misread. Here a required line that is missing or malformed is an error with
- * its line number and status 400. Unknown `a=` attributes are kept verbatim; an unknown line letter is an error
- * (RFC 8866 §5: "an SDP parser MUST completely ignore or reject any session description that contains a type
- * letter that it does not understand" — we reject).
+ * The grammar is sdp-transform's (`lib/grammar.js`: one regular expression per line type, through its `parse`):
+ * the origin, the connections, bandwidths and t= lines, the m= line (media, port, protocol, fmt list) and the
+ * rtpmap, fmtp, rtcp, ptime, maxptime and direction attributes are what it reads. Each line is given to it alone,
+ * so that every reading belongs to one line: over a whole body its object keeps only the last of a repeated line
+ * (t=, c=, a=ptime, the direction), groups attributes by kind, and drops what it cannot match without a trace.
+ *
+ * What this module adds, and why:
+ * - strictness. sdp-transform is built to take whatever a browser sends: it skips a line none of its rules match,
+ *   and its rules match a prefix of a line. A SIP server must not answer a body it misread, so a line counts as
+ *   read only when sdp-transform read all of it — writing back what it read gives the line (`writtenBack`).
+ *   v=0, o=, s= open the body in this order, at least one t= follows, and a malformed o=, c=, b=, t= or m= line
+ *   is an error with its line number and status 400. An a= line in sdp-transform's `invalid` (no rule matched) is
+ *   kept as an unknown attribute when it has the `<name>[:<value>]` shape of RFC 8866 §5.13, and is an error
+ *   otherwise; a typed attribute read only in part (`a=rtpmap:0 PCMU/8000 x`) stays an unknown attribute. An
+ *   unknown line letter is an error (RFC 8866 §5: "an SDP parser MUST completely ignore or reject any session
+ *   description that contains a type letter that it does not understand" — we reject).
+ * - o= needs its six fields (RFC 8866 §5.2; sdp-transform's rule would take a longer line), and the session
+ *   version is the digits of the line: sdp-transform reads "18446744073709552000" as the number 2^64, another
+ *   integer, and its writer cannot write back a version above 2^53 (see printSdp.ts).
+ * - the m= `/<number of ports>`: sdp-transform's m= rule has none (`m=audio 49170/2 …` does not match it), so the
+ *   port and count are read from the text, and the rest of the line by sdp-transform with the count taken out.
+ * - b= types other than TIAS, AS, CT, RR and RS (RFC 8866 §5.8 allows any token, X-… for experiments) and k= (no
+ *   rule in sdp-transform) are read from the text, and held to the same whole-line check.
+ * - the text itself: `printSdp` prints a parsed, unchanged description as the lines it was read from.
  */
 import { err, ok, type Result } from "../Result.js"
+import { keepSource } from "./printSdp.js"
 import {
   type Attribute,
   type Bandwidth,
@@ -22,31 +41,29 @@ import {
   type SessionDescription,
   type Timing,
 } from "./SessionDescription.js"
+import {
+  intIfInt,
+  type Loose,
+  readLine,
+  type TransformRtcp,
+  type TransformRtp,
+  type TransformSession,
+  writtenBack,
+} from "./transformShape.js"
 
-// o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>   o=- 20518 0 IN IP4 203.0.113.1
-const ORIGIN = /^(\S+) (\d+) (\d+) (\S+) (\S+) (\S+)$/
-// c=<nettype> <addrtype> <connection-address>                                     c=IN IP4 10.47.197.26
-const CONNECTION = /^(\S+) (\S+) (\S+)$/
-// b=<bwtype>:<bandwidth>                                                          b=AS:4000
-const BANDWIDTH = /^([\w.-]+):(\d+)$/
-// t=<start-time> <stop-time>                                                      t=0 0
-const TIMING = /^(\d+) (\d+)$/
-// m=<media> <port>[/<number of ports>] <proto> <fmt> ...                          m=audio 49170 RTP/AVP 0 8 97
-const MEDIA = /^(\S+) (\d+)(?:\/(\d+))? (\S+)((?: \S+)*)$/
-// a=<attribute-name>[:<attribute-value>]                                          a=rtpmap:0 PCMU/8000
+// a=<attribute-name>[:<attribute-value>] (RFC 8866 §5.13)                        a=setup:actpass
 const ATTRIBUTE = /^([^:\s]+)(?::(.*))?$/
-// a=rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding parameters>]    a=rtpmap:97 opus/48000/2
-const RTPMAP = /^(\d+) ([^/\s]+)\/(\d+)(?:\/(\d+))?$/
-// a=fmtp:<format> <format specific parameters>                                    a=fmtp:101 0-15
-const FMTP = /^(\d+) (.*)$/
-// a=rtcp:<port> [<nettype> <addrtype> <connection-address>]                       a=rtcp:53020 IN IP4 126.16.64.4
-const RTCP = /^(\d+)(?: (\S+) (\S+) (\S+))?$/
-// a=ptime:<packet time>  a=maxptime:<maximum packet time>                         a=ptime:20
-const PTIME = /^\d+(?:\.\d+)?$/
+// m=<media> <port>[/<number of ports>] …: the port field                         49170/2
+const PORT = /^(\d+)(?:\/(\d+))?$/
+// b=<bwtype>:<bandwidth>, for the types sdp-transform does not know              b=X-YZ:12
+const BWTYPE = /^[\w.-]+$/
 
 interface Line {
   readonly type: string
+  /** The value without trailing blanks. */
   readonly value: string
+  /** `<type>=<value>`: what sdp-transform reads. */
+  readonly text: string
   readonly number: number
 }
 
@@ -55,46 +72,91 @@ type Parsed<A> = Result<A, SdpError>
 const fail = (reason: string, line: Line | number): Parsed<never> =>
   err(makeSdpError(reason, typeof line === "number" ? line : line.number))
 
-/** Splits the body into `x=value` lines; CRLF and bare LF both end a line (RFC 8866 §5 tolerance). */
-const splitLines = (text: string): Parsed<ReadonlyArray<Line>> => {
-  const raw = text.split(/\r?\n/)
-  while (raw.length > 0 && raw[raw.length - 1] === "") raw.pop()
+/** sdp-transform read all of the line: writing back its reading gives the line. */
+const whole = (line: Line, reading: TransformSession): boolean =>
+  writtenBack(line.text, reading) === line.text
+
+const integer = (value: Loose | undefined): number | undefined =>
+  typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined
+
+const decimal = (value: Loose | undefined): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined
+
+/**
+ * Splits the body into `x=value` lines; CRLF and bare LF both end a line (RFC 8866 §5 tolerance). Gives the lines
+ * as read and the lines as they came (for printSdp).
+ */
+const splitLines = (
+  text: string,
+): Parsed<{ readonly lines: ReadonlyArray<Line>; readonly source: ReadonlyArray<string> }> => {
+  const source = text.split(/\r?\n/)
+  while (source.length > 0 && source[source.length - 1] === "") source.pop()
   const lines: Array<Line> = []
-  for (const [index, content] of raw.entries()) {
-    // Trailing blanks are not SDP, but some stacks send them; they carry no meaning, so they are dropped.
+  for (const [index, content] of source.entries()) {
+    // Trailing blanks are not SDP, but some stacks send them; they carry no meaning, so they are not read.
     const match = /^([a-z])=(.*?)[ \t]*$/.exec(content)
     if (match === null) return fail(`not an SDP line: ${JSON.stringify(content.slice(0, 40))}`, index + 1)
-    lines.push({ type: match[1]!, value: match[2]!, number: index + 1 })
+    const [, type, value] = match as unknown as [string, string, string]
+    lines.push({ type, value, text: `${type}=${value}`, number: index + 1 })
   }
-  return ok(lines)
+  return ok({ lines, source })
 }
 
 const parseOrigin = (line: Line): Parsed<Origin> => {
-  const m = ORIGIN.exec(line.value)
-  if (m === null)
+  const fields = line.value.split(" ")
+  const origin = readLine(line.text).origin
+  if (origin === undefined || fields.length !== 6 || fields.includes(""))
     return fail("o= needs <username> <sess-id> <sess-version> <nettype> <addrtype> <address>", line)
   return ok({
-    username: m[1]!,
-    sessionId: m[2]!,
-    sessionVersion: m[3]!,
-    netType: m[4]!,
-    addrType: m[5]!,
-    address: m[6]!,
+    username: String(origin.username),
+    sessionId: String(origin.sessionId),
+    sessionVersion: fields[2]!,
+    netType: String(origin.netType),
+    addrType: `IP${origin.ipVer}`,
+    address: String(origin.address),
   })
 }
 
 const parseConnection = (line: Line): Parsed<Connection> => {
-  const m = CONNECTION.exec(line.value)
-  if (m === null) return fail("c= needs <nettype> <addrtype> <connection-address>", line)
-  return ok({ netType: m[1]!, addrType: m[2]!, address: m[3]! })
+  const reading = readLine(line.text)
+  const c = reading.connection
+  if (c === undefined || !whole(line, reading))
+    return fail("c= needs <nettype> <addrtype> <connection-address> (IN IP4 or IN IP6)", line)
+  return ok({ netType: "IN", addrType: `IP${c.version}`, address: String(c.ip) })
+}
+
+/** sdp-transform's reading of a b= line, or for a bwtype it does not know, the same reading made from the text. */
+const bandwidthReading = (line: Line): TransformSession => {
+  const reading = readLine(line.text)
+  const colon = line.value.indexOf(":")
+  if (reading.bandwidth !== undefined || colon < 0) return reading
+  const limit = intIfInt(line.value.slice(colon + 1))
+  return { ...reading, bandwidth: [{ type: line.value.slice(0, colon), limit }] }
 }
 
 const parseBandwidth = (line: Line): Parsed<Bandwidth> => {
-  const m = BANDWIDTH.exec(line.value)
-  if (m === null) return fail("b= needs <bwtype>:<bandwidth>", line)
-  return ok({ type: m[1]!, value: Number(m[2]) })
+  const reading = bandwidthReading(line)
+  const [b] = reading.bandwidth ?? []
+  if (
+    b === undefined ||
+    !BWTYPE.test(String(b.type)) ||
+    !/^\d+$/.test(String(b.limit)) ||
+    !whole(line, reading)
+  )
+    return fail("b= needs <bwtype>:<bandwidth>", line)
+  return ok({ type: String(b.type), value: Number(b.limit) })
 }
 
+const parseTiming = (line: Line): Parsed<Timing> => {
+  const reading = readLine(line.text)
+  const start = integer(reading.timing?.start)
+  const stop = integer(reading.timing?.stop)
+  if (start === undefined || stop === undefined || !whole(line, reading))
+    return fail("t= needs <start-time> <stop-time>", line)
+  return ok({ start, stop, repeats: [] })
+}
+
+/** Every a= line has the RFC 8866 §5.13 shape, sdp-transform's `invalid` ones included; the text is kept. */
 const parseAttribute = (line: Line): Parsed<Attribute> => {
   const m = ATTRIBUTE.exec(line.value)
   if (m === null) return fail("a= needs <attribute-name>[:<value>]", line)
@@ -105,56 +167,90 @@ const parseAttribute = (line: Line): Parsed<Attribute> => {
 type MediaDraft = { -readonly [K in keyof MediaDescription]: MediaDescription[K] }
 
 const parseMediaLine = (line: Line): Parsed<MediaDraft> => {
-  const m = MEDIA.exec(line.value)
-  if (m === null) return fail("m= needs <media> <port> <proto> <fmt> ...", line)
-  const port = Number(m[2])
-  if (port > 65535) return fail(`m= port out of range: ${port}`, line)
-  const formats = m[5]!.split(" ").filter((format) => format !== "")
+  const [type = "", ports = "", ...rest] = line.value.split(" ")
+  const port = PORT.exec(ports)
+  const text = `m=${[type, port?.[1], ...rest].join(" ")}`
+  const reading = readLine(text)
+  const [m] = reading.media
+  if (port === null || rest.length === 0 || m?.protocol === undefined || writtenBack(text, reading) !== text)
+    return fail("m= needs <media> <port> <proto> <fmt> ...", line)
+  if (Number(port[1]) > 65535) return fail(`m= port out of range: ${port[1]}`, line)
   return ok({
-    ...emptyMedia(m[1]!, port, m[4]!),
-    portCount: m[3] === undefined ? undefined : Number(m[3]),
-    formats,
+    ...emptyMedia(String(m.type), Number(port[1]), String(m.protocol)),
+    portCount: port[2] === undefined ? undefined : Number(port[2]),
+    formats:
+      m.payloads === undefined
+        ? []
+        : String(m.payloads)
+            .split(" ")
+            .filter((f) => f !== ""),
   })
 }
 
-/** Types the attributes offer/answer needs; anything else (or a second copy) stays an `Attribute`. */
-const addMediaAttribute = (media: MediaDraft, attribute: Attribute): void => {
-  const value = attribute.value ?? ""
-  const name = attribute.name
-  const rtpmap = name === "rtpmap" ? RTPMAP.exec(value) : null
-  const fmtp = name === "fmtp" ? FMTP.exec(value) : null
-  const rtcp = name === "rtcp" && media.rtcp === undefined ? RTCP.exec(value) : null
-  if (rtpmap !== null && !media.rtpmaps.some((r) => r.payloadType === Number(rtpmap[1]))) {
-    const channels = rtpmap[4] === undefined ? undefined : Number(rtpmap[4])
-    const entry = {
-      payloadType: Number(rtpmap[1]),
-      encoding: rtpmap[2]!,
-      clockRate: Number(rtpmap[3]),
-      channels,
-    }
-    media.rtpmaps = [...media.rtpmaps, entry]
-  } else if (fmtp !== null) {
-    media.fmtps = [...media.fmtps, { payloadType: Number(fmtp[1]), parameters: fmtp[2]! }]
-  } else if (rtcp !== null) {
-    const connection =
-      rtcp[2] === undefined ? undefined : { netType: rtcp[2], addrType: rtcp[3]!, address: rtcp[4]! }
-    media.rtcp = { port: Number(rtcp[1]), connection }
-  } else if (name === "ptime" && media.ptime === undefined && PTIME.test(value)) {
-    media.ptime = Number(value)
-  } else if (name === "maxptime" && media.maxptime === undefined && PTIME.test(value)) {
-    media.maxptime = Number(value)
-  } else if (isDirection(name) && attribute.value === undefined && media.direction === undefined) {
-    media.direction = name
-  } else {
-    media.attributes = [...media.attributes, attribute]
+/** The first rtpmap of a payload type is typed; a second one for the same number stays an attribute. */
+const addRtpmap = (media: MediaDraft, rtp: TransformRtp): boolean => {
+  const payloadType = integer(rtp.payload)
+  const clockRate = integer(rtp.rate)
+  const channels = integer(rtp.encoding)
+  const encoding = String(rtp.codec)
+  if (payloadType === undefined || clockRate === undefined || encoding === "") return false
+  if (
+    (rtp.encoding !== undefined && channels === undefined) ||
+    media.rtpmaps.some((r) => r.payloadType === payloadType)
+  )
+    return false
+  media.rtpmaps = [...media.rtpmaps, { payloadType, encoding, clockRate, channels }]
+  return true
+}
+
+const addRtcp = (media: MediaDraft, rtcp: TransformRtcp): boolean => {
+  const port = integer(rtcp.port)
+  if (port === undefined || media.rtcp !== undefined) return false
+  const connection =
+    rtcp.netType === undefined
+      ? undefined
+      : { netType: String(rtcp.netType), addrType: `IP${rtcp.ipVer}`, address: String(rtcp.address) }
+  media.rtcp = { port, connection }
+  return true
+}
+
+/** Takes what sdp-transform read into the typed fields; false when the line stays an unknown attribute. */
+const typeMediaAttribute = (media: MediaDraft, reading: TransformSession): boolean => {
+  const [rtp] = reading.rtp ?? []
+  const [fmtp] = reading.fmtp ?? []
+  const ptime = decimal(reading.ptime)
+  const maxptime = decimal(reading.maxptime)
+  const direction = String(reading.direction)
+  if (rtp !== undefined) return addRtpmap(media, rtp)
+  if (fmtp !== undefined) {
+    const payloadType = integer(fmtp.payload)
+    if (payloadType === undefined) return false
+    media.fmtps = [...media.fmtps, { payloadType, parameters: String(fmtp.config) }]
+    return true
   }
+  if (reading.rtcp !== undefined) return addRtcp(media, reading.rtcp)
+  if (ptime !== undefined && media.ptime === undefined) media.ptime = ptime
+  else if (maxptime !== undefined && media.maxptime === undefined) media.maxptime = maxptime
+  else if (isDirection(direction) && media.direction === undefined) media.direction = direction
+  else return false
+  return true
+}
+
+const addMediaAttribute = (media: MediaDraft, line: Line): Parsed<void> => {
+  const attribute = parseAttribute(line)
+  if (attribute._tag === "Err") return attribute
+  const reading = readLine(line.text)
+  if (reading.invalid === undefined && whole(line, reading) && typeMediaAttribute(media, reading))
+    return ok(undefined)
+  media.attributes = [...media.attributes, attribute.value]
+  return ok(undefined)
 }
 
 const addMediaLine = (media: MediaDraft, line: Line): Parsed<void> => {
   switch (line.type) {
     case "i":
       if (media.info !== undefined) return fail("second i= line in a media section", line)
-      media.info = line.value
+      media.info = String(readLine(line.text).description)
       return ok(undefined)
     case "c": {
       // RFC 8866 §5.7 allows several c= lines for multicast layers; the view keeps the first.
@@ -172,34 +268,64 @@ const addMediaLine = (media: MediaDraft, line: Line): Parsed<void> => {
     case "k":
       media.key = line.value
       return ok(undefined)
-    case "a": {
-      const attribute = parseAttribute(line)
-      if (attribute._tag === "Err") return attribute
-      addMediaAttribute(media, attribute.value)
-      return ok(undefined)
-    }
+    case "a":
+      return addMediaAttribute(media, line)
   }
   return fail(`${line.type}= is not allowed in a media section`, line)
 }
 
 type SessionDraft = { -readonly [K in keyof SessionDescription]: SessionDescription[K] }
 
-const addSessionLine = (session: SessionDraft, line: Line): Parsed<void> => {
+/** The session-level a= lines: the direction is typed, every other attribute kept in order. */
+const addSessionAttribute = (session: SessionDraft, line: Line): Parsed<void> => {
+  const attribute = parseAttribute(line)
+  if (attribute._tag === "Err") return attribute
+  const reading = readLine(line.text)
+  const direction = String(reading.direction)
+  if (isDirection(direction) && session.direction === undefined && whole(line, reading))
+    session.direction = direction
+  else session.attributes = [...session.attributes, attribute.value]
+  return ok(undefined)
+}
+
+/** The session-level lines sdp-transform reads as plain text (its `(.*)` rules). */
+const addTextLine = (session: SessionDraft, line: Line): Parsed<void> => {
+  const reading = readLine(line.text)
   switch (line.type) {
     case "i":
       if (session.info !== undefined) return fail("second i= line at session level", line)
-      session.info = line.value
+      session.info = String(reading.description)
       return ok(undefined)
     case "u":
       if (session.uri !== undefined) return fail("second u= line", line)
-      session.uri = line.value
+      session.uri = String(reading.uri)
       return ok(undefined)
     case "e":
-      session.emails = [...session.emails, line.value]
+      session.emails = [...session.emails, String(reading.email)]
       return ok(undefined)
     case "p":
-      session.phones = [...session.phones, line.value]
+      session.phones = [...session.phones, String(reading.phone)]
       return ok(undefined)
+    case "z":
+      session.timezones = String(reading.timezones)
+      return ok(undefined)
+  }
+  const last = session.timing[session.timing.length - 1]
+  if (last === undefined) return fail("r= before any t= line", line)
+  const repeated: Timing = { ...last, repeats: [...last.repeats, String(reading.repeats)] }
+  session.timing = [...session.timing.slice(0, -1), repeated]
+  return ok(undefined)
+}
+
+const addSessionLine = (session: SessionDraft, line: Line): Parsed<void> => {
+  switch (line.type) {
+    case "i":
+    case "u":
+    case "e":
+    case "p":
+    case "z":
+    case "r":
+      return addTextLine(session, line)
     case "c": {
       if (session.connection !== undefined) return fail("second c= line at session level", line)
       const connection = parseConnection(line)
@@ -214,34 +340,16 @@ const addSessionLine = (session: SessionDraft, line: Line): Parsed<void> => {
       return ok(undefined)
     }
     case "t": {
-      const m = TIMING.exec(line.value)
-      if (m === null) return fail("t= needs <start-time> <stop-time>", line)
-      const timing: Timing = { start: Number(m[1]), stop: Number(m[2]), repeats: [] }
-      session.timing = [...session.timing, timing]
+      const timing = parseTiming(line)
+      if (timing._tag === "Err") return timing
+      session.timing = [...session.timing, timing.value]
       return ok(undefined)
     }
-    case "r": {
-      const last = session.timing[session.timing.length - 1]
-      if (last === undefined) return fail("r= before any t= line", line)
-      const repeated: Timing = { ...last, repeats: [...last.repeats, line.value] }
-      session.timing = [...session.timing.slice(0, -1), repeated]
-      return ok(undefined)
-    }
-    case "z":
-      session.timezones = line.value
-      return ok(undefined)
     case "k":
       session.key = line.value
       return ok(undefined)
-    case "a": {
-      const attribute = parseAttribute(line)
-      if (attribute._tag === "Err") return attribute
-      const { name, value } = attribute.value
-      if (isDirection(name) && value === undefined && session.direction === undefined)
-        session.direction = name
-      else session.attributes = [...session.attributes, attribute.value]
-      return ok(undefined)
-    }
+    case "a":
+      return addSessionAttribute(session, line)
   }
   return fail(`unknown or misplaced line type ${line.type}=`, line)
 }
@@ -249,7 +357,7 @@ const addSessionLine = (session: SessionDraft, line: Line): Parsed<void> => {
 /** v=, o=, s= must open the body, in this order (RFC 8866 §5). */
 const parseHead = (lines: ReadonlyArray<Line>): Parsed<SessionDraft> => {
   const [v, o, s] = lines
-  if (v?.type !== "v" || v.value !== "0") return fail("SDP must start with v=0", 1)
+  if (v?.type !== "v" || readLine(v.text).version !== 0) return fail("SDP must start with v=0", 1)
   if (o?.type !== "o") return fail("o= must follow v=", 2)
   const origin = parseOrigin(o)
   if (origin._tag === "Err") return origin
@@ -257,7 +365,7 @@ const parseHead = (lines: ReadonlyArray<Line>): Parsed<SessionDraft> => {
   return ok({
     version: 0,
     origin: origin.value,
-    name: s.value,
+    name: String(readLine(s.text).name),
     info: undefined,
     uri: undefined,
     emails: [],
@@ -284,11 +392,7 @@ const checkConnections = (session: SessionDraft, mediaLines: ReadonlyArray<Line>
   return ok(undefined)
 }
 
-/** Parses one SDP body. Never throws: malformed input gives `Err(SdpError)` with status 400. */
-export const parseSdp = (text: string): Result<SessionDescription, SdpError> => {
-  const split = splitLines(text)
-  if (split._tag === "Err") return split
-  const lines = split.value
+const parseLines = (lines: ReadonlyArray<Line>): Parsed<SessionDescription> => {
   const head = parseHead(lines)
   if (head._tag === "Err") return head
   const session = head.value
@@ -311,4 +415,13 @@ export const parseSdp = (text: string): Result<SessionDescription, SdpError> => 
   const connections = checkConnections(session, mediaLines)
   if (connections._tag === "Err") return connections
   return ok(session)
+}
+
+/** Parses one SDP body. Never throws: malformed input gives `Err(SdpError)` with status 400. */
+export const parseSdp = (text: string): Result<SessionDescription, SdpError> => {
+  const split = splitLines(text)
+  if (split._tag === "Err") return split
+  const parsed = parseLines(split.value.lines)
+  if (parsed._tag === "Ok") keepSource(parsed.value, split.value.source)
+  return parsed
 }

@@ -1,88 +1,131 @@
 /**
- * printSdp — `SessionDescription` → SDP text, CRLF line ends, lines in the order RFC 8866 §5 requires
- * (v o s i u e p c b t r z k a, then per media m i c b k a).
+ * printSdp — `SessionDescription` → SDP text, CRLF line ends.
  *
- * Within a media section the typed attributes come first — each rtpmap followed by the fmtp of the same
- * payload type, then fmtps without an rtpmap, rtcp, ptime, maxptime, the direction — and then every other
- * attribute in its original order. `parseSdp(printSdp(d))` gives `d` back for any description `parseSdp` made.
- * (sdp-transform's writer formats the o= version and the m= port with `%d`, which loses 64-bit versions and
- * `port/count`; this printer writes the digits as they are.)
+ * Two ways out, one law (`parseSdp(printSdp(d))` gives `d` back):
+ * - a description `parseSdp` made and nobody changed prints as the text it was read from, byte for byte (line ends
+ *   made CRLF): every line, in its order, unknown attributes and the spelling of known ones included;
+ * - any other description (the answers of `negotiate`, the offers of `makeOffer`, a parsed one changed by a
+ *   spread) is written by sdp-transform's `write` from `toTransform(d)`, in its grammar's order (RFC 8866 §5:
+ *   v o s i u e p c b t r z a, then per media m i c b a; within a= its rules' order — rtpmap, fmtp, rtcp, ptime,
+ *   maxptime, the direction — then the attributes it does not type, in their order).
+ *
+ * On the written text this module adds what sdp-transform's writer cannot say: it formats the o= session version
+ * and the m= port with `%d` (`Number(x)`), which loses versions above 2^53 (RFC 8866 §5.2 allows 64 bits; RFC 3264
+ * §8 increments them) and has no `/<number of ports>`; so the digits are patched into those two lines. Its object
+ * holds one e=, one p=, one t= with one r=, and no k=; further lines of those types are placed where RFC 8866 §5
+ * orders them, each one written by sdp-transform where its grammar has a rule.
  */
-import type {
-  Attribute,
-  Bandwidth,
-  Connection,
-  MediaDescription,
-  Origin,
-  SessionDescription,
-} from "./SessionDescription.js"
+import type { SessionDescription } from "./SessionDescription.js"
+import { type TransformSession, toTransform, writeShape } from "./transformShape.js"
 
-const origin = (o: Origin): string =>
-  `o=${o.username} ${o.sessionId} ${o.sessionVersion} ${o.netType} ${o.addrType} ${o.address}`
+/** The RFC 8866 §5 order of the session-level lines and of the lines of one media section. */
+const SESSION_ORDER = "vosiuepcbtrzka"
+const MEDIA_ORDER = "micbka"
 
-const connection = (c: Connection | undefined): ReadonlyArray<string> =>
-  c === undefined ? [] : [`c=${c.netType} ${c.addrType} ${c.address}`]
+/** The one line sdp-transform writes for a partial session (its writer adds v= and s=; they are dropped). */
+const writeLine = (type: string, shape: Omit<TransformSession, "media">): string =>
+  writeShape({ ...shape, media: [] })
+    .split("\r\n")
+    .find((line) => line.startsWith(`${type}=`))!
 
-const bandwidths = (list: ReadonlyArray<Bandwidth>): ReadonlyArray<string> =>
-  list.map((b) => `b=${b.type}:${b.value}`)
-
-const optional = (type: string, value: string | undefined): ReadonlyArray<string> =>
-  value === undefined ? [] : [`${type}=${value}`]
-
-const attribute = (a: Attribute): string => (a.value === undefined ? `a=${a.name}` : `a=${a.name}:${a.value}`)
-
-const mediaAttributes = (m: MediaDescription): ReadonlyArray<string> => {
-  const lines: Array<string> = []
-  for (const r of m.rtpmaps) {
-    lines.push(
-      `a=rtpmap:${r.payloadType} ${r.encoding}/${r.clockRate}${r.channels === undefined ? "" : `/${r.channels}`}`,
-    )
-    for (const f of m.fmtps)
-      if (f.payloadType === r.payloadType) lines.push(`a=fmtp:${f.payloadType} ${f.parameters}`)
-  }
-  for (const f of m.fmtps) {
-    if (!m.rtpmaps.some((r) => r.payloadType === f.payloadType))
-      lines.push(`a=fmtp:${f.payloadType} ${f.parameters}`)
-  }
-  if (m.rtcp !== undefined) {
-    const c = m.rtcp.connection
-    lines.push(`a=rtcp:${m.rtcp.port}${c === undefined ? "" : ` ${c.netType} ${c.addrType} ${c.address}`}`)
-  }
-  if (m.ptime !== undefined) lines.push(`a=ptime:${m.ptime}`)
-  if (m.maxptime !== undefined) lines.push(`a=maxptime:${m.maxptime}`)
-  if (m.direction !== undefined) lines.push(`a=${m.direction}`)
-  lines.push(...m.attributes.map(attribute))
-  return lines
+/** Inserts `lines` after the last line of `block` whose type comes no later than `upTo` in `order`. */
+const insertAfter = (
+  block: ReadonlyArray<string>,
+  lines: ReadonlyArray<string>,
+  order: string,
+  upTo: string,
+): ReadonlyArray<string> => {
+  if (lines.length === 0) return block
+  const allowed = order.slice(0, order.indexOf(upTo) + 1)
+  const at = block.findLastIndex((line) => allowed.includes(line[0]!)) + 1
+  return [...block.slice(0, at), ...lines, ...block.slice(at)]
 }
 
-const media = (m: MediaDescription): ReadonlyArray<string> => [
-  `m=${m.type} ${m.port}${m.portCount === undefined ? "" : `/${m.portCount}`} ${m.protocol}${m.formats.map((f) => ` ${f}`).join("")}`,
-  ...optional("i", m.info),
-  ...connection(m.connection),
-  ...bandwidths(m.bandwidths),
-  ...optional("k", m.key),
-  ...mediaAttributes(m),
-]
+/** Puts `value` in place of the `index`-th space-separated field of an `x=` line. */
+const patchField = (line: string, index: number, value: string): string => {
+  const fields = line.slice(2).split(" ")
+  fields[index] = value
+  return `${line.slice(0, 2)}${fields.join(" ")}`
+}
+
+const sessionBlock = (d: SessionDescription, written: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const [first, ...later] = d.timing
+  const timing = [
+    ...(first?.repeats.slice(1) ?? []).map((repeats) => writeLine("r", { repeats })),
+    ...later.flatMap((t) => [
+      writeLine("t", { timing: { start: t.start, stop: t.stop } }),
+      ...t.repeats.map((repeats) => writeLine("r", { repeats })),
+    ]),
+  ]
+  // written[1] is the o= line: sdp-transform wrote the version with %d.
+  let block: ReadonlyArray<string> = written.map((line, i) =>
+    i === 1 ? patchField(line, 2, d.origin.sessionVersion) : line,
+  )
+  block = insertAfter(
+    block,
+    d.emails.slice(1).map((email) => writeLine("e", { email })),
+    SESSION_ORDER,
+    "e",
+  )
+  block = insertAfter(
+    block,
+    d.phones.slice(1).map((phone) => writeLine("p", { phone })),
+    SESSION_ORDER,
+    "p",
+  )
+  block = insertAfter(block, timing, SESSION_ORDER, "r")
+  return insertAfter(block, d.key === undefined ? [] : [`k=${d.key}`], SESSION_ORDER, "k")
+}
+
+const mediaBlock = (
+  m: SessionDescription["media"][number],
+  written: ReadonlyArray<string>,
+): ReadonlyArray<string> => {
+  const port = m.portCount === undefined ? `${m.port}` : `${m.port}/${m.portCount}`
+  const block = written.map((line, i) => (i === 0 ? patchField(line, 1, port).trimEnd() : line))
+  return insertAfter(block, m.key === undefined ? [] : [`k=${m.key}`], MEDIA_ORDER, "k")
+}
+
+/** Splits written lines at each m= line: the session's lines, then one block per media section. */
+const blocks = (lines: ReadonlyArray<string>): ReadonlyArray<ReadonlyArray<string>> => {
+  const result: Array<Array<string>> = [[]]
+  for (const line of lines) {
+    if (line.startsWith("m=")) result.push([])
+    result[result.length - 1]!.push(line)
+  }
+  return result
+}
+
+/** Writes a description through sdp-transform (see the module comment); never the remembered text. */
+export const writeSdp = (d: SessionDescription): string => {
+  const lines = writeShape(toTransform(d)).split("\r\n").slice(0, -1)
+  const [session = [], ...media] = blocks(lines)
+  const all = [...sessionBlock(d, session), ...media.flatMap((block, i) => mediaBlock(d.media[i]!, block))]
+  return all.map((line) => `${line}\r\n`).join("")
+}
+
+interface Source {
+  /** The lines as they came, joined with CRLF. */
+  readonly text: string
+  /** What `writeSdp` gave for the description when it was parsed, to tell that it has not been changed since. */
+  readonly written: string
+}
+
+/**
+ * The texts of parsed descriptions, by object. A spread (`{ ...d, media }`) makes a new object, which prints
+ * through the writer; the same object prints its text only while it still writes as it did when parsed (the
+ * view is readonly, but a cast can change it).
+ */
+const sources = new WeakMap<SessionDescription, Source>()
+
+/** Called by `parseSdp`: `d` was read from `lines`. */
+export const keepSource = (d: SessionDescription, lines: ReadonlyArray<string>): void => {
+  sources.set(d, { text: lines.map((line) => `${line}\r\n`).join(""), written: writeSdp(d) })
+}
 
 /** Writes the lines of a description, each ended by CRLF. */
 export const printSdp = (d: SessionDescription): string => {
-  const lines = [
-    `v=${d.version}`,
-    origin(d.origin),
-    // RFC 8866 §5.3: "s= " (a single space) when there is no name; parseSdp reads it back as "".
-    `s=${d.name === "" ? " " : d.name}`,
-    ...optional("i", d.info),
-    ...optional("u", d.uri),
-    ...d.emails.map((e) => `e=${e}`),
-    ...d.phones.map((p) => `p=${p}`),
-    ...connection(d.connection),
-    ...bandwidths(d.bandwidths),
-    ...d.timing.flatMap((t) => [`t=${t.start} ${t.stop}`, ...t.repeats.map((r) => `r=${r}`)]),
-    ...optional("z", d.timezones),
-    ...optional("k", d.key),
-    ...(d.direction === undefined ? [] : [`a=${d.direction}`]),
-    ...d.attributes.map(attribute),
-    ...d.media.flatMap(media),
-  ]
-  return lines.map((line) => `${line}\r\n`).join("")
+  const written = writeSdp(d)
+  const source = sources.get(d)
+  return source !== undefined && source.written === written ? source.text : written
 }
