@@ -23,7 +23,7 @@ import { getDialogForRequest } from "./routing.js"
 import type { Command, UaEvent } from "./UaEvent.js"
 import { sendResponse } from "./UaOutput.js"
 import { stay, type UaState, type UaStep } from "./UaState.js"
-import { cancelInvite, endCall, inviteSeq, onInviteResponse, startInvite } from "./uac.js"
+import { cancelInvite, endCall, inviteSeq, onInviteResponse, onOther2xx, startInvite } from "./uac.js"
 import {
   accept,
   onAck,
@@ -140,7 +140,7 @@ const onResponse = (state: UaState, response: Response, nonce: string): UaStep =
     response.status < 300 &&
     call.reinvite?.seq !== routing.seq
   )
-    return onInviteResponse(state, call, response, nonce)
+    return onOther2xx(state, call, response)
   return onInDialogResponse(state, call, response, routing.method, nonce)
 }
 

@@ -135,6 +135,7 @@ export const reinvite = (state: UaState, call: Call, command: Reinvite, held: bo
     ...call,
     dialog: built.value.dialog,
     reinvite: { role: "client", seq: seqOf(built.value.request), offer: sdp, held, retry },
+    glare: undefined,
   }
   return stepWith(state, next, [sendRequest(built.value.request)])
 }
@@ -270,13 +271,8 @@ const backOff = (
 export const onGlareTimer = (state: UaState, call: Call, seq: number, nonce: string): UaStep => {
   const glare = call.glare
   if (glare?.seq !== seq || call.phase !== "Confirmed") return stay(state)
-  if (call.reinvite !== undefined)
-    return backOff(
-      state,
-      call,
-      { role: "client", seq, offer: undefined, held: glare.held, retry: glare },
-      nonce,
-    )
+  // a re-INVITE sent since (the application's, or the peer's still unanswered) supersedes the one that met glare
+  if (call.reinvite !== undefined) return stepWith(state, { ...call, glare: undefined }, [])
   const command: Reinvite = {
     _tag: "Reinvite",
     call: call.ref,

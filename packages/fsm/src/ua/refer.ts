@@ -75,7 +75,7 @@ export const onRefer = (
     return stepWith(state, { ...call, dialog }, [sendResponse(respond(state.config, request, 400))])
   if (call.notifier === "active")
     return stepWith(state, { ...call, dialog }, [sendResponse(respond(state.config, request, 403))])
-  const accepted = respond(state.config, request, 202, { contact: true })
+  const accepted = respond(state.config, request, 202, { contact: dialog.localTarget ?? true })
   const first = notify(state, dialog, fresh, "SIP/2.0 100 Trying", "active;expires=60")
   if (isErr(first)) return stay(state)
   const referredBy = getHeader(request, "Referred-By") ?? printNameAddr({ ...dialog.remote, params: [] })

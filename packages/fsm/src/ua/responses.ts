@@ -7,7 +7,9 @@ import type { UaConfig } from "./UaConfig.js"
 
 export interface ResponseInit {
   readonly toTag?: string
-  readonly contact?: boolean
+  /** Add Contact (and, on a dialog-creating INVITE response, Record-Route, Allow, Supported): `true` for the
+   * configured Contact, a URI for the dialog's own local target. */
+  readonly contact?: true | string
   readonly sdp?: string | undefined
   readonly headers?: ReadonlyArray<readonly [string, string]>
 }
@@ -23,14 +25,15 @@ export const respond = (
   status: number,
   init: ResponseInit = {},
 ): Response => {
-  const creates = init.contact === true && status > 100 && status < 300
+  const contact = init.contact === true ? config.contact : init.contact
+  const creates = contact !== undefined && status > 100 && status < 300
   const headers: Array<readonly [string, string]> = [
     ...(creates ? getHeaderValues(request, "Record-Route").map((rr) => ["Record-Route", rr] as const) : []),
-    ...(init.contact === true ? [["Contact", `<${config.contact}>`] as const] : []),
-    ...(init.contact === true && request.method === "INVITE"
+    ...(contact === undefined ? [] : [["Contact", `<${contact}>`] as const]),
+    ...(contact !== undefined && request.method === "INVITE"
       ? [["Allow", config.allow.join(", ")] as const]
       : []),
-    ...(init.contact === true && request.method === "INVITE"
+    ...(contact !== undefined && request.method === "INVITE"
       ? [["Supported", config.supported.join(", ")] as const]
       : []),
     ...(init.headers ?? []),

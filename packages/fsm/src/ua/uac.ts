@@ -161,6 +161,13 @@ const onSuccess = (state: UaState, call: Call, response: Response, fresh: Fresh)
   return establish(state, { ...withDialogs, dialog }, response, ack, fresh)
 }
 
+/** A 2xx to an INVITE of this call that is neither the initial one nor a pending re-INVITE: the retransmission of
+ * a 2xx already ACKed gets that ACK again (§13.2.2.4); anything else is stale and ignored. */
+export const onOther2xx = (state: UaState, call: Call, response: Response): UaStep => {
+  const resent = resendAck(call, response)
+  return resent === undefined ? stay(state) : stepWith(state, call, [resent])
+}
+
 const resendAck = (call: Call, response: Response): UaOutput | undefined => {
   const seq = seqOf(response)
   const tag = toTagOf(response)

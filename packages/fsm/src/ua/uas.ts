@@ -128,7 +128,7 @@ export const acceptReinvite = (
   request: Request,
   sdp: string | undefined,
 ): UaStep => {
-  const response = respond(state.config, request, 200, { contact: true, sdp })
+  const response = respond(state.config, request, 200, { contact: call.dialog?.localTarget ?? true, sdp })
   const seq = seqOf(request)
   const next: Call = {
     ...call,

@@ -6,7 +6,14 @@ import { describe, expect, it } from "vitest"
 import * as dialog from "../../src/dialog/index.js"
 import * as ua from "../../src/ua/index.js"
 import { dirOf, loadFiles, writeDocs } from "../transaction/support/files.js"
-import { basicCall, cancelCall, earlyMedia, referTransfer } from "./support/flows.js"
+import {
+  attendedTransfer,
+  basicCall,
+  cancelCall,
+  earlyMedia,
+  holdResume,
+  referTransfer,
+} from "./support/flows.js"
 import { mermaidLadder, withLadder } from "./support/ladder.js"
 
 const here = dirOf((import.meta as { url: string }).url)
@@ -21,6 +28,19 @@ const pages = [
   {
     path: "docs/flows/early-media.md",
     ladder: () => mermaidLadder(earlyMedia(), ["Caller", "PBX", "Callee"], ["Content-Type"]),
+  },
+  {
+    path: "docs/flows/hold.md",
+    ladder: () => mermaidLadder(holdResume(), ["Alice", "Bob"], ["CSeq"], true),
+  },
+  {
+    path: "docs/flows/attended-transfer.md",
+    ladder: () =>
+      mermaidLadder(
+        attendedTransfer(),
+        ["Alice", "Bob", "Carol"],
+        ["Refer-To", "Replaces", "Subscription-State"],
+      ),
   },
   {
     path: "docs/flows/refer.md",

@@ -129,9 +129,9 @@ describe("laws of requests inside a dialog", () => {
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 80 },
     )
-  })
+  }, 30_000)
 
   it("a terminated dialog answers 481 to every request sent in it, and nothing to an ACK", () => {
     fc.assert(
@@ -176,9 +176,9 @@ describe("laws of requests inside a dialog", () => {
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 80 },
     )
-  })
+  }, 30_000)
 })
 
 const ackHeaders = (

@@ -256,3 +256,30 @@ export const attendedTransfer = (link: LinkConfig = perfect, seed = 1): Network 
   net.run()
   return net
 }
+
+/** Hold and resume on an established call (RFC 3264 §8.4), for docs/flows/hold.md. */
+export const holdResume = (link: LinkConfig = perfect, seed = 1): Network => {
+  const net = new Network(link, seed)
+  net.addParty({
+    name: "Alice",
+    host: "192.168.1.100",
+    config: { session: aliceSession },
+    script: (report, n) => {
+      if (report._tag !== "Established") return
+      n.command("Alice", { _tag: "Hold", call: report.call }, 1_000)
+      n.command("Alice", { _tag: "Resume", call: report.call }, 3_000)
+      n.command("Alice", { _tag: "Hangup", call: report.call }, 5_000)
+    },
+  })
+  net.addParty({
+    name: "Bob",
+    host: "10.0.0.50",
+    config: { session: bobSession },
+    script: (report, n) => {
+      if (report._tag === "IncomingCall") n.command("Bob", { _tag: "Answer", call: report.call }, 20)
+    },
+  })
+  net.command("Alice", inviteBob("sip:bob@10.0.0.50"))
+  net.run()
+  return net
+}
