@@ -12,14 +12,29 @@
 import type { Header, Request, Response, SipMessage } from "./Message.js"
 
 class Sourced {
-  readonly #source: Uint8Array
-  constructor(source: Uint8Array) {
+  /** The input: bytes, or the text it was given as (encoded on the first serialize). */
+  #source: Uint8Array | string
+  constructor(source: Uint8Array | string) {
     this.#source = source
   }
   static sourceOf(message: object): Uint8Array | undefined {
-    return #source in message ? (message as Sourced).#source : undefined
+    if (!(#source in message)) return undefined
+    const m = message as Sourced
+    const s = m.#source
+    if (typeof s !== "string") return s
+    const bytes = encoder.encode(s)
+    m.#source = bytes
+    return bytes
+  }
+  static sourceText(message: object): string | undefined {
+    if (!(#source in message)) return undefined
+    const s = (message as Sourced).#source
+    return typeof s === "string" ? s : decoder.decode(s)
   }
 }
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
 
 class ParsedRequest extends Sourced implements Request {
   readonly _tag = "Request" as const
@@ -29,7 +44,7 @@ class ParsedRequest extends Sourced implements Request {
     readonly version: string,
     readonly headers: ReadonlyArray<Header>,
     readonly body: Uint8Array,
-    source: Uint8Array,
+    source: Uint8Array | string,
   ) {
     super(source)
   }
@@ -43,7 +58,7 @@ class ParsedResponse extends Sourced implements Response {
     readonly reason: string,
     readonly headers: ReadonlyArray<Header>,
     readonly body: Uint8Array,
-    source: Uint8Array,
+    source: Uint8Array | string,
   ) {
     super(source)
   }
@@ -55,7 +70,7 @@ export const makeParsedRequest = (
   version: string,
   headers: ReadonlyArray<Header>,
   body: Uint8Array,
-  source: Uint8Array,
+  source: Uint8Array | string,
 ): Request => new ParsedRequest(method, uri, version, headers, body, source)
 
 export const makeParsedResponse = (
@@ -64,7 +79,7 @@ export const makeParsedResponse = (
   reason: string,
   headers: ReadonlyArray<Header>,
   body: Uint8Array,
-  source: Uint8Array,
+  source: Uint8Array | string,
 ): Response => new ParsedResponse(version, status, reason, headers, body, source)
 
 class ParsedHeader implements Header {
@@ -112,3 +127,6 @@ export const typedHeader = <T>(
 
 /** The bytes a message was parsed from, when it is an unchanged parsed message. */
 export const sourceOf = (message: SipMessage): Uint8Array | undefined => Sourced.sourceOf(message)
+
+/** The text of an unchanged parsed message (decoded when it was parsed from bytes). */
+export const sourceTextOf = (message: SipMessage): string | undefined => Sourced.sourceText(message)

@@ -44,8 +44,9 @@ export const parseMessage = (
   input: Uint8Array | string,
   limits?: Partial<Limits>,
 ): Result<SipMessage, ParseError> => {
-  const bytes = typeof input === "string" ? encoder.encode(input) : input
   const lim = resolveLimits(limits)
+  if (typeof input === "string") return parseString(input, lim)
+  const bytes = input
   let text = ""
   let aligned = true
   let bodyStart = -1
@@ -68,6 +69,46 @@ export const parseMessage = (
     }
     return err(makeParseError(`internal parser fault: ${String(e)}`, 0, 400))
   }
+}
+
+/** A message given as text: parsed without encoding its header section; the body is encoded to bytes. */
+const parseString = (text: string, lim: Limits): Result<SipMessage, ParseError> => {
+  try {
+    // Every UTF-16 code unit takes at least one UTF-8 byte: a text longer than the limit is too large.
+    if (text.length > lim.maxMessageBytes)
+      return err(makeParseError(`message larger than ${lim.maxMessageBytes} bytes`, lim.maxMessageBytes, 513))
+    return ok(parseText(text, undefined, -1, lim))
+  } catch (e) {
+    if (e instanceof ParseFailure) {
+      const f = e.fail
+      return err(makeParseError(f.reason, encoder.encode(text.slice(0, f.offset)).length, f.status))
+    }
+    return err(makeParseError(`internal parser fault: ${String(e)}`, 0, 400))
+  }
+}
+
+/** Body and source of a message given as text, whose body is `text[pos…]`. */
+const textBody = (
+  text: string,
+  start: number,
+  pos: number,
+  contentLength: number,
+  lim: Limits,
+): { body: Uint8Array; source: Uint8Array | string } => {
+  const rest = text.slice(pos)
+  const all = rest.length === 0 ? EMPTY : encoder.encode(rest)
+  if (contentLength > all.length)
+    fail(`Content-Length ${contentLength} exceeds the ${all.length} body bytes`, text.length)
+  const body = contentLength < 0 || contentLength === all.length ? all : all.subarray(0, contentLength)
+  if (pos - start + body.length > lim.maxMessageBytes)
+    fail(`message larger than ${lim.maxMessageBytes} bytes`, start, 513)
+  if (body === all) return { body, source: start === 0 ? text : text.slice(start) }
+  if (all.length === rest.length) return { body, source: text.slice(start, pos + body.length) }
+  const head = encoder.encode(text.slice(start, pos))
+  const source = new Uint8Array(head.length + body.length)
+  source.set(head, 0)
+  source.set(body, head.length)
+  return { body, source }
 }
 
 /**
@@ -103,7 +144,12 @@ const headerEnd = (bytes: Uint8Array): number => {
 }
 
 /** `knownBodyStart` is -1 when text offsets are byte offsets (ASCII), else the byte offset of the body. */
-const parseText = (text: string, bytes: Uint8Array, knownBodyStart: number, lim: Limits): SipMessage => {
+const parseText = (
+  text: string,
+  bytes: Uint8Array | undefined,
+  knownBodyStart: number,
+  lim: Limits,
+): SipMessage => {
   const len = text.length
   let pos = 0
   // §7.5: CRLFs before the start line are ignored.
@@ -178,6 +224,10 @@ const parseText = (text: string, bytes: Uint8Array, knownBodyStart: number, lim:
     pos = e + 1
   }
 
+  if (bytes === undefined) {
+    const t = textBody(text, start, pos, contentLength, lim)
+    return startLine(text, start, lineEnd, headers, t.body, t.source)
+  }
   const bodyStart = knownBodyStart < 0 ? pos : knownBodyStart
   const available = bytes.length - bodyStart
   let bodyEnd = bytes.length
@@ -213,7 +263,7 @@ const startLine = (
   e: number,
   headers: Header[],
   body: Uint8Array,
-  source: Uint8Array,
+  source: Uint8Array | string,
 ): SipMessage => {
   if (isSipVersionPrefix(text, s)) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF

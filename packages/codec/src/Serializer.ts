@@ -7,7 +7,7 @@
  * Never changes a header value; never adds or fixes Content-Length (the constructors do that).
  */
 import { isRequest, type SipMessage } from "./Message.js"
-import { sourceOf } from "./Parsed.js"
+import { sourceOf, sourceTextOf } from "./Parsed.js"
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -37,7 +37,7 @@ export const serializeMessage = (message: SipMessage): Uint8Array =>
 
 /** The message as text (the body decoded as UTF-8), for logs and tests. */
 export const messageToString = (message: SipMessage): string => {
-  const source = sourceOf(message)
-  if (source !== undefined) return decoder.decode(source)
+  const source = sourceTextOf(message)
+  if (source !== undefined) return source
   return headText(message) + decoder.decode(message.body)
 }
