@@ -28,76 +28,37 @@ const uasHandlers = {
     }),
 }
 
-describe.skipIf(!sipp.ok)("SIPp interop (loopback, bounded runs)", () => {
-  const cases = [
-    { transport: "UDP", flag: "u1", lost: false },
-    { transport: "TCP", flag: "t1", lost: false },
-    { transport: "UDP", flag: "u1", lost: true },
-  ] as const
+describe
+  .skipIf(!sipp.ok)
+  .concurrent("SIPp interop (loopback, bounded runs, concurrent: each run has its own ports)", () => {
+    const cases = [
+      { transport: "UDP", flag: "u1", lost: false },
+      { transport: "TCP", flag: "t1", lost: false },
+      { transport: "UDP", flag: "u1", lost: true },
+    ] as const
 
-  for (const c of cases) {
-    const label = `${c.transport}${c.lost ? " with -lost 10" : ""}`
+    for (const c of cases) {
+      const label = `${c.transport}${c.lost ? " with -lost 10" : ""}`
 
-    it.live(
-      `SIPp uac → our endpoint, ${label}: ${calls} calls all complete`,
-      () =>
-        Effect.gen(function* () {
-          const ours = yield* endpoint(
-            [{ transport: c.transport, host: "127.0.0.1", port: 0 }],
-            uasHandlers as never,
-            {
-              timers: { t1: 500, t2: 4000, t4: 5000 },
-            },
-          )
-          const port = ours.listeners[0]!.local.port
-          const sippPort = yield* freePort()
-          const run = yield* runSipp([
-            "-sn",
-            "uac",
-            `127.0.0.1:${port}`,
-            "-s",
-            "bob",
-            "-i",
-            "127.0.0.1",
-            "-p",
-            String(sippPort),
-            "-t",
-            c.flag,
-            "-m",
-            String(calls),
-            "-r",
-            "20",
-            "-l",
-            "5",
-            "-timeout",
-            "45s",
-            "-timeout_error",
-            "-recv_timeout",
-            "20s",
-            ...(c.lost ? ["-lost", "10"] : []),
-          ])
-          const totals = callTotals(run.stdout)
-          expect({ code: run.code, ...totals }, run.stdout.slice(-3000) + run.stderr).toEqual({
-            code: 0,
-            successful: calls,
-            failed: 0,
-          })
-          const stats = yield* ours.stats
-          expect(stats.messagesIn["INVITE"]).toBeGreaterThanOrEqual(calls)
-          expect(stats.messagesIn["BYE"]).toBeGreaterThanOrEqual(calls)
-        }),
-      90_000,
-    )
-
-    it.live(
-      `our client → SIPp uas, ${label}: ${calls} calls all complete`,
-      () =>
-        Effect.gen(function* () {
-          const sippPort = yield* freePort()
-          const sippFiber = yield* Effect.forkChild(
-            runSipp([
+      it.live(
+        `SIPp uac → our endpoint, ${label}: ${calls} calls all complete`,
+        () =>
+          Effect.gen(function* () {
+            const ours = yield* endpoint(
+              [{ transport: c.transport, host: "127.0.0.1", port: 0 }],
+              uasHandlers as never,
+              {
+                timers: { t1: 500, t2: 4000, t4: 5000 },
+              },
+            )
+            const port = ours.listeners[0]!.local.port
+            const sippPort = yield* freePort()
+            const run = yield* runSipp([
               "-sn",
-              "uas",
+              "uac",
+              `127.0.0.1:${port}`,
+              "-s",
+              "bob",
               "-i",
               "127.0.0.1",
               "-p",
@@ -106,43 +67,104 @@ describe.skipIf(!sipp.ok)("SIPp interop (loopback, bounded runs)", () => {
               c.flag,
               "-m",
               String(calls),
+              "-r",
+              "20",
+              "-l",
+              "5",
               "-timeout",
-              "60s",
+              "45s",
               "-timeout_error",
+              "-recv_timeout",
+              "20s",
               ...(c.lost ? ["-lost", "10"] : []),
-            ]),
-          )
-          yield* Effect.sleep(c.transport === "TCP" ? 700 : 300) // SIPp binds its socket
-          const ours = yield* endpoint(
-            [{ transport: c.transport, host: "127.0.0.1", port: 0 }],
-            {},
-            {
-              timers: { t1: 500, t2: 4000, t4: 5000 },
-            },
-          )
-          const target = `sip:service@127.0.0.1:${sippPort}${c.transport === "TCP" ? ";transport=tcp" : ""}`
-          const outcomes: Array<string> = []
-          for (let i = 0; i < calls; i++) {
-            const handle = yield* ours.call(target, offer)
-            const events = yield* handle.events.pipe(
-              Stream.takeUntil((e) => e._tag === "Answered" || e._tag === "Failed"),
-              Stream.runCollect,
-              Effect.timeout("30 seconds"),
+            ])
+            const totals = callTotals(run.stdout)
+            expect({ code: run.code, ...totals }, run.stdout.slice(-3000) + run.stderr).toEqual({
+              code: 0,
+              successful: calls,
+              failed: 0,
+            })
+            const stats = yield* ours.stats
+            expect(stats.messagesIn["INVITE"]).toBeGreaterThanOrEqual(calls)
+            expect(stats.messagesIn["BYE"]).toBeGreaterThanOrEqual(calls)
+          }),
+        90_000,
+      )
+
+      it.live(
+        `our client → SIPp uas, ${label}: ${calls} calls all complete`,
+        () =>
+          Effect.gen(function* () {
+            const sippPort = yield* freePort()
+            const sippFiber = yield* Effect.forkChild(
+              runSipp([
+                "-sn",
+                "uas",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                String(sippPort),
+                "-t",
+                c.flag,
+                "-m",
+                String(calls),
+                "-timeout",
+                "60s",
+                "-timeout_error",
+                ...(c.lost ? ["-lost", "10"] : []),
+              ]),
             )
-            const last = events[events.length - 1]
-            outcomes.push(last?._tag ?? "none")
-            if (last?._tag === "Answered") yield* handle.hangup.pipe(Effect.timeout("40 seconds"))
-          }
-          const run = yield* Fiber.join(sippFiber)
-          expect(outcomes).toEqual(Array.from({ length: calls }, () => "Answered"))
-          const totals = callTotals(run.stdout)
-          expect({ code: run.code, ...totals }, run.stdout.slice(-3000) + run.stderr).toEqual({
-            code: 0,
-            successful: calls,
-            failed: 0,
-          })
-        }),
-      180_000,
-    )
-  }
-})
+            yield* Effect.sleep(c.transport === "TCP" ? 700 : 300) // SIPp binds its socket
+            const ours = yield* endpoint(
+              [{ transport: c.transport, host: "127.0.0.1", port: 0 }],
+              {},
+              {
+                timers: { t1: 500, t2: 4000, t4: 5000 },
+              },
+            )
+            const target = `sip:service@127.0.0.1:${sippPort}${c.transport === "TCP" ? ";transport=tcp" : ""}`
+            const outcomes: Array<string> = []
+            const trace: Array<string> = []
+            const t0 = Date.now()
+            yield* Effect.forkChild(
+              ours.wire.pipe(
+                Stream.runForEach((e) =>
+                  Effect.sync(() => {
+                    const m = e.message
+                    const what = m._tag === "Request" ? m.method : String(m.status)
+                    const callId = m.headers.find((h) => h.name === "Call-ID")?.value ?? ""
+                    trace.push(
+                      `${Date.now() - t0}ms ${e.direction} ${what} ${callId}${e.retransmission ? " (rtx)" : ""}`,
+                    )
+                  }),
+                ),
+              ),
+            )
+            for (let i = 0; i < calls; i++) {
+              const handle = yield* ours.call(target, offer)
+              const events = yield* handle.events.pipe(
+                Stream.takeUntil((e) => e._tag === "Answered" || e._tag === "Failed"),
+                Stream.runCollect,
+                // longer than Timer B (32 s): a call without a final response ends as Failed 408, not as a timeout
+                Effect.timeout("45 seconds"),
+                Effect.orElseSucceed(() => [{ _tag: "Stuck" as const }]),
+              )
+              const last = events[events.length - 1]
+              outcomes.push(last?._tag ?? "none")
+              if (last?._tag === "Answered") yield* handle.hangup.pipe(Effect.timeout("40 seconds"))
+            }
+            const run = yield* Fiber.join(sippFiber)
+            expect(outcomes, trace.slice(-60).join("\n")).toEqual(
+              Array.from({ length: calls }, () => "Answered"),
+            )
+            const totals = callTotals(run.stdout)
+            expect({ code: run.code, ...totals }, run.stdout.slice(-3000) + run.stderr).toEqual({
+              code: 0,
+              successful: calls,
+              failed: 0,
+            })
+          }),
+        240_000,
+      )
+    }
+  })

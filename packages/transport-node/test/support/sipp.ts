@@ -3,6 +3,7 @@
  * `-timeout` and a hard kill. `sippAvailable()` runs `setup-sipp.sh` once and says why when SIPp is missing.
  */
 import { execFileSync, spawn } from "node:child_process"
+import * as dgram from "node:dgram"
 import { mkdtempSync } from "node:fs"
 import * as net from "node:net"
 import { tmpdir } from "node:os"
@@ -26,14 +27,38 @@ export const sippAvailable = (): { readonly ok: boolean; readonly why: string } 
   return availability
 }
 
-/** A free loopback UDP+TCP port for SIPp to bind (probe, then release). */
-export const freePort = (): Effect.Effect<number> =>
+const handedOut = new Set<number>()
+
+const probeTcp = (port: number) =>
   Effect.callback<number>((resume) => {
     const server = net.createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port
-      server.close(() => resume(Effect.succeed(port)))
+    server.once("error", () => resume(Effect.succeed(-1)))
+    server.listen(port, "127.0.0.1", () => {
+      const bound = (server.address() as net.AddressInfo).port
+      server.close(() => resume(Effect.succeed(bound)))
     })
+  })
+
+const probeUdp = (port: number) =>
+  Effect.callback<boolean>((resume) => {
+    const socket = dgram.createSocket("udp4")
+    socket.once("error", () => resume(Effect.succeed(false)))
+    socket.bind(port, "127.0.0.1", () => socket.close(() => resume(Effect.succeed(true))))
+  })
+
+/**
+ * A loopback port free for both UDP and TCP, never the same twice in this process (concurrent SIPp runs must not
+ * share a port: SIPp binds with SO_REUSEADDR and would split the traffic).
+ */
+export const freePort = (): Effect.Effect<number> =>
+  Effect.gen(function* () {
+    for (;;) {
+      const port = yield* probeTcp(0)
+      if (port > 0 && !handedOut.has(port) && (yield* probeUdp(port))) {
+        handedOut.add(port)
+        return port
+      }
+    }
   })
 
 export interface SippRun {
