@@ -3,7 +3,8 @@
  * (the inspector's Profiler domain, in-process) and prints the hottest functions by self time and the task's
  * top-level calls by inclusive time.
  *
- * Usage: node profile.ts [--what=task|parse|string] [--seconds=5]   (npm run profile -- --what=parse)
+ * Usage: node profile.ts [--what=task|parse|string] [--message=invite|ringing|register] [--seconds=5]
+ * (npm run profile -- --what=parse); without --message the three messages take turns.
  * `task` is the benchmark's headline (bytes, then the five accessors); `parse` is parseMessage alone;
  * `string` is the task on a string.
  */
@@ -30,7 +31,9 @@ const seconds = Number(arg("seconds", "5"))
 if (!["task", "parse", "string"].includes(what)) throw new Error("--what is task, parse or string")
 if (!(seconds > 0 && seconds <= 60)) throw new Error("--seconds is in (0, 60]")
 
-const corpus = loadCorpus()
+const only = arg("message", "")
+const corpus = loadCorpus().filter((m) => only === "" || m.name === only)
+if (corpus.length === 0) throw new Error("--message is invite, ringing or register")
 const ours = await loadOurs()
 const unit: (i: number) => unknown =
   what === "parse"
