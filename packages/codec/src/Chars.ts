@@ -31,6 +31,12 @@ const has = (code: number, flag: number): boolean => code < 128 && (table[code]!
 export const TOKEN_TABLE = new Uint8Array(65536)
 for (let c = 0; c < 128; c++) TOKEN_TABLE[c] = has(c, TOKEN) ? 1 : 0
 
+/** 1 for a generic-param value character (token / host: token plus ":" "[" "]"), 0 otherwise. */
+export const VALUE_TABLE = TOKEN_TABLE.slice()
+VALUE_TABLE[58] = 1
+VALUE_TABLE[91] = 1
+VALUE_TABLE[93] = 1
+
 /** `token` (§25.1): alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~". */
 export const isTokenChar = (code: number): boolean => has(code, TOKEN)
 /** SP or HTAB. */

@@ -4,7 +4,7 @@
  * around `;` and `=`. Names keep their spelling and compare case-insensitively; values are kept as written
  * (a quoted value keeps its quotes), so printing gives the same parameters back.
  */
-import { eqLower, isTokenChar, isWs, TOKEN_TABLE } from "./Chars.js"
+import { eqLower, isWs, TOKEN_TABLE, VALUE_TABLE } from "./Chars.js"
 
 export interface Param {
   readonly name: string
@@ -91,7 +91,7 @@ export const parseParams = (text: string, i: number, n: number = text.length): P
         i = quotedEnd(text, i)
         if (i < 0) return "unterminated quoted parameter value"
       } else {
-        while (i < n && isValueChar(text.charCodeAt(i))) i++
+        while (i < n && VALUE_TABLE[text.charCodeAt(i)] === 1) i++
         if (i === vs) return `empty value of parameter ${name}`
       }
       params.push({ name, value: text.slice(vs, i) })
@@ -122,6 +122,3 @@ const commonName = (t: string, s: number, e: number): string | undefined => {
   }
   return undefined
 }
-
-/** token / host (IPv6 reference brackets and colons) characters. */
-const isValueChar = (c: number): boolean => isTokenChar(c) || c === 58 || c === 91 || c === 93

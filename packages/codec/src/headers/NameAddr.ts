@@ -34,13 +34,15 @@ const isTokenWords = (text: string): boolean => {
   return true
 }
 
-/** `scheme ":" 1*(non-space)` in `t[s, e)`. */
+/** `scheme ":" 1*(non-space)` in `t[s, e)` (values hold no CR/LF: the parser ends lines there). */
 const isUriRange = (t: string, s: number, e: number): boolean => {
   let i = s
   while (i < e && isSchemeChar(t.charCodeAt(i))) i++
   if (i === s || i + 1 >= e || t.charCodeAt(i) !== 58) return false
-  for (i++; i < e; i++) if (t.charCodeAt(i) <= 32) return false
-  return true
+  const sp = t.indexOf(" ", i)
+  if (sp >= 0 && sp < e) return false
+  const tab = t.indexOf("\t", i)
+  return tab < 0 || tab >= e
 }
 
 const fault = (header: string, reason: string): Result<never, HeaderError> =>
@@ -83,9 +85,8 @@ export const parseNameAddrRange = (
     }
   }
   if (lt >= 0) {
-    let gt = lt + 1
-    while (gt < e && t.charCodeAt(gt) !== 62) gt++
-    if (gt >= e) return fault(header, 'expected ">"')
+    const gt = t.indexOf(">", lt + 1)
+    if (gt < 0 || gt >= e) return fault(header, 'expected ">"')
     if (!isUriRange(t, lt + 1, gt)) return fault(header, `invalid URI ${JSON.stringify(t.slice(lt + 1, gt))}`)
     const params = parseParams(t, gt + 1, e)
     if (typeof params === "string") return fault(header, params)

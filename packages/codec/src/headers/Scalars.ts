@@ -42,12 +42,12 @@ const delta = (key: string, value: string | undefined): Result<number | undefine
   value === undefined ? ok(undefined) : parseDeltaSeconds(key, value)
 
 export const getCallId = (message: SipMessage): Result<string, HeaderError> => {
-  const v = raw(message, "call-id")
+  const i = findHeaderIndex(message.headers, "call-id", "i")
+  const v = i < 0 ? undefined : message.headers[i]!.value
   if (v === undefined) return err(makeHeaderError("call-id", "missing Call-ID"))
   const id = trimLws(v)
   if (id.length === 0) return err(makeHeaderError("call-id", "empty Call-ID"))
-  for (let i = 0; i < id.length; i++)
-    if (id.charCodeAt(i) <= 32) return err(makeHeaderError("call-id", "invalid Call-ID"))
+  if (id.indexOf(" ") >= 0 || id.indexOf("\t") >= 0) return err(makeHeaderError("call-id", "invalid Call-ID"))
   return ok(id)
 }
 
