@@ -17,6 +17,7 @@ import {
   makeNonce,
   parseCredentials,
   type Secret,
+  toAlgorithm,
 } from "@sipkit/codec/digest"
 import type { AuthCheck, Authenticator } from "./Authenticator.js"
 
@@ -48,6 +49,7 @@ export const makeDigestAuthenticator = (init: DigestAuthenticatorInit): Authenti
 }
 
 const check = (init: DigestAuthenticatorInit, maxAgeMs: number, request: Request, now: number): AuthCheck => {
+  const challenged = toAlgorithm(init.algorithm ?? "MD5")
   const values = request.headers.filter((header) => headerKey(header.name) === "authorization")
   for (const { value } of values) {
     const parsed = parseCredentials(value)
@@ -66,6 +68,8 @@ const check = (init: DigestAuthenticatorInit, maxAgeMs: number, request: Request
       nonceSecret: init.nonceSecret,
       nowMs: now,
       maxAgeMs,
+      // Credentials for another algorithm than the one challenged are a downgrade (RFC 8760 §2.4): refused.
+      ...(challenged === undefined ? {} : { algorithms: [challenged] }),
     })
     switch (outcome._tag) {
       case "Authorized":

@@ -125,6 +125,22 @@ describe("seed: registration flow", () => {
     expect(late.store.aors()).toEqual([])
   })
 
+  it("refuses credentials computed with another algorithm than the one challenged (a downgrade)", () => {
+    const store = makeMemoryLocationStore()
+    const first = register(config, store, { request: registerWith(1), now: 0, toTag: "r" })
+    const challenge = (headerOf(first.response, "WWW-Authenticate") ?? "").replace(
+      "algorithm=MD5",
+      "algorithm=SHA-256",
+    )
+    expect(challenge).toContain("algorithm=SHA-256")
+    const other = register(config, store, {
+      request: registerWith(2, answerChallenge(challenge, "wonderland")),
+      now: 1_000,
+      toTag: "r",
+    })
+    expect(other.response.status).toBe(401)
+  })
+
   it("answers 400 for an Authorization header that does not parse", () => {
     const bad = register(config, makeMemoryLocationStore(), {
       request: registerWith(1, "Digest ,,,="),
