@@ -110,9 +110,11 @@ const onProvisional = (state: UaState, call: Call, response: Response): UaStep =
     early !== undefined && sdp !== undefined
       ? { ...call.media, early: { remoteTag: early.id.remoteTag, sdp } }
       : call.media
-  const next: Call = { ...call, dialogs, media, phase: "Proceeding" }
+  // a provisional that arrives late (after the 2xx, reordered) must not take the call back to Proceeding
+  const phase = call.phase === "Calling" ? "Proceeding" : call.phase
+  const next: Call = { ...call, dialogs, media, phase }
   const ringing =
-    response.status === 100
+    response.status === 100 || call.phase === "Confirmed"
       ? []
       : [
           report({

@@ -195,3 +195,13 @@ describe("UAC core: digest retry (§22.2) and redirects (§8.1.3.4)", () => {
     ).toMatchObject([{ _tag: "Ended", status: 302 }])
   })
 })
+
+describe("UAC core: reordering", () => {
+  it("a provisional that arrives after the 2xx changes nothing (the call stays Confirmed, hang-up is a BYE)", () => {
+    const { driver, invite } = calling()
+    driver.response(answerTo(invite, 200, "b1"))
+    expect(driver.response(answerTo(invite, 180, "b1"))).toEqual([])
+    expect(driver.state.calls.get(call)?.phase).toBe("Confirmed")
+    expect(requestsIn(driver.send({ _tag: "Hangup", call })).map((r) => r.method)).toEqual(["BYE"])
+  })
+})
