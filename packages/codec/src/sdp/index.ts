@@ -1,7 +1,9 @@
 /**
  * @module sdp — SDP (RFC 8866) as typed values, and the RFC 3264 offer/answer model.
  *
- * What it does: `parseSdp` / `printSdp` between text and a typed `SessionDescription` (unknown attributes kept);
+ * What it does: `parseSdp` / `printSdp` between text and a typed `SessionDescription` over sdp-transform's grammar
+ * (its `parse` reads each line, its `write` writes what we build; unknown attributes kept, a parsed description
+ * that was not changed prints byte for byte);
  * `negotiate` answers an offer from a `LocalSession` (or rejects it with 488 + Warning); `makeOffer` and
  * `applyAnswer` are the offerer's side; the o= version rules of §8; hold detection.
  * What it never does: I/O, clocks, randomness — session ids, versions and ports come in from the caller.

@@ -10,7 +10,7 @@
  * What this module adds, and why:
  * - strictness. sdp-transform is built to take whatever a browser sends: it skips a line none of its rules match,
  *   and its rules match a prefix of a line. A SIP server must not answer a body it misread, so a line counts as
- *   read only when sdp-transform read all of it — writing back what it read gives the line (`writtenBack`).
+ *   read only when the rule sdp-transform applied matched all of it (`readWhole`, with `sdpTransform.grammar`).
  *   v=0, o=, s= open the body in this order, at least one t= follows, and a malformed o=, c=, b=, t= or m= line
  *   is an error with its line number and status 400. An a= line in sdp-transform's `invalid` (no rule matched) is
  *   kept as an unknown attribute when it has the `<name>[:<value>]` shape of RFC 8866 §5.13, and is an error
@@ -22,8 +22,9 @@
  *   integer, and its writer cannot write back a version above 2^53 (see printSdp.ts).
  * - the m= `/<number of ports>`: sdp-transform's m= rule has none (`m=audio 49170/2 …` does not match it), so the
  *   port and count are read from the text, and the rest of the line by sdp-transform with the count taken out.
- * - b= types other than TIAS, AS, CT, RR and RS (RFC 8866 §5.8 allows any token, X-… for experiments) and k= (no
- *   rule in sdp-transform) are read from the text, and held to the same whole-line check.
+ * - b= types other than TIAS, AS, CT, RR and RS (RFC 8866 §5.8 allows any token, X-… for experiments; read whole
+ *   as `<bwtype>:<digits>`) and k= (no rule in sdp-transform; RFC 8866 §5.12 made it obsolete) are read from
+ *   the text.
  * - the text itself: `printSdp` prints a parsed, unchanged description as the lines it was read from.
  */
 import { err, ok, type Result } from "../Result.js"
@@ -42,13 +43,12 @@ import {
   type Timing,
 } from "./SessionDescription.js"
 import {
-  intIfInt,
   type Loose,
   readLine,
+  readWhole,
   type TransformRtcp,
   type TransformRtp,
   type TransformSession,
-  writtenBack,
 } from "./transformShape.js"
 
 // a=<attribute-name>[:<attribute-value>] (RFC 8866 §5.13)                        a=setup:actpass
@@ -56,7 +56,7 @@ const ATTRIBUTE = /^([^:\s]+)(?::(.*))?$/
 // m=<media> <port>[/<number of ports>] …: the port field                         49170/2
 const PORT = /^(\d+)(?:\/(\d+))?$/
 // b=<bwtype>:<bandwidth>, for the types sdp-transform does not know              b=X-YZ:12
-const BWTYPE = /^[\w.-]+$/
+const BANDWIDTH = /^([\w.-]+):(\d+)$/
 
 interface Line {
   readonly type: string
@@ -71,10 +71,6 @@ type Parsed<A> = Result<A, SdpError>
 
 const fail = (reason: string, line: Line | number): Parsed<never> =>
   err(makeSdpError(reason, typeof line === "number" ? line : line.number))
-
-/** sdp-transform read all of the line: writing back its reading gives the line. */
-const whole = (line: Line, reading: TransformSession): boolean =>
-  writtenBack(line.text, reading) === line.text
 
 const integer = (value: Loose | undefined): number | undefined =>
   typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined
@@ -118,41 +114,26 @@ const parseOrigin = (line: Line): Parsed<Origin> => {
 }
 
 const parseConnection = (line: Line): Parsed<Connection> => {
-  const reading = readLine(line.text)
-  const c = reading.connection
-  if (c === undefined || !whole(line, reading))
+  const c = readWhole(line.text)?.connection
+  if (c === undefined)
     return fail("c= needs <nettype> <addrtype> <connection-address> (IN IP4 or IN IP6)", line)
   return ok({ netType: "IN", addrType: `IP${c.version}`, address: String(c.ip) })
 }
 
-/** sdp-transform's reading of a b= line, or for a bwtype it does not know, the same reading made from the text. */
-const bandwidthReading = (line: Line): TransformSession => {
-  const reading = readLine(line.text)
-  const colon = line.value.indexOf(":")
-  if (reading.bandwidth !== undefined || colon < 0) return reading
-  const limit = intIfInt(line.value.slice(colon + 1))
-  return { ...reading, bandwidth: [{ type: line.value.slice(0, colon), limit }] }
-}
-
+/** RFC 8866 §5.8; sdp-transform's rule reads TIAS, AS, CT, RR and RS, other types are read from the text. */
 const parseBandwidth = (line: Line): Parsed<Bandwidth> => {
-  const reading = bandwidthReading(line)
-  const [b] = reading.bandwidth ?? []
-  if (
-    b === undefined ||
-    !BWTYPE.test(String(b.type)) ||
-    !/^\d+$/.test(String(b.limit)) ||
-    !whole(line, reading)
-  )
-    return fail("b= needs <bwtype>:<bandwidth>", line)
+  const [read] = readWhole(line.text)?.bandwidth ?? []
+  const text = BANDWIDTH.exec(line.value)
+  const b = read ?? (text === null ? undefined : { type: text[1]!, limit: text[2]! })
+  if (b === undefined || !/^\d+$/.test(String(b.limit))) return fail("b= needs <bwtype>:<bandwidth>", line)
   return ok({ type: String(b.type), value: Number(b.limit) })
 }
 
 const parseTiming = (line: Line): Parsed<Timing> => {
-  const reading = readLine(line.text)
-  const start = integer(reading.timing?.start)
-  const stop = integer(reading.timing?.stop)
-  if (start === undefined || stop === undefined || !whole(line, reading))
-    return fail("t= needs <start-time> <stop-time>", line)
+  const timing = readWhole(line.text)?.timing
+  const start = integer(timing?.start)
+  const stop = integer(timing?.stop)
+  if (start === undefined || stop === undefined) return fail("t= needs <start-time> <stop-time>", line)
   return ok({ start, stop, repeats: [] })
 }
 
@@ -170,9 +151,8 @@ const parseMediaLine = (line: Line): Parsed<MediaDraft> => {
   const [type = "", ports = "", ...rest] = line.value.split(" ")
   const port = PORT.exec(ports)
   const text = `m=${[type, port?.[1], ...rest].join(" ")}`
-  const reading = readLine(text)
-  const [m] = reading.media
-  if (port === null || rest.length === 0 || m?.protocol === undefined || writtenBack(text, reading) !== text)
+  const [m] = readWhole(text)?.media ?? []
+  if (port === null || rest.length === 0 || m?.protocol === undefined)
     return fail("m= needs <media> <port> <proto> <fmt> ...", line)
   if (Number(port[1]) > 65535) return fail(`m= port out of range: ${port[1]}`, line)
   return ok({
@@ -239,8 +219,8 @@ const typeMediaAttribute = (media: MediaDraft, reading: TransformSession): boole
 const addMediaAttribute = (media: MediaDraft, line: Line): Parsed<void> => {
   const attribute = parseAttribute(line)
   if (attribute._tag === "Err") return attribute
-  const reading = readLine(line.text)
-  if (reading.invalid === undefined && whole(line, reading) && typeMediaAttribute(media, reading))
+  const reading = readWhole(line.text)
+  if (reading !== undefined && reading.invalid === undefined && typeMediaAttribute(media, reading))
     return ok(undefined)
   media.attributes = [...media.attributes, attribute.value]
   return ok(undefined)
@@ -280,10 +260,8 @@ type SessionDraft = { -readonly [K in keyof SessionDescription]: SessionDescript
 const addSessionAttribute = (session: SessionDraft, line: Line): Parsed<void> => {
   const attribute = parseAttribute(line)
   if (attribute._tag === "Err") return attribute
-  const reading = readLine(line.text)
-  const direction = String(reading.direction)
-  if (isDirection(direction) && session.direction === undefined && whole(line, reading))
-    session.direction = direction
+  const direction = String(readWhole(line.text)?.direction)
+  if (isDirection(direction) && session.direction === undefined) session.direction = direction
   else session.attributes = [...session.attributes, attribute.value]
   return ok(undefined)
 }
@@ -357,7 +335,7 @@ const addSessionLine = (session: SessionDraft, line: Line): Parsed<void> => {
 /** v=, o=, s= must open the body, in this order (RFC 8866 §5). */
 const parseHead = (lines: ReadonlyArray<Line>): Parsed<SessionDraft> => {
   const [v, o, s] = lines
-  if (v?.type !== "v" || readLine(v.text).version !== 0) return fail("SDP must start with v=0", 1)
+  if (v?.type !== "v" || readWhole(v.text)?.version !== 0) return fail("SDP must start with v=0", 1)
   if (o?.type !== "o") return fail("o= must follow v=", 2)
   const origin = parseOrigin(o)
   if (origin._tag === "Err") return origin

@@ -107,25 +107,24 @@ export const writeSdp = (d: SessionDescription): string => {
 interface Source {
   /** The lines as they came, joined with CRLF. */
   readonly text: string
-  /** What `writeSdp` gave for the description when it was parsed, to tell that it has not been changed since. */
-  readonly written: string
+  /** The description as JSON when it was parsed, to tell that it has not been changed since. */
+  readonly snapshot: string
 }
 
 /**
  * The texts of parsed descriptions, by object. A spread (`{ ...d, media }`) makes a new object, which prints
- * through the writer; the same object prints its text only while it still writes as it did when parsed (the
- * view is readonly, but a cast can change it).
+ * through the writer; the same object prints its text only while its JSON is what it was when parsed (the view
+ * is readonly, but a cast can change it in place).
  */
 const sources = new WeakMap<SessionDescription, Source>()
 
 /** Called by `parseSdp`: `d` was read from `lines`. */
 export const keepSource = (d: SessionDescription, lines: ReadonlyArray<string>): void => {
-  sources.set(d, { text: lines.map((line) => `${line}\r\n`).join(""), written: writeSdp(d) })
+  sources.set(d, { text: lines.map((line) => `${line}\r\n`).join(""), snapshot: JSON.stringify(d) })
 }
 
-/** Writes the lines of a description, each ended by CRLF. */
+/** The text of a description, CRLF line ends: the text it was parsed from while unchanged, else `writeSdp(d)`. */
 export const printSdp = (d: SessionDescription): string => {
-  const written = writeSdp(d)
   const source = sources.get(d)
-  return source !== undefined && source.written === written ? source.text : written
+  return source !== undefined && source.snapshot === JSON.stringify(d) ? source.text : writeSdp(d)
 }

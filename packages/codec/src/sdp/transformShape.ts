@@ -1,6 +1,6 @@
 /**
  * transformShape — the typed view in sdp-transform's own object shape, and the two calls into sdp-transform:
- * `readLine` (its `parse`, one line at a time) and `writeShape` (its `write`).
+ * `readLine` / `readWhole` (its `parse`, one line at a time) and `writeShape` (its `write`).
  *
  * `TransformSession` is the object sdp-transform's parser gives and its writer takes, typed as it is at run time:
  * every value read by a rule is a number when `String(Number(text)) === text` and the text otherwise ("0064",
@@ -12,7 +12,7 @@
  * version above 2^53 and the m= `/<number of ports>` (its writer formats both with `%d`), a second e=, p= or t=,
  * more than one r=, and k= (its grammar has no k= rule; RFC 8866 §5.12 made the line obsolete).
  */
-import { type SessionDescription as Described, parse, write } from "sdp-transform"
+import * as sdpTransform from "sdp-transform"
 import type {
   Attribute,
   Bandwidth,
@@ -104,25 +104,38 @@ export interface TransformSession extends TransformLevel {
 export const intIfInt = (text: string): Loose => (String(Number(text)) === text ? Number(text) : text)
 
 /** What sdp-transform's grammar reads from one line (at session level, where every a= rule applies too). */
-export const readLine = (line: string): TransformSession => parse(line) as unknown as TransformSession
+export const readLine = (line: string): TransformSession =>
+  sdpTransform.parse(line) as unknown as TransformSession
 
 /**
  * sdp-transform's writer. It fills in what it needs (v=, "s= ", an empty fmt list) by mutating its argument,
  * so it gets a copy.
  */
 export const writeShape = (shape: TransformSession): string =>
-  write({ ...shape, media: shape.media.map((m) => ({ ...m })) } as unknown as Described)
+  sdpTransform.write({
+    ...shape,
+    media: shape.media.map((m) => ({ ...m })),
+  } as unknown as sdpTransform.SessionDescription)
+
+/** A rule of sdp-transform's grammar: `sdpTransform.grammar`, which its README documents as the object to extend. */
+interface GrammarRule {
+  readonly reg: RegExp
+}
+
+const grammar = (
+  sdpTransform as unknown as { readonly grammar: Readonly<Record<string, ReadonlyArray<GrammarRule>>> }
+).grammar
 
 /**
- * The line sdp-transform writes back for what it read from `line`: `line` itself exactly when its grammar read the
- * whole line (its rules match a prefix and ignore the rest), undefined when it read nothing.
+ * What sdp-transform reads from `line`, when its grammar reads all of it; else undefined. Its parser applies the
+ * first rule of the line's type whose expression matches, and the expressions match a prefix (`t=0 0 x` reads as
+ * `t=0 0`), so the match of that rule must be the whole value.
  */
-export const writtenBack = (line: string, reading: TransformSession = readLine(line)): string | undefined =>
-  writeShape(reading)
-    .split("\r\n")
-    .find((written) => written.startsWith(`${line[0]}=`))
-    // The writer ends an m= line without formats with the space before its (empty) fmt list.
-    ?.trimEnd()
+export const readWhole = (line: string): TransformSession | undefined => {
+  const value = line.slice(2)
+  const rule = grammar[line.slice(0, 1)]?.find((r) => r.reg.test(value))
+  return rule?.reg.exec(value)?.[0] === value ? readLine(line) : undefined
+}
 
 export const ipVersion = (addrType: string): Loose => intIfInt(addrType.replace(/^IP/, ""))
 
