@@ -9,7 +9,15 @@
  *
  * Never: randomness (the branch is handed in), I/O.
  */
-import { getMaxForwards, getTag, getTo, prependHeader, type Request, setHeader } from "@sipkit/codec"
+import {
+  getMaxForwards,
+  getRoutes,
+  getTag,
+  getTo,
+  prependHeader,
+  type Request,
+  setHeader,
+} from "@sipkit/codec"
 import { type ProxyConfig, selfUri } from "./ProxyConfig.js"
 import { nextHop, postprocessRoute } from "./Routing.js"
 
@@ -33,11 +41,21 @@ export const forwardTo = (
 ): ForwardedRequest => {
   const retargeted: Request = { ...request, uri: target }
   const counted = decrementMaxForwards(retargeted)
+  const routed = postprocessRoute(counted)
   const recorded = shouldRecordRoute(config, counted)
-    ? prependHeader(counted, "Record-Route", `<${selfUri(config)};lr>`)
-    : counted
-  const routed = postprocessRoute(recorded)
-  return { request: withVia(config, routed, branch), destination: nextHop(routed) }
+    ? prependHeader(routed, "Record-Route", `<${selfUri(config, needsSips(routed))};lr>`)
+    : routed
+  return { request: withVia(config, recorded, branch), destination: nextHop(routed) }
+}
+
+/**
+ * §16.6 step 4: "If the Request-URI contains a SIPS URI, or the topmost Route header field value (after the post
+ * processing of bullet 6) contains a SIPS URI, the URI placed into the Record-Route header field MUST be a SIPS URI."
+ */
+const needsSips = (request: Request): boolean => {
+  const routes = getRoutes(request)
+  const top = routes._tag === "Ok" ? routes.value[0]?.uri : undefined
+  return [request.uri, top ?? ""].some((uri) => uri.toLowerCase().startsWith("sips:"))
 }
 
 /** §16.6 step 3: "If the copy contains a Max-Forwards header field, the proxy MUST decrement its value by one (1)." */

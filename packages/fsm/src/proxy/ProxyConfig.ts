@@ -49,9 +49,17 @@ export const makeProxyConfig = (init: Partial<ProxyConfig> & Pick<ProxyConfig, "
   ...init,
 })
 
-/** The Record-Route (and Route) URI of this proxy, without `;lr`: `sip:host[:port]`, the port only when not 5060. */
-export const selfUri = (config: ProxyConfig): string =>
-  config.port === 5060 ? `sip:${config.host}` : `sip:${config.host}:${config.port}`
+/**
+ * The Record-Route (and Route) URI of this proxy, without `;lr`: `sip:host[:port]`, or `sips:host[:port]` when
+ * `secure`; the port is written unless it is the scheme's default (5060, 5061), so the URI names this proxy again
+ * when it comes back in a Route.
+ */
+export const selfUri = (config: ProxyConfig, secure = false): string => {
+  const scheme = secure ? "sips" : "sip"
+  return config.port === (secure ? 5061 : 5060)
+    ? `${scheme}:${config.host}`
+    : `${scheme}:${config.host}:${config.port}`
+}
 
 /** Whether a host (and port) names this proxy. */
 export const isSelfAddress = (

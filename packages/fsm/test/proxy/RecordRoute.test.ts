@@ -196,3 +196,44 @@ describe("seed: Record-Route through two proxies", () => {
     expect(header(forward.request, "Record-Route")).toEqual([])
   })
 })
+
+describe("SIPS record-routing (§16.6 step 4)", () => {
+  it("record-routes a SIPS request with a SIPS URI that names this proxy again when it comes back in Route", () => {
+    const invite = aliceInvite({ uri: "sips:bob@elsewhere.org" })
+    const forwarded = single(
+      stepProxy(p1, initialProxyState, {
+        _tag: "RequestReceived",
+        request: invite,
+        now: 0,
+        token: "s",
+        location: nowhere,
+      }).outputs,
+      "Forward",
+    )
+    expect(header(forwarded.request, "Record-Route")).toEqual(["<sips:p1.com:5060;lr>"])
+    const bye = makeRequest({
+      method: "BYE",
+      uri: "sips:bob@192.0.2.4",
+      headers: [
+        ["Via", "SIP/2.0/TLS 192.0.2.4;branch=z9hG4bKsb"],
+        ["Route", "<sips:p1.com:5060;lr>"],
+        ["From", "<sips:bob@elsewhere.org>;tag=b"],
+        ["To", "<sips:alice@example.com>;tag=a"],
+        ["Call-ID", "s"],
+        ["CSeq", "1 BYE"],
+      ],
+    })
+    const routed = single(
+      stepProxy(p1, initialProxyState, {
+        _tag: "RequestReceived",
+        request: bye,
+        now: 0,
+        token: "s2",
+        location: nowhere,
+      }).outputs,
+      "Forward",
+    )
+    expect(header(routed.request, "Route")).toEqual([])
+    expect(routed.destination).toBe("sips:bob@192.0.2.4")
+  })
+})
