@@ -90,4 +90,24 @@ describe("basic call (seed ladder, RFC 3665 §3.1) through a record-routing prox
       { numRuns: 40 },
     )
   })
+
+  it("on a link that reorders hard (every step within one delay), both sides still end consistently", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.record({ ring: fc.nat(50), answer: fc.nat(50), hangup: fc.nat(50) }),
+        (seed, timing) => {
+          const net = basicCall({ loss: 0.1, duplicate: 0.2, minDelay: 5, maxDelay: 300 }, seed, timing)
+          const alice = net.reportsOf("Alice").filter((r) => r._tag !== "Ringing")
+          const bob = net.reportsOf("Bob")
+          expect(alice.at(-1)?._tag).toBe("Ended")
+          expect(bob.at(-1)?._tag).toBe("Ended")
+          if (alice[0]?._tag === "Established") expect(bob.some((r) => r._tag === "IncomingCall")).toBe(true)
+          for (const party of ["Alice", "Bob"])
+            expect([...net.party(party).ua.calls.values()].map((c) => c.phase)).toEqual(["Terminated"])
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
 })

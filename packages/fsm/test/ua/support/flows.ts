@@ -6,7 +6,18 @@ import { type LinkConfig, perfect } from "../../transaction/support/link.js"
 import { Network, type Script } from "./Network.js"
 import { aliceSession, bobSession, inviteBob, sessionFor } from "./parties.js"
 
-export const basicCall = (link: LinkConfig = perfect, seed = 1): Network => {
+export interface Timing {
+  /** Bob's 180 and 200, and Alice's BYE, after the event that prompts each (ms). */
+  readonly ring: number
+  readonly answer: number
+  readonly hangup: number
+}
+
+export const basicCall = (
+  link: LinkConfig = perfect,
+  seed = 1,
+  timing: Timing = { ring: 20, answer: 2_000, hangup: 5_000 },
+): Network => {
   const net = new Network(link, seed)
   net.addProxy({
     name: "Proxy",
@@ -19,7 +30,8 @@ export const basicCall = (link: LinkConfig = perfect, seed = 1): Network => {
     host: "192.168.1.100",
     config: { session: aliceSession },
     script: (report, n) => {
-      if (report._tag === "Established") n.command("Alice", { _tag: "Hangup", call: report.call }, 5_000)
+      if (report._tag === "Established")
+        n.command("Alice", { _tag: "Hangup", call: report.call }, timing.hangup)
     },
   })
   net.addParty({
@@ -28,8 +40,8 @@ export const basicCall = (link: LinkConfig = perfect, seed = 1): Network => {
     config: { session: bobSession },
     script: (report, n) => {
       if (report._tag !== "IncomingCall") return
-      n.command("Bob", { _tag: "Progress", call: report.call, status: 180 }, 20)
-      n.command("Bob", { _tag: "Answer", call: report.call }, 2_000)
+      n.command("Bob", { _tag: "Progress", call: report.call, status: 180 }, timing.ring)
+      n.command("Bob", { _tag: "Answer", call: report.call }, timing.answer)
     },
   })
   net.command("Alice", inviteBob())
