@@ -5,17 +5,26 @@
  * memory, which then serializes from its fields. The memory is a private field: invisible to `toEqual`,
  * `JSON.stringify` and spreading.
  *
- * Header records made by the parser also keep the typed form of their value once a typed accessor has read it
- * (lazy typed access: a proxy that forwards a message pays only for the headers it reads; a header read twice
- * is parsed once). Headers are immutable, so the memory never goes stale.
+ * A parsed message also keeps where each header value sits in the message text, and the typed form of a header
+ * once a typed accessor has read it (lazy typed access: a proxy that forwards a message pays only for the headers
+ * it reads; a header read twice is parsed once). Header records stay plain `{ name, value }` objects. The
+ * message is immutable, so the memory never goes stale.
  */
 import type { Header, Request, Response, SipMessage } from "./Message.js"
 
 class Sourced {
   /** The input: bytes, or the text it was given as (encoded on the first serialize). */
   #source: Uint8Array | string
-  constructor(source: Uint8Array | string) {
+  /** The flat text the header values were sliced from, and where each value starts in it (-1: folded). */
+  readonly #text: string
+  readonly #starts: ReadonlyArray<number>
+  /** Typed values read so far: `[kind₀, value₀, kind₁, value₁, …]` by header index (allocated on first read). */
+  #cache: unknown[] | undefined
+  constructor(source: Uint8Array | string, text: string, starts: ReadonlyArray<number>) {
     this.#source = source
+    this.#text = text
+    this.#starts = starts
+    this.#cache = undefined
   }
   static sourceOf(message: object): Uint8Array | undefined {
     if (!(#source in message)) return undefined
@@ -31,6 +40,24 @@ class Sourced {
     const s = (message as Sourced).#source
     return typeof s === "string" ? s : decoder.decode(s)
   }
+  static typed<T>(
+    message: SipMessage,
+    i: number,
+    kind: string,
+    parse: (text: string, start: number, end: number) => T,
+  ): T {
+    const value = message.headers[i]!.value
+    if (!(#source in message)) return parse(value, 0, value.length)
+    const m = message as unknown as Sourced
+    let cache = m.#cache
+    if (cache === undefined) m.#cache = cache = []
+    if (cache[2 * i] === kind) return cache[2 * i + 1] as T
+    const s = m.#starts[i] ?? -1
+    const t = s < 0 ? parse(value, 0, value.length) : parse(m.#text, s, s + value.length)
+    cache[2 * i] = kind
+    cache[2 * i + 1] = t
+    return t
+  }
 }
 
 const encoder = new TextEncoder()
@@ -45,8 +72,10 @@ class ParsedRequest extends Sourced implements Request {
     readonly headers: ReadonlyArray<Header>,
     readonly body: Uint8Array,
     source: Uint8Array | string,
+    text: string,
+    starts: ReadonlyArray<number>,
   ) {
-    super(source)
+    super(source, text, starts)
   }
 }
 
@@ -59,8 +88,10 @@ class ParsedResponse extends Sourced implements Response {
     readonly headers: ReadonlyArray<Header>,
     readonly body: Uint8Array,
     source: Uint8Array | string,
+    text: string,
+    starts: ReadonlyArray<number>,
   ) {
-    super(source)
+    super(source, text, starts)
   }
 }
 
@@ -71,7 +102,9 @@ export const makeParsedRequest = (
   headers: ReadonlyArray<Header>,
   body: Uint8Array,
   source: Uint8Array | string,
-): Request => new ParsedRequest(method, uri, version, headers, body, source)
+  text: string,
+  starts: ReadonlyArray<number>,
+): Request => new ParsedRequest(method, uri, version, headers, body, source, text, starts)
 
 export const makeParsedResponse = (
   version: string,
@@ -80,50 +113,21 @@ export const makeParsedResponse = (
   headers: ReadonlyArray<Header>,
   body: Uint8Array,
   source: Uint8Array | string,
-): Response => new ParsedResponse(version, status, reason, headers, body, source)
-
-class ParsedHeader implements Header {
-  #typed: unknown
-  #kind: string | undefined
-  /** The value is `#src[#s, #e)`: typed parsers scan the flat message text, not a sliced copy. */
-  readonly #src: string
-  readonly #s: number
-  readonly #e: number
-  constructor(
-    readonly name: string,
-    readonly value: string,
-    src: string,
-    s: number,
-    e: number,
-  ) {
-    this.#src = src
-    this.#s = s
-    this.#e = e
-  }
-  static typed<T>(header: Header, kind: string, parse: (text: string, start: number, end: number) => T): T {
-    if (!(#typed in header)) return parse(header.value, 0, header.value.length)
-    const h = header as ParsedHeader
-    if (h.#kind === kind) return h.#typed as T
-    const t = parse(h.#src, h.#s, h.#e)
-    h.#kind = kind
-    h.#typed = t
-    return t
-  }
-}
-
-/** A header record whose value is `src[s, e)` (pass `value, 0, value.length` when it is not a slice). */
-export const makeParsedHeader = (name: string, value: string, src: string, s: number, e: number): Header =>
-  new ParsedHeader(name, value, src, s, e)
+  text: string,
+  starts: ReadonlyArray<number>,
+): Response => new ParsedResponse(version, status, reason, headers, body, source, text, starts)
 
 /**
- * The typed form of a header value: `parse(text, start, end)` over the value, remembered on parser-made headers
- * under `kind` (`parse` must be pure, and the same for the same `kind`).
+ * The typed form of header `i` of `message`: `parse(text, start, end)` over its value — over the flat message text
+ * when the message came from `parseMessage` (no copy), remembered there under `kind` (`parse` must be pure, and
+ * the same for the same `kind`). Any other message is parsed each time.
  */
-export const typedHeader = <T>(
-  header: Header,
+export const typedField = <T>(
+  message: SipMessage,
+  i: number,
   kind: string,
   parse: (text: string, start: number, end: number) => T,
-): T => ParsedHeader.typed(header, kind, parse)
+): T => Sourced.typed(message, i, kind, parse)
 
 /** The bytes a message was parsed from, when it is an unchanged parsed message. */
 export const sourceOf = (message: SipMessage): Uint8Array | undefined => Sourced.sourceOf(message)

@@ -12,7 +12,7 @@
 import { eqLower, isSchemeChar, isTokenChar, isWs, TOKEN_TABLE } from "./Chars.js"
 import { type Limits, resolveLimits } from "./Limits.js"
 import type { Header, SipMessage } from "./Message.js"
-import { makeParsedHeader, makeParsedRequest, makeParsedResponse } from "./Parsed.js"
+import { makeParsedRequest, makeParsedResponse } from "./Parsed.js"
 import { makeParseError, type ParseError } from "./ParseError.js"
 import { err, ok, type Result } from "./Result.js"
 
@@ -167,6 +167,7 @@ const parseText = (
   pos = eol + 1
 
   const headers: Header[] = []
+  const starts: number[] = []
   let contentLength = -1
   let vias = 0
   for (;;) {
@@ -208,11 +209,8 @@ const parseText = (
     const name = text.slice(pos, nameEnd)
     const value = folded ? unfold(text.slice(vs, ve)) : text.slice(vs, ve)
     if (headers.length >= lim.maxHeaderCount) fail(`more than ${lim.maxHeaderCount} header fields`, pos, 513)
-    headers.push(
-      folded
-        ? makeParsedHeader(name, value, value, 0, value.length)
-        : makeParsedHeader(name, value, text, vs, ve),
-    )
+    headers.push({ name, value })
+    starts.push(folded ? -1 : vs)
     const nl = nameEnd - pos
     if (nl === 14 || (nl === 1 && (text.charCodeAt(pos) | 0x20) === 108)) {
       if (nl === 1 || eqLower(name, "content-length"))
@@ -226,7 +224,7 @@ const parseText = (
 
   if (bytes === undefined) {
     const t = textBody(text, start, pos, contentLength, lim)
-    return startLine(text, start, lineEnd, headers, t.body, t.source)
+    return startLine(text, start, lineEnd, headers, starts, t.body, t.source)
   }
   const bodyStart = knownBodyStart < 0 ? pos : knownBodyStart
   const available = bytes.length - bodyStart
@@ -238,7 +236,7 @@ const parseText = (
   }
   const body = bodyEnd === bodyStart ? EMPTY : bytes.subarray(bodyStart, bodyEnd)
   const source = start === 0 && bodyEnd === bytes.length ? bytes : bytes.subarray(start, bodyEnd)
-  return startLine(text, start, lineEnd, headers, body, source)
+  return startLine(text, start, lineEnd, headers, starts, body, source)
 }
 
 const unfold = (value: string): string => value.replace(/[ \t]*\r?\n[ \t]+/g, " ").trim()
@@ -262,6 +260,7 @@ const startLine = (
   s: number,
   e: number,
   headers: Header[],
+  starts: number[],
   body: Uint8Array,
   source: Uint8Array | string,
 ): SipMessage => {
@@ -282,7 +281,7 @@ const startLine = (
       if (text.charCodeAt(sp + 4) !== 32) fail("status code is not three digits", sp + 4)
       reason = text.slice(sp + 5, e)
     }
-    return makeParsedResponse(version, status, reason, headers, body, source)
+    return makeParsedResponse(version, status, reason, headers, body, source, text, starts)
   }
   // Request-Line = Method SP Request-URI SP SIP-Version CRLF
   const sp1 = text.indexOf(" ", s)
@@ -297,7 +296,16 @@ const startLine = (
   for (let i = uriStart; i < sp2; i++)
     if (text.charCodeAt(i) <= 32) fail("control character in Request-URI", i)
   const version = checkVersion(text, sp2 + 1, e)
-  return makeParsedRequest(text.slice(s, sp1), text.slice(uriStart, sp2), version, headers, body, source)
+  return makeParsedRequest(
+    text.slice(s, sp1),
+    text.slice(uriStart, sp2),
+    version,
+    headers,
+    body,
+    source,
+    text,
+    starts,
+  )
 }
 
 const isSipVersionPrefix = (text: string, s: number): boolean =>

@@ -5,7 +5,7 @@
 import { isTokenChar, isWs } from "../Chars.js"
 import { findHeaderIndex } from "../Headers.js"
 import type { SipMessage } from "../Message.js"
-import { typedHeader } from "../Parsed.js"
+import { typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 
@@ -45,5 +45,5 @@ export const printCSeq = (cseq: CSeq): string => `${cseq.seq} ${cseq.method}`
 
 export const getCSeq = (message: SipMessage): Result<CSeq, HeaderError> => {
   const i = findHeaderIndex(message.headers, "cseq", undefined)
-  return i < 0 ? fault("missing CSeq") : typedHeader(message.headers[i]!, "cseq", parseCSeqRange)
+  return i < 0 ? fault("missing CSeq") : typedField(message, i, "cseq", parseCSeqRange)
 }

@@ -7,11 +7,12 @@
  * Example: `From: "Bob \"B\" Smith" <sip:bob@biloxi.com>;tag=a6c85cf`
  */
 import { isSchemeChar, isTokenChar, isWs } from "../Chars.js"
+import { nameMatches } from "../HeaderNames.js"
 import { findHeaderIndex, findHeaders } from "../Headers.js"
 import { parseListRange, splitList } from "../Lists.js"
 import type { SipMessage } from "../Message.js"
 import { getParam, type Param, parseParams, printParams, quote, quotedEnd, unquote } from "../Params.js"
-import { typedHeader } from "../Parsed.js"
+import { typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 
@@ -163,7 +164,7 @@ const single = (
   kind: Kind,
 ): Result<NameAddr, HeaderError> => {
   const i = findHeaderIndex(message.headers, key, compact)
-  return i < 0 ? fault(key, `missing ${key}`) : typedHeader(message.headers[i]!, key, kind.single)
+  return i < 0 ? fault(key, `missing ${key}`) : typedField(message, i, key, kind.single)
 }
 
 const many = (
@@ -173,8 +174,10 @@ const many = (
 ): Result<ReadonlyArray<NameAddr>, HeaderError> => {
   const kind = kindOf(key)
   const out: NameAddr[] = []
-  for (const h of findHeaders(message.headers, key, compact)) {
-    const r = typedHeader(h, kind.listKind, kind.list)
+  const hs = message.headers
+  for (let i = 0; i < hs.length; i++) {
+    if (!nameMatches(hs[i]!.name, key, compact)) continue
+    const r = typedField(message, i, kind.listKind, kind.list)
     if (r._tag === "Err") return r
     out.push(...r.value)
   }

@@ -6,11 +6,12 @@
  * Example: `Via: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds;rport`
  */
 import { isHostChar, isTokenChar, isWs } from "../Chars.js"
-import { findHeaderIndex, findHeaders } from "../Headers.js"
+import { nameMatches } from "../HeaderNames.js"
+import { findHeaderIndex } from "../Headers.js"
 import { parseListRange } from "../Lists.js"
-import type { Header, SipMessage } from "../Message.js"
+import type { SipMessage } from "../Message.js"
 import { getParam, type Param, parseParams, printParams } from "../Params.js"
-import { typedHeader } from "../Parsed.js"
+import { typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 import { isHost } from "../uri/Escapes.js"
@@ -137,14 +138,13 @@ const parseViaListRange = (t: string, s: number, e: number): Result<ReadonlyArra
   return r._tag === "Ok" && r.value.length === 0 ? fault("empty Via") : r
 }
 
-const fieldVias = (h: Header): Result<ReadonlyArray<Via>, HeaderError> =>
-  typedHeader(h, "via", parseViaListRange)
-
 /** Every Via of the message, top first (comma-joined fields split). */
 export const getVias = (message: SipMessage): Result<ReadonlyArray<Via>, HeaderError> => {
   const out: Via[] = []
-  for (const h of findHeaders(message.headers, "via", "v")) {
-    const r = fieldVias(h)
+  const hs = message.headers
+  for (let i = 0; i < hs.length; i++) {
+    if (!nameMatches(hs[i]!.name, "via", "v")) continue
+    const r = typedField(message, i, "via", parseViaListRange)
     if (r._tag === "Err") return r
     out.push(...r.value)
   }
@@ -155,7 +155,7 @@ export const getVias = (message: SipMessage): Result<ReadonlyArray<Via>, HeaderE
 export const getTopVia = (message: SipMessage): Result<Via, HeaderError> => {
   const i = findHeaderIndex(message.headers, "via", "v")
   if (i < 0) return fault("missing Via")
-  return typedHeader(message.headers[i]!, "via-top", parseTopViaRange)
+  return typedField(message, i, "via-top", parseTopViaRange)
 }
 
 /** The first via-parm of a Via field value (the rest of the list is not read). */
