@@ -53,4 +53,24 @@ describe("CANCEL (seed ladder, proxy collapsed)", () => {
       { numRuns: 40 },
     )
   })
+
+  it("a CANCEL racing the 200: 487 on both sides, or the 200 is ACKed and BYEd — every call ends", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.record({ ring: fc.nat(30), cancel: fc.nat(60), answer: fc.integer({ min: 30, max: 120 }) }),
+        (seed, timing) => {
+          const net = cancelCall({ loss: 0.1, duplicate: 0.1, minDelay: 5, maxDelay: 80 }, seed, timing)
+          const alice = net.reportsOf("Alice").at(-1)
+          const bob = net.reportsOf("Bob").at(-1)
+          expect(alice?._tag).toBe("Ended")
+          expect(bob?._tag).toBe("Ended")
+          if (bob?._tag === "Ended" && bob.status === 200) expect(net.ladder()).toContain("Alice->Bob: BYE")
+          for (const party of ["Alice", "Bob"])
+            expect([...net.party(party).ua.calls.values()].map((c) => c.phase)).toEqual(["Terminated"])
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
 })

@@ -50,14 +50,23 @@ export const basicCall = (
 }
 
 /** The seed's CANCEL flow, two-party (the proxy of the seed's ladder collapsed): Bob rings, Alice cancels. */
-export const cancelCall = (link: LinkConfig = perfect, seed = 1): Network => {
+export const cancelCall = (
+  link: LinkConfig = perfect,
+  seed = 1,
+  timing: { readonly ring: number; readonly cancel: number; readonly answer?: number } = {
+    ring: 20,
+    cancel: 1_000,
+  },
+): Network => {
   const net = new Network(link, seed)
   net.addParty({
     name: "Alice",
     host: "192.168.1.100",
     config: { session: aliceSession },
     script: (report, n) => {
-      if (report._tag === "Ringing") n.command("Alice", { _tag: "Cancel", call: report.call }, 1_000)
+      if (report._tag === "Ringing") n.command("Alice", { _tag: "Cancel", call: report.call }, timing.cancel)
+      // she wanted out: if Bob's 200 beat her CANCEL, a CANCEL does nothing any more (§9.1) — she hangs up
+      if (report._tag === "Established") n.command("Alice", { _tag: "Hangup", call: report.call }, 0)
     },
   })
   net.addParty({
@@ -65,8 +74,9 @@ export const cancelCall = (link: LinkConfig = perfect, seed = 1): Network => {
     host: "10.0.0.50",
     config: { session: bobSession },
     script: (report, n) => {
-      if (report._tag === "IncomingCall")
-        n.command("Bob", { _tag: "Progress", call: report.call, status: 180 }, 20)
+      if (report._tag !== "IncomingCall") return
+      n.command("Bob", { _tag: "Progress", call: report.call, status: 180 }, timing.ring)
+      if (timing.answer !== undefined) n.command("Bob", { _tag: "Answer", call: report.call }, timing.answer)
     },
   })
   net.command("Alice", inviteBob("sip:bob@10.0.0.50"))
