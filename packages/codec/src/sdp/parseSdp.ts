@@ -149,21 +149,17 @@ type MediaDraft = { -readonly [K in keyof MediaDescription]: MediaDescription[K]
 
 const parseMediaLine = (line: Line): Parsed<MediaDraft> => {
   const [type = "", ports = "", ...rest] = line.value.split(" ")
-  const port = PORT.exec(ports)
-  const text = `m=${[type, port?.[1], ...rest].join(" ")}`
-  const [m] = readWhole(text)?.media ?? []
-  if (port === null || rest.length === 0 || m?.protocol === undefined)
+  const [, port, count] = PORT.exec(ports) ?? []
+  // sdp-transform reads the line with the port count taken out; port and count are the line's digits.
+  const [m] = port === undefined ? [] : (readWhole(`m=${[type, port, ...rest].join(" ")}`)?.media ?? [])
+  if (port === undefined || rest.length === 0 || m?.protocol === undefined)
     return fail("m= needs <media> <port> <proto> <fmt> ...", line)
-  if (Number(port[1]) > 65535) return fail(`m= port out of range: ${port[1]}`, line)
+  if (Number(port) > 65535) return fail(`m= port out of range: ${port}`, line)
+  const formats = m.payloads === undefined ? [] : String(m.payloads).split(" ")
   return ok({
-    ...emptyMedia(String(m.type), Number(port[1]), String(m.protocol)),
-    portCount: port[2] === undefined ? undefined : Number(port[2]),
-    formats:
-      m.payloads === undefined
-        ? []
-        : String(m.payloads)
-            .split(" ")
-            .filter((f) => f !== ""),
+    ...emptyMedia(String(m.type), Number(port), String(m.protocol)),
+    portCount: count === undefined ? undefined : Number(count),
+    formats: formats.filter((f) => f !== ""),
   })
 }
 
