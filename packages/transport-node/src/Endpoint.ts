@@ -4,7 +4,8 @@
  *
  * Built by `makeEndpoint(config, handlers)` in a Scope (or `Endpoint.layer(config, handlers)`); the config is
  * checked by the `EndpointConfig` schema first. Closing the scope shuts down gracefully: new requests get 503,
- * live transactions get up to `shutdownTimeoutMs` to finish, then every socket closes.
+ * our calls still ringing are CANCELled, live transactions get up to `shutdownTimeoutMs` to finish, then every
+ * socket closes.
  *
  * Needs the `Ids` (randomness) and `SipDns` services; `layer` provides the crypto and node:dns defaults.
  */
@@ -276,6 +277,7 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       },
       txs: TransactionTable.empty,
       shuttingDown: false,
+      pendingCalls: new Set(),
     }
     yield* Effect.forkScoped(
       Effect.forever(Effect.flatMap(Queue.take(inbound), (e) => handleInbound(core, e))),
@@ -285,6 +287,8 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       if (core.shuttingDown) return
       core.shuttingDown = true
       const start = yield* Clock.currentTimeMillis
+      // our own calls still ringing are CANCELled, so their INVITE transactions end with a 487
+      yield* Effect.forEach([...core.pendingCalls], (cancel) => cancel, { discard: true })
       // Wait for transactions still expecting a final response; Completed/Confirmed/Accepted ones only absorb
       // retransmissions and may go with the sockets.
       const pending = () =>

@@ -73,6 +73,41 @@ describe("graceful shutdown", () => {
   )
 })
 
+describe("graceful shutdown of a caller", () => {
+  it.live(
+    "our call still ringing is CANCELled: the callee sees it, the stream ends with 487, no wait for the bound",
+    () =>
+      Effect.gen(function* () {
+        const calleeSawCancel = yield* Deferred.make<void>()
+        const callee = yield* endpoint([udp4], {
+          invite: (_r, ctx) =>
+            Effect.gen(function* () {
+              yield* ctx.respond(180)
+              yield* Effect.forkDetach(
+                Deferred.await(ctx.cancelled).pipe(
+                  Effect.andThen(Deferred.succeed(calleeSawCancel, undefined)),
+                ),
+              )
+              return later()
+            }),
+        })
+        const caller = yield* endpoint([udp4], {}, { shutdownTimeoutMs: 5000 })
+        const call = yield* caller.call(uriOf(callee), undefined)
+        const events = yield* Effect.forkChild(Stream.runCollect(call.events))
+        yield* Effect.sleep(100)
+        const started = Date.now()
+        yield* caller.shutdown
+        expect(Date.now() - started).toBeLessThan(2000)
+        yield* Deferred.await(calleeSawCancel).pipe(Effect.timeout("2 seconds"))
+        const all = yield* Fiber.join(events).pipe(Effect.timeout("2 seconds"))
+        expect(all.map((e) => (e._tag === "Failed" ? `Failed ${e.status}` : e._tag))).toEqual([
+          "Ringing",
+          "Failed 487",
+        ])
+      }),
+  )
+})
+
 describe("proxy(targets): forking", () => {
   it.live("forks an INVITE to two phones; one busy, one answers: the caller is answered", () =>
     Effect.gen(function* () {

@@ -93,7 +93,7 @@ export const sendInDialog = (
     if (made._tag === "Err")
       return yield* new RequestFailed({ status: made.error.status, reason: made.error.reason })
     entry.dialog = made.value.dialog
-    const sent = yield* runClientTx(core, made.value.request, destination)
+    const sent = yield* runClientTx(core, made.value.request, destination, { dialog: entry.context.id })
     return sent.response
   })
 
@@ -131,6 +131,7 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
     const events = yield* Queue.unbounded<CallEvent, Cause.Done>()
     const emit = (event: CallEvent) => Queue.offer(events, event).pipe(Effect.asVoid)
     const finish = (event: CallEvent) => Effect.andThen(emit(event), Queue.end(events))
+
     const callId = core.ids.callId()
     const localTag = core.ids.tag()
     const [first] = yield* targetsFor(core, target)
@@ -244,6 +245,15 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
       )
     })
 
+    const cancelCall: Effect.Effect<void> = Effect.suspend(() => {
+      if (phase !== "calling" && phase !== "early") return Effect.void
+      cancelWanted = true
+      return phase === "early" ? sendCancel : Effect.void
+    })
+    core.pendingCalls.add(cancelCall)
+    /** A final response (or a failure) arrived: nothing left to CANCEL at shutdown. */
+    const settled = Effect.sync(() => void core.pendingCalls.delete(cancelCall))
+
     yield* FiberSet.run(
       core.fibers,
       sendWithAuth(core, invite, target, {
@@ -255,6 +265,7 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
           }),
         onExtra2xx: () => (entry === undefined ? Effect.void : sendAck(core, entry, 1)),
       }).pipe(
+        Effect.ensuring(settled),
         Effect.flatMap((sent) =>
           sent.response.status < 300
             ? onAnswered(sent)
@@ -280,11 +291,7 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
     const handle: CallHandle = {
       callId,
       events: Stream.fromQueue(events),
-      cancel: Effect.suspend(() => {
-        if (phase !== "calling" && phase !== "early") return Effect.void
-        cancelWanted = true
-        return phase === "early" ? sendCancel : Effect.void
-      }),
+      cancel: cancelCall,
       hangup,
       reoffer: (sdp) =>
         Effect.gen(function* () {

@@ -58,6 +58,8 @@ export interface SendOptions {
   readonly credentials?: Credentials | undefined
   /** Called once the request went out on an attempt (with its Via), e.g. to build a CANCEL (§9.1). */
   readonly onSent?: ((request: Request, destination: Destination) => Effect.Effect<void>) | undefined
+  /** The dialog the request belongs to (for the log). */
+  readonly dialog?: string | undefined
 }
 
 export interface Sent {
@@ -137,6 +139,7 @@ export const runClientTx = (core: Core, sent: Request, destination: Destination,
         return response.status < 300 ? (options.onExtra2xx?.(response) ?? Effect.void) : Effect.void
       },
       onEnd: (reason) => Deferred.succeed(done, { _tag: "Ended", reason }).pipe(Effect.asVoid),
+      dialog: options.dialog,
     }
     const started = TransactionTable.startClient(core.txs, sent, {
       reliable: isReliable(destination.transport),

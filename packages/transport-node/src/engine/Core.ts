@@ -67,6 +67,8 @@ export interface ClientTxInfo {
   readonly destination: Destination
   readonly onResponse: (response: Response) => Effect.Effect<void>
   readonly onEnd: (reason: TerminationReason) => Effect.Effect<void>
+  /** The dialog an in-dialog request belongs to (for the log). */
+  readonly dialog?: string | undefined
 }
 
 export type TxInfo = ServerTxInfo | ClientTxInfo
@@ -118,6 +120,8 @@ export interface Core {
   readonly hooks: Hooks
   txs: TransactionTable.TransactionTable
   shuttingDown: boolean
+  /** Calls this endpoint placed that have no final response yet: shutdown CANCELs them (§9.1). */
+  readonly pendingCalls: Set<Effect.Effect<void>>
 }
 
 const family = (host: string): 4 | 6 => (normalizeHost(host).includes(":") ? 6 : 4)
@@ -167,7 +171,18 @@ export const sendTo = (
 export const logWire = (core: Core, event: WireEvent): Effect.Effect<void> =>
   Effect.gen(function* () {
     yield* PubSub.publish(core.wire, event)
-    if (core.config.logMessages) yield* Effect.logInfo(formatWireEvent(event))
+    if (!core.config.logMessages) return
+    const m = event.message
+    yield* Effect.logInfo(formatWireEvent(event)).pipe(
+      Effect.annotateLogs({
+        sip: event.direction,
+        transport: event.transport,
+        remote: `${event.remote.host}:${event.remote.port}`,
+        ...(m._tag === "Request" ? { method: m.method } : { status: m.status }),
+        ...(event.transaction === undefined ? {} : { transaction: event.transaction }),
+        ...(event.dialog === undefined ? {} : { dialog: event.dialog }),
+      }),
+    )
   })
 
 export const timerKey = (key: string, timer: string, id: number): string => `${key}#${timer}#${id}`
@@ -225,7 +240,7 @@ const performOne = (
       if (info === undefined) return Effect.void
       return sendTo(core, destinationOf(info), output.message, {
         transaction: key,
-        dialog: info.side === "server" ? info.dialog : undefined,
+        dialog: info.dialog,
         retransmission,
       }).pipe(
         Effect.catch((error) =>

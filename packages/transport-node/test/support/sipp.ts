@@ -2,9 +2,9 @@
  * Runs SIPp (Debian `sip-tester`) for the interop tests: loopback only, every run bounded by `-m`, SIPp's own
  * `-timeout` and a hard kill. `sippAvailable()` runs `setup-sipp.sh` once and says why when SIPp is missing.
  */
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync, spawn, spawnSync } from "node:child_process"
 import * as dgram from "node:dgram"
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
@@ -86,7 +86,12 @@ export const runSipp = (args: ReadonlyArray<string>, hardTimeoutMs = 60_000): Ef
     const timer = setTimeout(() => child.kill("SIGKILL"), hardTimeoutMs)
     child.on("close", (code) => {
       clearTimeout(timer)
-      resume(Effect.succeed({ code, stdout, stderr }))
+      // SIPp's -trace_err log (unexpected messages, lost-message notes) helps explain a failed run
+      const errors = readdirSync(cwd)
+        .filter((f) => f.endsWith("_errors.log"))
+        .map((f) => readFileSync(join(cwd, f), "utf8").slice(-4000))
+        .join("\n")
+      resume(Effect.succeed({ code, stdout, stderr: errors === "" ? stderr : `${stderr}\n${errors}` }))
     })
     return Effect.sync(() => {
       clearTimeout(timer)
@@ -103,4 +108,23 @@ export const callTotals = (stdout: string): { readonly successful: number; reado
     return Number(numbers[numbers.length - 1] ?? Number.NaN)
   }
   return { successful: pick("Successful call"), failed: pick("Failed call") }
+}
+
+/**
+ * SIPp's built-in `uas` scenario with its first `recv INVITE` exempt from `-lost`. Why: when SIPp's loss emulation
+ * drops the first INVITE of a UAS call, SIPp has already noted the message, takes every retransmission of it for a
+ * retransmission of something it answered, and never answers (seen in our wire traces: seven INVITEs, no reply,
+ * Timer B). Every other message of the scenario stays subject to `-lost`.
+ */
+export const uasScenarioFirstInviteNotLost = (): string => {
+  // `sipp -sd` prints the scenario and exits with status 99: read stdout whatever the status
+  const xml = spawnSync("sipp", ["-sd", "uas"], { encoding: "utf8", timeout: 10_000 }).stdout
+  const patched = xml.replace(
+    '<recv request="INVITE" crlf="true">',
+    '<recv request="INVITE" crlf="true" lost="0">',
+  )
+  if (patched === xml) throw new Error("the built-in uas scenario changed: no first recv INVITE to patch")
+  const path = join(mkdtempSync(join(tmpdir(), "sipkit-sipp-sf-")), "uas-first-invite-not-lost.xml")
+  writeFileSync(path, patched)
+  return path
 }
