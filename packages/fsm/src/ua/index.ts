@@ -17,6 +17,7 @@ export {
   type Phase,
 } from "./Call.js"
 export { cancels, makeCancel } from "./cancel.js"
+export { type PhaseArc, phaseArcs, phaseDiagram } from "./phases.js"
 export { parseReferTo, type ReferTarget } from "./refer.js"
 export { parseReplaces, type ReplacesValue } from "./replaces.js"
 export { step } from "./Ua.js"

@@ -68,6 +68,18 @@ describe("docs/flows", () => {
 })
 
 describe("docs/dialogs.md and docs/ua.md", () => {
+  it("docs/ua.md shows the phase diagram generated from phaseArcs", async () => {
+    const files = await loadFiles()
+    const file = `${root}/docs/ua.md`
+    const doc = files.read(file) ?? ""
+    const expected = doc.replace(
+      /<!-- phases -->[\s\S]*?<!-- \/phases -->/,
+      `<!-- phases -->\n\`\`\`mermaid\n${ua.phaseDiagram()}\n\`\`\`\n<!-- /phases -->`,
+    )
+    if (writeDocs()) files.write(file, expected)
+    expect(doc, "docs/ua.md is stale: run with WRITE_DOCS=1").toBe(expected)
+  })
+
   it("docs/ua.md shows the example that example.test.ts runs", async () => {
     const files = await loadFiles()
     const test = files.read(`${here}/example.test.ts`) ?? ""
