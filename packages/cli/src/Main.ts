@@ -37,7 +37,7 @@ const optionalInt = (name: string, description: string) =>
 
 const transportChoice = Flag.String("transport").pipe(
   Flag.withMetavar("udp|tcp|tls|ws"),
-  Flag.withDescription("transport (udp today; tcp, tls and ws come with the runtime)"),
+  Flag.withDescription("transport: udp (default; the CLI's own endpoint) or tcp, tls, ws (the runtime's)"),
 )
 
 const get = Option.getOrUndefined
@@ -117,6 +117,7 @@ const send = Command.make(
       Flag.withDescription("local address to send from (default 127.0.0.1)"),
       Flag.withDefault("127.0.0.1"),
     ),
+    ca: optionalString("ca", "--transport tls: a PEM file of certificates to trust", "FILE"),
     bindPort: Flag.Int("bind-port").pipe(
       Flag.withMetavar("PORT"),
       Flag.withDescription("local port to send from (default 0: any free port)"),
@@ -141,6 +142,7 @@ const send = Command.make(
           hangupAfterMs: get(flags.hangupAfterMs),
           cancelAfterMs: get(flags.cancelAfterMs),
           expires: get(flags.expires),
+          ca: get(flags.ca),
         }),
       ),
       runSend,
@@ -201,7 +203,9 @@ const listen = Command.make(
       Flag.withDescription("a user the registrar challenges for (repeatable)"),
       Flag.atLeast(0),
     ),
-    realm: optionalString("realm", "digest realm (default: the --host)", "REALM"),
+    realm: optionalString("realm", "digest realm, also a domain served (default: the --host)", "REALM"),
+    cert: optionalString("cert", "--transport tls: PEM certificate file", "FILE"),
+    key: optionalString("key", "--transport tls: PEM private key file", "FILE"),
     proxy: Flag.Boolean("proxy").pipe(
       Flag.withDescription(
         "route requests for registered AORs to their contacts, Record-Routing (implies --registrar)",
@@ -222,6 +226,8 @@ const listen = Command.make(
           ...flags,
           transport: flags.transport.length === 0 ? ["udp"] : flags.transport,
           realm: get(flags.realm),
+          cert: get(flags.cert),
+          key: get(flags.key),
         }),
       ),
       runListen,

@@ -4,7 +4,7 @@ import { jsonLines, runSip, startListen, withoutRetransmissions } from "./suppor
 
 const word = (line: string) => (line.startsWith("SIP/2.0 ") ? line.split(" ")[1] : line.split(" ")[0])
 
-describe.concurrent("sip demo", () => {
+describe("sip demo", () => {
   it("registers alice and bob with digest, then calls through the proxy with Record-Route, and exits 0", async () => {
     const ran = await runSip(["demo", "--json"])
     expect(ran.code).toBe(0)
@@ -34,7 +34,7 @@ describe.concurrent("sip demo", () => {
   })
 })
 
-describe.concurrent("sip listen --registrar --proxy", () => {
+describe("sip listen --registrar --proxy", () => {
   it("routes a call to a registered contact and stays on the path (Record-Route) for ACK and BYE", async () => {
     const proxy = await startListen(["--registrar", "--proxy", "--quiet"])
     const bob = await startListen(["--quiet"])

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest"
 import { firstLines, freePort, jsonLines, runSip, startListen } from "./support/sip.js"
 
-describe.concurrent("sip send ↔ sip listen", () => {
+describe("sip send ↔ sip listen", () => {
   it("OPTIONS → 200, exit 0; the listener counts it and exits 0 on SIGTERM with a summary", async () => {
     const listen = await startListen()
     const ran = await runSip(["send", "OPTIONS", `sip:127.0.0.1:${listen.port}`, "--json"])

@@ -6,7 +6,7 @@ import { fixtures, jsonLines, runSip } from "./support/sip.js"
 
 const fixture = (name: string) => join(fixtures, name)
 
-describe.concurrent("sip parse", () => {
+describe("sip parse", () => {
   it("prints a message's structure with typed views and exits 0", async () => {
     const ran = await runSip(["parse", fixture("invite.sip")])
     expect(ran.code).toBe(0)
@@ -71,7 +71,7 @@ describe.concurrent("sip parse", () => {
   })
 })
 
-describe.concurrent("usage errors: one line on stderr, exit 64", () => {
+describe("usage errors: one line on stderr, exit 64", () => {
   // One of each kind through the binary (the option rules themselves are unit-tested in options.test.ts):
   // effect's parser (unknown command, unknown flag, missing argument, bad integer) and our checks.
   const cases: ReadonlyArray<ReadonlyArray<string>> = [
@@ -92,7 +92,7 @@ describe.concurrent("usage errors: one line on stderr, exit 64", () => {
     })
 })
 
-describe.concurrent("--help", () => {
+describe("--help", () => {
   for (const command of [[], ["demo"]])
     it(`sip ${command.join(" ")} --help prints the usage and exits 0`, async () => {
       const ran = await runSip([...command, "--help"])

@@ -38,29 +38,26 @@ describe("docs/cli.md", () => {
     expect(blocks.flatMap((b) => b.examples).length).toBeGreaterThanOrEqual(15)
   })
 
-  describe.concurrent.each(blocks.map((block, index) => [index, block] as const))(
-    "block %i",
-    (_index, block) => {
-      it(`${block.beside}: ${block.examples.map((e) => e.command.split(" ")[0]).join(", ")}`, async () => {
-        const listen = block.beside.startsWith("listen")
-          ? await startListen(words(block.beside).slice(1))
-          : undefined
-        try {
-          for (const example of block.examples) {
-            const args = words(example.command).map((word) =>
-              listen === undefined ? word : word.replaceAll("127.0.0.1:5070", `127.0.0.1:${listen.port}`),
-            )
-            const relative = args.map((word) => (word.startsWith("packages/") ? join(root, word) : word))
-            const ran = await runSip(relative)
-            expect({ command: example.command, exit: ran.code, stderr: ran.stderr }).toMatchObject({
-              command: example.command,
-              exit: example.exit,
-            })
-          }
-        } finally {
-          await listen?.stop()
+  describe.each(blocks.map((block, index) => [index, block] as const))("block %i", (_index, block) => {
+    it(`${block.beside}: ${block.examples.map((e) => e.command.split(" ")[0]).join(", ")}`, async () => {
+      const listen = block.beside.startsWith("listen")
+        ? await startListen(words(block.beside).slice(1))
+        : undefined
+      try {
+        for (const example of block.examples) {
+          const args = words(example.command).map((word) =>
+            listen === undefined ? word : word.replaceAll("127.0.0.1:5070", `127.0.0.1:${listen.port}`),
+          )
+          const relative = args.map((word) => (word.startsWith("packages/") ? join(root, word) : word))
+          const ran = await runSip(relative)
+          expect({ command: example.command, exit: ran.code, stderr: ran.stderr }).toMatchObject({
+            command: example.command,
+            exit: example.exit,
+          })
         }
-      })
-    },
-  )
+      } finally {
+        await listen?.stop()
+      }
+    })
+  })
 })

@@ -24,6 +24,7 @@ const send: SendFlags = {
   json: false,
   bindHost: "127.0.0.1",
   bindPort: 0,
+  ca: undefined,
 }
 
 const listen: ListenFlags = {
@@ -39,6 +40,8 @@ const listen: ListenFlags = {
   proxy: false,
   json: false,
   quiet: false,
+  cert: undefined,
+  key: undefined,
 }
 
 describe("checkSendFlags", () => {
@@ -66,7 +69,9 @@ describe("checkSendFlags", () => {
     ["a tel: URI", { uri: "tel:+1-201-555-0123" }, /must be a sip: or sips: URI/],
     ["not a URI", { uri: "bob" }, /is not a URI/],
     ["an unknown transport", { transport: "sctp" }, /--transport must be one of/],
-    ["tcp (not yet)", { transport: "tcp" }, /not supported by sip send yet/],
+    ["--proxy over tcp", { transport: "tcp", proxy: "sip:127.0.0.1:5080" }, /--proxy needs --transport udp/],
+    ["--count over ws", { transport: "ws", count: 3 }, /--count needs --transport udp/],
+    ["--ca without tls", { ca: "ca.pem" }, /--ca only applies to --transport tls/],
     ["--body with --sdp", { body: "a", sdp: "b" }, /cannot be used together/],
     ["--password alone", { password: "x" }, /--password needs --user/],
     ["--user alone", { user: "x" }, /--user needs --password/],
@@ -110,7 +115,9 @@ describe("checkListenFlags", () => {
     ["a bad host", { host: "not a host" }, /--host/],
     ["a port above 65535", { port: 65536 }, /--port/],
     ["an unknown transport", { transport: ["carrier-pigeon"] }, /--transport must be one of/],
-    ["ws (not yet)", { transport: ["udp", "ws"] }, /not supported by sip listen yet/],
+    ["--proxy with tcp", { transport: ["udp", "tcp"], proxy: true }, /--proxy needs --transport udp alone/],
+    ["tls without a certificate", { transport: ["tls"] }, /--transport tls needs --cert FILE and --key FILE/],
+    ["--cert without tls", { cert: "c.pem", key: "k.pem" }, /only apply to --transport tls/],
     ["a provisional --answer", { answer: 180 }, /--answer must be a final status/],
     ["--answer 700", { answer: 700 }, /--answer/],
     ["negative --ring-ms", { ringMs: -1 }, /--ring-ms/],

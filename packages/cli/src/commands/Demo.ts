@@ -42,6 +42,8 @@ const element = (socket: UdpSocket, extra: Partial<ListenOptions>): ListenOption
   proxy: false,
   json: false,
   quiet: false,
+  cert: undefined,
+  key: undefined,
   ...extra,
 })
 

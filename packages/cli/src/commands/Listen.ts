@@ -55,6 +55,10 @@ const summaryText = (stats: UasStats, endpoint: Endpoint, seconds: number): stri
 export const runListen = (options: ListenOptions): Effect.Effect<void, Exit> =>
   Effect.scoped(
     Effect.gen(function* () {
+      if (options.transports.some((t) => t !== "udp")) {
+        const { runRuntimeListen } = yield* Effect.promise(() => import("../runtime/RuntimeListen.js"))
+        return yield* runRuntimeListen(options, options.transports)
+      }
       const socket = yield* openUdp(options.host, options.port)
       const local = formatHostPort(socket.local)
       const output = makeOutput({

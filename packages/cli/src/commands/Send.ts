@@ -136,6 +136,11 @@ const summarize = (outcomes: ReadonlyArray<UacOutcome>, elapsedMs: number): Send
 export const runSend = (options: SendOptions): Effect.Effect<void, Exit> =>
   Effect.scoped(
     Effect.gen(function* () {
+      if (options.transport !== "udp") {
+        const body = yield* readBody(options, options.bind.host)
+        const { runRuntimeSend } = yield* Effect.promise(() => import("../runtime/RuntimeSend.js"))
+        return yield* runRuntimeSend(options, options.transport, body)
+      }
       const socket = yield* openUdp(options.bind.host, options.bind.port)
       const body = yield* readBody(options, socket.local.host)
       const plan = toPlan(options, body)

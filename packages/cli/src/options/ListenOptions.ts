@@ -18,12 +18,17 @@ export interface ListenFlags {
   readonly proxy: boolean
   readonly json: boolean
   readonly quiet: boolean
+  readonly cert: string | undefined
+  readonly key: string | undefined
 }
+
+export type ListenTransport = "udp" | "tcp" | "tls" | "ws"
 
 export interface ListenOptions {
   readonly host: string
   readonly port: number
-  readonly transports: ReadonlyArray<"udp">
+  /** `["udp"]` runs on the CLI's own endpoint; anything else on @sipkit/transport-node's. */
+  readonly transports: ReadonlyArray<ListenTransport>
   /** The final status for INVITE: 200 (with an SDP answer) or 300–699. */
   readonly answer: number
   readonly ringMs: number
@@ -35,6 +40,9 @@ export interface ListenOptions {
   readonly proxy: boolean
   readonly json: boolean
   readonly quiet: boolean
+  /** TLS: PEM certificate and key files. */
+  readonly cert: string | undefined
+  readonly key: string | undefined
 }
 
 const checkUsers = (users: ReadonlyArray<string>): Result<ReadonlyMap<string, string>, string> => {
@@ -56,9 +64,15 @@ export const checkListenFlags = (flags: ListenFlags): Result<ListenOptions, stri
   for (const transport of flags.transport) {
     if (!validTransports.includes(transport))
       return err(`--transport must be one of ${validTransports.join(", ")}, not ${JSON.stringify(transport)}`)
-    if (transport !== "udp")
-      return err(`--transport ${transport} is not supported by sip listen yet (udp only)`)
   }
+  const transports = [...new Set(flags.transport)] as Array<ListenTransport>
+  const runtime = transports.some((t) => t !== "udp")
+  if (runtime && flags.proxy) return err("--proxy needs --transport udp alone (for now)")
+  if (runtime && flags.user.length > 0) return err("--user needs --transport udp alone (for now)")
+  if (transports.includes("tls") && (flags.cert === undefined || flags.key === undefined))
+    return err("--transport tls needs --cert FILE and --key FILE")
+  if ((flags.cert !== undefined || flags.key !== undefined) && !transports.includes("tls"))
+    return err("--cert and --key only apply to --transport tls")
   if (!Number.isInteger(flags.answer) || flags.answer < 200 || flags.answer > 699)
     return err(`--answer must be a final status 200..699, not ${flags.answer}`)
   if (!Number.isInteger(flags.ringMs) || flags.ringMs < 0)
@@ -72,7 +86,7 @@ export const checkListenFlags = (flags: ListenFlags): Result<ListenOptions, stri
   return ok({
     host: host.value,
     port: port.value,
-    transports: ["udp"],
+    transports,
     answer: flags.answer,
     ringMs: flags.ringMs,
     earlyMedia: flags.earlyMedia,
@@ -82,5 +96,7 @@ export const checkListenFlags = (flags: ListenFlags): Result<ListenOptions, stri
     proxy: flags.proxy,
     json: flags.json,
     quiet: flags.quiet,
+    cert: flags.cert,
+    key: flags.key,
   })
 }

@@ -30,6 +30,7 @@ export interface SendFlags {
   readonly json: boolean
   readonly bindHost: string
   readonly bindPort: number
+  readonly ca: string | undefined
 }
 
 /** A checked plan for the exchange. */
@@ -53,6 +54,10 @@ export interface SendOptions {
   readonly rate: number
   readonly json: boolean
   readonly bind: HostPort
+  /** udp: the CLI's own endpoint; tcp, tls, ws: @sipkit/transport-node's. */
+  readonly transport: "udp" | "tcp" | "tls" | "ws"
+  /** TLS: a PEM file of certificates to trust. */
+  readonly ca: string | undefined
 }
 
 /** RFC 3261 §25.1 `Method = INVITEm / … / extension-method` (a token; we insist on upper case, as every peer does). */
@@ -87,9 +92,11 @@ const simpleChecks = (flags: SendFlags): ReadonlyArray<string | undefined> => [
   validTransports.includes(flags.transport)
     ? undefined
     : `--transport must be one of ${validTransports.join(", ")}, not ${JSON.stringify(flags.transport)}`,
-  flags.transport === "udp"
-    ? undefined
-    : `--transport ${flags.transport} is not supported by sip send yet (udp only)`,
+  flags.transport !== "udp" && flags.proxy !== undefined
+    ? "--proxy needs --transport udp (for now)"
+    : undefined,
+  flags.transport !== "udp" && flags.count > 1 ? "--count needs --transport udp (for now)" : undefined,
+  flags.ca !== undefined && flags.transport !== "tls" ? "--ca only applies to --transport tls" : undefined,
   flags.body !== undefined && flags.sdp !== undefined
     ? "--body and --sdp cannot be used together"
     : undefined,
@@ -191,5 +198,7 @@ export const checkSendFlags = (flags: SendFlags): Result<SendOptions, string> =>
     rate: flags.rate,
     json: flags.json,
     bind: { host: flags.bindHost, port: flags.bindPort },
+    transport: flags.transport as SendOptions["transport"],
+    ca: flags.ca,
   })
 }

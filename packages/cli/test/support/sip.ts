@@ -49,11 +49,13 @@ export const runSip = (
   })
   if (options.input !== undefined) child.stdin?.end(options.input)
   else child.stdin?.end()
-  return collect(child, options.timeoutMs ?? 15_000)
+  return collect(child, options.timeoutMs ?? 45_000)
 }
 
 export interface Listening {
   readonly port: number
+  /** The `listening` line (with `listeners` when the runtime serves several transports). */
+  readonly listening: JsonLine
   readonly child: ChildProcess
   /** Sends SIGTERM and waits for the exit (SIGKILL after 5 s). */
   readonly stop: () => Promise<Ran>
@@ -72,10 +74,11 @@ export const startListen = (args: ReadonlyArray<string> = []): Promise<Listening
       const line = buffered.split("\n")[0]
       if (!buffered.includes("\n") || line === undefined) return
       child.stdout?.off("data", onData)
-      const first = JSON.parse(line) as { type: string; port: number }
+      const first = JSON.parse(line) as JsonLine & { port: number }
       if (first.type !== "listening") return reject(new Error(`unexpected first line ${line}`))
       resolve({
         port: first.port,
+        listening: first,
         child,
         stop: async () => {
           child.kill("SIGTERM")
