@@ -6,13 +6,22 @@
  * non-2xx; this core retransmits its 2xx itself ("the UAS core … periodically retransmits the 2xx") and passes
  * each retransmission to the transaction, which RFC 6026's Accepted state sends on.
  */
-import { getCSeq, getHeader, getHeaderValues, isErr, type Request, type Response } from "@sipkit/codec"
+import {
+  getCSeq,
+  getHeader,
+  getHeaderValues,
+  isErr,
+  ok,
+  type Request,
+  type Response,
+  type Result,
+} from "@sipkit/codec"
 import { type Dialog, makeInDialogRequest, makeUasDialog, terminateDialog } from "../dialog/index.js"
 import { type Call, callRef, makeCall } from "./Call.js"
 import { cancels } from "./cancel.js"
 import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
 import { hangup } from "./inDialog.js"
-import { answer, bodyText, offer } from "./media.js"
+import { answer, bodyText, type MediaRejection, offer } from "./media.js"
 import type { Routing } from "./readers.js"
 import { replacedCall } from "./replaces.js"
 import { respond } from "./responses.js"
@@ -54,7 +63,8 @@ export const onNewInvite = (state: UaState, request: Request, routing: Routing, 
   ])
 }
 
-const withDialog = (call: Call, response: Parameters<typeof makeUasDialog>[1]): Dialog | undefined => {
+/** §12.1.1: the first tagged response makes the UAS dialog (early for 1xx); a 2xx confirms it. */
+const withDialog = (call: Call, response: Response): Dialog | undefined => {
   if (call.dialog !== undefined)
     return response.status >= 200 ? { ...call.dialog, state: "confirmed" } : call.dialog
   const created = makeUasDialog(call.invite, response)
@@ -63,11 +73,13 @@ const withDialog = (call: Call, response: Parameters<typeof makeUasDialog>[1]): 
 
 /** The SDP of our answer (to the INVITE's offer) or of our offer (when the INVITE had none, §13.2.1). The same
  * answer goes in the 18x and the 200 (RFC 3960 §3: without 100rel the 2xx repeats it). */
-const localSdp = (state: UaState, call: Call, explicit: string | undefined) => {
-  if (explicit !== undefined || call.media.local !== undefined)
-    return { _tag: "Ok" as const, value: explicit ?? call.media.local }
-  if (call.media.remote === undefined)
-    return { _tag: "Ok" as const, value: offer(state.config, undefined, undefined) }
+const localSdp = (
+  state: UaState,
+  call: Call,
+  explicit: string | undefined,
+): Result<string | undefined, MediaRejection> => {
+  if (explicit !== undefined || call.media.local !== undefined) return ok(explicit ?? call.media.local)
+  if (call.media.remote === undefined) return ok(offer(state.config, undefined, undefined))
   return answer(state.config, undefined, call.media.remote, undefined)
 }
 
