@@ -12,88 +12,81 @@
  */
 import type { Header, Request, Response, SipMessage } from "./Message.js"
 
-class Sourced {
+/** What a parsed message remembers besides its fields. */
+interface ParsedState {
   /** The input: bytes, or the text it was given as (encoded on the first serialize). */
-  #source: Uint8Array | string
+  source: Uint8Array | string
   /** The flat text the header values were sliced from, and where each value starts in it (-1: folded). */
-  readonly #text: string
-  readonly #starts: ReadonlyArray<number>
+  readonly text: string
+  readonly starts: ReadonlyArray<number>
   /** Typed values read so far: `[kind₀, value₀, kind₁, value₁, …]` by header index (allocated on first read). */
-  #cache: unknown[] | undefined
-  constructor(source: Uint8Array | string, text: string, starts: ReadonlyArray<number>) {
-    this.#source = source
-    this.#text = text
-    this.#starts = starts
-    this.#cache = undefined
+  cache: unknown[] | undefined
+}
+
+// Flat classes (no `extends`, no emitted field initialisers): constructing one costs what an object literal does.
+class ParsedRequest implements Request {
+  declare readonly _tag: "Request"
+  declare readonly method: string
+  declare readonly uri: string
+  declare readonly version: string
+  declare readonly headers: ReadonlyArray<Header>
+  declare readonly body: Uint8Array
+  readonly #p: ParsedState
+  constructor(
+    method: string,
+    uri: string,
+    version: string,
+    headers: ReadonlyArray<Header>,
+    body: Uint8Array,
+    p: ParsedState,
+  ) {
+    ;(this as { _tag: string })._tag = "Request"
+    ;(this as { method: string }).method = method
+    ;(this as { uri: string }).uri = uri
+    ;(this as { version: string }).version = version
+    ;(this as { headers: ReadonlyArray<Header> }).headers = headers
+    ;(this as { body: Uint8Array }).body = body
+    this.#p = p
   }
-  static sourceOf(message: object): Uint8Array | undefined {
-    if (!(#source in message)) return undefined
-    const m = message as Sourced
-    const s = m.#source
-    if (typeof s !== "string") return s
-    const bytes = encoder.encode(s)
-    m.#source = bytes
-    return bytes
-  }
-  static sourceText(message: object): string | undefined {
-    if (!(#source in message)) return undefined
-    const s = (message as Sourced).#source
-    return typeof s === "string" ? s : decoder.decode(s)
-  }
-  static typed<T>(
-    message: SipMessage,
-    i: number,
-    kind: string,
-    parse: (text: string, start: number, end: number) => T,
-  ): T {
-    const value = message.headers[i]!.value
-    if (!(#source in message)) return parse(value, 0, value.length)
-    const m = message as unknown as Sourced
-    let cache = m.#cache
-    if (cache === undefined) m.#cache = cache = []
-    if (cache[2 * i] === kind) return cache[2 * i + 1] as T
-    const s = m.#starts[i] ?? -1
-    const t = s < 0 ? parse(value, 0, value.length) : parse(m.#text, s, s + value.length)
-    cache[2 * i] = kind
-    cache[2 * i + 1] = t
-    return t
+  static state(o: object): ParsedState | undefined {
+    return #p in o ? (o as ParsedRequest).#p : undefined
   }
 }
+
+class ParsedResponse implements Response {
+  declare readonly _tag: "Response"
+  declare readonly version: string
+  declare readonly status: number
+  declare readonly reason: string
+  declare readonly headers: ReadonlyArray<Header>
+  declare readonly body: Uint8Array
+  readonly #p: ParsedState
+  constructor(
+    version: string,
+    status: number,
+    reason: string,
+    headers: ReadonlyArray<Header>,
+    body: Uint8Array,
+    p: ParsedState,
+  ) {
+    ;(this as { _tag: string })._tag = "Response"
+    ;(this as { version: string }).version = version
+    ;(this as { status: number }).status = status
+    ;(this as { reason: string }).reason = reason
+    ;(this as { headers: ReadonlyArray<Header> }).headers = headers
+    ;(this as { body: Uint8Array }).body = body
+    this.#p = p
+  }
+  static state(o: object): ParsedState | undefined {
+    return #p in o ? (o as ParsedResponse).#p : undefined
+  }
+}
+
+const stateOf = (message: SipMessage): ParsedState | undefined =>
+  message._tag === "Request" ? ParsedRequest.state(message) : ParsedResponse.state(message)
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
-
-class ParsedRequest extends Sourced implements Request {
-  readonly _tag = "Request" as const
-  constructor(
-    readonly method: string,
-    readonly uri: string,
-    readonly version: string,
-    readonly headers: ReadonlyArray<Header>,
-    readonly body: Uint8Array,
-    source: Uint8Array | string,
-    text: string,
-    starts: ReadonlyArray<number>,
-  ) {
-    super(source, text, starts)
-  }
-}
-
-class ParsedResponse extends Sourced implements Response {
-  readonly _tag = "Response" as const
-  constructor(
-    readonly version: string,
-    readonly status: number,
-    readonly reason: string,
-    readonly headers: ReadonlyArray<Header>,
-    readonly body: Uint8Array,
-    source: Uint8Array | string,
-    text: string,
-    starts: ReadonlyArray<number>,
-  ) {
-    super(source, text, starts)
-  }
-}
 
 export const makeParsedRequest = (
   method: string,
@@ -104,7 +97,8 @@ export const makeParsedRequest = (
   source: Uint8Array | string,
   text: string,
   starts: ReadonlyArray<number>,
-): Request => new ParsedRequest(method, uri, version, headers, body, source, text, starts)
+): Request =>
+  new ParsedRequest(method, uri, version, headers, body, { source, text, starts, cache: undefined })
 
 export const makeParsedResponse = (
   version: string,
@@ -115,7 +109,8 @@ export const makeParsedResponse = (
   source: Uint8Array | string,
   text: string,
   starts: ReadonlyArray<number>,
-): Response => new ParsedResponse(version, status, reason, headers, body, source, text, starts)
+): Response =>
+  new ParsedResponse(version, status, reason, headers, body, { source, text, starts, cache: undefined })
 
 /**
  * The typed form of header `i` of `message`: `parse(text, start, end)` over its value — over the flat message text
@@ -127,10 +122,34 @@ export const typedField = <T>(
   i: number,
   kind: string,
   parse: (text: string, start: number, end: number) => T,
-): T => Sourced.typed(message, i, kind, parse)
+): T => {
+  const value = message.headers[i]!.value
+  const p = stateOf(message)
+  if (p === undefined) return parse(value, 0, value.length)
+  let cache = p.cache
+  if (cache === undefined) p.cache = cache = []
+  if (cache[2 * i] === kind) return cache[2 * i + 1] as T
+  const s = p.starts[i] ?? -1
+  const t = s < 0 ? parse(value, 0, value.length) : parse(p.text, s, s + value.length)
+  cache[2 * i] = kind
+  cache[2 * i + 1] = t
+  return t
+}
 
 /** The bytes a message was parsed from, when it is an unchanged parsed message. */
-export const sourceOf = (message: SipMessage): Uint8Array | undefined => Sourced.sourceOf(message)
+export const sourceOf = (message: SipMessage): Uint8Array | undefined => {
+  const p = stateOf(message)
+  if (p === undefined) return undefined
+  const s = p.source
+  if (typeof s !== "string") return s
+  const bytes = encoder.encode(s)
+  p.source = bytes
+  return bytes
+}
 
 /** The text of an unchanged parsed message (decoded when it was parsed from bytes). */
-export const sourceTextOf = (message: SipMessage): string | undefined => Sourced.sourceText(message)
+export const sourceTextOf = (message: SipMessage): string | undefined => {
+  const p = stateOf(message)
+  if (p === undefined) return undefined
+  return typeof p.source === "string" ? p.source : decoder.decode(p.source)
+}

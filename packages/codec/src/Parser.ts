@@ -234,10 +234,14 @@ const parseText = (
       fail(`Content-Length ${contentLength} exceeds the ${available} body bytes`, len)
     bodyEnd = bodyStart + contentLength
   }
-  const body = bodyEnd === bodyStart ? EMPTY : bytes.subarray(bodyStart, bodyEnd)
-  const source = start === 0 && bodyEnd === bytes.length ? bytes : bytes.subarray(start, bodyEnd)
+  const body = bodyEnd === bodyStart ? EMPTY : view(bytes, bodyStart, bodyEnd)
+  const source = start === 0 && bodyEnd === bytes.length ? bytes : view(bytes, start, bodyEnd)
   return startLine(text, start, lineEnd, headers, starts, body, source)
 }
+
+/** `bytes.subarray(s, e)` without the species lookup `subarray` makes (a plain view of the same buffer). */
+const view = (bytes: Uint8Array, s: number, e: number): Uint8Array =>
+  new Uint8Array(bytes.buffer, bytes.byteOffset + s, e - s)
 
 const unfold = (value: string): string => value.replace(/[ \t]*\r?\n[ \t]+/g, " ").trim()
 
