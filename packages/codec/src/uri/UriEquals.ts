@@ -27,8 +27,11 @@ const sameParams = (a: ReadonlyArray<Param>, b: ReadonlyArray<Param>): boolean =
     if ((pa === undefined) !== (pb === undefined)) return false
     if (pa !== undefined && pb !== undefined && paramValue(pa) !== paramValue(pb)) return false
   }
+  // A name given twice counts by its first occurrence, on both sides (so the relation stays symmetric).
   for (const pa of a) {
-    const pb = findParam(b, unescapeText(pa.name).toLowerCase())
+    const name = unescapeText(pa.name).toLowerCase()
+    if (findParam(a, name) !== pa) continue
+    const pb = findParam(b, name)
     if (pb !== undefined && paramValue(pa) !== paramValue(pb)) return false
   }
   return true
@@ -66,9 +69,12 @@ const telEquals = (a: TelUri, b: TelUri): boolean => {
   if (norm(a.number) !== norm(b.number)) return false
   if (a.params.length !== b.params.length) return false
   for (const pa of a.params) {
-    const pb = findParam(b.params, unescapeText(pa.name).toLowerCase())
-    if (pb === undefined || paramValue(pa) !== paramValue(pb)) return false
+    const name = unescapeText(pa.name).toLowerCase()
+    const pb = findParam(b.params, name)
+    if (pb === undefined || paramValue(findParam(a.params, name) ?? pa) !== paramValue(pb)) return false
   }
+  for (const pb of b.params)
+    if (findParam(a.params, unescapeText(pb.name).toLowerCase()) === undefined) return false
   return true
 }
 

@@ -39,7 +39,7 @@ describe("URIs", () => {
         expect(uriEquals(a, a)).toBe(true)
         expect(uriEquals(a, b)).toBe(uriEquals(b, a))
       }),
-      { numRuns: 200 },
+      { numRuns: 500 },
     )
   })
 })
