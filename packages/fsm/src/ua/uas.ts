@@ -22,7 +22,7 @@ import { cancels } from "./cancel.js"
 import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
 import { hangup } from "./inDialog.js"
 import { answer, bodyText, type MediaRejection, offer } from "./media.js"
-import type { Routing } from "./readers.js"
+import { type Routing, routingOf } from "./readers.js"
 import { replacedCall } from "./replaces.js"
 import { respond } from "./responses.js"
 import type { Answer, Progress, Reject } from "./UaEvent.js"
@@ -39,6 +39,7 @@ export const onNewInvite = (state: UaState, request: Request, routing: Routing, 
     outputs: [sendResponse(respond(state.config, request, status, { toTag: localTag }))],
   })
   if (getHeaderValues(request, "Contact").length === 0) return refuse(400)
+  if (isMerged(state, request, routing)) return refuse(482)
   const replacesValue = getHeader(request, "Replaces")
   const replaced = replacesValue === undefined ? undefined : replacedCall(state, replacesValue)
   if (replaced?._tag === "Refuse") return refuse(replaced.status)
@@ -62,6 +63,26 @@ export const onNewInvite = (state: UaState, request: Request, routing: Routing, 
     }),
   ])
 }
+
+/** §8.2.2.2: "If the request has no tag in the To header field, the UAS core MUST check the request against ongoing
+ * transactions. If the From tag, Call-ID, and CSeq exactly match those associated with an ongoing transaction, but
+ * the request does not match that transaction (based on the matching rules in Section 17.2.3), the UAS core SHOULD
+ * generate a 482 (Loop Detected) response" — the same INVITE reaching us a second time along another fork. */
+const isMerged = (state: UaState, request: Request, routing: Routing): boolean =>
+  [...state.calls.values()].some((call) => {
+    if (call.role !== "UAS" || call.phase !== "Proceeding") return false
+    const theirs = routingOf(call.invite)
+    return (
+      theirs !== undefined &&
+      theirs.callId === routing.callId &&
+      theirs.fromTag === routing.fromTag &&
+      theirs.seq === routing.seq &&
+      theirs.method === routing.method &&
+      topVia(call.invite) !== topVia(request)
+    )
+  })
+
+const topVia = (request: Request): string | undefined => getHeaderValues(request, "Via")[0]
 
 /** §12.1.1: the first tagged response makes the UAS dialog (early for 1xx); a 2xx confirms it. */
 const withDialog = (call: Call, response: Response): Dialog | undefined => {

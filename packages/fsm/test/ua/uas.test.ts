@@ -173,6 +173,15 @@ describe("UAS core: requests inside the dialog", () => {
   })
 })
 
+describe("UAS core: merged requests (§8.2.2.2)", () => {
+  it("the same INVITE arriving along a second fork (another top Via) gets 482", () => {
+    const { driver } = incoming()
+    const merged = driver.request(fromAlice({ body: offerSdp, branch: "z9hG4bKfork2" }))
+    expect(only(responsesIn(merged)).status).toBe(482)
+    expect(driver.state.calls.size).toBe(1)
+  })
+})
+
 describe("UAS core: CANCEL (§9.2)", () => {
   it("a CANCEL of a pending INVITE: 200 to the CANCEL, 487 to the INVITE, same To tag", () => {
     const { driver } = incoming()
