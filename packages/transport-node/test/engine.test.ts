@@ -1,8 +1,12 @@
+import * as dgram from "node:dgram"
 import { expect, it } from "@effect/vitest"
 import { getHeader } from "@sipkit/codec"
-import { Deferred, Effect, Fiber, Stream } from "effect"
+import { Deferred, Effect, Fiber, Layer, Stream } from "effect"
 import { describe } from "vitest"
+import { staticDnsLayer } from "../src/dns/SipDns.js"
+import { Endpoint, layer } from "../src/Endpoint.js"
 import { later, reject, respond } from "../src/Handlers.js"
+import { cryptoIds, Ids } from "../src/Ids.js"
 import { endpoint, tcp4, udp4, uriOf } from "./support/endpoints.js"
 
 describe("engine: server side answers", () => {
@@ -95,5 +99,34 @@ describe("engine: server side answers", () => {
       ])
       expect(wire[0]!.transaction).toBeDefined()
     }),
+  )
+})
+
+describe("the endpoint as a Layer", () => {
+  it.live(
+    "Endpoint.layer builds the service from a schema-checked config; the scope closes its sockets",
+    () =>
+      Effect.gen(function* () {
+        const EndpointLive = layer(
+          { listeners: [{ transport: "UDP", host: "127.0.0.1", port: 0 }], logMessages: false },
+          { message: () => Effect.succeed(respond(200)) },
+        ).pipe(Layer.provide(Layer.mergeAll(Layer.succeed(Ids)(cryptoIds), staticDnsLayer({}))))
+        const port = yield* Effect.scoped(
+          Effect.gen(function* () {
+            const ep = yield* Endpoint
+            const client = yield* endpoint([udp4])
+            expect((yield* client.request("MESSAGE", uriOf(ep))).status).toBe(200)
+            return ep.listeners[0]!.local.port
+          }).pipe(Effect.provide(EndpointLive)),
+        )
+        // the layer's scope is closed: the port can be bound again
+        const socket = dgram.createSocket("udp4")
+        const rebound = yield* Effect.callback<boolean>((resume) => {
+          socket.once("error", () => resume(Effect.succeed(false)))
+          socket.bind(port, "127.0.0.1", () => resume(Effect.succeed(true)))
+        })
+        socket.close()
+        expect(rebound).toBe(true)
+      }),
   )
 })

@@ -3,7 +3,7 @@
  * against an endpoint of ours (our INVITE and non-INVITE server transactions, 2xx retransmission, ACK, BYE) and its
  * `uas` scenario against our client (our INVITE and non-INVITE client transactions, ACK of the 2xx, BYE), over UDP
  * and TCP, and with SIPp dropping 10% of the packets (`-lost 10`, UDP) with every call still completing. In the
- * lossy UAS run SIPp's first `recv INVITE` is exempt from loss (see `uasScenarioFirstInviteNotLost`: SIPp cannot
+ * lossy UAS run SIPp's first `recv INVITE` is exempt from loss (see `uasScenarioUnderLoss`: SIPp cannot
  * recover from emulating the loss of a UAS call's first message); everything else is lost at 10%.
  */
 import { expect, it } from "@effect/vitest"
@@ -11,13 +11,7 @@ import { Effect, Fiber, Stream } from "effect"
 import { describe } from "vitest"
 import { later } from "../src/Handlers.js"
 import { endpoint } from "./support/endpoints.js"
-import {
-  callTotals,
-  freePort,
-  runSipp,
-  sippAvailable,
-  uasScenarioFirstInviteNotLost,
-} from "./support/sipp.js"
+import { callTotals, freePort, runSipp, sippAvailable, uasScenarioUnderLoss } from "./support/sipp.js"
 
 const sipp = sippAvailable()
 if (!sipp.ok) console.warn(`SKIPPING the SIPp interop tests: ${sipp.why}`)
@@ -106,7 +100,7 @@ describe
             const sippPort = yield* freePort()
             const sippFiber = yield* Effect.forkChild(
               runSipp([
-                ...(c.lost ? ["-sf", uasScenarioFirstInviteNotLost()] : ["-sn", "uas"]),
+                ...(c.lost ? ["-sf", uasScenarioUnderLoss()] : ["-sn", "uas"]),
                 "-i",
                 "127.0.0.1",
                 "-p",

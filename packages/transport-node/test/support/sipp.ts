@@ -111,12 +111,14 @@ export const callTotals = (stdout: string): { readonly successful: number; reado
 }
 
 /**
- * SIPp's built-in `uas` scenario with its first `recv INVITE` exempt from `-lost`. Why: when SIPp's loss emulation
- * drops the first INVITE of a UAS call, SIPp has already noted the message, takes every retransmission of it for a
- * retransmission of something it answered, and never answers (seen in our wire traces: seven INVITEs, no reply,
- * Timer B). Every other message of the scenario stays subject to `-lost`.
+ * SIPp's built-in `uas` scenario, made to behave like a UAS under loss: its first `recv INVITE` is exempt from
+ * `-lost`, and a retransmitted INVITE that arrives while it waits for the ACK makes it send its 200 again
+ * (RFC 3261 §17.2.1/§13.3.1.4: a UAS answers a retransmitted INVITE with its last response). Without this, when
+ * SIPp's loss emulation drops its own 180 and 200, our (correct) INVITE retransmission arrives while SIPp expects
+ * the ACK and SIPp aborts the call ("Aborting call on unexpected message … while expecting 'ACK'", seen in its
+ * error log). Every other message stays subject to `-lost 10`.
  */
-export const uasScenarioFirstInviteNotLost = (): string => {
+export const uasScenarioUnderLoss = (): string => {
   // `sipp -sd` prints the scenario and exits with status 99: read stdout whatever the status
   const xml = spawnSync("sipp", ["-sd", "uas"], { encoding: "utf8", timeout: 10_000 }).stdout
   const patched = xml.replace(
