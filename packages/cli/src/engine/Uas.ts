@@ -1,7 +1,7 @@
 /**
  * Uas — what `sip listen` answers (RFC 3261 §8.2, §13.3, §9.2, §10.3 through @sipkit/fsm/registrar):
- * - a request that fails the §8.2 checks gets the status the codec names (400, 416, 505 …); Max-Forwards 0 → 483;
- *   a Require we do not support → 420 with Unsupported (§8.2.2.3);
+ * - a request that fails the §8.2 checks gets the status the codec names (400, 416 …) with a Warning saying why;
+ *   a Require we do not support → 420 with Unsupported (§8.2.2.3). (Max-Forwards 0 is a proxy's concern, §16.3.)
  * - OPTIONS → 200 with Allow, Accept, Supported; MESSAGE → 200; BYE / INFO / UPDATE in a dialog → 200, else 481;
  * - INVITE → 180 (or 183 with the SDP answer, `earlyMedia`), then after `ringMs` the final response: 200 with an
  *   SDP answer negotiated from the offer (PCMU, PCMA, telephone-event; 488 when nothing matches) or `answer`;
@@ -15,7 +15,6 @@ import {
   getCallId,
   getFrom,
   getHeaderValues,
-  getMaxForwards,
   getTag,
   getTo,
   headerKey,
@@ -309,11 +308,6 @@ export const makeUas = (endpoint: () => Endpoint, options: ListenOptions): Uas =
       answer(key, request, valid.error.status, {
         headers: [["Warning", `399 ${formatHostPort(options)} ${JSON.stringify(valid.error.reason)}`]],
       })
-      return true
-    }
-    const maxForwards = getMaxForwards(request)
-    if (maxForwards._tag === "Ok" && maxForwards.value === 0 && request.method !== "OPTIONS") {
-      answer(key, request, 483)
       return true
     }
     const required = getHeaderValues(request, "Require")
