@@ -320,6 +320,7 @@ const isSipVersionPrefix = (text: string, s: number): boolean =>
 
 /** `SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT`; any version but 2.0 is a 505. */
 const checkVersion = (text: string, s: number, e: number): string => {
+  if (e - s === 7 && text.startsWith("SIP/2.0", s)) return "SIP/2.0"
   if (e - s === 7 && isSipVersionPrefix(text, s) && text.startsWith("2.0", s + 4)) return text.slice(s, e)
   if (!isSipVersionPrefix(text, s)) fail("invalid SIP-Version", s)
   let i = s + 4
