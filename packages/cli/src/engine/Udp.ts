@@ -39,7 +39,15 @@ const bind = (socket: dgram.Socket, host: string, port: number) =>
 export const openUdp = (host: string, port: number) =>
   Effect.gen(function* () {
     const socket = yield* Effect.acquireRelease(
-      Effect.sync(() => dgram.createSocket({ type: host.includes(":") ? "udp6" : "udp4" })),
+      // Large kernel buffers: under load the event loop may pause, and a full receive queue drops datagrams (the
+      // kernel caps these at net.core.rmem_max / wmem_max).
+      Effect.sync(() =>
+        dgram.createSocket({
+          type: host.includes(":") ? "udp6" : "udp4",
+          recvBufferSize: 4 * 1024 * 1024,
+          sendBufferSize: 4 * 1024 * 1024,
+        }),
+      ),
       (s) =>
         Effect.sync(() => {
           try {
