@@ -55,8 +55,9 @@ describe("SIPp", () => {
     ])
     const stopped = await listen.stop()
     expect(sipp.code).toBe(0)
-    // SIPp's exit 0 is the claim: all 10 calls completed from its side, through its own losses. (Once in ~30 runs
-    // our summary counted 9 BYEs for 10 calls SIPp saw end — not explained yet, so not asserted here.)
+    // SIPp's exit 0 is the claim: all 10 calls completed from its side, through its own losses. The count of BYEs
+    // we saw is not asserted: SIPp's uac takes ANY 200 of the call as the answer to its BYE (it matches by Call-ID),
+    // so a retransmitted 2xx of the INVITE can end a call whose BYE never reached us (seen once under heavy load).
     expect(jsonLines(stopped.stdout).find((o) => o.type === "summary")).toMatchObject({ callsAnswered: 10 })
   })
 
