@@ -115,6 +115,24 @@ describe("sip send ↔ sip listen", () => {
     expect(jsonLines(stopped.stdout).find((o) => o.type === "summary")).toMatchObject({ registrations: 1 })
   })
 
+  it("--early-media: 183 Session Progress with the SDP answer before the 200", async () => {
+    const listen = await startListen(["--early-media", "--ring-ms", "50"])
+    const ran = await runSip([
+      "send",
+      "INVITE",
+      `sip:bob@127.0.0.1:${listen.port}`,
+      "--hangup-after-ms",
+      "50",
+      "--json",
+    ])
+    await listen.stop()
+    expect(ran.code).toBe(0)
+    const messages = jsonLines(ran.stdout).filter((o) => o.type === "message")
+    expect(messages[1]).toMatchObject({ status: 183 })
+    expect(String(messages[1]?.body)).toMatch(/m=audio \d+ RTP\/AVP 0 8 101/)
+    expect(messages[2]).toMatchObject({ status: 200 })
+  })
+
   it("an unknown method → 501 with Allow, exit 1", async () => {
     const listen = await startListen()
     const ran = await runSip(["send", "FROBNICATE", `sip:127.0.0.1:${listen.port}`, "--json"])
