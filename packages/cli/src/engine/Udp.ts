@@ -24,7 +24,7 @@ const bind = (socket: dgram.Socket, host: string, port: number) =>
         Effect.fail(
           new Exit({
             code: ExitCode.timeout,
-            message: `cannot listen on ${host}:${port}/udp: ${cause.message}`,
+            message: `sip: cannot bind udp ${host}:${port}: ${cause.message}`,
           }),
         ),
       )
