@@ -89,7 +89,10 @@ export const runSipp = (args: ReadonlyArray<string>, hardTimeoutMs = 60_000): Ef
       // SIPp's -trace_err log (unexpected messages, lost-message notes) helps explain a failed run
       const errors = readdirSync(cwd)
         .filter((f) => f.endsWith("_errors.log"))
-        .map((f) => readFileSync(join(cwd, f), "utf8").slice(-4000))
+        .map((f) => {
+          const log = readFileSync(join(cwd, f), "utf8")
+          return log.length <= 5000 ? log : `${log.slice(0, 3500)}\n…\n${log.slice(-1500)}`
+        })
         .join("\n")
       resume(Effect.succeed({ code, stdout, stderr: errors === "" ? stderr : `${stderr}\n${errors}` }))
     })
@@ -111,22 +114,33 @@ export const callTotals = (stdout: string): { readonly successful: number; reado
 }
 
 /**
- * SIPp's built-in `uas` scenario, made to behave like a UAS under loss: its first `recv INVITE` is exempt from
- * `-lost`, and a retransmitted INVITE that arrives while it waits for the ACK makes it send its 200 again
- * (RFC 3261 §17.2.1/§13.3.1.4: a UAS answers a retransmitted INVITE with its last response). Without this, when
- * SIPp's loss emulation drops its own 180 and 200, our (correct) INVITE retransmission arrives while SIPp expects
- * the ACK and SIPp aborts the call ("Aborting call on unexpected message … while expecting 'ACK'", seen in its
- * error log). Every other message stays subject to `-lost 10`.
+ * SIPp's built-in `uas` scenario, made to behave like a UAS under loss (every change found from SIPp's error log
+ * in a failed lossy run; every message stays subject to `-lost 10` except the first INVITE):
+ * - the first `recv INVITE` is exempt from `-lost`;
+ * - a retransmitted INVITE that arrives while it waits for the ACK makes it send its 200 again (RFC 3261 §17.2.1,
+ *   §13.3.1.4). Without it, when SIPp's loss emulation drops its own 180 and 200, our correct INVITE
+ *   retransmission makes SIPp abort the call ("Aborting call on unexpected message … while expecting 'ACK'");
+ * - the ACK is optional before the BYE: when SIPp's emulation drops our ACK, our BYE (sent right after the
+ *   answer) would otherwise be "unexpected" and abort the call; a UAS must accept a BYE in a confirmed dialog
+ *   whose ACK it has not seen (§15 only forbids the callee to SEND a BYE before the ACK).
  */
 export const uasScenarioUnderLoss = (): string => {
   // `sipp -sd` prints the scenario and exits with status 99: read stdout whatever the status
   const xml = spawnSync("sipp", ["-sd", "uas"], { encoding: "utf8", timeout: 10_000 }).stdout
-  const patched = xml.replace(
-    '<recv request="INVITE" crlf="true">',
-    '<recv request="INVITE" crlf="true" lost="0">',
-  )
-  if (patched === xml) throw new Error("the built-in uas scenario changed: no first recv INVITE to patch")
-  const path = join(mkdtempSync(join(tmpdir(), "sipkit-sipp-sf-")), "uas-first-invite-not-lost.xml")
+  const firstInvite = '<recv request="INVITE" crlf="true">'
+  const send200 = '<send retrans="500">'
+  const ack = '<recv request="ACK"'
+  if (!xml.includes(firstInvite) || !xml.includes(send200) || !xml.includes(ack)) {
+    throw new Error("the built-in uas scenario changed: cannot patch it")
+  }
+  const patched = xml
+    .replace(firstInvite, '<recv request="INVITE" crlf="true" lost="0">')
+    .replace(send200, `<label id="send200"/>\n  ${send200}`)
+    .replace(
+      ack,
+      `<recv request="INVITE" optional="true" next="send200">\n  </recv>\n\n  ${ack} optional="true"`,
+    )
+  const path = join(mkdtempSync(join(tmpdir(), "sipkit-sipp-sf-")), "uas-under-loss.xml")
   writeFileSync(path, patched)
   return path
 }
