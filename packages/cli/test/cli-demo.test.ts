@@ -77,4 +77,43 @@ describe("sip listen --registrar --proxy", () => {
       registrations: 1,
     })
   })
+
+  it("forks to every contact of the AOR: the first 200 wins, the other branch is CANCELled (§16.7)", async () => {
+    const proxy = await startListen(["--registrar", "--proxy", "--quiet"])
+    const quick = await startListen(["--quiet", "--ring-ms", "100"])
+    const slow = await startListen(["--quiet", "--ring-ms", "10000"])
+    for (const bob of [quick, slow]) {
+      const registered = await runSip([
+        "send",
+        "REGISTER",
+        `sip:127.0.0.1:${proxy.port}`,
+        "--from",
+        "sip:bob@127.0.0.1",
+        "--header",
+        `Contact: <sip:bob@127.0.0.1:${bob.port}>`,
+      ])
+      expect(registered.code).toBe(0)
+    }
+    const call = await runSip([
+      "send",
+      "INVITE",
+      "sip:bob@127.0.0.1",
+      "--proxy",
+      `sip:127.0.0.1:${proxy.port}`,
+      "--hangup-after-ms",
+      "100",
+    ])
+    await proxy.stop()
+    const quickStopped = await quick.stop()
+    const slowStopped = await slow.stop()
+    expect(call.code).toBe(0)
+    expect(jsonLines(quickStopped.stdout).find((o) => o.type === "summary")).toMatchObject({
+      callsAnswered: 1,
+      callsEnded: 1,
+    })
+    expect(jsonLines(slowStopped.stdout).find((o) => o.type === "summary")).toMatchObject({
+      callsAnswered: 0,
+      callsCancelled: 1,
+    })
+  })
 })
