@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the interop peers the tests run against, from Debian's packages:
-#   sipp (sip-tester), kamailio, baresip, sipsak — and iproute2 for network namespaces.
+#   sipp (sip-tester), kamailio, baresip, sipsak — iproute2 for network namespaces, openssl for test certificates.
 # Idempotent: installs only what is missing; runs `apt-get update` at most once; quiet; non-interactive.
 # Exits 0 when every peer is present; otherwise prints one line to stderr and exits 1.
 # On a machine without apt-get (or not root) it only checks and reports what is missing.
@@ -13,6 +13,7 @@ declare -A PACKAGE_OF=(
   [baresip]=baresip
   [sipsak]=sipsak
   [ip]=iproute2
+  [openssl]=openssl
 )
 
 missing_commands() {

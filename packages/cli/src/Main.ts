@@ -118,6 +118,12 @@ const send = Command.make(
       Flag.withDefault("127.0.0.1"),
     ),
     ca: optionalString("ca", "--transport tls: a PEM file of certificates to trust", "FILE"),
+    cert: optionalString(
+      "cert",
+      "--transport tls: our PEM certificate (the runtime's TLS needs one)",
+      "FILE",
+    ),
+    key: optionalString("key", "--transport tls: our PEM private key", "FILE"),
     bindPort: Flag.Int("bind-port").pipe(
       Flag.withMetavar("PORT"),
       Flag.withDescription("local port to send from (default 0: any free port)"),
@@ -143,6 +149,8 @@ const send = Command.make(
           cancelAfterMs: get(flags.cancelAfterMs),
           expires: get(flags.expires),
           ca: get(flags.ca),
+          cert: get(flags.cert),
+          key: get(flags.key),
         }),
       ),
       runSend,

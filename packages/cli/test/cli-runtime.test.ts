@@ -2,6 +2,10 @@
  * `--transport tcp|ws` (and several at once): `sip send` and `sip listen` over @sipkit/transport-node's endpoint,
  * against each other and against SIPp over TCP (-t t1).
  */
+import { execFileSync } from "node:child_process"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { firstLines, jsonLines, runSip, runSipp, startListen } from "./support/sip.js"
 
@@ -102,5 +106,52 @@ describe("sip over the runtime's stream transports", () => {
     await listen.stop()
     expect(ran.code).toBe(0)
     expect(firstLines(ran.stdout).map(word)).toEqual(["OPTIONS", "200"])
+  })
+
+  it("INVITE over TLS with a self-signed certificate (openssl) → 200 and a clean BYE", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sipkit-tls-"))
+    const [cert, key] = [join(dir, "cert.pem"), join(dir, "key.pem")]
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    )
+    const listen = await startListen(["--transport", "tls", "--cert", cert, "--key", key])
+    const tlsPort = (listen.listening["listeners"] as Array<{ port: number }>)[0]?.port ?? 0
+    const ran = await runSip([
+      "send",
+      "INVITE",
+      `sip:bob@127.0.0.1:${tlsPort}`,
+      "--transport",
+      "tls",
+      "--ca",
+      cert,
+      "--cert",
+      cert,
+      "--key",
+      key,
+      "--hangup-after-ms",
+      "100",
+      "--json",
+    ])
+    await listen.stop()
+    expect(ran.code).toBe(0)
+    expect(firstLines(ran.stdout).map(word)).toEqual(["INVITE", "180", "200", "ACK", "BYE", "200"])
   })
 })

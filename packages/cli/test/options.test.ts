@@ -25,6 +25,8 @@ const send: SendFlags = {
   bindHost: "127.0.0.1",
   bindPort: 0,
   ca: undefined,
+  cert: undefined,
+  key: undefined,
 }
 
 const listen: ListenFlags = {
@@ -72,6 +74,7 @@ describe("checkSendFlags", () => {
     ["--proxy over tcp", { transport: "tcp", proxy: "sip:127.0.0.1:5080" }, /--proxy needs --transport udp/],
     ["--count over ws", { transport: "ws", count: 3 }, /--count needs --transport udp/],
     ["--ca without tls", { ca: "ca.pem" }, /--ca only applies to --transport tls/],
+    ["tls without a certificate", { transport: "tls" }, /--transport tls needs --cert FILE and --key FILE/],
     ["--body with --sdp", { body: "a", sdp: "b" }, /cannot be used together/],
     ["--password alone", { password: "x" }, /--password needs --user/],
     ["--user alone", { user: "x" }, /--user needs --password/],

@@ -31,6 +31,8 @@ export interface SendFlags {
   readonly bindHost: string
   readonly bindPort: number
   readonly ca: string | undefined
+  readonly cert: string | undefined
+  readonly key: string | undefined
 }
 
 /** A checked plan for the exchange. */
@@ -58,6 +60,9 @@ export interface SendOptions {
   readonly transport: "udp" | "tcp" | "tls" | "ws"
   /** TLS: a PEM file of certificates to trust. */
   readonly ca: string | undefined
+  /** TLS: our certificate and key (the runtime's TLS transport needs one, also as a client). */
+  readonly cert: string | undefined
+  readonly key: string | undefined
 }
 
 /** RFC 3261 §25.1 `Method = INVITEm / … / extension-method` (a token; we insist on upper case, as every peer does). */
@@ -97,6 +102,12 @@ const simpleChecks = (flags: SendFlags): ReadonlyArray<string | undefined> => [
     : undefined,
   flags.transport !== "udp" && flags.count > 1 ? "--count needs --transport udp (for now)" : undefined,
   flags.ca !== undefined && flags.transport !== "tls" ? "--ca only applies to --transport tls" : undefined,
+  (flags.cert !== undefined || flags.key !== undefined) && flags.transport !== "tls"
+    ? "--cert and --key only apply to --transport tls"
+    : undefined,
+  flags.transport === "tls" && (flags.cert === undefined || flags.key === undefined)
+    ? "--transport tls needs --cert FILE and --key FILE (the runtime's TLS transport needs a certificate)"
+    : undefined,
   flags.body !== undefined && flags.sdp !== undefined
     ? "--body and --sdp cannot be used together"
     : undefined,
@@ -200,5 +211,7 @@ export const checkSendFlags = (flags: SendFlags): Result<SendOptions, string> =>
     bind: { host: flags.bindHost, port: flags.bindPort },
     transport: flags.transport as SendOptions["transport"],
     ca: flags.ca,
+    cert: flags.cert,
+    key: flags.key,
   })
 }

@@ -177,6 +177,8 @@ export const runRuntimeSend = (
               port: options.bind.port,
               listen: false,
               ...(options.ca === undefined ? {} : { caFile: options.ca }),
+              ...(options.cert === undefined ? {} : { certFile: options.cert }),
+              ...(options.key === undefined ? {} : { keyFile: options.key }),
             },
           ],
           logMessages: false,
