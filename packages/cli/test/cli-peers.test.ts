@@ -25,7 +25,7 @@ const stop = (child: ChildProcess) =>
 
 const word = (line: string) => (line.startsWith("SIP/2.0 ") ? line.split(" ")[1] : line.split(" ")[0])
 
-describe("real peers", () => {
+describe.concurrent("real peers", () => {
   it("kamailio and baresip are installed", () => {
     expect(installed("kamailio")).toBe(true)
     expect(installed("baresip")).toBe(true)

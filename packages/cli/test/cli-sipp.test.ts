@@ -21,7 +21,7 @@ import {
 const scenario = (name: string) => join(interop, "sipp", `${name}.xml`)
 const bound = ["-i", "127.0.0.1", "-timeout", "20s", "-timeout_error"]
 
-describe("SIPp", () => {
+describe.concurrent("SIPp", () => {
   it("is installed (npm test runs interop/install-peers.sh first)", () => {
     expect(sippInstalled).toBe(true)
   })
