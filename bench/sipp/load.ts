@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import { machine } from "../src/report.ts"
+import { loadAtStart, machine } from "../src/report.ts"
 
 const host = "127.0.0.1"
 const here = new URL(".", import.meta.url).pathname
@@ -227,7 +227,7 @@ const summary = (outcomes: ReadonlyArray<Outcome>): string => {
   return [
     `Machine: ${machine()}.`,
     "",
-    `SIPp ${sippVersion()} built-in \`uac\` on ${host}, ${options.duration} s per rate, rates ${options.rates.join(", ")} calls/s.`,
+    `SIPp ${sippVersion()} built-in \`uac\` on ${host}, ${options.duration} s per rate, rates ${options.rates.join(", ")} calls/s; ${loadAtStart}.`,
     "",
     "| UAS | highest rate with zero failed calls (calls/s) | first failing rate | idle RSS | retransmissions and wall time at best rate | peak RSS up to best rate |",
     "|---|---:|---|---:|---:|---:|",
