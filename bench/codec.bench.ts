@@ -92,9 +92,11 @@ const verify = (contenders: ReadonlyArray<Contender>): void => {
         throw new Error(`${c.label} on ${m.name}: got ${got}, want ${fieldsKey(want)}`)
     }
     if (ours !== undefined) {
-      const back = ours.serialize(ours.parse(m.bytes))
-      if (Buffer.compare(Buffer.from(back), Buffer.from(m.bytes)) !== 0)
-        throw new Error(`sipkit: serialize(parse(${m.name})) is not the original bytes`)
+      for (const input of [m.bytes, m.text]) {
+        const back = ours.serialize(ours.parse(input))
+        if (Buffer.compare(Buffer.from(back), Buffer.from(m.bytes)) !== 0)
+          throw new Error(`sipkit: serialize(parse(${m.name} as ${typeof input})) is not the original bytes`)
+      }
     }
   }
   log(`verified: ${contenders.filter((c) => c.ratio).length} parsers agree on ${corpus.length} messages`)
