@@ -99,26 +99,90 @@ export const parseParams = (text: string, i: number, n: number = text.length): P
   }
 }
 
-/** The parameter names met on every message, shared instead of copied out of each message. */
-const COMMON = [
-  "tag",
-  "branch",
-  "rport",
-  "received",
-  "lr",
-  "transport",
-  "maddr",
-  "ttl",
-  "expires",
-  "q",
-  "user",
+/** The parameter names met on every message, shared instead of copied out of each message (by length). */
+const COMMON: ReadonlyArray<ReadonlyArray<string>> = [
+  [],
+  ["q"],
+  ["lr"],
+  ["tag", "ttl"],
+  ["user"],
+  ["rport", "maddr"],
+  ["branch"],
+  ["expires"],
+  ["received"],
+  ["transport"],
 ]
 
 const commonName = (t: string, s: number, e: number): string | undefined => {
   const n = e - s
-  for (let k = 0; k < COMMON.length; k++) {
-    const c = COMMON[k]!
-    if (c.length === n && t.startsWith(c, s)) return c
+  if (n >= COMMON.length) return undefined
+  const names = COMMON[n]!
+  const c0 = t.charCodeAt(s)
+  for (let k = 0; k < names.length; k++) {
+    const c = names[k]!
+    if (c.charCodeAt(0) !== c0) continue
+    let i = 1
+    while (i < n && t.charCodeAt(s + i) === c.charCodeAt(i)) i++
+    if (i === n) return c
   }
   return undefined
+}
+
+/** 2 when `t[s, e)` is the lower-case `key` as is, 1 when it equals it ignoring ASCII case, 0 otherwise. */
+const matchKey = (t: string, s: number, e: number, key: string): number => {
+  if (e - s !== key.length) return 0
+  let exact = 2
+  for (let i = s; i < e; i++) {
+    let c = t.charCodeAt(i)
+    if (c >= 65 && c <= 90) {
+      c += 32
+      exact = 1
+    }
+    if (c !== key.charCodeAt(i - s)) return 0
+  }
+  return exact
+}
+
+/**
+ * The value `getParam(parseParams(text, i, n), key)` gives, without building the parameters: the parameter named
+ * `key` (lower-case; a name written in lower case first, else the first equal ignoring case) — its value as
+ * written, `""` when valueless, undefined when absent — or `null` when `parseParams` fails. Reads every
+ * parameter, so it accepts exactly what `parseParams` accepts.
+ */
+export const findParam = (text: string, i: number, n: number, key: string): string | undefined | null => {
+  let exact: string | undefined
+  let loose: string | undefined
+  for (;;) {
+    while (i < n && isWs(text.charCodeAt(i))) i++
+    if (i >= n) return exact ?? loose
+    if (text.charCodeAt(i) !== 59) return null
+    i++
+    while (i < n && isWs(text.charCodeAt(i))) i++
+    const ns = i
+    while (i < n && TOKEN_TABLE[text.charCodeAt(i)] === 1) i++
+    if (i === ns) return null
+    const ne = i
+    while (i < n && isWs(text.charCodeAt(i))) i++
+    let vs = -1
+    if (i < n && text.charCodeAt(i) === 61) {
+      i++
+      while (i < n && isWs(text.charCodeAt(i))) i++
+      vs = i
+      if (text.charCodeAt(i) === 34) {
+        i = quotedEnd(text, i)
+        if (i < 0) return null
+      } else {
+        while (i < n && VALUE_TABLE[text.charCodeAt(i)] === 1) i++
+        if (i === vs) return null
+      }
+    }
+    if (exact === undefined) {
+      const m = matchKey(text, ns, ne, key)
+      if (m !== 0) {
+        const v = vs < 0 ? "" : text.slice(vs, i)
+        if (m === 2) exact = v
+        else if (loose === undefined) loose = v
+      }
+    }
+  }
 }

@@ -10,15 +10,31 @@
  * it reads; a header read twice is parsed once). Header records stay plain `{ name, value }` objects. The
  * message is immutable, so the memory never goes stale.
  */
+import { findHeaderIndex } from "./Headers.js"
 import type { Header, Request, Response, SipMessage } from "./Message.js"
 
+/**
+ * The headers whose first field the parser locates while it reads the names (the ones every transaction and
+ * dialog reads): their slots in `ParsedState.first`.
+ */
+export const SLOT_VIA = 0
+export const SLOT_FROM = 1
+export const SLOT_TO = 2
+export const SLOT_CALL_ID = 3
+export const SLOT_CSEQ = 4
+/** The canonical key and compact form of each slot, for messages that were not parsed. */
+const SLOT_KEYS = ["via", "from", "to", "call-id", "cseq"] as const
+const SLOT_COMPACT = ["v", "f", "t", "i", undefined] as const
+
 /** What a parsed message remembers besides its fields. */
-interface ParsedState {
+export interface ParsedState {
   /** The input: bytes, or the text it was given as (encoded on the first serialize). */
   source: Uint8Array | string
   /** The flat text the header values were sliced from, and where each value starts in it (-1: folded). */
   readonly text: string
   readonly starts: ReadonlyArray<number>
+  /** Index of the first field of each slot (`SLOT_VIA` …), -1 when absent. */
+  readonly first: ReadonlyArray<number>
   /** Typed values read so far: `[kind₀, value₀, kind₁, value₁, …]` by header index (allocated on first read). */
   cache: unknown[] | undefined
 }
@@ -94,11 +110,8 @@ export const makeParsedRequest = (
   version: string,
   headers: ReadonlyArray<Header>,
   body: Uint8Array,
-  source: Uint8Array | string,
-  text: string,
-  starts: ReadonlyArray<number>,
-): Request =>
-  new ParsedRequest(method, uri, version, headers, body, { source, text, starts, cache: undefined })
+  state: ParsedState,
+): Request => new ParsedRequest(method, uri, version, headers, body, state)
 
 export const makeParsedResponse = (
   version: string,
@@ -106,11 +119,45 @@ export const makeParsedResponse = (
   reason: string,
   headers: ReadonlyArray<Header>,
   body: Uint8Array,
-  source: Uint8Array | string,
-  text: string,
-  starts: ReadonlyArray<number>,
-): Response =>
-  new ParsedResponse(version, status, reason, headers, body, { source, text, starts, cache: undefined })
+  state: ParsedState,
+): Response => new ParsedResponse(version, status, reason, headers, body, state)
+
+/**
+ * Index of the first field of a slot's header (`SLOT_VIA` …), -1 when absent: read off the parse for a parsed
+ * message, found by scanning the names for any other.
+ */
+export const firstIndex = (message: SipMessage, slot: number): number => {
+  const p = stateOf(message)
+  if (p !== undefined) return p.first[slot]!
+  return findHeaderIndex(message.headers, SLOT_KEYS[slot]!, SLOT_COMPACT[slot])
+}
+
+/**
+ * Where the value of header `i` can be scanned without a copy, for the accessors that read one piece of a value
+ * (a parameter) without building its typed form: sets `located.text`/`located.start` (the flat message text of
+ * a parsed message, or the value itself) and answers the typed value already remembered under `kind`, if any.
+ * A reused record, read right after the call (the codec is single-threaded and this never calls out).
+ */
+export const located = { text: "", start: 0, end: 0 }
+export const locate = (message: SipMessage, i: number, kind: string): unknown => {
+  const value = message.headers[i]!.value
+  const p = stateOf(message)
+  if (p !== undefined) {
+    const cache = p.cache
+    if (cache !== undefined && cache[2 * i] === kind) return cache[2 * i + 1]
+    const s = p.starts[i]!
+    if (s >= 0) {
+      located.text = p.text
+      located.start = s
+      located.end = s + value.length
+      return undefined
+    }
+  }
+  located.text = value
+  located.start = 0
+  located.end = value.length
+  return p === undefined ? recordKnown(message.headers[i]!, kind) : undefined
+}
 
 /**
  * The typed form of header `i` of `message`: `parse(text, start, end)` over its value — over the flat message text
@@ -123,17 +170,47 @@ export const typedField = <T>(
   kind: string,
   parse: (text: string, start: number, end: number) => T,
 ): T => {
-  const value = message.headers[i]!.value
+  const h = message.headers[i]!
   const p = stateOf(message)
-  if (p === undefined) return parse(value, 0, value.length)
+  if (p === undefined) return recordField(h, kind, parse)
   let cache = p.cache
   if (cache === undefined) p.cache = cache = []
   if (cache[2 * i] === kind) return cache[2 * i + 1] as T
   const s = p.starts[i] ?? -1
+  const value = h.value
   const t = s < 0 ? parse(value, 0, value.length) : parse(p.text, s, s + value.length)
   cache[2 * i] = kind
   cache[2 * i + 1] = t
   return t
+}
+
+/**
+ * Typed values of the header records of messages that were not parsed (built, or derived from a parsed message by
+ * `setHeader`, `prependHeader`, a spread …), by record: `[kind₀, value₀, kind₁, value₁, …]`. A derived message
+ * shares the records it did not change with the message it came from, so a proxy that reads the To of the copy it
+ * forwards parses it once, not on every read. Keyed on the immutable record itself (never on its text), held
+ * weakly: it goes with the record.
+ */
+const byRecord = new WeakMap<Header, unknown[]>()
+
+const recordField = <T>(
+  h: Header,
+  kind: string,
+  parse: (text: string, start: number, end: number) => T,
+): T => {
+  let cache = byRecord.get(h)
+  if (cache === undefined) byRecord.set(h, (cache = []))
+  else for (let k = 0; k < cache.length; k += 2) if (cache[k] === kind) return cache[k + 1] as T
+  const t = parse(h.value, 0, h.value.length)
+  cache.push(kind, t)
+  return t
+}
+
+const recordKnown = (h: Header, kind: string): unknown => {
+  const cache = byRecord.get(h)
+  if (cache !== undefined)
+    for (let k = 0; k < cache.length; k += 2) if (cache[k] === kind) return cache[k + 1]
+  return undefined
 }
 
 /** The bytes a message was parsed from, when it is an unchanged parsed message. */

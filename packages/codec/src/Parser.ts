@@ -9,10 +9,19 @@
  * Never throws: every input gives `Ok(message)` or `Err(ParseError)` with a byte offset and a status.
  * Never copies the body: it is a view of the input, which must not be mutated afterwards.
  */
-import { eqLower, isSchemeChar, isTokenChar, isWs, TOKEN_TABLE } from "./Chars.js"
+import { isSchemeChar, isTokenChar, isWs, TOKEN_TABLE } from "./Chars.js"
 import { type Limits, resolveLimits } from "./Limits.js"
 import type { Header, SipMessage } from "./Message.js"
-import { makeParsedRequest, makeParsedResponse } from "./Parsed.js"
+import {
+  makeParsedRequest,
+  makeParsedResponse,
+  type ParsedState,
+  SLOT_CALL_ID,
+  SLOT_CSEQ,
+  SLOT_FROM,
+  SLOT_TO,
+  SLOT_VIA,
+} from "./Parsed.js"
 import { makeParseError, type ParseError } from "./ParseError.js"
 import { err, ok, type Result } from "./Result.js"
 
@@ -168,6 +177,7 @@ const parseText = (
 
   const headers: Header[] = []
   const starts: number[] = []
+  const first = [-1, -1, -1, -1, -1]
   let contentLength = -1
   let vias = 0
   for (;;) {
@@ -185,8 +195,9 @@ const parseText = (
     // field-name: token, then optional SP/HTAB, then ":" (HCOLON)
     let i = pos
     while (TOKEN_TABLE[text.charCodeAt(i)] === 1) i++
-    const nameEnd = i
-    if (nameEnd === pos) fail("invalid header name", pos)
+    if (i === pos) fail("invalid header name", pos)
+    const kind = nameKind(text, pos, i - pos)
+    const name = text.slice(pos, i)
     while (isWs(text.charCodeAt(i))) i++
     if (text.charCodeAt(i) !== 58) fail("invalid character in header name or missing colon", i)
     i++
@@ -206,25 +217,31 @@ const parseText = (
     if (e - pos > lim.maxLineLength) fail("header line too long", pos, 513)
     let ve = e
     while (ve > vs && text.charCodeAt(ve - 1) <= 32) ve--
-    const name = text.slice(pos, nameEnd)
     const value = folded ? unfold(text.slice(vs, ve)) : text.slice(vs, ve)
     if (headers.length >= lim.maxHeaderCount) fail(`more than ${lim.maxHeaderCount} header fields`, pos, 513)
+    if (kind !== 0) {
+      if (kind === K_CONTENT_LENGTH) contentLength = contentLengthOf(value, contentLength, vs)
+      else {
+        if (kind === K_VIA && ++vias > lim.maxVias)
+          fail(`more than ${lim.maxVias} Via header fields`, pos, 513)
+        const slot = kind - 1
+        if (first[slot]! < 0) first[slot] = headers.length
+      }
+    }
     headers.push({ name, value })
     starts.push(folded ? -1 : vs)
-    const nl = nameEnd - pos
-    if (nl === 14 || (nl === 1 && (text.charCodeAt(pos) | 0x20) === 108)) {
-      if (nl === 1 || eqLower(name, "content-length"))
-        contentLength = contentLengthOf(value, contentLength, vs)
-    } else if (nl === 3 || (nl === 1 && (text.charCodeAt(pos) | 0x20) === 118)) {
-      if ((nl === 1 || eqLower(name, "via")) && ++vias > lim.maxVias)
-        fail(`more than ${lim.maxVias} Via header fields`, pos, 513)
-    }
     pos = e + 1
   }
 
   if (bytes === undefined) {
     const t = textBody(text, start, pos, contentLength, lim)
-    return startLine(text, start, lineEnd, headers, starts, t.body, t.source)
+    return startLine(text, start, lineEnd, headers, t.body, {
+      source: t.source,
+      text,
+      starts,
+      first,
+      cache: undefined,
+    })
   }
   const bodyStart = knownBodyStart < 0 ? pos : knownBodyStart
   const available = bytes.length - bodyStart
@@ -236,7 +253,56 @@ const parseText = (
   }
   const body = bodyEnd === bodyStart ? EMPTY : view(bytes, bodyStart, bodyEnd)
   const source = start === 0 && bodyEnd === bytes.length ? bytes : view(bytes, start, bodyEnd)
-  return startLine(text, start, lineEnd, headers, starts, body, source)
+  return startLine(text, start, lineEnd, headers, body, { source, text, starts, first, cache: undefined })
+}
+
+// Header kinds the parser recognises while it reads a name: the slot kinds (`SLOT_x + 1`), and Content-Length.
+const K_VIA = SLOT_VIA + 1
+const K_FROM = SLOT_FROM + 1
+const K_TO = SLOT_TO + 1
+const K_CALL_ID = SLOT_CALL_ID + 1
+const K_CSEQ = SLOT_CSEQ + 1
+const K_CONTENT_LENGTH = 6
+/** Whether `t[s, s + key.length)` equals the lower-case key, ignoring ASCII case (t holds a token there). */
+const eqKey = (t: string, s: number, key: string): boolean => {
+  for (let i = 0; i < key.length; i++) {
+    let c = t.charCodeAt(s + i)
+    if (c >= 65 && c <= 90) c += 32
+    if (c !== key.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/** The kind of the header named `t[s, s + n)` (any case, long or compact form), 0 for the others. */
+const nameKind = (t: string, s: number, n: number): number => {
+  let c = t.charCodeAt(s)
+  if (c >= 65 && c <= 90) c += 32
+  switch (n) {
+    case 1:
+      return c === 118
+        ? K_VIA
+        : c === 102
+          ? K_FROM
+          : c === 116
+            ? K_TO
+            : c === 105
+              ? K_CALL_ID
+              : c === 108
+                ? K_CONTENT_LENGTH
+                : 0
+    case 2:
+      return c === 116 && eqKey(t, s, "to") ? K_TO : 0
+    case 3:
+      return c === 118 && eqKey(t, s, "via") ? K_VIA : 0
+    case 4:
+      return c === 102 ? (eqKey(t, s, "from") ? K_FROM : 0) : c === 99 && eqKey(t, s, "cseq") ? K_CSEQ : 0
+    case 7:
+      return c === 99 && eqKey(t, s, "call-id") ? K_CALL_ID : 0
+    case 14:
+      return c === 99 && eqKey(t, s, "content-length") ? K_CONTENT_LENGTH : 0
+    default:
+      return 0
+  }
 }
 
 /** `bytes.subarray(s, e)` without the species lookup `subarray` makes (a plain view of the same buffer). */
@@ -264,9 +330,8 @@ const startLine = (
   s: number,
   e: number,
   headers: Header[],
-  starts: number[],
   body: Uint8Array,
-  source: Uint8Array | string,
+  state: ParsedState,
 ): SipMessage => {
   if (isSipVersionPrefix(text, s)) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
@@ -285,7 +350,7 @@ const startLine = (
       if (text.charCodeAt(sp + 4) !== 32) fail("status code is not three digits", sp + 4)
       reason = text.slice(sp + 5, e)
     }
-    return makeParsedResponse(version, status, reason, headers, body, source, text, starts)
+    return makeParsedResponse(version, status, reason, headers, body, state)
   }
   // Request-Line = Method SP Request-URI SP SIP-Version CRLF
   const sp1 = text.indexOf(" ", s)
@@ -300,16 +365,7 @@ const startLine = (
   for (let i = uriStart; i < sp2; i++)
     if (text.charCodeAt(i) <= 32) fail("control character in Request-URI", i)
   const version = checkVersion(text, sp2 + 1, e)
-  return makeParsedRequest(
-    text.slice(s, sp1),
-    text.slice(uriStart, sp2),
-    version,
-    headers,
-    body,
-    source,
-    text,
-    starts,
-  )
+  return makeParsedRequest(text.slice(s, sp1), text.slice(uriStart, sp2), version, headers, body, state)
 }
 
 const isSipVersionPrefix = (text: string, s: number): boolean =>

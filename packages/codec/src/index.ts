@@ -56,6 +56,7 @@ export {
 export {
   getContacts,
   getFrom,
+  getFromTag,
   getRecordRoutes,
   getReferredBy,
   getReferTo,
@@ -63,6 +64,7 @@ export {
   getRoutes,
   getTag,
   getTo,
+  getToTag,
   type NameAddr,
   parseNameAddr,
   parseNameAddrList,
@@ -102,6 +104,7 @@ export {
 } from "./headers/Tokens.js"
 export {
   getTopVia,
+  getTopViaBranch,
   getVias,
   parseVia,
   parseViaList,

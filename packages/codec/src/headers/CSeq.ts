@@ -3,9 +3,8 @@
  * The number is a 32-bit unsigned integer (a UAC chooses it below 2**31). Example: `CSeq: 4711 INVITE`
  */
 import { isTokenChar, isWs } from "../Chars.js"
-import { findHeaderIndex } from "../Headers.js"
 import type { SipMessage } from "../Message.js"
-import { typedField } from "../Parsed.js"
+import { firstIndex, SLOT_CSEQ, typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 
@@ -44,6 +43,6 @@ const parseCSeqRange = (t: string, s: number, e: number): Result<CSeq, HeaderErr
 export const printCSeq = (cseq: CSeq): string => `${cseq.seq} ${cseq.method}`
 
 export const getCSeq = (message: SipMessage): Result<CSeq, HeaderError> => {
-  const i = findHeaderIndex(message.headers, "cseq", undefined)
+  const i = firstIndex(message, SLOT_CSEQ)
   return i < 0 ? fault("missing CSeq") : typedField(message, i, "cseq", parseCSeqRange)
 }

@@ -11,8 +11,17 @@ import { nameMatches } from "../HeaderNames.js"
 import { findHeaderIndex, findHeaders } from "../Headers.js"
 import { parseListRange, splitList } from "../Lists.js"
 import type { SipMessage } from "../Message.js"
-import { getParam, type Param, parseParams, printParams, quote, quotedEnd, unquote } from "../Params.js"
-import { typedField } from "../Parsed.js"
+import {
+  findParam,
+  getParam,
+  type Param,
+  parseParams,
+  printParams,
+  quote,
+  quotedEnd,
+  unquote,
+} from "../Params.js"
+import { firstIndex, locate, located, SLOT_FROM, SLOT_TO, typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 
@@ -40,10 +49,11 @@ const isUriRange = (t: string, s: number, e: number): boolean => {
   let i = s
   while (i < e && isSchemeChar(t.charCodeAt(i))) i++
   if (i === s || i + 1 >= e || t.charCodeAt(i) !== 58) return false
-  const sp = t.indexOf(" ", i)
-  if (sp >= 0 && sp < e) return false
-  const tab = t.indexOf("\t", i)
-  return tab < 0 || tab >= e
+  for (i++; i < e; i++) {
+    const c = t.charCodeAt(i)
+    if (c === 32 || c === 9) return false
+  }
+  return true
 }
 
 const fault = (header: string, reason: string): Result<never, HeaderError> =>
@@ -53,24 +63,32 @@ const fault = (header: string, reason: string): Result<never, HeaderError> =>
 export const parseNameAddr = (value: string, header = "name-addr"): Result<NameAddr, HeaderError> =>
   parseNameAddrRange(value, 0, value.length, header)
 
-/** Parses the name-addr / addr-spec in `t[s, e)`. */
-export const parseNameAddrRange = (
-  t: string,
-  s: number,
-  e: number,
-  header: string,
-): Result<NameAddr, HeaderError> => {
+/**
+ * Where the parts of the name-addr last scanned by `scanNameAddr` lie (a reused record: read right after the call;
+ * the codec is single-threaded and the scan calls nothing out). `dn` is -1 without a display name; `quoted` says
+ * whether it is a quoted-string.
+ */
+const scan = { dn: -1, dnEnd: 0, quoted: false, uri: 0, uriEnd: 0, bracketed: false, fault: "" }
+
+/**
+ * Scans the name-addr / addr-spec in `t[s, e)` without building anything: answers where its parameters start, or
+ * -1 (the reason in `scan.fault`).
+ */
+const scanNameAddr = (t: string, s: number, e: number): number => {
   let i = s
   while (i < e && isWs(t.charCodeAt(i))) i++
-  let displayName: string | undefined
+  scan.dn = -1
+  scan.quoted = false
   let lt = -1
   if (t.charCodeAt(i) === 34) {
     const end = quotedEnd(t, i)
-    if (end < 0 || end > e) return fault(header, "unterminated quoted display name")
-    displayName = unquote(t.slice(i, end))
+    if (end < 0 || end > e) return scanFault("unterminated quoted display name")
+    scan.dn = i
+    scan.dnEnd = end
+    scan.quoted = true
     i = end
     while (i < e && isWs(t.charCodeAt(i))) i++
-    if (t.charCodeAt(i) !== 60) return fault(header, 'expected "<" after the display name')
+    if (t.charCodeAt(i) !== 60) return scanFault('expected "<" after the display name')
     lt = i
   } else {
     let j = i
@@ -82,29 +100,85 @@ export const parseNameAddrRange = (
     if (j < e && t.charCodeAt(j) === 60) {
       lt = j
       while (j > i && isWs(t.charCodeAt(j - 1))) j--
-      if (j > i) displayName = t.slice(i, j)
+      if (j > i) {
+        scan.dn = i
+        scan.dnEnd = j
+      }
     }
   }
   if (lt >= 0) {
     const gt = t.indexOf(">", lt + 1)
-    if (gt < 0 || gt >= e) return fault(header, 'expected ">"')
-    if (!isUriRange(t, lt + 1, gt)) return fault(header, `invalid URI ${JSON.stringify(t.slice(lt + 1, gt))}`)
-    const params = parseParams(t, gt + 1, e)
-    if (typeof params === "string") return fault(header, params)
-    return ok({ displayName, uri: t.slice(lt + 1, gt), bracketed: true, params })
+    if (gt < 0 || gt >= e) return scanFault('expected ">"')
+    if (!isUriRange(t, lt + 1, gt)) return scanFault(`invalid URI ${JSON.stringify(t.slice(lt + 1, gt))}`)
+    scan.uri = lt + 1
+    scan.uriEnd = gt
+    scan.bracketed = true
+    return gt + 1
   }
   let semi = i
   while (semi < e && t.charCodeAt(semi) !== 59) semi++
   let ue = semi
   while (ue > i && isWs(t.charCodeAt(ue - 1))) ue--
-  if (!isUriRange(t, i, ue)) return fault(header, `invalid URI ${JSON.stringify(t.slice(i, ue))}`)
-  const uri = t.slice(i, ue)
+  if (!isUriRange(t, i, ue)) return scanFault(`invalid URI ${JSON.stringify(t.slice(i, ue))}`)
   // §20: a URI holding ",", "?" or ";" must be in name-addr form (RFC 4475 regbadct).
-  if (uri.includes("?") || uri.includes(","))
-    return fault(header, `URI with "?" or "," must be enclosed in <>`)
-  const params = parseParams(t, semi, e)
+  for (let k = i; k < ue; k++) {
+    const c = t.charCodeAt(k)
+    if (c === 63 || c === 44) return scanFault(`URI with "?" or "," must be enclosed in <>`)
+  }
+  scan.uri = i
+  scan.uriEnd = ue
+  scan.bracketed = false
+  return semi
+}
+
+const scanFault = (reason: string): number => {
+  scan.fault = reason
+  return -1
+}
+
+/** Parses the name-addr / addr-spec in `t[s, e)`. */
+export const parseNameAddrRange = (
+  t: string,
+  s: number,
+  e: number,
+  header: string,
+): Result<NameAddr, HeaderError> => {
+  const at = scanNameAddr(t, s, e)
+  if (at < 0) return fault(header, scan.fault)
+  const displayName =
+    scan.dn < 0
+      ? undefined
+      : scan.quoted
+        ? unquote(t.slice(scan.dn, scan.dnEnd))
+        : t.slice(scan.dn, scan.dnEnd)
+  const uri = t.slice(scan.uri, scan.uriEnd)
+  const bracketed = scan.bracketed
+  const params = parseParams(t, at, e)
   if (typeof params === "string") return fault(header, params)
-  return ok({ displayName: undefined, uri, bracketed: false, params })
+  return ok({ displayName, uri, bracketed, params })
+}
+
+/**
+ * The `tag` parameter of the single name-addr header `key` (From, To) — `getTag(getFrom(message))` without
+ * building the name-addr; the same error as the full accessor when the header is missing or does not parse.
+ */
+const tagOf = (
+  message: SipMessage,
+  slot: number,
+  key: string,
+  kind: Kind,
+): Result<string | undefined, HeaderError> => {
+  const i = firstIndex(message, slot)
+  if (i < 0) return fault(key, `missing ${key}`)
+  const known = locate(message, i, key) as Result<NameAddr, HeaderError> | undefined
+  if (known === undefined) {
+    const t = located.text
+    const at = scanNameAddr(t, located.start, located.end)
+    const tag = at < 0 ? null : findParam(t, at, located.end, "tag")
+    if (tag !== null) return ok(tag)
+  }
+  const na = known ?? typedField(message, i, key, kind.single)
+  return na._tag === "Err" ? na : ok(getTag(na.value))
 }
 
 const needsBrackets = (uri: string): boolean => /[;,?]/.test(uri)
@@ -184,9 +258,25 @@ const many = (
   return ok(out)
 }
 
-export const getFrom = (message: SipMessage): Result<NameAddr, HeaderError> =>
-  single(message, "from", "f", FROM)
-export const getTo = (message: SipMessage): Result<NameAddr, HeaderError> => single(message, "to", "t", TO)
+export const getFrom = (message: SipMessage): Result<NameAddr, HeaderError> => {
+  const i = firstIndex(message, SLOT_FROM)
+  return i < 0 ? fault("from", "missing from") : typedField(message, i, "from", FROM.single)
+}
+export const getTo = (message: SipMessage): Result<NameAddr, HeaderError> => {
+  const i = firstIndex(message, SLOT_TO)
+  return i < 0 ? fault("to", "missing to") : typedField(message, i, "to", TO.single)
+}
+
+/**
+ * The From tag (§8.1.1.3): `getTag(getFrom(message))` read in place, without building the name-addr — what a
+ * dialog or transaction layer reads. Undefined when From has no tag; `getFrom`'s error when From is missing or
+ * does not parse.
+ */
+export const getFromTag = (message: SipMessage): Result<string | undefined, HeaderError> =>
+  tagOf(message, SLOT_FROM, "from", FROM)
+/** The To tag (§8.2.6.2, §12): `getTag(getTo(message))` read in place; `getTo`'s error when To is unusable. */
+export const getToTag = (message: SipMessage): Result<string | undefined, HeaderError> =>
+  tagOf(message, SLOT_TO, "to", TO)
 /** Reply-To (§20.31); an error when absent. */
 export const getReplyTo = (message: SipMessage): Result<NameAddr, HeaderError> =>
   single(message, "reply-to", undefined, kindOf("reply-to"))

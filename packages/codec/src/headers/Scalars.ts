@@ -11,6 +11,7 @@ import { parseDigits, trimLws } from "../Chars.js"
 import { compactOf } from "../HeaderNames.js"
 import { findHeaderIndex } from "../Headers.js"
 import type { SipMessage } from "../Message.js"
+import { firstIndex, SLOT_CALL_ID } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 
@@ -42,7 +43,7 @@ const delta = (key: string, value: string | undefined): Result<number | undefine
   value === undefined ? ok(undefined) : parseDeltaSeconds(key, value)
 
 export const getCallId = (message: SipMessage): Result<string, HeaderError> => {
-  const i = findHeaderIndex(message.headers, "call-id", "i")
+  const i = firstIndex(message, SLOT_CALL_ID)
   const v = i < 0 ? undefined : message.headers[i]!.value
   if (v === undefined) return err(makeHeaderError("call-id", "missing Call-ID"))
   const id = trimLws(v)

@@ -7,11 +7,10 @@
  */
 import { isHostChar, isTokenChar, isWs } from "../Chars.js"
 import { nameMatches } from "../HeaderNames.js"
-import { findHeaderIndex } from "../Headers.js"
 import { parseListRange } from "../Lists.js"
 import type { SipMessage } from "../Message.js"
-import { getParam, type Param, parseParams, printParams } from "../Params.js"
-import { typedField } from "../Parsed.js"
+import { findParam, getParam, type Param, parseParams, printParams } from "../Params.js"
+import { firstIndex, locate, located, SLOT_VIA, typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 import { isHost } from "../uri/Escapes.js"
@@ -57,45 +56,69 @@ const transportName = (t: string, s: number, e: number): string => {
 /** Parses one via-parm (one element of a Via list). */
 export const parseVia = (value: string): Result<Via, HeaderError> => parseViaRange(value, 0, value.length)
 
-/** Parses the via-parm in `t[s, e)`. */
-export const parseViaRange = (t: string, s: number, e: number): Result<Via, HeaderError> => {
+/**
+ * Where the parts of the via-parm last scanned by `scanViaHead` lie (a reused record: read right after the call;
+ * the codec is single-threaded and the scan calls nothing out).
+ */
+const head = {
+  name: 0,
+  nameEnd: 0,
+  version: 0,
+  versionEnd: 0,
+  transport: 0,
+  transportEnd: 0,
+  host: 0,
+  hostEnd: 0,
+  port: -1,
+  fault: "",
+}
+
+/**
+ * Scans `sent-protocol LWS sent-by` of the via-parm in `t[s, e)` without building anything: answers where its
+ * parameters start, or -1 (the reason in `head.fault`). `head.name` is -1 for the usual `SIP/2.0/`.
+ */
+const scanViaHead = (t: string, s: number, e: number): number => {
   let i = skip(t, s, e)
-  let protocol = "SIP/2.0"
-  if (t.startsWith("SIP/2.0/", i) && i + 8 <= e) i += 8
-  else {
+  if (t.startsWith("SIP/2.0/", i) && i + 8 <= e) {
+    head.name = -1
+    i += 8
+  } else {
     // sent-protocol with LWS around the slashes (RFC 4475 wsinv)
-    const a = i
+    head.name = i
     i = token(t, i, e)
-    const name = t.slice(a, i)
+    head.nameEnd = i
     i = skip(t, i, e)
-    if (name.length === 0 || t.charCodeAt(i) !== 47) return fault("expected protocol-name/")
+    if (head.nameEnd === head.name || t.charCodeAt(i) !== 47) return scanFault("expected protocol-name/")
     i = skip(t, i + 1, e)
-    const b = i
+    head.version = i
     i = token(t, i, e)
-    const version = t.slice(b, i)
+    head.versionEnd = i
     i = skip(t, i, e)
-    if (version.length === 0 || t.charCodeAt(i) !== 47) return fault("expected protocol-version/")
+    if (head.versionEnd === head.version || t.charCodeAt(i) !== 47)
+      return scanFault("expected protocol-version/")
     i = skip(t, i + 1, e)
-    if (name !== "SIP" || version !== "2.0") protocol = `${name}/${version}`
   }
   const c = i
   i = token(t, i, e)
-  if (i === c) return fault("expected transport")
-  const transport = transportName(t, c, i)
+  if (i === c) return scanFault("expected transport")
+  head.transport = c
+  head.transportEnd = i
   const ws = i
   i = skip(t, i, e)
-  if (i === ws) return fault("expected LWS before sent-by")
+  if (i === ws) return scanFault("expected LWS before sent-by")
   const h = i
   if (t.charCodeAt(i) === 91) {
     while (i < e && t.charCodeAt(i) !== 93) i++
-    if (i >= e) return fault("unterminated IPv6 reference")
+    if (i >= e) return scanFault("unterminated IPv6 reference")
     i++
   } else while (i < e && isHostChar(t.charCodeAt(i))) i++
-  if (i === h) return fault("missing sent-by host")
-  const host = t.slice(h, i)
-  if (t.charCodeAt(h) === 91 && !isHost(host)) return fault(`invalid sent-by host ${JSON.stringify(host)}`)
+  if (i === h) return scanFault("missing sent-by host")
+  if (t.charCodeAt(h) === 91 && !isHost(t.slice(h, i)))
+    return scanFault(`invalid sent-by host ${JSON.stringify(t.slice(h, i))}`)
+  head.host = h
+  head.hostEnd = i
   i = skip(t, i, e)
-  let port: number | undefined
+  head.port = -1
   if (t.charCodeAt(i) === 58) {
     i = skip(t, i + 1, e)
     const p = i
@@ -106,10 +129,31 @@ export const parseViaRange = (t: string, s: number, e: number): Result<Via, Head
       v = v * 10 + d - 48
       i++
     }
-    if (i === p || i - p > 5 || v > 65535) return fault("invalid sent-by port")
-    port = v
+    if (i === p || i - p > 5 || v > 65535) return scanFault("invalid sent-by port")
+    head.port = v
   }
-  const params = parseParams(t, i, e)
+  return i
+}
+
+const scanFault = (reason: string): number => {
+  head.fault = reason
+  return -1
+}
+
+/** Parses the via-parm in `t[s, e)`. */
+export const parseViaRange = (t: string, s: number, e: number): Result<Via, HeaderError> => {
+  const at = scanViaHead(t, s, e)
+  if (at < 0) return fault(head.fault)
+  let protocol = "SIP/2.0"
+  if (head.name >= 0) {
+    const name = t.slice(head.name, head.nameEnd)
+    const version = t.slice(head.version, head.versionEnd)
+    if (name !== "SIP" || version !== "2.0") protocol = `${name}/${version}`
+  }
+  const transport = transportName(t, head.transport, head.transportEnd)
+  const host = t.slice(head.host, head.hostEnd)
+  const port = head.port < 0 ? undefined : head.port
+  const params = parseParams(t, at, e)
   if (typeof params === "string") return fault(params)
   return ok({ protocol, transport, host, port, params })
 }
@@ -153,9 +197,36 @@ export const getVias = (message: SipMessage): Result<ReadonlyArray<Via>, HeaderE
 
 /** The top Via (first element of the first Via field). */
 export const getTopVia = (message: SipMessage): Result<Via, HeaderError> => {
-  const i = findHeaderIndex(message.headers, "via", "v")
+  const i = firstIndex(message, SLOT_VIA)
   if (i < 0) return fault("missing Via")
   return typedField(message, i, "via-top", parseTopViaRange)
+}
+
+/**
+ * The `branch` parameter of the top Via — `viaBranch(getTopVia(message))` without building the Via: what a
+ * transaction layer reads to match a message to its transaction (§17.1.3, §17.2.3). Undefined when the top Via
+ * has no branch; the same error as `getTopVia` when it does not parse.
+ */
+export const getTopViaBranch = (message: SipMessage): Result<string | undefined, HeaderError> =>
+  topViaParam(message, "branch")
+
+/** A parameter of the top Via (lower-case name), read in place; falls back to `getTopVia` for its error. */
+const topViaParam = (message: SipMessage, key: string): Result<string | undefined, HeaderError> => {
+  const i = firstIndex(message, SLOT_VIA)
+  if (i < 0) return fault("missing Via")
+  const known = locate(message, i, "via-top") as Result<Via, HeaderError> | undefined
+  if (known === undefined) {
+    const t = located.text
+    const e = located.end
+    // A comma-joined field is read whole (its other elements must parse too): only one element is scanned here.
+    if (message.headers[i]!.value.indexOf(",") < 0) {
+      const at = scanViaHead(t, located.start, e)
+      const value = at < 0 ? null : findParam(t, at, e, key)
+      if (value !== null) return ok(value)
+    }
+  }
+  const via = known ?? getTopVia(message)
+  return via._tag === "Err" ? via : ok(getParam(via.value.params, key))
 }
 
 /** The first via-parm of a Via field value (the rest of the list is not read). */
