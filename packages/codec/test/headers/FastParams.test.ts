@@ -1,0 +1,180 @@
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import {
+  getFrom,
+  getFromTag,
+  getTag,
+  getTo,
+  getTopVia,
+  getTopViaBranch,
+  getToTag,
+  makeRequest,
+  parseMessage,
+  prependHeader,
+  type Result,
+  type SipMessage,
+  setHeader,
+  viaBranch,
+} from "../../src/index.js"
+import { crlf, unwrap } from "../helpers.js"
+
+/** What the in-place readers must equal: the full typed accessor, then the parameter. */
+const slowBranch = (m: SipMessage) => mapOk(getTopVia(m), viaBranch)
+const slowFromTag = (m: SipMessage) => mapOk(getFrom(m), getTag)
+const slowToTag = (m: SipMessage) => mapOk(getTo(m), getTag)
+const mapOk = <A, B, E>(r: Result<A, E>, f: (a: A) => B): Result<B, E> =>
+  r._tag === "Ok" ? { _tag: "Ok", value: f(r.value) } : r
+
+const parsed = (...headers: ReadonlyArray<string>): SipMessage =>
+  unwrap(parseMessage(crlf("OPTIONS sip:a@b SIP/2.0", ...headers, "Content-Length: 0")))
+
+/** Every way to read the three parameters agrees, on the parsed message and on a copy that was not parsed. */
+const agree = (m: SipMessage): void => {
+  const plain = { ...m }
+  for (const x of [m, plain]) {
+    expect(getTopViaBranch(x)).toEqual(slowBranch(x))
+    expect(getFromTag(x)).toEqual(slowFromTag(x))
+    expect(getToTag(x)).toEqual(slowToTag(x))
+  }
+}
+
+describe("getTopViaBranch, getFromTag, getToTag", () => {
+  it("read the parameter of the first field, in any case and compact form", () => {
+    const m = parsed(
+      "v: SIP/2.0/UDP a.example.com:5060;rport;BRANCH=z9hG4bK1",
+      "Via: SIP/2.0/UDP b;branch=z9hG4bK2",
+      'f: "A, B" <sip:a@b;tag=no>;Tag=1',
+      "TO: sip:b@c ; tag = 2",
+      "Call-ID: x",
+    )
+    expect(unwrap(getTopViaBranch(m))).toBe("z9hG4bK1")
+    expect(unwrap(getFromTag(m))).toBe("1")
+    expect(unwrap(getToTag(m))).toBe("2")
+    agree(m)
+  })
+
+  it("answer undefined when the parameter is absent and an empty string when it has no value", () => {
+    const m = parsed("Via: SIP/2.0/UDP a;branch", "From: <sip:a@b>", "To: <sip:b@c>;x=1")
+    expect(unwrap(getTopViaBranch(m))).toBe("")
+    expect(unwrap(getFromTag(m))).toBeUndefined()
+    expect(unwrap(getToTag(m))).toBeUndefined()
+    agree(m)
+  })
+
+  it("prefer a name written in lower case, as getParam does", () => {
+    const m = parsed("Via: SIP/2.0/UDP a;Branch=1;branch=2", "From: <sip:a@b>;TAG=3;tag=4", "To: <sip:b@c>")
+    expect(unwrap(getTopViaBranch(m))).toBe("2")
+    expect(unwrap(getFromTag(m))).toBe("4")
+    agree(m)
+  })
+
+  it("give the full accessor's error for a missing or malformed header", () => {
+    const missing = parsed("Call-ID: x")
+    expect(getTopViaBranch(missing)._tag).toBe("Err")
+    expect(getFromTag(missing)._tag).toBe("Err")
+    agree(missing)
+    const bad = parsed("Via: SIP/2.0/UDP a;branch=1;=x", "From: <sip:a@b;tag=1", "To: sip:b@c?x=1;tag=2")
+    expect(getTopViaBranch(bad)).toEqual(slowBranch(bad))
+    expect(getTopViaBranch(bad)._tag).toBe("Err")
+    expect(getFromTag(bad)._tag).toBe("Err")
+    expect(getToTag(bad)._tag).toBe("Err")
+    agree(bad)
+  })
+
+  it("read a comma-joined Via whole: a bad second element is an error, as for getTopVia", () => {
+    const good = parsed(
+      "Via: SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/TCP b;branch=z9hG4bK2",
+      "From: <sip:a@b>",
+    )
+    expect(unwrap(getTopViaBranch(good))).toBe("z9hG4bK1")
+    const bad = parsed("Via: SIP/2.0/UDP a;branch=z9hG4bK1, nonsense", "From: <sip:a@b>")
+    expect(getTopViaBranch(bad)._tag).toBe("Err")
+    agree(good)
+    agree(bad)
+  })
+
+  it("read built and derived messages, never a stale value", () => {
+    const m = parsed("Via: SIP/2.0/UDP a;branch=z9hG4bK1", "From: <sip:a@b>;tag=1", "To: <sip:b@c>")
+    expect(unwrap(getToTag(m))).toBeUndefined()
+    const forwarded = prependHeader(m, "Via", "SIP/2.0/UDP proxy;branch=z9hG4bKp")
+    expect(unwrap(getTopViaBranch(forwarded))).toBe("z9hG4bKp")
+    const answered = setHeader(m, "To", "<sip:b@c>;tag=9")
+    expect(unwrap(getToTag(answered))).toBe("9")
+    expect(unwrap(getFromTag(answered))).toBe("1")
+    const built = makeRequest({
+      method: "MESSAGE",
+      uri: "sip:b@c",
+      headers: [
+        ["Via", "SIP/2.0/TCP h;branch=z9hG4bKb"],
+        ["From", "<sip:a@b>;tag=f"],
+        ["To", "<sip:b@c>"],
+      ],
+    })
+    expect(unwrap(getTopViaBranch(built))).toBe("z9hG4bKb")
+    expect(unwrap(getFromTag(built))).toBe("f")
+    agree(forwarded)
+    agree(answered)
+    agree(built)
+  })
+
+  it("agree with the full accessors on arbitrary header values", () => {
+    const piece = fc.constantFrom(
+      "SIP/2.0/UDP ",
+      "SIP / 2.0 / TCP ",
+      "h.example.com",
+      "[::1]",
+      "[zz]",
+      ":5060",
+      ":99999",
+      ";branch=z9hG4bK1",
+      ";BRANCH=x",
+      ";branch",
+      ";tag=a",
+      ";TaG=b",
+      ";tag",
+      ";rport",
+      ' ; x = "q;tag=no" ',
+      ";",
+      "=",
+      ",",
+      " ",
+      "\t",
+      "<sip:a@b;tag=in>",
+      "sip:u@h",
+      '"Name" ',
+      "Bob ",
+      "<",
+      ">",
+      "?",
+      '"',
+    )
+    const value = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join("").trim())
+    fc.assert(
+      fc.property(value, value, value, (via, from, to) => {
+        const text = crlf("OPTIONS sip:a@b SIP/2.0", `Via: ${via}`, `From: ${from}`, `To: ${to}`, "l: 0")
+        const r = parseMessage(text)
+        if (r._tag === "Err") return
+        agree(r.value)
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
+describe("typed values of messages that were not parsed", () => {
+  it("are read once per header record and follow every change", () => {
+    const m = parsed("Via: SIP/2.0/UDP a;branch=z9hG4bK1", "From: <sip:a@b>;tag=1", "To: <sip:b@c>")
+    const forwarded = prependHeader(
+      setHeader(m, "Max-Forwards", "69"),
+      "Via",
+      "SIP/2.0/UDP p;branch=z9hG4bKp",
+    )
+    const to = getTo(forwarded)
+    expect(getTo(forwarded)).toBe(to)
+    expect(getTo({ ...forwarded, body: new Uint8Array(1) })).toBe(to)
+    expect(unwrap(getTo(setHeader(forwarded, "To", "<sip:b@c>;tag=2"))).params).toEqual([
+      { name: "tag", value: "2" },
+    ])
+    expect(viaBranch(unwrap(getTopVia(forwarded)))).toBe("z9hG4bKp")
+  })
+})
