@@ -9,15 +9,7 @@
  *
  * Never: randomness (the branch is handed in), I/O.
  */
-import {
-  getMaxForwards,
-  getRoutes,
-  getTag,
-  getTo,
-  prependHeader,
-  type Request,
-  setHeader,
-} from "@sipkit/codec"
+import { getMaxForwards, getRoutes, getToTag, prependHeader, type Request, setHeader } from "@sipkit/codec"
 import { type ProxyConfig, selfUri } from "./ProxyConfig.js"
 import { nextHop, postprocessRoute } from "./Routing.js"
 
@@ -76,6 +68,6 @@ export const withVia = (config: ProxyConfig, request: Request, branch: string): 
  */
 const shouldRecordRoute = (config: ProxyConfig, request: Request): boolean => {
   if (!config.recordRoute || !dialogCreating.includes(request.method)) return false
-  const to = getTo(request)
-  return to._tag === "Ok" && getTag(to.value) === undefined
+  const toTag = getToTag(request)
+  return toTag._tag === "Ok" && toTag.value === undefined
 }

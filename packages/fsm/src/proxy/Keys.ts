@@ -8,10 +8,9 @@
 import {
   getCallId,
   getCSeq,
-  getFrom,
+  getFromTag,
   getHeaderValues,
-  getTag,
-  getTo,
+  getToTag,
   type HeaderError,
   printVia,
   type Request,
@@ -73,13 +72,13 @@ export const branchLoopHash = (branch: string): string | undefined => {
 }
 
 const toTag = (request: Request): string => {
-  const to = getTo(request)
-  return to._tag === "Ok" ? (getTag(to.value) ?? "") : ""
+  const tag = getToTag(request)
+  return tag._tag === "Ok" ? (tag.value ?? "") : ""
 }
 
 const fromTag = (request: Request): string => {
-  const from = getFrom(request)
-  return from._tag === "Ok" ? (getTag(from.value) ?? "") : ""
+  const tag = getFromTag(request)
+  return tag._tag === "Ok" ? (tag.value ?? "") : ""
 }
 
 const callIdOf = (request: Request): string => {

@@ -12,11 +12,11 @@ import {
   err,
   getCallId,
   getCSeq,
-  getFrom,
+  getFromTag,
   getHeaderValues,
-  getTag,
-  getTo,
   getTopVia,
+  getTopViaBranch,
+  getToTag,
   type HeaderError,
   ok,
   type Request,
@@ -43,18 +43,18 @@ export const magicCookie = "z9hG4bK"
  * This is the key of the client transaction that sends `request` (its top Via must carry the branch).
  */
 export const clientKey = (request: Request): Result<TransactionKey, HeaderError> => {
-  const via = getTopVia(request)
-  if (via._tag === "Err") return via
-  return ok(JSON.stringify(["client", viaBranch(via.value) ?? "", request.method]))
+  const branch = getTopViaBranch(request)
+  if (branch._tag === "Err") return branch
+  return ok(JSON.stringify(["client", branch.value ?? "", request.method]))
 }
 
 /** The key of the client transaction a response belongs to (§17.1.3): top Via branch and CSeq method. */
 export const responseKey = (response: Response): Result<TransactionKey, HeaderError> => {
-  const via = getTopVia(response)
-  if (via._tag === "Err") return via
+  const branch = getTopViaBranch(response)
+  if (branch._tag === "Err") return branch
   const cseq = getCSeq(response)
   if (cseq._tag === "Err") return cseq
-  return ok(JSON.stringify(["client", viaBranch(via.value) ?? "", cseq.value.method]))
+  return ok(JSON.stringify(["client", branch.value ?? "", cseq.value.method]))
 }
 
 /**
@@ -111,20 +111,20 @@ const rfc2543Key = (request: Request, method: string): Result<TransactionKey, He
   if (cseq._tag === "Err") return cseq
   const callId = getCallId(request)
   if (callId._tag === "Err") return callId
-  const from = getFrom(request)
-  if (from._tag === "Err") return from
-  const to = getTo(request)
+  const fromTag = getFromTag(request)
+  if (fromTag._tag === "Err") return fromTag
+  const to = getToTag(request)
   if (to._tag === "Err") return to
   const topVia = getHeaderValues(request, "Via")[0]
   if (topVia === undefined) {
     return err({ _tag: "HeaderError", header: "Via", reason: "missing", status: 400 })
   }
-  const toTag = method === "INVITE" ? "" : (getTag(to.value) ?? "")
+  const toTag = method === "INVITE" ? "" : (to.value ?? "")
   return ok(
     JSON.stringify([
       "server-2543",
       squeeze(request.uri),
-      getTag(from.value) ?? "",
+      fromTag.value ?? "",
       toTag,
       callId.value,
       cseq.value.seq,
