@@ -1,6 +1,8 @@
 /**
- * ours — @sipkit/codec driven through its public API for the same task as the peers: `parseMessage`, then the
- * typed accessors `getTopVia`/`viaBranch`, `getFrom`/`getTo`/`getTag`, `getCSeq`, `getCallId`.
+ * ours — @sipkit/codec driven through its public API for the same task as the peers: `parseMessage`, then what
+ * its transaction layer calls to key a message (packages/fsm/src/transaction/TransactionKey.ts): the in-place
+ * parameter readers `getTopViaBranch`, `getFromTag`, `getToTag`, and the typed `getCSeq`, `getCallId`. Each
+ * validates its header as the full typed accessor would (`viaBranch(getTopVia(m))` …) and answers its error.
  *
  * The codec accepts the datagram's bytes (what a UDP socket delivers) or a string; both are measured. It is
  * loaded from the BUILT package (`dist/`), as any user would load it: run `npm run build` first.
@@ -39,12 +41,11 @@ export const loadOurs = async (): Promise<Ours> => {
     serialize: codec.serializeMessage,
     extract: (input) => {
       const m = parse(input)
-      const via = unwrap("getTopVia", codec.getTopVia(m))
       const cseq = unwrap("getCSeq", codec.getCSeq(m))
       return {
-        branch: codec.viaBranch(via),
-        fromTag: codec.getTag(unwrap("getFrom", codec.getFrom(m))),
-        toTag: codec.getTag(unwrap("getTo", codec.getTo(m))),
+        branch: unwrap("getTopViaBranch", codec.getTopViaBranch(m)),
+        fromTag: unwrap("getFromTag", codec.getFromTag(m)),
+        toTag: unwrap("getToTag", codec.getToTag(m)),
         cseq: cseq.seq,
         method: cseq.method,
         callId: unwrap("getCallId", codec.getCallId(m)),
