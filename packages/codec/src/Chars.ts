@@ -31,6 +31,14 @@ const has = (code: number, flag: number): boolean => code < 128 && (table[code]!
 export const TOKEN_TABLE = new Uint8Array(65536)
 for (let c = 0; c < 128; c++) TOKEN_TABLE[c] = has(c, TOKEN) ? 1 : 0
 
+/** 1 for a hostname/IPv4 character (`isHostChar`), for every UTF-16 code unit. */
+export const HOST_TABLE = new Uint8Array(65536)
+for (let c = 0; c < 128; c++) HOST_TABLE[c] = has(c, HOST) ? 1 : 0
+
+/** 1 for a URI scheme character after the first (`isSchemeChar`), for every UTF-16 code unit. */
+export const SCHEME_TABLE = new Uint8Array(65536)
+for (let c = 0; c < 128; c++) SCHEME_TABLE[c] = has(c, SCHEME) ? 1 : 0
+
 /** 1 for a generic-param value character (token / host: token plus ":" "[" "]"), 0 otherwise. */
 export const VALUE_TABLE = TOKEN_TABLE.slice()
 VALUE_TABLE[58] = 1

@@ -133,30 +133,40 @@ export const firstIndex = (message: SipMessage, slot: number): number => {
 }
 
 /**
- * Where the value of header `i` can be scanned without a copy, for the accessors that read one piece of a value
- * (a parameter) without building its typed form: sets `located.text`/`located.start` (the flat message text of
- * a parsed message, or the value itself) and answers the typed value already remembered under `kind`, if any.
- * A reused record, read right after the call (the codec is single-threaded and this never calls out).
+ * Finds the first field of a slot's header and where its value can be scanned without a copy, for the accessors
+ * that read one piece of a value (a parameter) without building its typed form. Answers its index (-1 when
+ * absent) and sets `located`: `text`/`start`/`end` (the flat message text of a parsed message, or the value
+ * itself) and `known`, the typed value already remembered under `kind`, if any. A reused record, read right after
+ * the call (the codec is single-threaded and nothing is called out in between).
  */
-export const located = { text: "", start: 0, end: 0 }
-export const locate = (message: SipMessage, i: number, kind: string): unknown => {
-  const value = message.headers[i]!.value
+export const located: { text: string; start: number; end: number; known: unknown } = {
+  text: "",
+  start: 0,
+  end: 0,
+  known: undefined,
+}
+export const locateFirst = (message: SipMessage, slot: number, kind: string): number => {
   const p = stateOf(message)
+  const i =
+    p !== undefined ? p.first[slot]! : findHeaderIndex(message.headers, SLOT_KEYS[slot]!, SLOT_COMPACT[slot])
+  if (i < 0) return i
+  const value = message.headers[i]!.value
   if (p !== undefined) {
     const cache = p.cache
-    if (cache !== undefined && cache[2 * i] === kind) return cache[2 * i + 1]
     const s = p.starts[i]!
-    if (s >= 0) {
+    if (cache !== undefined && cache[2 * i] === kind) located.known = cache[2 * i + 1]
+    else if (s >= 0) {
+      located.known = undefined
       located.text = p.text
       located.start = s
       located.end = s + value.length
-      return undefined
-    }
-  }
+      return i
+    } else located.known = undefined
+  } else located.known = recordKnown(message.headers[i]!, kind)
   located.text = value
   located.start = 0
   located.end = value.length
-  return p === undefined ? recordKnown(message.headers[i]!, kind) : undefined
+  return i
 }
 
 /**

@@ -263,13 +263,12 @@ const K_TO = SLOT_TO + 1
 const K_CALL_ID = SLOT_CALL_ID + 1
 const K_CSEQ = SLOT_CSEQ + 1
 const K_CONTENT_LENGTH = 6
-/** Whether `t[s, s + key.length)` equals the lower-case key, ignoring ASCII case (t holds a token there). */
+/**
+ * Whether `t[s, s + key.length)` equals the lower-case key ignoring ASCII case. `t` holds token characters there,
+ * and the keys only letters and "-": `c | 0x20` is then a key character exactly when `c` is (in either case).
+ */
 const eqKey = (t: string, s: number, key: string): boolean => {
-  for (let i = 0; i < key.length; i++) {
-    let c = t.charCodeAt(s + i)
-    if (c >= 65 && c <= 90) c += 32
-    if (c !== key.charCodeAt(i)) return false
-  }
+  for (let i = 0; i < key.length; i++) if ((t.charCodeAt(s + i) | 0x20) !== key.charCodeAt(i)) return false
   return true
 }
 

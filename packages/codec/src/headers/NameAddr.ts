@@ -6,7 +6,7 @@
  * In the addr-spec form (no `<>`) the parameters after `;` belong to the header, not the URI (§20).
  * Example: `From: "Bob \"B\" Smith" <sip:bob@biloxi.com>;tag=a6c85cf`
  */
-import { isSchemeChar, isTokenChar, isWs } from "../Chars.js"
+import { isTokenChar, isWs, SCHEME_TABLE, TOKEN_TABLE } from "../Chars.js"
 import { nameMatches } from "../HeaderNames.js"
 import { findHeaderIndex, findHeaders } from "../Headers.js"
 import { parseListRange, splitList } from "../Lists.js"
@@ -21,7 +21,7 @@ import {
   quotedEnd,
   unquote,
 } from "../Params.js"
-import { firstIndex, locate, located, SLOT_FROM, SLOT_TO, typedField } from "../Parsed.js"
+import { firstIndex, located, locateFirst, SLOT_FROM, SLOT_TO, typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 
@@ -47,7 +47,7 @@ const isTokenWords = (text: string): boolean => {
 /** `scheme ":" 1*(non-space)` in `t[s, e)` (values hold no CR/LF: the parser ends lines there). */
 const isUriRange = (t: string, s: number, e: number): boolean => {
   let i = s
-  while (i < e && isSchemeChar(t.charCodeAt(i))) i++
+  while (i < e && SCHEME_TABLE[t.charCodeAt(i)] === 1) i++
   if (i === s || i + 1 >= e || t.charCodeAt(i) !== 58) return false
   for (i++; i < e; i++) {
     const c = t.charCodeAt(i)
@@ -94,7 +94,7 @@ const scanNameAddr = (t: string, s: number, e: number): number => {
     let j = i
     while (j < e) {
       const c = t.charCodeAt(j)
-      if (c !== 32 && c !== 9 && !isTokenChar(c)) break
+      if (c !== 32 && c !== 9 && TOKEN_TABLE[c] !== 1) break
       j++
     }
     if (j < e && t.charCodeAt(j) === 60) {
@@ -168,9 +168,9 @@ const tagOf = (
   key: string,
   kind: Kind,
 ): Result<string | undefined, HeaderError> => {
-  const i = firstIndex(message, slot)
+  const i = locateFirst(message, slot, key)
   if (i < 0) return fault(key, `missing ${key}`)
-  const known = locate(message, i, key) as Result<NameAddr, HeaderError> | undefined
+  const known = located.known as Result<NameAddr, HeaderError> | undefined
   if (known === undefined) {
     const t = located.text
     const at = scanNameAddr(t, located.start, located.end)

@@ -5,12 +5,12 @@
  *   sent-by = host [ COLON port ];  via-params = via-ttl / via-maddr / via-received / via-branch / response-port / via-extension
  * Example: `Via: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds;rport`
  */
-import { isHostChar, isTokenChar, isWs } from "../Chars.js"
+import { HOST_TABLE, isWs, TOKEN_TABLE } from "../Chars.js"
 import { nameMatches } from "../HeaderNames.js"
 import { parseListRange } from "../Lists.js"
 import type { SipMessage } from "../Message.js"
 import { findParam, getParam, type Param, parseParams, printParams } from "../Params.js"
-import { firstIndex, locate, located, SLOT_VIA, typedField } from "../Parsed.js"
+import { firstIndex, located, locateFirst, SLOT_VIA, typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 import { isHost } from "../uri/Escapes.js"
@@ -29,7 +29,7 @@ export interface Via {
 const fault = (reason: string): Result<never, HeaderError> => err(makeHeaderError("via", reason))
 
 const token = (text: string, i: number, e: number): number => {
-  while (i < e && isTokenChar(text.charCodeAt(i))) i++
+  while (i < e && TOKEN_TABLE[text.charCodeAt(i)] === 1) i++
   return i
 }
 
@@ -79,7 +79,7 @@ const head = {
  */
 const scanViaHead = (t: string, s: number, e: number): number => {
   let i = skip(t, s, e)
-  if (t.startsWith("SIP/2.0/", i) && i + 8 <= e) {
+  if (i + 8 <= e && isSip20(t, i)) {
     head.name = -1
     i += 8
   } else {
@@ -111,7 +111,7 @@ const scanViaHead = (t: string, s: number, e: number): number => {
     while (i < e && t.charCodeAt(i) !== 93) i++
     if (i >= e) return scanFault("unterminated IPv6 reference")
     i++
-  } else while (i < e && isHostChar(t.charCodeAt(i))) i++
+  } else while (i < e && HOST_TABLE[t.charCodeAt(i)] === 1) i++
   if (i === h) return scanFault("missing sent-by host")
   if (t.charCodeAt(h) === 91 && !isHost(t.slice(h, i)))
     return scanFault(`invalid sent-by host ${JSON.stringify(t.slice(h, i))}`)
@@ -134,6 +134,17 @@ const scanViaHead = (t: string, s: number, e: number): number => {
   }
   return i
 }
+
+/** `SIP/2.0/` at `t[i…]`, as written by everyone. */
+const isSip20 = (t: string, i: number): boolean =>
+  t.charCodeAt(i) === 83 &&
+  t.charCodeAt(i + 1) === 73 &&
+  t.charCodeAt(i + 2) === 80 &&
+  t.charCodeAt(i + 3) === 47 &&
+  t.charCodeAt(i + 4) === 50 &&
+  t.charCodeAt(i + 5) === 46 &&
+  t.charCodeAt(i + 6) === 48 &&
+  t.charCodeAt(i + 7) === 47
 
 const scanFault = (reason: string): number => {
   head.fault = reason
@@ -212,18 +223,16 @@ export const getTopViaBranch = (message: SipMessage): Result<string | undefined,
 
 /** A parameter of the top Via (lower-case name), read in place; falls back to `getTopVia` for its error. */
 const topViaParam = (message: SipMessage, key: string): Result<string | undefined, HeaderError> => {
-  const i = firstIndex(message, SLOT_VIA)
+  const i = locateFirst(message, SLOT_VIA, "via-top")
   if (i < 0) return fault("missing Via")
-  const known = locate(message, i, "via-top") as Result<Via, HeaderError> | undefined
-  if (known === undefined) {
+  const known = located.known as Result<Via, HeaderError> | undefined
+  // A comma-joined field is read whole (its other elements must parse too): only one element is scanned here.
+  if (known === undefined && message.headers[i]!.value.indexOf(",") < 0) {
     const t = located.text
     const e = located.end
-    // A comma-joined field is read whole (its other elements must parse too): only one element is scanned here.
-    if (message.headers[i]!.value.indexOf(",") < 0) {
-      const at = scanViaHead(t, located.start, e)
-      const value = at < 0 ? null : findParam(t, at, e, key)
-      if (value !== null) return ok(value)
-    }
+    const at = scanViaHead(t, located.start, e)
+    const value = at < 0 ? null : findParam(t, at, e, key)
+    if (value !== null) return ok(value)
   }
   const via = known ?? getTopVia(message)
   return via._tag === "Err" ? via : ok(getParam(via.value.params, key))
