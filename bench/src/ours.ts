@@ -11,11 +11,21 @@ import type { Fields } from "./fields.ts"
 
 type Codec = typeof import("@sipkit/codec")
 type Message = import("@sipkit/codec").SipMessage
+type Reader = (
+  message: Message,
+) =>
+  | { readonly _tag: "Ok"; readonly value: string | undefined }
+  | { readonly _tag: "Err"; readonly error: unknown }
 
 export interface Ours {
   readonly version: string
   /** The task on bytes or on a string. */
   readonly extract: (input: Uint8Array | string) => Fields
+  /**
+   * The task through the in-place readers (`getTopViaBranch`, `getFromTag`, `getToTag`), which read one
+   * parameter without building the typed Via / name-addr; undefined when the built codec has none.
+   */
+  readonly extractInPlace: ((input: Uint8Array | string) => Fields) | undefined
   /** Parse alone, no header read: the cost the task's accessors add is the difference. */
   readonly parse: (input: Uint8Array | string) => Message
   readonly serialize: (message: Message) => Uint8Array
@@ -35,8 +45,26 @@ export const loadOurs = async (): Promise<Ours> => {
   const version = (createRequire(import.meta.url)("@sipkit/codec/package.json") as { version: string })
     .version
   const parse = (input: Uint8Array | string): Message => unwrap("parseMessage", codec.parseMessage(input))
+  const inPlace = codec as Partial<Record<"getTopViaBranch" | "getFromTag" | "getToTag", Reader>>
+  const { getTopViaBranch, getFromTag, getToTag } = inPlace
+  const extractInPlace =
+    getTopViaBranch === undefined || getFromTag === undefined || getToTag === undefined
+      ? undefined
+      : (input: Uint8Array | string): Fields => {
+          const m = parse(input)
+          const cseq = unwrap("getCSeq", codec.getCSeq(m))
+          return {
+            branch: unwrap("getTopViaBranch", getTopViaBranch(m)),
+            fromTag: unwrap("getFromTag", getFromTag(m)),
+            toTag: unwrap("getToTag", getToTag(m)),
+            cseq: cseq.seq,
+            method: cseq.method,
+            callId: unwrap("getCallId", codec.getCallId(m)),
+          }
+        }
   return {
     version,
+    extractInPlace,
     parse,
     serialize: codec.serializeMessage,
     extract: (input) => {
