@@ -193,11 +193,16 @@ const parseText = (
     }
     if (c === 32 || c === 9) fail("continuation line without a header field", pos)
     // field-name: token, then optional SP/HTAB, then ":" (HCOLON)
-    let i = pos
-    while (TOKEN_TABLE[text.charCodeAt(i)] === 1) i++
-    if (i === pos) fail("invalid header name", pos)
-    const kind = nameKind(text, pos, i - pos)
-    const name = text.slice(pos, i)
+    // A name the parser must know (Via, From, To, Call-ID, CSeq, Content-Length, any case, long or compact) is
+    // matched and checked in one pass; any other is checked as a token.
+    let kind = nameKind(text, pos)
+    let i = pos + (kind === 0 ? 0 : kind > 0 ? KIND_LENGTH[kind]! : 1)
+    if (kind < 0) kind = -kind
+    if (kind === 0) {
+      while (TOKEN_TABLE[text.charCodeAt(i)] === 1) i++
+      if (i === pos) fail("invalid header name", pos)
+    }
+    const name = kind > 0 && i - pos > 1 && spelt ? KIND_NAME[kind]! : text.slice(pos, i)
     while (isWs(text.charCodeAt(i))) i++
     if (text.charCodeAt(i) !== 58) fail("invalid character in header name or missing colon", i)
     i++
@@ -263,42 +268,65 @@ const K_TO = SLOT_TO + 1
 const K_CALL_ID = SLOT_CALL_ID + 1
 const K_CSEQ = SLOT_CSEQ + 1
 const K_CONTENT_LENGTH = 6
+/** The length of each kind's long name. */
+const KIND_LENGTH = [0, 3, 4, 2, 7, 4, 14]
+
+/** The spelling of each kind's long name everyone writes (shared instead of copied out of each message). */
+const KIND_NAME = ["", "Via", "From", "To", "Call-ID", "CSeq", "Content-Length"]
+
 /**
- * Whether `t[s, s + key.length)` equals the lower-case key ignoring ASCII case. `t` holds token characters there,
- * and the keys only letters and "-": `c | 0x20` is then a key character exactly when `c` is (in either case).
+ * Whether the field name at `t[s…]` is the long name of `kind`, ignoring ASCII case; `spelt` then says whether it
+ * is written exactly as `KIND_NAME[kind]`.
  */
-const eqKey = (t: string, s: number, key: string): boolean => {
-  for (let i = 0; i < key.length; i++) if ((t.charCodeAt(s + i) | 0x20) !== key.charCodeAt(i)) return false
-  return true
+let spelt = false
+const isName = (t: string, s: number, key: string, kind: number): boolean => {
+  const usual = KIND_NAME[kind]!
+  const n = key.length
+  let exact = true
+  for (let i = 0; i < n; i++) {
+    let c = t.charCodeAt(s + i)
+    if (c === usual.charCodeAt(i)) continue
+    exact = false
+    if (c >= 65 && c <= 90) c += 32
+    if (c !== key.charCodeAt(i)) return false
+  }
+  spelt = exact
+  return TOKEN_TABLE[t.charCodeAt(s + n)] !== 1
 }
 
-/** The kind of the header named `t[s, s + n)` (any case, long or compact form), 0 for the others. */
-const nameKind = (t: string, s: number, n: number): number => {
+/**
+ * The kind of the field name at `t[s…]` (any case): the kind for a long name, minus the kind for a compact form,
+ * 0 for every other name (not yet checked).
+ */
+const nameKind = (t: string, s: number): number => {
   let c = t.charCodeAt(s)
   if (c >= 65 && c <= 90) c += 32
-  switch (n) {
-    case 1:
-      return c === 118
-        ? K_VIA
-        : c === 102
-          ? K_FROM
-          : c === 116
-            ? K_TO
-            : c === 105
-              ? K_CALL_ID
-              : c === 108
-                ? K_CONTENT_LENGTH
-                : 0
-    case 2:
-      return c === 116 && eqKey(t, s, "to") ? K_TO : 0
-    case 3:
-      return c === 118 && eqKey(t, s, "via") ? K_VIA : 0
-    case 4:
-      return c === 102 ? (eqKey(t, s, "from") ? K_FROM : 0) : c === 99 && eqKey(t, s, "cseq") ? K_CSEQ : 0
-    case 7:
-      return c === 99 && eqKey(t, s, "call-id") ? K_CALL_ID : 0
-    case 14:
-      return c === 99 && eqKey(t, s, "content-length") ? K_CONTENT_LENGTH : 0
+  if (TOKEN_TABLE[t.charCodeAt(s + 1)] !== 1)
+    return c === 118
+      ? -K_VIA
+      : c === 102
+        ? -K_FROM
+        : c === 116
+          ? -K_TO
+          : c === 105
+            ? -K_CALL_ID
+            : c === 108
+              ? -K_CONTENT_LENGTH
+              : 0
+  switch (c) {
+    case 118:
+      return isName(t, s, "via", K_VIA) ? K_VIA : 0
+    case 102:
+      return isName(t, s, "from", K_FROM) ? K_FROM : 0
+    case 116:
+      return isName(t, s, "to", K_TO) ? K_TO : 0
+    case 99: {
+      let c1 = t.charCodeAt(s + 1)
+      if (c1 >= 65 && c1 <= 90) c1 += 32
+      if (c1 === 97) return isName(t, s, "call-id", K_CALL_ID) ? K_CALL_ID : 0
+      if (c1 === 115) return isName(t, s, "cseq", K_CSEQ) ? K_CSEQ : 0
+      return c1 === 111 && isName(t, s, "content-length", K_CONTENT_LENGTH) ? K_CONTENT_LENGTH : 0
+    }
     default:
       return 0
   }
