@@ -175,7 +175,9 @@ const cpuShare = Math.min(...results.map((r) => r.cpuShare))
 const contention =
   cpuShare < 0.9
     ? [
-        `Warning: the main thread ran only ${(cpuShare * 100).toFixed(0)}% of the wall time in some case: other processes shared the CPU, so wall-clock figures are low and noisy. Re-run on a quiet machine${options.clock === "wall" ? " or with --clock=thread" : ""}.`,
+        options.clock === "wall"
+          ? `Warning: the main thread ran only ${(cpuShare * 100).toFixed(0)}% of the wall time in some case: other processes shared the CPU, so wall-clock figures are low and noisy. Re-run on a quiet machine or with --clock=thread.`
+          : `Warning: the main thread ran only ${(cpuShare * 100).toFixed(0)}% of the wall time in some case: other processes shared the CPU; per-CPU-second figures discount that, but caches shared with them still lower every figure. Re-run on a quiet machine.`,
       ]
     : []
 const report: Report = { messages, rows, fastestPeer, verdicts: [...verdicts(), ...contention], settings }
