@@ -91,7 +91,7 @@ const top = (m: Map<string, number>, keep: (name: string) => boolean, count: num
     .map(([name, v]) => `${pct(v)}  ${name}`)
 
 const topLevel =
-  /^(parseMessage|getTopVia|getFrom|getTo|getCSeq|getCallId|viaBranch|getTag|\(garbage collector\)) /
+  /^(parseMessage|getTopVia|getTopViaBranch|getFrom|getFromTag|getTo|getToTag|getCSeq|getCallId|viaBranch|getTag|\(garbage collector\)) /
 console.log(
   `${what}: ${Math.round(n / seconds).toLocaleString("en-US")} messages/s under the profiler, ${total} samples`,
 )
