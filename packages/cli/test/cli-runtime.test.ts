@@ -154,4 +154,42 @@ describe("sip over the runtime's stream transports", () => {
     expect(ran.code).toBe(0)
     expect(firstLines(ran.stdout).map(word)).toEqual(["INVITE", "180", "200", "ACK", "BYE", "200"])
   })
+
+  it("REGISTER over TCP through a digest challenge (listen --user); --count over TCP", async () => {
+    const listen = await startListen([
+      "--transport",
+      "tcp",
+      "--registrar",
+      "--user",
+      "alice:secret",
+      "--quiet",
+    ])
+    const uri = `sip:127.0.0.1:${listen.port}`
+    const [good, bad, load] = await Promise.all([
+      runSip([
+        "send",
+        "REGISTER",
+        uri,
+        "--transport",
+        "tcp",
+        "--user",
+        "alice",
+        "--password",
+        "secret",
+        "--json",
+      ]),
+      runSip(["send", "REGISTER", uri, "--transport", "tcp", "--user", "alice", "--password", "wrong"]),
+      runSip(["send", "OPTIONS", uri, "--transport", "tcp", "--count", "10", "--rate", "100", "--json"]),
+    ])
+    const stopped = await listen.stop()
+    expect(good.code).toBe(0)
+    expect(firstLines(good.stdout).filter((l) => l.startsWith("SIP/2.0"))).toEqual([
+      "SIP/2.0 401 Unauthorized",
+      "SIP/2.0 200 OK",
+    ])
+    expect(bad.code).toBe(1)
+    expect(load.code).toBe(0)
+    expect(jsonLines(load.stdout).find((o) => o.type === "summary")).toMatchObject({ requests: 10, ok: 10 })
+    expect(jsonLines(stopped.stdout).find((o) => o.type === "summary")).toMatchObject({ registrations: 1 })
+  })
 })

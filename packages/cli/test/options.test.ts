@@ -72,7 +72,6 @@ describe("checkSendFlags", () => {
     ["not a URI", { uri: "bob" }, /is not a URI/],
     ["an unknown transport", { transport: "sctp" }, /--transport must be one of/],
     ["--proxy over tcp", { transport: "tcp", proxy: "sip:127.0.0.1:5080" }, /--proxy needs --transport udp/],
-    ["--count over ws", { transport: "ws", count: 3 }, /--count needs --transport udp/],
     ["--ca without tls", { ca: "ca.pem" }, /--ca only applies to --transport tls/],
     ["tls without a certificate", { transport: "tls" }, /--transport tls needs --cert FILE and --key FILE/],
     ["--body with --sdp", { body: "a", sdp: "b" }, /cannot be used together/],
@@ -89,6 +88,11 @@ describe("checkSendFlags", () => {
     ["a bad --from", { from: "alice" }, /--from/],
     ["a bad --bind-port", { bindPort: 70000 }, /--bind-port/],
   ]
+  it("accepts --count over every transport (all run on the runtime)", () => {
+    for (const transport of ["udp", "tcp", "ws"])
+      expect(checkSendFlags({ ...send, transport, count: 3 })._tag).toBe("Ok")
+  })
+
   for (const [what, flags, message] of refusals)
     it(`refuses ${what} with one line`, () => {
       const result = checkSendFlags({ ...send, ...flags })

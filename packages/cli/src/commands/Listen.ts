@@ -15,6 +15,7 @@ import { localLanes } from "../Ladder.js"
 import { makeOutput } from "../Output.js"
 import { formatHostPort } from "../options/Common.js"
 import type { ListenOptions } from "../options/ListenOptions.js"
+import { runRuntimeListen } from "../runtime/RuntimeListen.js"
 
 /** Resolves with the signal's name at the first SIGINT or SIGTERM. */
 const interrupted = Effect.callback<string>((resume) => {
@@ -55,10 +56,10 @@ const summaryText = (stats: UasStats, endpoint: Endpoint, seconds: number): stri
 export const runListen = (options: ListenOptions): Effect.Effect<void, Exit> =>
   Effect.scoped(
     Effect.gen(function* () {
-      if (options.transports.some((t) => t !== "udp")) {
-        const { runRuntimeListen } = yield* Effect.promise(() => import("../runtime/RuntimeListen.js"))
-        return yield* runRuntimeListen(options, options.transports)
-      }
+      // UDP alone stays on the CLI's engine for now: the runtime answers a request it cannot route (no Call-ID …)
+      // statelessly with the parse error as its reason phrase, where §8.2 tests expect "400 Bad Request".
+      if (!options.proxy && options.transports.some((t) => t !== "udp"))
+        return yield* runRuntimeListen(options)
       const socket = yield* openUdp(options.host, options.port)
       const local = formatHostPort(socket.local)
       const output = makeOutput({

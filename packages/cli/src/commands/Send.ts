@@ -19,6 +19,7 @@ import { firstLine, localLanes } from "../Ladder.js"
 import { makeOutput, type Output } from "../Output.js"
 import { formatHostPort } from "../options/Common.js"
 import type { SendOptions } from "../options/SendOptions.js"
+import { runRuntimeSend } from "../runtime/RuntimeSend.js"
 import { percentile, type SendSummary, summaryText } from "./SendSummary.js"
 
 const readBody = (options: SendOptions, localHost: string): Effect.Effect<UacPlan["body"], Exit> => {
@@ -136,10 +137,9 @@ const summarize = (outcomes: ReadonlyArray<UacOutcome>, elapsedMs: number): Send
 export const runSend = (options: SendOptions): Effect.Effect<void, Exit> =>
   Effect.scoped(
     Effect.gen(function* () {
-      if (options.transport !== "udp") {
+      if (options.proxy === undefined) {
         const body = yield* readBody(options, options.bind.host)
-        const { runRuntimeSend } = yield* Effect.promise(() => import("../runtime/RuntimeSend.js"))
-        return yield* runRuntimeSend(options, options.transport, body)
+        return yield* runRuntimeSend(options, body)
       }
       const socket = yield* openUdp(options.bind.host, options.bind.port)
       const body = yield* readBody(options, socket.local.host)

@@ -56,7 +56,7 @@ export interface SendOptions {
   readonly rate: number
   readonly json: boolean
   readonly bind: HostPort
-  /** udp: the CLI's own endpoint; tcp, tls, ws: @sipkit/transport-node's. */
+  /** Every transport runs on @sipkit/transport-node's endpoint (`--proxy`: udp, on the CLI's engine). */
   readonly transport: "udp" | "tcp" | "tls" | "ws"
   /** TLS: a PEM file of certificates to trust. */
   readonly ca: string | undefined
@@ -100,7 +100,6 @@ const simpleChecks = (flags: SendFlags): ReadonlyArray<string | undefined> => [
   flags.transport !== "udp" && flags.proxy !== undefined
     ? "--proxy needs --transport udp (for now)"
     : undefined,
-  flags.transport !== "udp" && flags.count > 1 ? "--count needs --transport udp (for now)" : undefined,
   flags.ca !== undefined && flags.transport !== "tls" ? "--ca only applies to --transport tls" : undefined,
   (flags.cert !== undefined || flags.key !== undefined) && flags.transport !== "tls"
     ? "--cert and --key only apply to --transport tls"

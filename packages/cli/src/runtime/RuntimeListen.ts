@@ -1,20 +1,33 @@
 /**
- * RuntimeListen — `sip listen` with any transport but UDP alone (tcp, tls, ws, or several at once) over
- * @sipkit/transport-node's endpoint: the same answers as the UDP listener (engine/Uas.ts) written as the runtime's
- * handlers — INVITE 180/183 then 200 with an SDP answer or `--answer`, CANCEL → 487 by the stack, BYE 200,
- * OPTIONS 200, MESSAGE 200, REGISTER through the runtime's registrarHandler (@sipkit/fsm/registrar), other methods
- * 501 (the stack's defaults). Loaded only for those transports. `--proxy` stays UDP-only (the CLI's engine runs
- * @sipkit/fsm/proxy; the runtime's own proxy does not Record-Route yet).
+ * RuntimeListen — `sip listen` over @sipkit/transport-node's endpoint, on any set of transports (udp, tcp, tls,
+ * ws): what it answers is written as the runtime's handlers (RFC 3261 §8.2, §13.3, §9.2, §10.3):
+ * - a request that fails the §8.2 checks → the status the codec names (400, 416 …) with a Warning; a Require we do
+ *   not support → 420 with Unsupported (§8.2.2.3);
+ * - OPTIONS → 200 with Allow, Accept, Supported; MESSAGE → 200; BYE / INFO / UPDATE in a dialog → 200, else 481;
+ * - INVITE → 180 (or 183 with the SDP answer), after `--ring-ms` 200 with an SDP answer negotiated from the offer
+ *   (488 when nothing matches) or `--answer`; Record-Route copied (§12.1.1); the stack retransmits the 2xx until
+ *   the ACK (§13.3.1.4) and answers CANCEL with 200 + 487 (§9.2);
+ * - REGISTER → with `--registrar` the runtime's registrarHandler (@sipkit/fsm/registrar, digest for `--user`),
+ *   else 405; SUBSCRIBE, NOTIFY, REFER, PUBLISH, PRACK → 405; unknown methods → 501, both with Allow.
+ * `--proxy` stays on the CLI's engine (commands/Listen.ts) until the runtime's `proxy(…)` Record-Routes.
  *
  * Ports: udp and tcp share `--port`; tls takes port + 1 and ws port + 2 (all random with `--port 0`).
+ * With `--quiet` nothing is done per message beyond the runtime's own work (no wire subscription).
  */
 import { performance } from "node:perf_hooks"
-import type { Request } from "@sipkit/codec"
-import { getHeaderValues } from "@sipkit/codec"
-import { makeRegistrarConfig } from "@sipkit/fsm/registrar"
+import {
+  getCallId,
+  getFromTag,
+  getHeaderValues,
+  headerKey,
+  type Request,
+  validateRequest,
+} from "@sipkit/codec"
+import { makeDigestAuthenticator, makeRegistrarConfig } from "@sipkit/fsm/registrar"
 import {
   cryptoIdsLayer,
   type Decision,
+  type Handler,
   type Handlers,
   later,
   makeEndpoint,
@@ -29,15 +42,18 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { Exit, ExitCode } from "../ExitCode.js"
+import { newTag } from "../engine/Ids.js"
 import { answerOffer, defaultOffer } from "../engine/Media.js"
 import { localLanes } from "../Ladder.js"
 import { makeOutput } from "../Output.js"
 import { formatHostPort } from "../options/Common.js"
 import type { ListenOptions } from "../options/ListenOptions.js"
-import { traceWire } from "./RuntimeSend.js"
+import { kinds, traceWire } from "./RuntimeSend.js"
 
-const kinds = { udp: "UDP", tcp: "TCP", tls: "TLS", ws: "WS" } as const
 const offsets = { udp: 0, tcp: 0, tls: 1, ws: 2 } as const
+
+export const allowed = ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "MESSAGE", "INFO", "UPDATE"]
+const knownButNotHandled = new Set(["SUBSCRIBE", "NOTIFY", "REFER", "PUBLISH", "PRACK"])
 
 const textDecoder = new TextDecoder()
 
@@ -48,15 +64,60 @@ const offerOf = (request: Request): string | undefined => {
     : undefined
 }
 
-interface Tally {
-  requests: Record<string, number>
+/** What the handlers count (the runtime counts messages; these are calls and registrations). */
+export interface Tally {
   callsAnswered: number
   callsRejected: number
   callsCancelled: number
+  callsEnded: number
+  registrations: number
 }
 
+/** §12.1.1: "The UAS MUST copy all Record-Route header field values from the request into the response". */
+const recordRoutes = (request: Request): Array<readonly [string, string]> =>
+  request.headers
+    .filter((h) => headerKey(h.name) === "record-route")
+    .map((h) => ["Record-Route", h.value] as const)
+
+/** A call as the ACK names it: Call-ID and the caller's tag. */
+const callKey = (request: Request): string => {
+  const callId = getCallId(request)
+  const tag = getFromTag(request)
+  return `${callId._tag === "Ok" ? callId.value : ""};${tag._tag === "Ok" ? (tag.value ?? "") : ""}`
+}
+
+/** Answered calls whose ACK has not come (an ACK before our note of the answer is remembered too). */
+const makeAckWatch = () => {
+  const waiting = new Set<string>()
+  const early = new Set<string>()
+  return {
+    answered: (key: string) => void (early.delete(key) || waiting.add(key)),
+    acked: (key: string) => void (waiting.delete(key) || early.add(key)),
+    missing: () => waiting.size,
+  }
+}
+
+/** §8.2 checks before any method: what the RFC expects of an endpoint for malformed or odd requests. */
+const refusal = (request: Request, where: string): Decision | undefined => {
+  const valid = validateRequest(request)
+  if (valid._tag === "Err")
+    return respond(valid.error.status, {
+      headers: [["Warning", `399 ${where} ${JSON.stringify(valid.error.reason)}`]],
+    })
+  const required = getHeaderValues(request, "Require")
+  if (required.length > 0) return respond(420, { headers: [["Unsupported", required.join(", ")]] })
+  return undefined
+}
+
+const checked =
+  (where: string, handler: Handler): Handler =>
+  (request, ctx) => {
+    const refused = refusal(request, where)
+    return refused === undefined ? handler(request, ctx) : Effect.succeed(refused)
+  }
+
 const invite =
-  (options: ListenOptions, tally: Tally) =>
+  (options: ListenOptions, tally: Tally, acks: ReturnType<typeof makeAckWatch>) =>
   (request: Request, ctx: RequestContext): Effect.Effect<Decision, unknown> =>
     Effect.gen(function* () {
       const offer = offerOf(request)
@@ -69,9 +130,12 @@ const invite =
         )
       }
       const sdp = negotiated?.sdp ?? defaultOffer(options.host)
+      // a re-INVITE in a dialog we know (the stack answered 481 to one we do not)
       if (ctx.toTag === undefined) return respond(200, { body: sdp, contentType: "application/sdp" })
-      if (options.earlyMedia) yield* ctx.respond(183, { body: sdp, contentType: "application/sdp" })
-      else yield* ctx.respond(180)
+      const routes = recordRoutes(request)
+      if (options.earlyMedia)
+        yield* ctx.respond(183, { headers: routes, body: sdp, contentType: "application/sdp" })
+      else yield* ctx.respond(180, { headers: routes })
       if (options.ringMs > 0) {
         const cancelled = yield* Deferred.await(ctx.cancelled).pipe(
           Effect.as(true),
@@ -79,7 +143,7 @@ const invite =
         )
         if (cancelled._tag === "Some") {
           tally.callsCancelled++
-          return later()
+          return later() // the stack has answered 487 (§9.2)
         }
       }
       if (options.answer >= 300) {
@@ -87,44 +151,144 @@ const invite =
         return respond(options.answer)
       }
       tally.callsAnswered++
-      return respond(200, { body: sdp, contentType: "application/sdp" })
+      acks.answered(callKey(request))
+      return respond(200, { headers: routes, body: sdp, contentType: "application/sdp" })
     })
 
-const handlersFor = (options: ListenOptions, tally: Tally): Handlers => {
+const inDialog =
+  (onEnd: () => void): Handler =>
+  (_request, ctx) => {
+    if (ctx.dialog() === undefined) return Effect.succeed(respond(481))
+    onEnd()
+    return Effect.succeed(respond(200))
+  }
+
+const handlersFor = (
+  options: ListenOptions,
+  tally: Tally,
+  acks: ReturnType<typeof makeAckWatch>,
+): Handlers => {
+  const where = formatHostPort(options)
+  const allow: ReadonlyArray<readonly [string, string]> = [
+    ["Allow", [...allowed, ...(options.registrar ? ["REGISTER"] : [])].join(", ")],
+  ]
+  const domains = [
+    ...new Set(
+      [options.host, options.realm, "localhost", "127.0.0.1", "::1", "[::1]"].map((d) => d.toLowerCase()),
+    ),
+  ]
+  const nonceSecret = newTag() + newTag()
   const registrar = makeRegistrarConfig({
-    domains: [options.host, options.realm, "localhost", "127.0.0.1"].map((d) => d.toLowerCase()),
+    domains,
     minExpires: 1,
+    authenticator: () =>
+      options.users.size === 0
+        ? undefined
+        : makeDigestAuthenticator({
+            realm: options.realm,
+            nonceSecret,
+            lookup: (user) => {
+              const password = options.users.get(user)
+              return password === undefined ? undefined : { password }
+            },
+          }),
   })
-  const location = memoryLocation()
+  const registerFsm = registrarHandler(registrar, memoryLocation())
+  const register: Handler = options.registrar
+    ? (request, ctx) =>
+        registerFsm(request, ctx).pipe(
+          Effect.tap((decision) =>
+            Effect.sync(() => {
+              if (decision._tag === "Reply" && decision.response.status < 300) tally.registrations++
+            }),
+          ),
+        )
+    : () => Effect.succeed(respond(405, { headers: allow }))
+  const notHandled: Handler = (request) =>
+    Effect.succeed(respond(knownButNotHandled.has(request.method) ? 405 : 501, { headers: allow }))
+  const ok: Handler = () => Effect.succeed(respond(200))
+  const handlers: Record<string, Handler> = {
+    invite: invite(options, tally, acks),
+    bye: inDialog(() => tally.callsEnded++),
+    info: inDialog(() => {}),
+    update: inDialog(() => {}),
+    options: () =>
+      Effect.succeed(respond(200, { headers: [...allow, ["Accept", "application/sdp"], ["Supported", ""]] })),
+    message: ok,
+    register,
+    subscribe: notHandled,
+    notify: notHandled,
+    refer: notHandled,
+    prack: notHandled,
+    fallback: notHandled,
+  }
   return {
-    invite: invite(options, tally),
-    message: () => Effect.succeed(respond(200)),
-    ...(options.registrar ? { register: registrarHandler(registrar, location) } : {}),
+    ...(Object.fromEntries(
+      Object.entries(handlers).map(([name, handler]) => [name, checked(where, handler)]),
+    ) as Omit<Handlers, "ack">),
+    ack: (request) => Effect.sync(() => acks.acked(callKey(request))),
   }
 }
 
-export const runRuntimeListen = (options: ListenOptions, transports: ReadonlyArray<keyof typeof kinds>) =>
+/** Resolves with the signal's name at the first SIGINT or SIGTERM. */
+export const interrupted = Effect.callback<string>((resume) => {
+  const onInt = () => resume(Effect.succeed("SIGINT"))
+  const onTerm = () => resume(Effect.succeed("SIGTERM"))
+  process.once("SIGINT", onInt).once("SIGTERM", onTerm)
+  return Effect.sync(() => {
+    process.off("SIGINT", onInt).off("SIGTERM", onTerm)
+  })
+})
+
+export const describeMode = (options: ListenOptions): string => {
+  const invite =
+    options.answer === 200
+      ? `INVITE → ${options.earlyMedia ? "183+SDP" : "180"}${options.ringMs > 0 ? ` (${options.ringMs} ms)` : ""} → 200+SDP`
+      : `INVITE → ${options.answer}`
+  const registrar = options.registrar
+    ? `registrar${options.users.size > 0 ? ` (digest, realm ${options.realm}, ${options.users.size} users)` : " (open)"}`
+    : "no registrar"
+  return `${invite}; ${registrar}${options.proxy ? "; proxy for registered AORs (Record-Route)" : ""}`
+}
+
+const split = (table: Readonly<Record<string, number>>) => {
+  const requests: Record<string, number> = {}
+  const responses: Record<string, number> = {}
+  for (const [label, n] of Object.entries(table)) (/^\d+$/.test(label) ? responses : requests)[label] = n
+  return { requests, responses }
+}
+
+const list = (table: Record<string, number>) =>
+  Object.entries(table)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ") || "none"
+
+export const runRuntimeListen = (options: ListenOptions) =>
   Effect.scoped(
     Effect.gen(function* () {
-      if (options.users.size > 0)
-        return yield* new Exit({
-          code: ExitCode.usage,
-          message: "sip listen: --user (digest) is only supported with --transport udp yet",
-        })
-      const tally: Tally = { requests: {}, callsAnswered: 0, callsRejected: 0, callsCancelled: 0 }
+      const tally: Tally = {
+        callsAnswered: 0,
+        callsRejected: 0,
+        callsCancelled: 0,
+        callsEnded: 0,
+        registrations: 0,
+      }
+      const acks = makeAckWatch()
       const sip = yield* makeEndpoint(
         {
-          listeners: transports.map((t) => ({
+          listeners: options.transports.map((t) => ({
             transport: kinds[t],
             host: options.host,
             port: options.port === 0 ? 0 : options.port + offsets[t],
             ...(options.cert === undefined ? {} : { certFile: options.cert }),
             ...(options.key === undefined ? {} : { keyFile: options.key }),
           })),
+          user: "listen",
           logMessages: false,
           userAgent: "sipkit-cli/0.1.0",
+          supported: [],
         },
-        handlersFor(options, tally),
+        handlersFor(options, tally, acks),
       ).pipe(
         Effect.provide(Layer.merge(cryptoIdsLayer, nodeDnsLayer)),
         Effect.mapError(
@@ -140,11 +304,11 @@ export const runRuntimeListen = (options: ListenOptions, transports: ReadonlyArr
         lanes: localLanes(local, "listen"),
       })
       const t0 = performance.now()
-      yield* traceWire(sip, output, () => performance.now() - t0, local)
+      if (!options.quiet) yield* traceWire(sip, output, () => performance.now() - t0, local)
       const where = sip.listeners
         .map((l) => `${l.transport.toLowerCase()} ${formatHostPort(l.local)}`)
         .join(", ")
-      output.note(`sip listen: listening on ${where} (runtime endpoint)`, {
+      output.note(`sip listen: listening on ${where} — ${describeMode(options)}`, {
         type: "listening",
         transport: first?.transport.toLowerCase(),
         host: first?.local.host,
@@ -152,19 +316,31 @@ export const runRuntimeListen = (options: ListenOptions, transports: ReadonlyArr
         listeners: sip.listeners.map((l) => ({ transport: l.transport.toLowerCase(), ...l.local })),
       })
       output.header()
-      const signal = yield* Effect.callback<string>((resume) => {
-        const onInt = () => resume(Effect.succeed("SIGINT"))
-        const onTerm = () => resume(Effect.succeed("SIGTERM"))
-        process.once("SIGINT", onInt).once("SIGTERM", onTerm)
-        return Effect.sync(() => {
-          process.off("SIGINT", onInt).off("SIGTERM", onTerm)
-        })
-      })
+      const signal = yield* interrupted
       const stats = yield* sip.stats
       const seconds = (performance.now() - t0) / 1000
+      const { requests } = split(stats.messagesIn)
+      const { responses } = split(stats.messagesOut)
+      const acksMissing = acks.missing()
+      const inCount = Object.values(stats.messagesIn).reduce((a, b) => a + b, 0)
+      const outCount = Object.values(stats.messagesOut).reduce((a, b) => a + b, 0)
       output.note(
-        `sip listen: stopped after ${seconds.toFixed(1)} s — in ${JSON.stringify(stats.messagesIn)}, out ${JSON.stringify(stats.messagesOut)}, ${stats.malformed} malformed, ${stats.retransmissions} retransmissions; calls: ${tally.callsAnswered} answered, ${tally.callsCancelled} cancelled, ${tally.callsRejected} rejected`,
-        { type: "summary", signal, seconds: Math.round(seconds * 10) / 10, ...stats, ...tally },
+        [
+          `sip listen: stopped after ${seconds.toFixed(1)} s — ${inCount} messages in, ${outCount} out, ${stats.malformed} malformed, ${stats.retransmissions} retransmissions`,
+          `  requests received: ${list(requests)}`,
+          `  responses sent: ${list(responses)}`,
+          `  calls: ${tally.callsAnswered} answered, ${tally.callsEnded} ended by BYE, ${tally.callsCancelled} cancelled, ${tally.callsRejected} rejected, ${acksMissing} without ACK; registrations: ${tally.registrations}`,
+        ].join("\n"),
+        {
+          type: "summary",
+          signal,
+          seconds: Math.round(seconds * 10) / 10,
+          ...stats,
+          requests,
+          responses,
+          ...tally,
+          acksMissing,
+        },
       )
       yield* sip.shutdown
     }),

@@ -1,42 +1,50 @@
 /**
- * RuntimeSend — `sip send --transport tcp|tls|ws` over @sipkit/transport-node's endpoint (`request`, `call`,
- * `register`; its `wire` stream feeds the ladder). Loaded only for those transports (UDP stays on the CLI's own
- * endpoint, engine/, which also carries --proxy and --count).
+ * RuntimeSend — `sip send` over @sipkit/transport-node's endpoint, for every transport (udp, tcp, tls, ws):
+ * `request` for any method (with one digest retry), `call` for INVITE (ACK, BYE, CANCEL are the runtime's); its
+ * `wire` stream feeds the ladder. With `--count N --rate R` it starts N exchanges at R per second on the one
+ * endpoint, prints no ladder, and sums them up (SendSummary.ts).
  *
- * Exit codes as for UDP: 0 a 2xx (and a clean BYE where asked; a 487 after an asked-for CANCEL), 1 another final
- * response, 2 a timeout or transport failure.
+ * Exit codes: 0 a 2xx (and a clean BYE where asked; a 487 after an asked-for CANCEL), 1 another final response,
+ * 2 a timeout or transport failure. Only `--proxy` (an outbound proxy: the runtime's client does not send to a
+ * preloaded Route yet) stays on the CLI's engine (commands/Send.ts).
  */
 import { performance } from "node:perf_hooks"
+import { parseUri } from "@sipkit/codec"
 import {
   type CallEvent,
   cryptoIdsLayer,
   type EndpointShape,
   makeEndpoint,
   nodeDnsLayer,
+  type TransportKind,
   type WireEvent,
 } from "@sipkit/transport-node"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
+import { percentile, type SendSummary, summaryText } from "../commands/SendSummary.js"
 import { Exit, ExitCode } from "../ExitCode.js"
 import type { LadderEvent } from "../Ladder.js"
 import { localLanes } from "../Ladder.js"
 import { makeOutput, type Output } from "../Output.js"
-import { formatHostPort } from "../options/Common.js"
+import { formatHostPort, type HostPort } from "../options/Common.js"
 import type { SendOptions } from "../options/SendOptions.js"
 
-export type RuntimeTransport = "tcp" | "tls" | "ws"
+export type CliTransport = "udp" | "tcp" | "tls" | "ws"
 
-const kind = (transport: RuntimeTransport) =>
-  transport === "tcp" ? "TCP" : transport === "tls" ? "TLS" : "WS"
+export const kinds = { udp: "UDP", tcp: "TCP", tls: "TLS", ws: "WS" } as const satisfies Record<
+  CliTransport,
+  TransportKind
+>
 
-/** The Request-URI with `;transport=` so the runtime's RFC 3263 step picks the transport (§18.1.1 … §26.2). */
-export const withTransport = (uri: string, transport: RuntimeTransport): string =>
-  /;transport=/i.test(uri) ? uri : `${uri};transport=${transport}`
+/** The Request-URI with `;transport=` so the runtime's RFC 3263 step picks the transport (§18.1.1 … §26.2). UDP is the default and is left unsaid. */
+export const withTransport = (uri: string, transport: CliTransport): string =>
+  transport === "udp" || /;transport=/i.test(uri) ? uri : `${uri};transport=${transport}`
 
 /**
  * A wire event of the runtime as a ladder event. The local side is always `local` (the listener's address): on a
@@ -55,38 +63,81 @@ export const ladderEvent =
 export const traceWire = (sip: EndpointShape, output: Output, now: () => number, local: string) =>
   Effect.gen(function* () {
     const ready = yield* Deferred.make<void>()
+    const toLadder = ladderEvent(now, local)
     yield* Stream.runForEach(
       Stream.concat(Stream.fromEffect(Deferred.succeed(ready, undefined)).pipe(Stream.drain), sip.wire),
-      (event) => Effect.sync(() => output.event(ladderEvent(now, local)(event))),
+      (event) => Effect.sync(() => output.event(toLadder(event))),
     ).pipe(Effect.forkScoped)
     yield* Deferred.await(ready)
     yield* Effect.sleep(Duration.millis(10))
   })
 
-interface Result {
+/** How one exchange ended. */
+export interface Result {
   readonly exit: 0 | 1 | 2
   readonly status: number | undefined
+  readonly reason: string | undefined
   readonly text: string
 }
 
 const finalResult = (status: number, reason: string, note: string, wanted = status < 300): Result => ({
   exit: wanted ? 0 : 1,
   status,
+  reason,
   text: `SIP/2.0 ${status} ${reason}${note === "" ? "" : ` — ${note}`}`,
 })
 
-const timeoutResult = (note: string): Result => ({ exit: 2, status: undefined, text: note })
+const timeoutResult = (note: string): Result => ({
+  exit: 2,
+  status: undefined,
+  reason: undefined,
+  text: note,
+})
+
+const bracketed = (value: string): string => (value.includes("<") ? value : `<${value}>`)
+
+/** What we put in From, To and (for REGISTER) Contact unless the flags say otherwise. */
+interface Identity {
+  readonly from: string
+  readonly to: string | undefined
+  readonly contact: string | undefined
+}
+
+const identityFor = (options: SendOptions, local: HostPort, transport: CliTransport): Identity => {
+  const user = options.credentials?.user ?? "sip"
+  const uri = parseUri(options.uri)
+  const uriHost = uri._tag === "Ok" && uri.value._tag === "SipUri" ? uri.value.host : local.host
+  const from =
+    options.from !== undefined
+      ? bracketed(options.from)
+      : options.method === "REGISTER"
+        ? `<sip:${user}@${uriHost}>`
+        : `<sip:${user}@${formatHostPort(local)}>`
+  const to =
+    options.to !== undefined ? bracketed(options.to) : options.method === "REGISTER" ? from : undefined
+  const hasContact = options.headers.some(([name]) => /^(contact|m)$/i.test(name))
+  const wantsContact = ["REGISTER", "UPDATE"].includes(options.method) && !hasContact
+  const param = transport === "udp" || transport === "tls" ? "" : `;transport=${transport}`
+  const scheme = transport === "tls" ? "sips" : "sip"
+  return {
+    from,
+    to,
+    contact: wantsContact ? `<${scheme}:${user}@${formatHostPort(local)}${param}>` : undefined,
+  }
+}
+
+const credentialsOf = (options: SendOptions) =>
+  options.credentials === undefined
+    ? undefined
+    : { username: options.credentials.user, password: options.credentials.password }
 
 /** An INVITE followed through the call handle's events. */
 const runCall = (sip: EndpointShape, options: SendOptions, target: string, offer: string | undefined) =>
   Effect.gen(function* () {
     const call = yield* sip.call(target, offer, {
-      from: options.from,
+      from: options.from === undefined ? undefined : bracketed(options.from),
       headers: options.headers,
-      credentials:
-        options.credentials === undefined
-          ? undefined
-          : { username: options.credentials.user, password: options.credentials.password },
+      credentials: credentialsOf(options),
     })
     const events = yield* Queue.unbounded<CallEvent>()
     yield* Stream.runForEach(call.events, (event) => Queue.offer(events, event)).pipe(Effect.forkScoped)
@@ -105,6 +156,8 @@ const runCall = (sip: EndpointShape, options: SendOptions, target: string, offer
         case "EarlyMedia":
           continue
         case "Failed":
+          if (event.status === 408 || event.status === 503)
+            return timeoutResult(`${event.status} ${event.reason}`)
           return event.status === 487 && cancelled
             ? finalResult(event.status, event.reason, "call cancelled as asked", true)
             : finalResult(event.status, event.reason, "")
@@ -128,11 +181,12 @@ const runCall = (sip: EndpointShape, options: SendOptions, target: string, offer
         }
       }
     }
-  })
+  }).pipe(Effect.scoped)
 
 const runRequest = (
   sip: EndpointShape,
   options: SendOptions,
+  identity: Identity,
   target: string,
   body: Uint8Array | undefined,
   contentType: string | undefined,
@@ -141,17 +195,15 @@ const runRequest = (
     const response = yield* sip
       .request(options.method, target, {
         headers: [
-          ...options.headers,
+          ...(identity.contact === undefined ? [] : [["Contact", identity.contact] as const]),
           ...(options.expires === undefined ? [] : [["Expires", String(options.expires)] as const]),
+          ...options.headers,
         ],
         body,
         contentType,
-        from: options.from,
-        to: options.to,
-        credentials:
-          options.credentials === undefined
-            ? undefined
-            : { username: options.credentials.user, password: options.credentials.password },
+        from: identity.from,
+        to: identity.to,
+        credentials: credentialsOf(options),
       })
       .pipe(Effect.result)
     return response._tag === "Success"
@@ -161,18 +213,88 @@ const runRequest = (
         : finalResult(response.failure.status, response.failure.reason, "")
   })
 
+interface Timed {
+  readonly result: Result
+  readonly ms: number
+}
+
+const progress = (done: number, total: number) => {
+  if (process.stderr.isTTY !== true) return
+  const width = 30
+  const filled = Math.round((done / total) * width)
+  process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}`)
+  if (done === total) process.stderr.write("\n")
+}
+
+const summarize = (outcomes: ReadonlyArray<Timed>, elapsedMs: number): SendSummary => {
+  const times = outcomes.flatMap((o) => (o.result.status === undefined ? [] : [o.ms])).sort((a, b) => a - b)
+  const failures: Record<string, number> = {}
+  for (const { result } of outcomes) {
+    if (result.exit === 0) continue
+    const key = result.status === undefined ? "timeout" : String(result.status)
+    failures[key] = (failures[key] ?? 0) + 1
+  }
+  return {
+    type: "summary",
+    requests: outcomes.length,
+    ok: outcomes.filter((o) => o.result.exit === 0).length,
+    elapsedMs: Math.round(elapsedMs),
+    perSecond: Math.round((outcomes.length / Math.max(elapsedMs, 1)) * 1000 * 10) / 10,
+    p50: percentile(times, 0.5),
+    p90: percentile(times, 0.9),
+    p99: percentile(times, 0.99),
+    max: times[times.length - 1],
+    failures,
+  }
+}
+
+/** Starts `count` exchanges at `rate` per second and waits for all of them. */
+const runLoad = (count: number, rate: number, one: Effect.Effect<Timed>) =>
+  Effect.gen(function* () {
+    const begin = performance.now()
+    const outcomes: Array<Timed> = []
+    const fibers: Array<Fiber.Fiber<void>> = []
+    for (let i = 0; i < count; i++) {
+      const wait = begin + (i * 1000) / rate - performance.now()
+      if (wait > 1) yield* Effect.sleep(Duration.millis(wait))
+      fibers.push(
+        yield* one.pipe(
+          Effect.flatMap((outcome) =>
+            Effect.sync(() => {
+              outcomes.push(outcome)
+              progress(outcomes.length, count)
+            }),
+          ),
+          Effect.forkChild,
+        ),
+      )
+    }
+    yield* Fiber.joinAll(fibers)
+    return { outcomes, elapsedMs: performance.now() - begin }
+  })
+
+const resultNote = (output: Output, { result, ms }: Timed) =>
+  output.note(`${result.exit === 0 ? "✓" : "✗"} ${result.text} after ${ms} ms`, {
+    type: "result",
+    outcome: result.exit === 0 ? "ok" : result.exit === 1 ? "failed" : "timeout",
+    ...(result.status === undefined ? {} : { status: result.status, reason: result.reason }),
+    ms,
+    note: result.text,
+    exit: result.exit,
+  })
+
 export const runRuntimeSend = (
   options: SendOptions,
-  transport: RuntimeTransport,
   body: { readonly bytes: Uint8Array; readonly contentType: string } | undefined,
 ): Effect.Effect<void, Exit> =>
   Effect.scoped(
     Effect.gen(function* () {
+      const transport = options.transport
       const sip = yield* makeEndpoint(
         {
           listeners: [
             {
-              transport: kind(transport),
+              transport: kinds[transport],
               host: options.bind.host,
               port: options.bind.port,
               listen: false,
@@ -181,8 +303,11 @@ export const runRuntimeSend = (
               ...(options.key === undefined ? {} : { keyFile: options.key }),
             },
           ],
+          user: options.credentials?.user ?? "sip",
           logMessages: false,
           userAgent: "sipkit-cli/0.1.0",
+          // what is still pending when sip send is done (a timed-out request) is abandoned, not waited for
+          shutdownTimeoutMs: 100,
         },
         {},
       ).pipe(
@@ -196,15 +321,17 @@ export const runRuntimeSend = (
         ),
       )
       const listener = sip.listeners[0]
+      const localAddress = listener?.advertised ?? options.bind
       const local = listener === undefined ? "" : formatHostPort(listener.local)
-      const output = makeOutput({ json: options.json, lanes: localLanes(local) })
+      const load = options.count > 1
+      const output = makeOutput({ json: options.json, quiet: load, lanes: localLanes(local) })
       const t0 = performance.now()
       const now = () => performance.now() - t0
-      yield* traceWire(sip, output, now, local)
+      if (!load) yield* traceWire(sip, output, now, local)
       output.header()
       const target = withTransport(options.uri, transport)
-      const started = performance.now()
-      const run =
+      const identity = identityFor(options, localAddress, transport)
+      const exchange =
         options.method === "INVITE"
           ? runCall(
               sip,
@@ -212,21 +339,29 @@ export const runRuntimeSend = (
               target,
               body === undefined ? undefined : new TextDecoder().decode(body.bytes),
             )
-          : runRequest(sip, options, target, body?.bytes, body?.contentType)
-      const result = yield* run.pipe(
-        Effect.timeoutOption(Duration.millis(options.timeoutMs)),
-        Effect.map(Option.getOrElse(() => timeoutResult(`no final response within ${options.timeoutMs} ms`))),
-      )
-      const ms = Math.round((performance.now() - started) * 10) / 10
-      output.note(`${result.exit === 0 ? "✓" : "✗"} ${result.text} after ${ms} ms`, {
-        type: "result",
-        outcome: result.exit === 0 ? "ok" : result.exit === 1 ? "failed" : "timeout",
-        ...(result.status === undefined ? {} : { status: result.status }),
-        ms,
-        note: result.text,
-        exit: result.exit,
+          : runRequest(sip, options, identity, target, body?.bytes, body?.contentType)
+      const timed: Effect.Effect<Timed> = Effect.gen(function* () {
+        const started = performance.now()
+        const result = yield* exchange.pipe(
+          Effect.timeoutOption(Duration.millis(options.timeoutMs)),
+          Effect.map(
+            Option.getOrElse(() => timeoutResult(`no final response within ${options.timeoutMs} ms`)),
+          ),
+        )
+        return { result, ms: Math.round((performance.now() - started) * 10) / 10 }
       })
-      yield* Effect.sleep(Duration.millis(20))
-      if (result.exit !== 0) return yield* new Exit({ code: result.exit, message: "" })
+      if (!load) {
+        const one = yield* timed
+        resultNote(output, one)
+        yield* Effect.sleep(Duration.millis(20))
+        if (one.result.exit !== 0) return yield* new Exit({ code: one.result.exit, message: "" })
+        return
+      }
+      const { outcomes, elapsedMs } = yield* runLoad(options.count, options.rate, timed)
+      const summary = summarize(outcomes, elapsedMs)
+      output.note(summaryText(summary, options.method), summary)
+      const exits = outcomes.map((o) => o.result.exit)
+      const code = exits.includes(2) ? ExitCode.timeout : exits.includes(1) ? ExitCode.failed : ExitCode.ok
+      if (code !== 0) return yield* new Exit({ code, message: "" })
     }),
   )
