@@ -10,12 +10,13 @@
  * it reads; a header read twice is parsed once). Header records stay plain `{ name, value }` objects. The
  * message is immutable, so the memory never goes stale.
  */
+import { eqLower } from "./Chars.js"
 import { findHeaderIndex } from "./Headers.js"
 import type { Header, Request, Response, SipMessage } from "./Message.js"
 
 /**
- * The headers whose first field the parser locates while it reads the names (the ones every transaction and
- * dialog reads): their slots in `ParsedState.first`.
+ * The headers every transaction and dialog reads: where their first fields are is found once per parsed message,
+ * on the first read of any of them, in one pass over the names (`ParsedState.first`).
  */
 export const SLOT_VIA = 0
 export const SLOT_FROM = 1
@@ -33,8 +34,8 @@ export interface ParsedState {
   /** The flat text the header values were sliced from, and where each value starts in it (-1: folded). */
   readonly text: string
   readonly starts: ReadonlyArray<number>
-  /** Index of the first field of each slot (`SLOT_VIA` …), -1 when absent. */
-  readonly first: ReadonlyArray<number>
+  /** Index of the first field of each slot (`SLOT_VIA` …), -1 when absent; found on the first read. */
+  first: number[] | undefined
   /** Typed values read so far: `[kind₀, value₀, kind₁, value₁, …]` by header index (allocated on first read). */
   cache: unknown[] | undefined
 }
@@ -122,13 +123,57 @@ export const makeParsedResponse = (
   state: ParsedState,
 ): Response => new ParsedResponse(version, status, reason, headers, body, state)
 
+/** Finds the first field of every slot in one pass over the names and remembers them. */
+const locateSlots = (p: ParsedState, headers: ReadonlyArray<Header>): number[] => {
+  const first = [-1, -1, -1, -1, -1]
+  for (let i = 0; i < headers.length; i++) {
+    const slot = slotOf(headers[i]!.name)
+    if (slot >= 0 && first[slot]! < 0) first[slot] = i
+  }
+  p.first = first
+  return first
+}
+
+/** The slot of a field name (any case, long or compact form), -1 for other headers. */
+const slotOf = (name: string): number => {
+  const c = name.charCodeAt(0) | 0x20
+  switch (name.length) {
+    case 1:
+      return c === 118
+        ? SLOT_VIA
+        : c === 102
+          ? SLOT_FROM
+          : c === 116
+            ? SLOT_TO
+            : c === 105
+              ? SLOT_CALL_ID
+              : -1
+    case 2:
+      return c === 116 && eqLower(name, "to") ? SLOT_TO : -1
+    case 3:
+      return c === 118 && eqLower(name, "via") ? SLOT_VIA : -1
+    case 4:
+      return c === 102
+        ? eqLower(name, "from")
+          ? SLOT_FROM
+          : -1
+        : c === 99 && eqLower(name, "cseq")
+          ? SLOT_CSEQ
+          : -1
+    case 7:
+      return c === 99 && eqLower(name, "call-id") ? SLOT_CALL_ID : -1
+    default:
+      return -1
+  }
+}
+
 /**
  * Index of the first field of a slot's header (`SLOT_VIA` …), -1 when absent: read off the parse for a parsed
  * message, found by scanning the names for any other.
  */
 export const firstIndex = (message: SipMessage, slot: number): number => {
   const p = stateOf(message)
-  if (p !== undefined) return p.first[slot]!
+  if (p !== undefined) return (p.first ?? locateSlots(p, message.headers))[slot]!
   return findHeaderIndex(message.headers, SLOT_KEYS[slot]!, SLOT_COMPACT[slot])
 }
 
@@ -148,7 +193,9 @@ export const located: { text: string; start: number; end: number; known: unknown
 export const locateFirst = (message: SipMessage, slot: number, kind: string): number => {
   const p = stateOf(message)
   const i =
-    p !== undefined ? p.first[slot]! : findHeaderIndex(message.headers, SLOT_KEYS[slot]!, SLOT_COMPACT[slot])
+    p !== undefined
+      ? (p.first ?? locateSlots(p, message.headers))[slot]!
+      : findHeaderIndex(message.headers, SLOT_KEYS[slot]!, SLOT_COMPACT[slot])
   if (i < 0) return i
   const value = message.headers[i]!.value
   if (p !== undefined) {

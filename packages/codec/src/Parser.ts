@@ -9,19 +9,10 @@
  * Never throws: every input gives `Ok(message)` or `Err(ParseError)` with a byte offset and a status.
  * Never copies the body: it is a view of the input, which must not be mutated afterwards.
  */
-import { isSchemeChar, isTokenChar, isWs, TOKEN_TABLE } from "./Chars.js"
+import { eqLower, isSchemeChar, isTokenChar, isWs, TOKEN_TABLE } from "./Chars.js"
 import { type Limits, resolveLimits } from "./Limits.js"
 import type { Header, SipMessage } from "./Message.js"
-import {
-  makeParsedRequest,
-  makeParsedResponse,
-  type ParsedState,
-  SLOT_CALL_ID,
-  SLOT_CSEQ,
-  SLOT_FROM,
-  SLOT_TO,
-  SLOT_VIA,
-} from "./Parsed.js"
+import { makeParsedRequest, makeParsedResponse, type ParsedState } from "./Parsed.js"
 import { makeParseError, type ParseError } from "./ParseError.js"
 import { err, ok, type Result } from "./Result.js"
 
@@ -177,7 +168,6 @@ const parseText = (
 
   const headers: Header[] = []
   const starts: number[] = []
-  const first = [-1, -1, -1, -1, -1]
   let contentLength = -1
   let vias = 0
   for (;;) {
@@ -193,16 +183,10 @@ const parseText = (
     }
     if (c === 32 || c === 9) fail("continuation line without a header field", pos)
     // field-name: token, then optional SP/HTAB, then ":" (HCOLON)
-    // A name the parser must know (Via, From, To, Call-ID, CSeq, Content-Length, any case, long or compact) is
-    // matched and checked in one pass; any other is checked as a token.
-    let kind = nameKind(text, pos)
-    let i = pos + (kind === 0 ? 0 : kind > 0 ? KIND_LENGTH[kind]! : 1)
-    if (kind < 0) kind = -kind
-    if (kind === 0) {
-      while (TOKEN_TABLE[text.charCodeAt(i)] === 1) i++
-      if (i === pos) fail("invalid header name", pos)
-    }
-    const name = kind > 0 && i - pos > 1 && spelt ? KIND_NAME[kind]! : text.slice(pos, i)
+    let i = pos
+    while (TOKEN_TABLE[text.charCodeAt(i)] === 1) i++
+    const nameEnd = i
+    if (nameEnd === pos) fail("invalid header name", pos)
     while (isWs(text.charCodeAt(i))) i++
     if (text.charCodeAt(i) !== 58) fail("invalid character in header name or missing colon", i)
     i++
@@ -222,19 +206,20 @@ const parseText = (
     if (e - pos > lim.maxLineLength) fail("header line too long", pos, 513)
     let ve = e
     while (ve > vs && text.charCodeAt(ve - 1) <= 32) ve--
+    const name = text.slice(pos, nameEnd)
     const value = folded ? unfold(text.slice(vs, ve)) : text.slice(vs, ve)
     if (headers.length >= lim.maxHeaderCount) fail(`more than ${lim.maxHeaderCount} header fields`, pos, 513)
-    if (kind !== 0) {
-      if (kind === K_CONTENT_LENGTH) contentLength = contentLengthOf(value, contentLength, vs)
-      else {
-        if (kind === K_VIA && ++vias > lim.maxVias)
-          fail(`more than ${lim.maxVias} Via header fields`, pos, 513)
-        const slot = kind - 1
-        if (first[slot]! < 0) first[slot] = headers.length
-      }
-    }
     headers.push({ name, value })
     starts.push(folded ? -1 : vs)
+    // Only Content-Length (it frames the body) and the number of Vias (a limit) are looked at while parsing.
+    const nl = nameEnd - pos
+    if (nl === 14 || (nl === 1 && (text.charCodeAt(pos) | 0x20) === 108)) {
+      if (nl === 1 || eqLower(name, "content-length"))
+        contentLength = contentLengthOf(value, contentLength, vs)
+    } else if (nl === 3 || (nl === 1 && (text.charCodeAt(pos) | 0x20) === 118)) {
+      if ((nl === 1 || eqLower(name, "via")) && ++vias > lim.maxVias)
+        fail(`more than ${lim.maxVias} Via header fields`, pos, 513)
+    }
     pos = e + 1
   }
 
@@ -244,7 +229,7 @@ const parseText = (
       source: t.source,
       text,
       starts,
-      first,
+      first: undefined,
       cache: undefined,
     })
   }
@@ -258,78 +243,13 @@ const parseText = (
   }
   const body = bodyEnd === bodyStart ? EMPTY : view(bytes, bodyStart, bodyEnd)
   const source = start === 0 && bodyEnd === bytes.length ? bytes : view(bytes, start, bodyEnd)
-  return startLine(text, start, lineEnd, headers, body, { source, text, starts, first, cache: undefined })
-}
-
-// Header kinds the parser recognises while it reads a name: the slot kinds (`SLOT_x + 1`), and Content-Length.
-const K_VIA = SLOT_VIA + 1
-const K_FROM = SLOT_FROM + 1
-const K_TO = SLOT_TO + 1
-const K_CALL_ID = SLOT_CALL_ID + 1
-const K_CSEQ = SLOT_CSEQ + 1
-const K_CONTENT_LENGTH = 6
-/** The length of each kind's long name. */
-const KIND_LENGTH = [0, 3, 4, 2, 7, 4, 14]
-
-/** The spelling of each kind's long name everyone writes (shared instead of copied out of each message). */
-const KIND_NAME = ["", "Via", "From", "To", "Call-ID", "CSeq", "Content-Length"]
-
-/**
- * Whether the field name at `t[s…]` is the long name of `kind`, ignoring ASCII case; `spelt` then says whether it
- * is written exactly as `KIND_NAME[kind]`.
- */
-let spelt = false
-const isName = (t: string, s: number, key: string, kind: number): boolean => {
-  const usual = KIND_NAME[kind]!
-  const n = key.length
-  let exact = true
-  for (let i = 0; i < n; i++) {
-    let c = t.charCodeAt(s + i)
-    if (c === usual.charCodeAt(i)) continue
-    exact = false
-    if (c >= 65 && c <= 90) c += 32
-    if (c !== key.charCodeAt(i)) return false
-  }
-  spelt = exact
-  return TOKEN_TABLE[t.charCodeAt(s + n)] !== 1
-}
-
-/**
- * The kind of the field name at `t[s…]` (any case): the kind for a long name, minus the kind for a compact form,
- * 0 for every other name (not yet checked).
- */
-const nameKind = (t: string, s: number): number => {
-  let c = t.charCodeAt(s)
-  if (c >= 65 && c <= 90) c += 32
-  if (TOKEN_TABLE[t.charCodeAt(s + 1)] !== 1)
-    return c === 118
-      ? -K_VIA
-      : c === 102
-        ? -K_FROM
-        : c === 116
-          ? -K_TO
-          : c === 105
-            ? -K_CALL_ID
-            : c === 108
-              ? -K_CONTENT_LENGTH
-              : 0
-  switch (c) {
-    case 118:
-      return isName(t, s, "via", K_VIA) ? K_VIA : 0
-    case 102:
-      return isName(t, s, "from", K_FROM) ? K_FROM : 0
-    case 116:
-      return isName(t, s, "to", K_TO) ? K_TO : 0
-    case 99: {
-      let c1 = t.charCodeAt(s + 1)
-      if (c1 >= 65 && c1 <= 90) c1 += 32
-      if (c1 === 97) return isName(t, s, "call-id", K_CALL_ID) ? K_CALL_ID : 0
-      if (c1 === 115) return isName(t, s, "cseq", K_CSEQ) ? K_CSEQ : 0
-      return c1 === 111 && isName(t, s, "content-length", K_CONTENT_LENGTH) ? K_CONTENT_LENGTH : 0
-    }
-    default:
-      return 0
-  }
+  return startLine(text, start, lineEnd, headers, body, {
+    source,
+    text,
+    starts,
+    first: undefined,
+    cache: undefined,
+  })
 }
 
 /** `bytes.subarray(s, e)` without the species lookup `subarray` makes (a plain view of the same buffer). */
