@@ -123,12 +123,16 @@ export const makeParsedResponse = (
   state: ParsedState,
 ): Response => new ParsedResponse(version, status, reason, headers, body, state)
 
-/** Finds the first field of every slot in one pass over the names and remembers them. */
+/** Finds the first field of every slot in one pass over the names (stopping once all are found), remembered. */
 const locateSlots = (p: ParsedState, headers: ReadonlyArray<Header>): number[] => {
   const first = [-1, -1, -1, -1, -1]
-  for (let i = 0; i < headers.length; i++) {
+  let missing = 5
+  for (let i = 0; i < headers.length && missing > 0; i++) {
     const slot = slotOf(headers[i]!.name)
-    if (slot >= 0 && first[slot]! < 0) first[slot] = i
+    if (slot >= 0 && first[slot]! < 0) {
+      first[slot] = i
+      missing--
+    }
   }
   p.first = first
   return first
