@@ -4,7 +4,7 @@
  */
 import * as dgram from "node:dgram"
 import { describe, expect, it } from "vitest"
-import { startListen } from "./support/sip.js"
+import { jsonLines, startListen } from "./support/sip.js"
 
 /** Sends `text` (LF → CRLF) to the listener and resolves with the first line of the first answer (or "none"). */
 const exchange = (port: number, text: string, waitMs = 3000): Promise<string> =>
@@ -47,59 +47,70 @@ const base = (
   )
 
 describe("sip listen answers what an endpoint must (RFC 3261 §8.2, RFC 4475)", () => {
+  const cases = (): ReadonlyArray<readonly [string, string, string]> => [
+    ["a plain OPTIONS", base("OPTIONS", "sip:listen@127.0.0.1"), "SIP/2.0 200 OK"],
+    ["an unknown method (§8.2.1)", base("NEWMETHOD", "sip:listen@127.0.0.1"), "SIP/2.0 501 Not Implemented"],
+    [
+      "SUBSCRIBE, known but not handled (§8.2.1)",
+      base("SUBSCRIBE", "sip:listen@127.0.0.1"),
+      "SIP/2.0 405 Method Not Allowed",
+    ],
+    [
+      "an unsupported URI scheme (§8.2.2.1; RFC 4475 unksm)",
+      base("OPTIONS", "nope:listen@127.0.0.1"),
+      "SIP/2.0 416 Unsupported URI Scheme",
+    ],
+    [
+      "a Require we do not know (§8.2.2.3)",
+      base("OPTIONS", "sip:listen@127.0.0.1", ["Require: nothingweknow"]),
+      "SIP/2.0 420 Bad Extension",
+    ],
+    [
+      "no Call-ID (§8.1.1, mandatory)",
+      base("OPTIONS", "sip:listen@127.0.0.1", [], ["Call-ID"]),
+      "SIP/2.0 400 Bad Request",
+    ],
+    [
+      "a CSeq method that is not the request's (§8.1.1.5; RFC 4475 mismatch01)",
+      base("OPTIONS", "sip:listen@127.0.0.1").replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE"),
+      "SIP/2.0 400 Bad Request",
+    ],
+    [
+      "a BYE outside any dialog (§15.1.2)",
+      base("BYE", "sip:listen@127.0.0.1").replace(
+        "To: <sip:listen@example.com>",
+        "To: <sip:listen@example.com>;tag=nope",
+      ),
+      "SIP/2.0 481 Call/Transaction Does Not Exist",
+    ],
+    [
+      "a CANCEL that matches nothing (§9.2)",
+      base("CANCEL", "sip:listen@127.0.0.1"),
+      "SIP/2.0 481 Call/Transaction Does Not Exist",
+    ],
+    ["REGISTER without --registrar", base("REGISTER", "sip:127.0.0.1"), "SIP/2.0 405 Method Not Allowed"],
+  ]
+
   it("answers each case with the RFC's status", async () => {
     const listen = await startListen(["--quiet"])
-    const cases: ReadonlyArray<readonly [string, string, string]> = [
-      ["a plain OPTIONS", base("OPTIONS", "sip:listen@127.0.0.1"), "SIP/2.0 200 OK"],
-      [
-        "an unknown method (§8.2.1)",
-        base("NEWMETHOD", "sip:listen@127.0.0.1"),
-        "SIP/2.0 501 Not Implemented",
-      ],
-      [
-        "SUBSCRIBE, known but not handled (§8.2.1)",
-        base("SUBSCRIBE", "sip:listen@127.0.0.1"),
-        "SIP/2.0 405 Method Not Allowed",
-      ],
-      [
-        "an unsupported URI scheme (§8.2.2.1; RFC 4475 unksm)",
-        base("OPTIONS", "nope:listen@127.0.0.1"),
-        "SIP/2.0 416 Unsupported URI Scheme",
-      ],
-      [
-        "a Require we do not know (§8.2.2.3)",
-        base("OPTIONS", "sip:listen@127.0.0.1", ["Require: nothingweknow"]),
-        "SIP/2.0 420 Bad Extension",
-      ],
-      [
-        "no Call-ID (§8.1.1, mandatory)",
-        base("OPTIONS", "sip:listen@127.0.0.1", [], ["Call-ID"]),
-        "SIP/2.0 400 Bad Request",
-      ],
-      [
-        "a CSeq method that is not the request's (§8.1.1.5; RFC 4475 mismatch01)",
-        base("OPTIONS", "sip:listen@127.0.0.1").replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE"),
-        "SIP/2.0 400 Bad Request",
-      ],
-      [
-        "a BYE outside any dialog (§15.1.2)",
-        base("BYE", "sip:listen@127.0.0.1").replace(
-          "To: <sip:listen@example.com>",
-          "To: <sip:listen@example.com>;tag=nope",
-        ),
-        "SIP/2.0 481 Call/Transaction Does Not Exist",
-      ],
-      [
-        "a CANCEL that matches nothing (§9.2)",
-        base("CANCEL", "sip:listen@127.0.0.1"),
-        "SIP/2.0 481 Call/Transaction Does Not Exist",
-      ],
-      ["REGISTER without --registrar", base("REGISTER", "sip:127.0.0.1"), "SIP/2.0 405 Method Not Allowed"],
-    ]
     const answers: Array<string> = []
-    for (const [, text] of cases) answers.push(await exchange(listen.port, text))
+    for (const [, text] of cases()) answers.push(await exchange(listen.port, text))
     await listen.stop()
-    expect(answers).toEqual(cases.map(([, , status]) => status))
+    expect(answers).toEqual(cases().map(([, , status]) => status))
+  })
+
+  it("on the runtime's endpoint (udp beside tcp) answers each case with the same status code", async () => {
+    const listen = await startListen(["--quiet", "--transport", "udp", "--transport", "tcp"])
+    const answers: Array<string> = []
+    for (const [, text] of cases()) answers.push(await exchange(listen.port, text))
+    const stopped = await listen.stop()
+    // the runtime answers a request it cannot route (no Call-ID) statelessly, the fault as its reason phrase
+    expect(answers.map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual(
+      cases().map(([, , status]) => status.split(" ").slice(0, 2).join(" ")),
+    )
+    expect(jsonLines(stopped.stdout).find((o) => o.type === "summary")).toMatchObject({
+      requests: { OPTIONS: 5, NEWMETHOD: 1, SUBSCRIBE: 1, BYE: 1, CANCEL: 1, REGISTER: 1 },
+    })
   })
 
   it("drops what it cannot parse and counts it as malformed (no Via to answer to)", async () => {

@@ -1,7 +1,9 @@
 /**
- * `sip listen` — a SIP element on a UDP address (engine/Uas.ts over the CLI's endpoint). Prints one start line
- * (`listening on udp HOST:PORT`, or a `{"type":"listening"}` object — the port is the real one when `--port 0`),
- * the ladder of every message unless `--quiet`, and on SIGINT/SIGTERM a summary; then exits 0.
+ * `sip listen` — a SIP element. On @sipkit/transport-node (runtime/RuntimeListen.ts) for any set of transports but
+ * udp alone; udp alone and `--proxy` still run on the CLI's engine (engine/Uas.ts and engine/Proxy.ts over one UDP
+ * socket) until the runtime can do them (see docs/cli.md). Prints one start line (`listening on udp HOST:PORT`, or a
+ * `{"type":"listening"}` object — the port is the real one when `--port 0`), the ladder of every message unless
+ * `--quiet`, and on SIGINT/SIGTERM a summary; then exits 0.
  */
 import { performance } from "node:perf_hooks"
 import type { SipMessage } from "@sipkit/codec"

@@ -1,6 +1,7 @@
 /**
- * `sip send METHOD URI` — a UAC that follows the whole exchange and prints its ladder (engine/Uac.ts over the
- * CLI's UDP endpoint). With `--count N --rate R` it is a small load generator: a progress bar on a terminal and a
+ * `sip send METHOD URI` — a UAC that follows the whole exchange and prints its ladder: on @sipkit/transport-node
+ * (runtime/RuntimeSend.ts) for every transport, except what `needsEngine` names (engine/Uac.ts over the CLI's UDP
+ * endpoint). With `--count N --rate R` it is a small load generator: a progress bar on a terminal and a
  * summary (calls per second, response-time percentiles, failures by status).
  *
  * Exit: 0 every exchange ended 2xx (and a clean BYE / an asked-for CANCEL), 1 some final response was not,
@@ -134,10 +135,21 @@ const summarize = (outcomes: ReadonlyArray<UacOutcome>, elapsedMs: number): Send
   }
 }
 
+/**
+ * What still runs on the CLI's engine (UDP only) until the runtime can do it: an outbound proxy (the runtime's
+ * client does not send to a preloaded Route), and an INVITE with `--to` or its own `Contact` (the runtime's `call`
+ * writes both itself).
+ */
+const needsEngine = (options: SendOptions): boolean =>
+  options.proxy !== undefined ||
+  (options.transport === "udp" &&
+    options.method === "INVITE" &&
+    (options.to !== undefined || options.headers.some(([name]) => /^(contact|m)$/i.test(name))))
+
 export const runSend = (options: SendOptions): Effect.Effect<void, Exit> =>
   Effect.scoped(
     Effect.gen(function* () {
-      if (options.proxy === undefined) {
+      if (!needsEngine(options)) {
         const body = yield* readBody(options, options.bind.host)
         return yield* runRuntimeSend(options, body)
       }
