@@ -88,7 +88,10 @@ describe
             })
             const stats = yield* ours.stats
             expect(stats.messagesIn["INVITE"]).toBeGreaterThanOrEqual(calls)
-            expect(stats.messagesIn["BYE"]).toBeGreaterThanOrEqual(calls)
+            // With -lost, SIPp may drop its own BYE and then take a retransmitted 200 (of the INVITE) as the BYE's
+            // answer (its built-in uac matches any 200 of the call), so the BYE never reaches us: only a lossless
+            // run can demand every BYE. SIPp's verdict above still requires every call to complete.
+            expect(stats.messagesIn["BYE"]).toBeGreaterThanOrEqual(c.lost ? 1 : calls)
           }),
         90_000,
       )
