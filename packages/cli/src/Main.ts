@@ -37,7 +37,7 @@ const optionalInt = (name: string, description: string) =>
 
 const transportChoice = Flag.String("transport").pipe(
   Flag.withMetavar("udp|tcp|tls|ws"),
-  Flag.withDescription("transport: udp (default; the CLI's own endpoint) or tcp, tls, ws (the runtime's)"),
+  Flag.withDescription("transport: udp (default), tcp, tls or ws"),
 )
 
 const get = Option.getOrUndefined

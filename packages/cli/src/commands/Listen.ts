@@ -59,7 +59,8 @@ export const runListen = (options: ListenOptions): Effect.Effect<void, Exit> =>
   Effect.scoped(
     Effect.gen(function* () {
       // UDP alone stays on the CLI's engine for now: the runtime answers a request it cannot route (no Call-ID …)
-      // statelessly with the parse error as its reason phrase, where §8.2 tests expect "400 Bad Request".
+      // statelessly with the parse error as its reason phrase, where §8.2 tests expect "400 Bad Request"; and under
+      // SIPp load it falls behind well before the engine does (docs/cli.md).
       if (!options.proxy && options.transports.some((t) => t !== "udp"))
         return yield* runRuntimeListen(options)
       const socket = yield* openUdp(options.host, options.port)
