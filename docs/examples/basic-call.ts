@@ -4,16 +4,16 @@
  * sip:bob@example.com, the proxy looks Bob up in its location service and forwards, Bob rings and answers with
  * an SDP answer negotiated from Alice's offer (RFC 3264, @sipkit/codec/sdp), Alice ACKs, and later hangs up.
  *
- * Differences from the seed's ladder: the proxy does not Record-Route, so the ACK and the BYE go from Alice to
- * Bob directly (RFC 3261 §16.6 step 4 makes Record-Route optional).
+ * The proxy is @sipkit/fsm/proxy run by the runtime (`proxyByLocation`): it Record-Routes the INVITE, so the ACK and
+ * the BYE go through it on the route set, as in the seed's ladder.
  *
  * Run: `node docs/examples/basic-call.ts` (after `npm run build`); tested by packages/transport-node/test/examples.test.ts.
  */
 import { fileURLToPath } from "node:url"
 import { negotiate, parseSdp, printSdp } from "@sipkit/codec/sdp"
-import { canonicalAor, makeRegistrarConfig } from "@sipkit/fsm/registrar"
-import { later, memoryLocation, proxy, registrarHandler, respond } from "@sipkit/transport-node"
-import { Clock, Effect, Stream } from "effect"
+import { makeRegistrarConfig } from "@sipkit/fsm/registrar"
+import { later, memoryLocation, proxyByLocation, registrarHandler } from "@sipkit/transport-node"
+import { Effect, Stream } from "effect"
 import { recordLadder, settle, start } from "./support.ts"
 
 export const aliceOffer = [
@@ -48,13 +48,8 @@ export const program = Effect.scoped(
     const location = memoryLocation()
     const proxyEp = yield* start("Proxy", {
       register: registrarHandler(makeRegistrarConfig({ domains: ["example.com"], minExpires: 1 }), location),
-      invite: (request) =>
-        Effect.gen(function* () {
-          const aor = canonicalAor(request.uri)
-          if (aor._tag === "Err") return respond(404)
-          const bindings = yield* location.lookup(aor.value, yield* Clock.currentTimeMillis)
-          return bindings.length === 0 ? respond(480) : proxy(bindings.map((b) => b.uri))
-        }),
+      // §16.5 over the location service: Bob's bindings are the targets (480 when he has none)
+      invite: () => Effect.succeed(proxyByLocation(location, ["example.com"])),
     })
     const zone = {
       srv: {

@@ -1,7 +1,8 @@
 /**
  * Seed flow "Forking Proxy Flow" (RFC 3261 §16.7): the proxy forks Alice's INVITE to Bob's office, mobile and
  * home phones at once. Office and mobile ring, home is busy (486), mobile answers: the proxy relays the 200 and
- * CANCELs the office branch (§16.7 step 10), which answers 487. Alice ACKs the 200 (end to end) and hangs up.
+ * CANCELs the office branch (§16.7 step 10), which answers 487. The proxy Record-Routed the INVITE, so Alice's ACK
+ * of the 200 (end to end) and her BYE go through it on the route set.
  *
  * Run: `node docs/examples/forking.ts` (after `npm run build`).
  */

@@ -36,7 +36,7 @@ import {
   perform,
   sendTo,
 } from "./engine/Core.js"
-import { proxy } from "./engine/Proxy.js"
+import { isForkResponse, makeProxyRuntime, proxy, proxyByLocation, proxyResponse } from "./engine/Proxy.js"
 import { type RegisterOptions, type Registration, register } from "./engine/Register.js"
 import { endDialog, localContact, onAck, onRequest } from "./engine/Server.js"
 import { makeStats, type StatsSnapshot } from "./engine/Stats.js"
@@ -262,6 +262,8 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
         onAck: (request, source) => onAck(core, request, source),
         onStrayResponse: (response) =>
           Effect.gen(function* () {
+            // a response on one of our forks with no transaction left (a 2xx retransmission): the proxy's (§16.7)
+            if (isForkResponse(core, response)) return yield* proxyResponse(core, response)
             // RFC 6026 §7.3 / §13.2.2.4: a 2xx retransmitted after the INVITE transaction is gone → re-ACK.
             if (response.status < 200 || response.status >= 300) return
             const from = getHeader(response, "From")
@@ -273,8 +275,15 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
             const entry = core.dialogs.get(dialogKey({ callId, localTag, remoteTag }))
             if (entry?.onStray2xx !== undefined) yield* entry.onStray2xx(response)
           }),
-        proxy: (key, ctx, targets) => proxy(core, key, ctx, targets),
+        proxy: (key, _ctx, decision) => {
+          const request = (core.info.get(key) as { readonly request: Request } | undefined)?.request
+          if (request === undefined) return Effect.void
+          return decision._tag === "Proxy"
+            ? proxy(core, key, request, decision.targets)
+            : proxyByLocation(core, key, request, decision.location, decision.domains)
+        },
       },
+      proxy: makeProxyRuntime(listeners.map((l) => ({ kind: l.transport.kind, advertised: l.advertised }))),
       txs: TransactionTable.empty,
       shuttingDown: false,
       pendingCalls: new Set(),

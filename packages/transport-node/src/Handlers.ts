@@ -11,6 +11,7 @@
 import type { Request, Response } from "@sipkit/codec"
 import type { Deferred, Effect } from "effect"
 import type { PeerAddress } from "./Address.js"
+import type { LocationShape } from "./Location.js"
 
 export interface ResponseInit {
   readonly reason?: string | undefined
@@ -23,7 +24,7 @@ export interface ResponseInit {
 export type Decision =
   | ({ readonly _tag: "Respond"; readonly status: number } & ResponseInit)
   | { readonly _tag: "Redirect"; readonly status: number; readonly contacts: ReadonlyArray<string> }
-  | { readonly _tag: "Proxy"; readonly targets: ReadonlyArray<string> }
+  | ProxyDecision
   | { readonly _tag: "Later" }
   /** Send this response as built (e.g. by a core of @sipkit/fsm such as the registrar); use `ctx.toTag`. */
   | { readonly _tag: "Reply"; readonly response: Response }
@@ -40,8 +41,26 @@ export const redirect = (contacts: ReadonlyArray<string>, status = 302): Decisio
   status,
   contacts,
 })
-/** Forward the request to every target at once (§16 forking); the best response goes back (§16.7). */
+/** How to proxy: to these targets, or to the Location service's bindings of the Request-URI (domains ours). */
+export type ProxyDecision =
+  | { readonly _tag: "Proxy"; readonly targets: ReadonlyArray<string> }
+  | {
+      readonly _tag: "ProxyByLocation"
+      readonly location: LocationShape
+      readonly domains: ReadonlyArray<string>
+    }
+
+/**
+ * Forward the request to every target at once (§16 forking by @sipkit/fsm/proxy: Record-Route, loop detection,
+ * Max-Forwards, CANCEL of losing forks, the best final response relayed with its headers).
+ */
 export const proxy = (targets: ReadonlyArray<string>): Decision => ({ _tag: "Proxy", targets })
+/** Proxy to the bindings `location` holds for the Request-URI (§16.5; 480 when there are none). */
+export const proxyByLocation = (location: LocationShape, domains: ReadonlyArray<string> = []): Decision => ({
+  _tag: "ProxyByLocation",
+  location,
+  domains,
+})
 /** The handler has answered, or will, through `ctx.respond`. */
 export const later = (): Decision => ({ _tag: "Later" })
 export const reply = (response: Response): Decision => ({ _tag: "Reply", response })

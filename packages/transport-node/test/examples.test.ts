@@ -19,7 +19,7 @@ describe("docs/examples: one program per seed flow", () => {
   it.live("basic call (with registration, DNS SRV to the proxy, SDP offer/answer)", () =>
     Effect.gen(function* () {
       const r = yield* basicCall.program
-      expect(r.events).toEqual(["Ringing", "Answered"])
+      expect(r.events).toEqual(["Trying", "Ringing", "Answered"])
       expect(r.registeredFor).toBeGreaterThan(0)
       expect(r.answer).toMatch(/m=audio 49172 RTP\/AVP 0\r\n/)
       expect(r.answer).not.toMatch(/opus/)
@@ -35,9 +35,13 @@ describe("docs/examples: one program per seed flow", () => {
           "Bob -> Proxy: 200 OK",
           "Proxy -> Alice: 180 Ringing",
           "Proxy -> Alice: 200 OK",
-          "Alice -> Bob: ACK",
-          "Alice -> Bob: BYE",
-          "Bob -> Alice: 200 OK",
+          // the proxy Record-Routed the INVITE: ACK and BYE follow the route set through it (§16.6 step 4)
+          "Alice -> Proxy: ACK",
+          "Proxy -> Bob: ACK",
+          "Alice -> Proxy: BYE",
+          "Proxy -> Bob: BYE",
+          "Bob -> Proxy: 200 OK",
+          "Proxy -> Alice: 200 OK",
         ]),
       )
     }),
@@ -60,7 +64,7 @@ describe("docs/examples: one program per seed flow", () => {
   it.live("CANCEL through a proxy: 200 to the CANCEL, 487 from the callee relayed, ACKs hop by hop", () =>
     Effect.gen(function* () {
       const r = yield* cancel.program
-      expect(r.events).toEqual(["Ringing", "Failed 487"])
+      expect(r.events).toEqual(["Trying", "Ringing", "Failed 487"])
       expect(sorted(r.ladder)).toEqual(
         sorted([
           "Alice -> Proxy: INVITE",
@@ -96,11 +100,15 @@ describe("docs/examples: one program per seed flow", () => {
         "Proxy -> Alice: 200 OK",
         "Proxy -> Office: CANCEL",
         "Office -> Proxy: 487 Request Terminated",
-        "Alice -> Mobile: ACK",
+        "Alice -> Proxy: ACK",
+        "Proxy -> Mobile: ACK",
+        "Alice -> Proxy: BYE",
+        "Proxy -> Mobile: BYE",
       ]) {
         expect(r.ladder).toContain(line)
       }
       expect(r.ladder).not.toContain("Proxy -> Alice: 486 Busy Here")
+      expect(r.ladder).not.toContain("Alice -> Mobile: ACK")
     }),
   )
 

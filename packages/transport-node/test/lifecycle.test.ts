@@ -1,8 +1,8 @@
 import { expect, it } from "@effect/vitest"
-import { makeRequest } from "@sipkit/codec"
+import { getHeader, makeRequest } from "@sipkit/codec"
 import { Deferred, Effect, Fiber, Stream } from "effect"
 import { describe } from "vitest"
-import { formatWireEvent } from "../src/engine/WireLog.js"
+import { formatWireEvent, type WireEvent } from "../src/engine/WireLog.js"
 import { later, proxy, respond } from "../src/Handlers.js"
 import { endpoint, udp4, uriOf } from "./support/endpoints.js"
 
@@ -131,7 +131,8 @@ describe("proxy(targets): forking", () => {
         Stream.runCollect,
         Effect.timeout("3 seconds"),
       )
-      expect(events.map((e) => e._tag)).toEqual(["Ringing", "Answered"])
+      // the proxy answers 100 at once (§16.2), then relays the 180 and the 200
+      expect(events.map((e) => e._tag)).toEqual(["Trying", "Ringing", "Answered"])
       yield* call.hangup
     }),
   )
@@ -162,21 +163,85 @@ describe("proxy(targets): forking", () => {
         Stream.runCollect,
         Effect.timeout("3 seconds"),
       )
-      expect(events.map((e) => e._tag)).toEqual(["Ringing", "Answered"])
+      expect(events.map((e) => e._tag)).toEqual(["Trying", "Ringing", "Answered"])
       yield* Deferred.await(cancelled).pipe(Effect.timeout("3 seconds"))
       expect((yield* ringsForever.stats).messagesOut["487"]).toBe(1)
       yield* call.hangup
     }),
   )
 
-  it.live("every branch fails: the best (lowest) final status goes back", () =>
+  it.live("the proxied call's 200 carries the proxy's Record-Route; ACK and BYE follow the route set", () =>
     Effect.gen(function* () {
-      const a = yield* endpoint([udp4], { message: () => Effect.succeed(respond(486)) })
-      const b = yield* endpoint([udp4], { message: () => Effect.succeed(respond(404)) })
-      const p = yield* endpoint([udp4], { message: () => Effect.succeed(proxy([uriOf(a), uriOf(b)])) })
-      const c = yield* endpoint([udp4])
-      expect((yield* c.request("MESSAGE", uriOf(p), { body: "hi" })).status).toBe(404)
+      const phone = yield* endpoint([udp4], {
+        invite: () => Effect.succeed(respond(200, { body: "v=0\r\n" })),
+      })
+      const p = yield* endpoint([udp4], { invite: () => Effect.succeed(proxy([uriOf(phone)])) })
+      const caller = yield* endpoint([udp4])
+      const seen: Array<WireEvent> = []
+      const record = (ep: typeof caller) =>
+        Effect.forkScoped(ep.wire.pipe(Stream.runForEach((e) => Effect.sync(() => void seen.push(e)))))
+      yield* record(caller)
+      yield* record(phone)
+      yield* Effect.yieldNow
+      const call = yield* caller.call(uriOf(p), "v=0\r\n")
+      yield* call.events.pipe(
+        Stream.takeUntil((e) => e._tag === "Answered" || e._tag === "Failed"),
+        Stream.runCollect,
+        Effect.timeout("3 seconds"),
+      )
+      yield* call.hangup.pipe(Effect.timeout("3 seconds"))
+      const proxyPort = p.listeners[0]!.local.port
+      const recordRoute = `<sip:127.0.0.1:${proxyPort};lr>`
+      const isRequest = (e: WireEvent, direction: string, method: string) =>
+        e.direction === direction && e.message._tag === "Request" && e.message.method === method
+      const ok = seen.find(
+        (e) => e.direction === "in" && e.message._tag === "Response" && e.message.status === 200,
+      )
+      expect(ok !== undefined && getHeader(ok.message, "Record-Route")).toBe(recordRoute)
+      for (const method of ["ACK", "BYE"]) {
+        // the caller sends to the proxy with the route set as Route (§12.2.1.1) …
+        const out = seen.find((e) => e.direction === "out" && isRequest(e, "out", method))
+        expect(out?.remote.port).toBe(proxyPort)
+        expect(out !== undefined && getHeader(out.message, "Route")).toBe(recordRoute)
+        // … and the phone gets it from the proxy, our Route entry removed (§16.4) and its Via on top (§16.6)
+        const arrived = seen.find((e) => isRequest(e, "in", method))
+        expect(arrived?.remote.port).toBe(proxyPort)
+        expect(arrived !== undefined && getHeader(arrived.message, "Route")).toBeUndefined()
+        expect(arrived !== undefined && getHeader(arrived.message, "Via")).toContain(`:${proxyPort};branch=`)
+      }
+      // the INVITE that reached the phone had Max-Forwards decremented (§16.6 step 3)
+      const invite = seen.find((e) => isRequest(e, "in", "INVITE"))
+      expect(invite !== undefined && getHeader(invite.message, "Max-Forwards")).toBe("69")
     }),
+  )
+
+  it.live("a request proxied back to the proxy itself is a loop: 482 (§16.3 step 4)", () =>
+    Effect.gen(function* () {
+      const self: { uri: string } = { uri: "" }
+      const p = yield* endpoint([udp4], { message: () => Effect.succeed(proxy([self.uri])) })
+      self.uri = uriOf(p)
+      const c = yield* endpoint([udp4])
+      const response = yield* c.request("MESSAGE", uriOf(p), { body: "hi" }).pipe(Effect.timeout("3 seconds"))
+      expect(response.status).toBe(482)
+    }),
+  )
+
+  it.live(
+    "every branch fails: the best final response goes back with its own headers (§16.7 steps 6–7)",
+    () =>
+      Effect.gen(function* () {
+        const a = yield* endpoint([udp4], { message: () => Effect.succeed(respond(486)) })
+        const challenge = 'Digest realm="b", nonce="n1"'
+        const b = yield* endpoint([udp4], {
+          message: () => Effect.succeed(respond(401, { headers: [["WWW-Authenticate", challenge]] })),
+        })
+        const p = yield* endpoint([udp4], { message: () => Effect.succeed(proxy([uriOf(a), uriOf(b)])) })
+        const c = yield* endpoint([udp4])
+        const response = yield* c.request("MESSAGE", uriOf(p), { body: "hi" })
+        // a 401 is preferred within 4xx (it tells how to resubmit), relayed with its challenge, not re-made
+        expect(response.status).toBe(401)
+        expect(getHeader(response, "WWW-Authenticate")).toBe(challenge)
+      }),
   )
 })
 

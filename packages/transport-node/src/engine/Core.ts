@@ -25,11 +25,12 @@ import {
 import { type Deferred, Effect, type FiberSet, PubSub } from "effect"
 import { type HostPort, normalizeHost, type PeerAddress, peerKey, type TransportKind } from "../Address.js"
 import type { SipDnsShape } from "../dns/SipDns.js"
-import type { DialogContext, Handlers, RequestContext } from "../Handlers.js"
+import type { DialogContext, Handlers, ProxyDecision, RequestContext } from "../Handlers.js"
 import type { IdsShape } from "../Ids.js"
 import type { ResponseRoute } from "../Routing.js"
 import type { Timers } from "../Timers.js"
 import type { TlsFiles, Transport, TransportError } from "../transport/Transport.js"
+import type { ProxyRuntime } from "./Proxy.js"
 import type { Stats } from "./Stats.js"
 import { formatWireEvent, labelOf, nextSeq, type WireEvent } from "./WireLog.js"
 
@@ -91,7 +92,7 @@ export interface Hooks {
   onRequest: (key: string, request: Request) => Effect.Effect<void>
   onAck: (request: Request, source: PeerAddress) => Effect.Effect<void>
   onStrayResponse: (response: Response) => Effect.Effect<void>
-  proxy: (key: string, ctx: RequestContext, targets: ReadonlyArray<string>) => Effect.Effect<void>
+  proxy: (key: string, ctx: RequestContext, decision: ProxyDecision) => Effect.Effect<void>
 }
 
 export interface ResolvedConfig {
@@ -118,6 +119,8 @@ export interface Core {
   readonly info: Map<string, TxInfo>
   readonly dialogs: Map<string, DialogEntry>
   readonly hooks: Hooks
+  /** The state of @sipkit/fsm/proxy's reducer and the forks' client transactions (engine/Proxy.ts). */
+  readonly proxy: ProxyRuntime
   txs: TransactionTable.TransactionTable
   shuttingDown: boolean
   /** Calls this endpoint placed that have no final response yet: shutdown CANCELs them (§9.1). */

@@ -1,89 +1,354 @@
 /**
- * Proxy — the `proxy(targets)` decision: a stateful forking proxy in its simplest RFC 3261 §16 form. The request
- * is forwarded to every target at once (§16.6: new Request-URI, Max-Forwards − 1, our Via on top); provisional
- * responses other than 100 are relayed (§16.7 step 5); the first 2xx is relayed at once and the branches still
- * pending are CANCELled (§16.7 step 10); a CANCEL from upstream is passed on to every pending branch (§16.10);
- * otherwise the best final status (lowest, 6xx first, §16.7 step 6) is answered when every branch has answered.
- * A branch that times out counts as 408, a transport failure as 503.
+ * Proxy — the runtime side of `@sipkit/fsm/proxy`: the stateful proxy of RFC 3261 §16 is the fsm's pure reducer
+ * `stepProxy`; this module only feeds it events and carries out its outputs on the engine's one transaction table,
+ * sockets and timer facility.
  *
- * Not done here: relaying the best response's own headers (a fresh response with its status is sent),
- * Record-Route, loop detection (§16.3) — @sipkit/fsm/proxy has the full core; see docs/runtime.md.
+ * - Events in: a request the application decided to proxy (`proxy(targets)`, or `proxyByLocation` over the
+ *   Location service), a CANCEL for a proxied INVITE, an in-dialog request or ACK whose top Route names this
+ *   endpoint and that no local dialog takes, the responses of the forks' client transactions, their failures
+ *   (timeout → 408, transport → 503), Timer C.
+ * - Outputs carried out: `Respond` (through the server transaction, or by its Via once that is gone), `Forward` and
+ *   `Cancel` (a client transaction each, to the RFC 3263 resolution of the destination), `SendStateless`,
+ *   `SetTimer`/`ClearTimer` (Timer C, on the one timer facility), `AbandonBranch`, `Absorbed` (logged).
+ *
+ * So Record-Route (`lr`), loop detection (482), Max-Forwards (483), CANCEL of losing forks, the best final response
+ * relayed with its headers, merged 401/407 challenges and absorbed 487s are all decided by the fsm.
+ *
+ * `proxy(targets)` hands the targets to the reducer as the location bindings of the Request-URI (the reducer
+ * takes its targets from a `LocationView`); the Request-URI's domain is treated as ours for that one event.
  */
-import { getHeader, type Request, type Response, removeFirstHeaderValue, setHeader } from "@sipkit/codec"
-import { respond as respondEvent } from "@sipkit/fsm/transaction"
-import { Deferred, Effect, FiberSet } from "effect"
-import type { RequestContext } from "../Handlers.js"
-import { makeCancel } from "./Call.js"
-import { runClientTx, sendToUri } from "./Client.js"
-import { type Core, type Destination, dispatch } from "./Core.js"
+import {
+  getHeader,
+  getRoutes,
+  getTopVia,
+  parseUri,
+  type Request,
+  type Response,
+  setHeader,
+  viaBranch,
+} from "@sipkit/codec"
+import {
+  initialProxyState,
+  isSelfUri,
+  type LocationView,
+  makeProxyConfig,
+  type ProxyConfig,
+  type Destination as ProxyDestination,
+  type ProxyEvent,
+  type ProxyOutput,
+  type ProxyState,
+  stepProxy,
+  viaDestination,
+} from "@sipkit/fsm/proxy"
+import { canonicalAor } from "@sipkit/fsm/registrar"
+import { respond as respondEvent, TransactionTable } from "@sipkit/fsm/transaction"
+import { Clock, Effect } from "effect"
+import { isReliable, type TransportKind } from "../Address.js"
+import type { LocationShape } from "../Location.js"
+import { targetsFor } from "./Client.js"
+import { type ClientTxInfo, type Core, type Destination, perform, sendTo } from "./Core.js"
 
-/** Relays a response we received on a branch through server transaction `key`, our Via popped (§16.7 step 3). */
-const relay = (core: Core, key: string, response: Response) =>
+/** What the runtime keeps beside the reducer's state: where each fork went, and its client transaction. */
+export interface ProxyRuntime {
+  state: ProxyState
+  readonly config: ProxyConfig
+  /** Fork branch id → its client transaction key and resolved destination. */
+  readonly forks: Map<string, { readonly key: string; readonly destination: Destination }>
+}
+
+const transports: ReadonlyArray<TransportKind> = ["UDP", "TCP", "TLS", "WS", "WSS"]
+const asTransport = (text: string): TransportKind => {
+  const upper = text.toUpperCase() as TransportKind
+  return transports.includes(upper) ? upper : "UDP"
+}
+
+/** The proxy identity of an endpoint: its first listener's advertised address, every listener's as aliases. */
+export const makeProxyRuntime = (
+  listeners: ReadonlyArray<{
+    readonly kind: TransportKind
+    readonly advertised: { readonly host: string; readonly port: number }
+  }>,
+  domains: ReadonlyArray<string> = [],
+): ProxyRuntime => {
+  const first = listeners[0]
+  const host = first?.advertised.host ?? "127.0.0.1"
+  return {
+    state: initialProxyState,
+    config: makeProxyConfig({
+      host,
+      port: first?.advertised.port ?? 5060,
+      transport: first?.kind ?? "UDP",
+      aliases: [...new Set(listeners.map((l) => l.advertised.host))].filter((h) => h !== host),
+      domains,
+    }),
+    forks: new Map(),
+  }
+}
+
+const noLocation: LocationView = { get: () => [] }
+
+/** Feeds one event to the reducer and carries out its outputs, in order. */
+export const feed = (core: Core, event: ProxyEvent, config?: ProxyConfig): Effect.Effect<void> =>
   Effect.suspend(() => {
-    const info = core.info.get(key)
-    if (info === undefined || info.side !== "server" || info.final) return Effect.void
-    if (response.status >= 200) info.final = true
-    return dispatch(core, key, respondEvent(removeFirstHeaderValue(response, "Via")))
+    const stepped = stepProxy(config ?? core.proxy.config, core.proxy.state, event)
+    core.proxy.state = stepped.state
+    return Effect.forEach(stepped.outputs, (output) => carryOut(core, output), { discard: true })
   })
 
-const rank = (status: number): number => (status >= 600 ? 0 : status)
+const now = Clock.currentTimeMillis
 
-export const proxy = (core: Core, key: string, ctx: RequestContext, targets: ReadonlyArray<string>) =>
+/** `proxy(targets)`: the request of server transaction `key` forked to `targets` (§16.5–§16.6 by the fsm). */
+export const proxy = (core: Core, key: string, request: Request, targets: ReadonlyArray<string>) =>
   Effect.gen(function* () {
-    const maxForwards = Number(getHeader(ctx.request, "Max-Forwards") ?? "70")
-    if (maxForwards <= 0) return yield* ctx.respond(483).pipe(Effect.ignore)
-    if (targets.length === 0) return yield* ctx.respond(480).pipe(Effect.ignore)
-    let answered = false
-    const finals: Array<number> = []
-    const pending = new Map<string, { request: Request; destination: Destination }>()
-    const cancelPending = Effect.suspend(() => {
-      const branches = [...pending.values()]
-      pending.clear()
-      return Effect.forEach(
-        branches,
-        (b) =>
-          FiberSet.run(
-            core.fibers,
-            runClientTx(core, makeCancel(b.request), b.destination).pipe(Effect.ignore),
-          ),
-        { discard: true },
-      )
-    })
-    // §16.10: a CANCEL for the request is passed on to every branch still pending
-    yield* Effect.forkChild(Deferred.await(ctx.cancelled).pipe(Effect.andThen(cancelPending)))
-    const forward = (target: string) => {
-      const request: Request = setHeader(
-        { ...ctx.request, uri: target },
-        "Max-Forwards",
-        String(maxForwards - 1),
-      )
-      return sendToUri(core, request, target, {
-        onProvisional: (r) => (r.status === 100 ? Effect.void : relay(core, key, r)),
-        onSent: (sent, destination) =>
-          Effect.sync(() => void pending.set(target, { request: sent, destination })),
-      }).pipe(
-        Effect.flatMap((sent) =>
-          Effect.suspend(() => {
-            pending.delete(target)
-            if (sent.response.status < 300) {
-              answered = true
-              // §16.7 step 10: after a 2xx, CANCEL the branches still pending
-              return relay(core, key, sent.response).pipe(Effect.andThen(cancelPending))
-            }
-            finals.push(sent.response.status)
-            return Effect.void
-          }),
-        ),
-        Effect.catch((failure) =>
-          Effect.sync(() => {
-            pending.delete(target)
-            finals.push(failure.status)
-          }),
-        ),
-      )
+    const info = core.info.get(key)
+    if (info?.side === "server") info.proxying = true
+    const uri = parseUri(request.uri)
+    const aor = canonicalAor(request.uri)
+    const domain = uri._tag === "Ok" && uri.value._tag === "SipUri" ? uri.value.host.toLowerCase() : undefined
+    const t = yield* now
+    const bindings = targets.map((target) => ({
+      uri: target,
+      expiresAt: t + 3_600_000,
+      q: undefined,
+      callId: "",
+      cseq: 0,
+      instance: undefined,
+      regId: undefined,
+    }))
+    const location: LocationView = {
+      get: (a) => (aor._tag === "Ok" && a === aor.value ? bindings : []),
     }
-    yield* Effect.forEach(targets, forward, { concurrency: "unbounded", discard: true })
-    if (answered) return
-    const best = [...finals].sort((a, b) => rank(a) - rank(b))[0] ?? 408
-    yield* ctx.respond(best).pipe(Effect.ignore)
+    const config = domain === undefined ? core.proxy.config : { ...core.proxy.config, domains: [domain] }
+    yield* feed(core, { _tag: "RequestReceived", request, now: t, token: core.ids.tag(), location }, config)
+  })
+
+/** Proxy the request of server transaction `key` to the bindings the Location service has for its Request-URI. */
+export const proxyByLocation = (
+  core: Core,
+  key: string,
+  request: Request,
+  location: LocationShape,
+  domains: ReadonlyArray<string>,
+) =>
+  Effect.gen(function* () {
+    const info = core.info.get(key)
+    if (info?.side === "server") info.proxying = true
+    const t = yield* now
+    const aor = canonicalAor(request.uri)
+    const known = aor._tag === "Ok" ? yield* location.lookup(aor.value, t) : []
+    const view: LocationView = { get: (a) => (aor._tag === "Ok" && a === aor.value ? known : []) }
+    const config = { ...core.proxy.config, domains: [...core.proxy.config.domains, ...domains] }
+    yield* feed(
+      core,
+      { _tag: "RequestReceived", request, now: t, token: core.ids.tag(), location: view },
+      config,
+    )
+  })
+
+/**
+ * Whether a request is one to pass on as a proxy rather than take as a UA: its top Route names this endpoint
+ * (a loose-routed in-dialog request or ACK on a route set this proxy Record-Routed).
+ */
+export const isRoutedThrough = (core: Core, request: Request): boolean => {
+  const routes = getRoutes(request)
+  const top = routes._tag === "Ok" ? routes.value[0] : undefined
+  return top !== undefined && isSelfUri(core.proxy.config, top.uri)
+}
+
+/** An in-dialog request or ACK routed through this endpoint (§16.4: our Route entry comes off, then forwarded). */
+export const proxyRouted = (core: Core, request: Request) =>
+  Effect.gen(function* () {
+    const t = yield* now
+    yield* feed(core, {
+      _tag: "RequestReceived",
+      request,
+      now: t,
+      token: core.ids.tag(),
+      location: noLocation,
+    })
+  })
+
+/** A CANCEL whose INVITE is proxied (§16.10 by the fsm: 200 to it, CANCEL of every pending branch). */
+export const proxyCancel = (core: Core, cancel: Request) => proxyRouted(core, cancel)
+
+/** A response with no client transaction: the fsm's when its Via branch is one of our forks. */
+export const isForkResponse = (core: Core, response: Response): boolean => {
+  const via = getTopVia(response)
+  if (via._tag === "Err") return false
+  const branch = viaBranch(via.value)
+  return branch !== undefined && core.proxy.state.branches.has(branch)
+}
+
+export const proxyResponse = (core: Core, response: Response) =>
+  Effect.gen(function* () {
+    yield* feed(core, { _tag: "ResponseReceived", response, now: yield* now })
+  })
+
+/** Where a proxy output goes: an address from a Via as it is, a URI by RFC 3263 (first target). */
+const resolveDestination = (core: Core, destination: ProxyDestination) =>
+  destination._tag === "Address"
+    ? Effect.succeed<Destination | undefined>({
+        transport: asTransport(destination.transport),
+        host: destination.host,
+        port: destination.port,
+      })
+    : targetsFor(core, destination.uri).pipe(Effect.map((targets): Destination | undefined => targets[0]))
+
+const carryOut = (core: Core, output: ProxyOutput): Effect.Effect<void> => {
+  switch (output._tag) {
+    case "Respond": {
+      const info = core.info.get(output.transaction)
+      if (info === undefined || info.side !== "server" || info.final) {
+        // The server transaction is gone (a 2xx from another fork after it ended): by the Via (§18.2.2).
+        return sendByVia(core, output.response)
+      }
+      if (output.response.status >= 200) info.final = true
+      return perform0(core, output.transaction, output.response)
+    }
+    case "Forward":
+      return startClient(core, output.branch, output.request, { _tag: "Uri", uri: output.destination }, true)
+    case "Cancel": {
+      const fork = core.proxy.forks.get(output.branch)
+      return fork === undefined
+        ? startClient(core, output.branch, output.request, { _tag: "Uri", uri: output.destination }, false)
+        : startClientAt(core, output.branch, output.request, fork.destination, false)
+    }
+    case "SendStateless":
+      return Effect.gen(function* () {
+        const destination = yield* resolveDestination(core, output.destination)
+        if (destination === undefined)
+          return yield* Effect.logWarning(`proxy: cannot resolve ${JSON.stringify(output.destination)}`)
+        const message =
+          output.message._tag === "Request"
+            ? viaTransport(output.message, destination.transport)
+            : output.message
+        yield* sendTo(core, destination, message).pipe(
+          Effect.catch((error) =>
+            Effect.logWarning(`proxy: stateless send failed: ${JSON.stringify(error)}`),
+          ),
+        )
+      })
+    case "SetTimer":
+      return Effect.gen(function* () {
+        const t = yield* now
+        yield* core.timers.schedule(
+          `C#${output.branch}`,
+          Math.max(0, output.at - t),
+          Effect.gen(function* () {
+            yield* feed(core, { _tag: "TimerFired", timer: "C", branch: output.branch, now: yield* now })
+          }),
+        )
+      })
+    case "ClearTimer":
+      return core.timers.cancel(`C#${output.branch}`)
+    case "AbandonBranch":
+      return Effect.sync(() => {
+        const fork = core.proxy.forks.get(output.branch)
+        if (fork === undefined) return
+        core.proxy.forks.delete(output.branch)
+        core.txs = TransactionTable.remove(core.txs, fork.key)
+        core.info.delete(fork.key)
+      })
+    case "Absorbed":
+      return Effect.logDebug(`proxy: absorbed (${output.reason})`)
+  }
+}
+
+const perform0 = (core: Core, key: string, response: Response): Effect.Effect<void> =>
+  Effect.suspend(() => {
+    const stepped = TransactionTable.step(core.txs, key, respondEvent(response))
+    core.txs = stepped.table
+    return perform(core, key, stepped.outputs, false, "respond")
+  })
+
+const sendByVia = (core: Core, response: Response) =>
+  Effect.gen(function* () {
+    const via = getTopVia(response)
+    if (via._tag === "Err") return
+    const destination = yield* resolveDestination(core, viaDestination(via.value))
+    if (destination === undefined) return
+    yield* sendTo(core, destination, response).pipe(
+      Effect.catch((error) => Effect.logWarning(`proxy: response send failed: ${JSON.stringify(error)}`)),
+    )
+  })
+
+/** Our Via (top, written by the fsm with the configured transport) names the transport actually used (§18.1.1). */
+const viaTransport = (request: Request, transport: TransportKind): Request => {
+  const via = getTopVia(request)
+  if (via._tag === "Err" || via.value.transport.toUpperCase() === transport) return request
+  const raw = getHeader(request, "Via")
+  if (raw === undefined) return request
+  const value = raw.replace(/^(\s*SIP\s*\/\s*2\.0\s*\/\s*)[A-Za-z]+/i, `$1${transport}`)
+  return setHeader(request, "Via", value)
+}
+
+const startClient = (
+  core: Core,
+  branch: string,
+  request: Request,
+  destination: ProxyDestination,
+  isFork: boolean,
+) =>
+  Effect.gen(function* () {
+    const resolved = yield* resolveDestination(core, destination)
+    if (resolved === undefined) {
+      if (!isFork) return
+      return yield* feed(core, {
+        _tag: "ClientTransactionFailed",
+        branch,
+        reason: "TransportError",
+        now: yield* now,
+      })
+    }
+    yield* startClientAt(core, branch, request, resolved, isFork)
+  })
+
+const startClientAt = (
+  core: Core,
+  branch: string,
+  request: Request,
+  destination: Destination,
+  isFork: boolean,
+) =>
+  Effect.gen(function* () {
+    const sent = viaTransport(request, destination.transport)
+    const started = TransactionTable.startClient(core.txs, sent, {
+      reliable: isReliable(destination.transport),
+      timers: core.config.timers,
+    })
+    if (started._tag === "Err") {
+      yield* Effect.logWarning(`proxy: no client transaction: ${JSON.stringify(started.error)}`)
+      if (isFork)
+        yield* feed(core, {
+          _tag: "ClientTransactionFailed",
+          branch,
+          reason: "TransportError",
+          now: yield* now,
+        })
+      return
+    }
+    const key = started.value.key
+    const info: ClientTxInfo = {
+      side: "client",
+      request: sent,
+      destination,
+      onResponse: (response) => proxyResponse(core, response),
+      onEnd: (reason) =>
+        Effect.gen(function* () {
+          if (!isFork) return
+          if (core.proxy.forks.get(branch)?.key === key) core.proxy.forks.delete(branch)
+          if (reason._tag === "Normal") return
+          yield* feed(core, {
+            _tag: "ClientTransactionFailed",
+            branch,
+            reason: reason._tag === "Timeout" ? "Timeout" : "TransportError",
+            now: yield* now,
+          })
+        }),
+    }
+    core.txs = started.value.table
+    core.info.set(key, info)
+    core.stats.countTransactionStarted()
+    if (isFork) core.proxy.forks.set(branch, { key, destination })
+    yield* perform(core, key, started.value.outputs, false, "start")
   })

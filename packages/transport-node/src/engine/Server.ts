@@ -4,7 +4,7 @@
  * 487 (§9.2), requests inside a dialog are checked against it (§12.2.2, the fsm's `receiveInDialogRequest`), and a
  * 2xx to INVITE is retransmitted until its ACK arrives (§13.3.1.4).
  */
-import { getCSeq, getHeader, makeResponse, type Request, type Response } from "@sipkit/codec"
+import { getCSeq, getHeader, getHeaderValues, makeResponse, type Request, type Response } from "@sipkit/codec"
 import {
   dialogKey,
   incomingDialogId,
@@ -25,6 +25,7 @@ import {
   ResponseRefused,
 } from "../Handlers.js"
 import { type Core, type DialogEntry, dispatch, pickListener, type ServerTxInfo } from "./Core.js"
+import { isRoutedThrough, proxyCancel, proxyRouted } from "./Proxy.js"
 
 const sdpMethods = new Set(["INVITE", "UPDATE", "PRACK", "ACK"])
 
@@ -46,6 +47,12 @@ const buildResponse = (core: Core, info: ServerTxInfo, status: number, init: Res
   const method = info.request.method
   if (method === "INVITE" && status > 100 && status < 300 && !has("Contact")) {
     headers.push(["Contact", localContact(core, info.source)])
+  }
+  // §12.1.1: a response that establishes a dialog carries every Record-Route of the request, in order
+  if (method === "INVITE" && status > 100 && status < 300 && !has("Record-Route")) {
+    headers.unshift(
+      ...getHeaderValues(info.request, "Record-Route").map((rr) => ["Record-Route", rr] as const),
+    )
   }
   if (init.body !== undefined && !has("Content-Type")) {
     headers.push([
@@ -179,7 +186,11 @@ export const onAck = (core: Core, request: Request, source: PeerAddress): Effect
     const id = incomingDialogId(request)
     if (id._tag === "Err" || id.value === undefined) return
     const entry = core.dialogs.get(dialogKey(id.value))
-    if (entry === undefined) return
+    if (entry === undefined) {
+      // the ACK of a 2xx on a route set this endpoint Record-Routed: passed on end to end (§16.11, by the fsm)
+      if (isRoutedThrough(core, request)) yield* proxyRouted(core, request)
+      return
+    }
     const cseq = getCSeq(request)
     if (entry.pending2xx !== undefined && cseq._tag === "Ok" && cseq.value.seq === entry.pending2xx.cseq) {
       entry.pending2xx = undefined
@@ -230,7 +241,14 @@ export const onRequest = (core: Core, key: string, request: Request): Effect.Eff
       const entry = core.dialogs.get(dialogKey(id.value))
       // §12.2.2: "If the UAS wishes to reject the request because it does not wish to recreate the dialog, it
       // MUST respond to the request with a 481 (Call/Transaction Does Not Exist) status code".
-      if (entry === undefined) return yield* respondTx(core, key, 481).pipe(Effect.ignore)
+      if (entry === undefined) {
+        // a request on a route set this endpoint Record-Routed as a proxy: passed on (§16.4, by the fsm)
+        if (isRoutedThrough(core, request)) {
+          info.proxying = true
+          return yield* proxyRouted(core, request)
+        }
+        return yield* respondTx(core, key, 481).pipe(Effect.ignore)
+      }
       const checked = receiveInDialogRequest(entry.dialog, request)
       if (checked._tag === "Err") {
         return yield* respondTx(core, key, checked.error.status, { reason: checked.error.reason }).pipe(
@@ -267,10 +285,11 @@ const apply = (core: Core, key: string, ctx: RequestContext, decision: Decision)
           headers: decision.contacts.map((c) => ["Contact", c.startsWith("<") ? c : `<${c}>`] as const),
         })
         .pipe(Effect.ignore)
-    case "Proxy": {
+    case "Proxy":
+    case "ProxyByLocation": {
       const info = core.info.get(key)
       if (info?.side === "server") info.proxying = true
-      return core.hooks.proxy(key, ctx, decision.targets)
+      return core.hooks.proxy(key, ctx, decision)
     }
     case "Later":
       return Effect.void
@@ -310,12 +329,19 @@ const onCancel = (core: Core, key: string, cancel: Request) =>
     const target = cancelTargetKey(cancel)
     const invite = target._tag === "Ok" ? core.info.get(target.value) : undefined
     if (target._tag === "Err" || invite === undefined || invite.side !== "server") {
+      // §16.10: a CANCEL for nothing we hold is forwarded statelessly when it is routed through us
+      if (isRoutedThrough(core, cancel)) return yield* proxyRouted(core, cancel)
       return yield* respondTx(core, key, 481).pipe(Effect.ignore)
+    }
+    // §16.10 by @sipkit/fsm/proxy: 200 to the CANCEL, the pending branches CANCELled, their 487 relayed
+    if (invite.proxying) {
+      yield* proxyCancel(core, cancel)
+      return yield* Deferred.succeed(invite.cancelled, undefined)
     }
     yield* respondTx(core, key, 200).pipe(Effect.ignore)
     if (!invite.final) {
-      // §16.10: a proxy passes the CANCEL on and relays the branches' 487; a UAS answers 487 itself (§9.2)
-      if (!invite.proxying) yield* respondTx(core, target.value, 487).pipe(Effect.ignore)
+      // §9.2: a UAS answers 487 itself
+      yield* respondTx(core, target.value, 487).pipe(Effect.ignore)
       yield* Deferred.succeed(invite.cancelled, undefined)
     }
   })
