@@ -20,9 +20,10 @@ import {
 } from "@sipkit/codec"
 import { dialogKey, incomingDialogId } from "@sipkit/fsm/dialog"
 import { defaultTimerConfig, receive, TransactionTable } from "@sipkit/fsm/transaction"
-import { Clock, Context, Deferred, Effect, FiberSet, Layer, PubSub, Queue, Stream } from "effect"
+import { Clock, Context, Deferred, Effect, FiberSet, Layer, Option, PubSub, Queue, Stream } from "effect"
 import type { HostPort, PeerAddress, TransportKind } from "./Address.js"
 import { decodeConfig, type EndpointConfig, type ListenerConfig } from "./Config.js"
+import { DialogStore, memoryDialogs, memoryDialogsLayer } from "./Dialogs.js"
 import { nodeDnsLayer, SipDns } from "./dns/SipDns.js"
 import { type CallHandle, type CallOptions, call, sendInDialog } from "./engine/Call.js"
 import { type Credentials, RequestFailed, type SendOptions, sendWithAuth } from "./engine/Client.js"
@@ -257,6 +258,7 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       fibers,
       info: new Map(),
       dialogs: new Map(),
+      dialogStore: Option.getOrElse(yield* Effect.serviceOption(DialogStore), memoryDialogs),
       hooks: {
         onRequest: (key, request) => onRequest(core, key, request),
         onAck: (request, source) => onAck(core, request, source),
@@ -370,7 +372,7 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
           }
           return response
         }),
-      stats: Effect.sync(() => core.stats.snapshot(activeCounts(core))),
+      stats: Effect.map(activeCounts(core), (counts) => core.stats.snapshot(counts)),
       wire: Stream.fromPubSub(core.wire),
       shutdown,
     }
@@ -382,4 +384,6 @@ export const layer = (config: EndpointConfig | unknown, handlers: Handlers = {})
   Layer.effect(Endpoint)(makeEndpoint(config, handlers))
 
 export const layerWithDefaults = (config: EndpointConfig | unknown, handlers: Handlers = {}) =>
-  layer(config, handlers).pipe(Layer.provide(Layer.merge(cryptoIdsLayer, nodeDnsLayer)))
+  layer(config, handlers).pipe(
+    Layer.provide(Layer.mergeAll(cryptoIdsLayer, nodeDnsLayer, memoryDialogsLayer)),
+  )

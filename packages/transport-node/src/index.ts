@@ -10,6 +10,7 @@ export const packageName = "@sipkit/transport-node"
 
 export * from "./Address.js"
 export * from "./Config.js"
+export { DialogStore, type DialogStoreShape, memoryDialogs, memoryDialogsLayer } from "./Dialogs.js"
 export { type ResolveInput, resolve, type Target, withFailover } from "./dns/Resolver.js"
 export * from "./dns/SipDns.js"
 export {

@@ -86,22 +86,26 @@ export const sendInDialog = (
   } = {},
 ) =>
   Effect.gen(function* () {
-    const destination = yield* firstDestination(core, entry.dialog)
+    const dialog = yield* core.dialogStore.get(entry.context.id)
+    if (dialog === undefined) return yield* new RequestFailed({ status: 481, reason: "no such dialog" })
+    const destination = yield* firstDestination(core, dialog)
     const listener = pickListener(core, destination.transport, destination.host)!
     const via = makeVia(destination.transport, listener.advertised, core.ids.branch())
-    const made = makeInDialogRequest(entry.dialog, { method, via, ...init })
+    const made = makeInDialogRequest(dialog, { method, via, ...init })
     if (made._tag === "Err")
       return yield* new RequestFailed({ status: made.error.status, reason: made.error.reason })
-    entry.dialog = made.value.dialog
+    yield* core.dialogStore.put(entry.context.id, made.value.dialog)
     const sent = yield* runClientTx(core, made.value.request, destination, { dialog: entry.context.id })
     return sent.response
   })
 
 const sendAck = (core: Core, entry: DialogEntry, inviteSeq: number) =>
   Effect.gen(function* () {
-    const destination = yield* firstDestination(core, entry.dialog)
+    const dialog = yield* core.dialogStore.get(entry.context.id)
+    if (dialog === undefined) return
+    const destination = yield* firstDestination(core, dialog)
     const listener = pickListener(core, destination.transport, destination.host)!
-    const ack = makeAck(entry.dialog, inviteSeq, {
+    const ack = makeAck(dialog, inviteSeq, {
       via: makeVia(destination.transport, listener.advertised, core.ids.branch()),
     })
     yield* sendTo(core, destination, ack, { dialog: entry.context.id })
@@ -205,7 +209,6 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
         }
         const id = dialogKey(made.value.id)
         const dialogEntry: DialogEntry = {
-          dialog: made.value,
           context: { id, callId, localTag, remoteTag: made.value.id.remoteTag, data: new Map() },
           pending2xx: undefined,
           onRemoteEnd: (reason) =>
@@ -222,6 +225,7 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
         }
         entry = dialogEntry
         core.dialogs.set(id, dialogEntry)
+        yield* core.dialogStore.put(id, made.value)
         core.stats.countDialogCreated()
         phase = "confirmed"
         yield* sendAck(core, dialogEntry, 1)

@@ -13,7 +13,6 @@
  * Never: decides a protocol question itself — that is the reducers' job.
  */
 import { type Request, type Response, type SipMessage, serializeMessage } from "@sipkit/codec"
-import type { Dialog } from "@sipkit/fsm/dialog"
 import {
   type Output,
   type TerminationReason,
@@ -24,6 +23,7 @@ import {
 } from "@sipkit/fsm/transaction"
 import { type Deferred, Effect, type FiberSet, PubSub } from "effect"
 import { type HostPort, normalizeHost, type PeerAddress, peerKey, type TransportKind } from "../Address.js"
+import type { DialogStoreShape } from "../Dialogs.js"
 import type { SipDnsShape } from "../dns/SipDns.js"
 import type { DialogContext, Handlers, ProxyDecision, RequestContext } from "../Handlers.js"
 import type { IdsShape } from "../Ids.js"
@@ -74,9 +74,11 @@ export interface ClientTxInfo {
 
 export type TxInfo = ServerTxInfo | ClientTxInfo
 
-/** A dialog as the runtime holds it: the fsm's value plus the application's bag and the runtime's hooks. */
+/**
+ * A dialog's live handles in this process: the application's bag and the runtime's hooks. Its protocol state (the
+ * fsm's `Dialog`) is in the dialog store (`core.dialogStore`, Dialogs.ts) under `context.id`.
+ */
 export interface DialogEntry {
-  dialog: Dialog
   readonly context: DialogContext
   /** Waiting for the ACK of our 2xx (§13.3.1.4): the response and its transaction. */
   pending2xx: { readonly response: Response; readonly txKey: string; readonly cseq: number } | undefined
@@ -117,7 +119,9 @@ export interface Core {
   readonly listeners: ReadonlyArray<Listener>
   readonly fibers: FiberSet.FiberSet<unknown, unknown>
   readonly info: Map<string, TxInfo>
+  /** Live handles of the dialogs this process takes part in (their state is in `dialogStore`). */
   readonly dialogs: Map<string, DialogEntry>
+  readonly dialogStore: DialogStoreShape
   readonly hooks: Hooks
   /** The state of @sipkit/fsm/proxy's reducer and the forks' client transactions (engine/Proxy.ts). */
   readonly proxy: ProxyRuntime
@@ -286,4 +290,5 @@ export const connectionClosed = (core: Core, peer: PeerAddress): Effect.Effect<v
     { discard: true },
   )
 
-export const activeCounts = (core: Core) => ({ transactions: core.txs.size, dialogs: core.dialogs.size })
+export const activeCounts = (core: Core) =>
+  Effect.map(core.dialogStore.size, (dialogs) => ({ transactions: core.txs.size, dialogs }))

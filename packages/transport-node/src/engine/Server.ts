@@ -5,13 +5,7 @@
  * 2xx to INVITE is retransmitted until its ACK arrives (§13.3.1.4).
  */
 import { getCSeq, getHeader, getHeaderValues, makeResponse, type Request, type Response } from "@sipkit/codec"
-import {
-  dialogKey,
-  incomingDialogId,
-  makeUasDialog,
-  receiveInDialogRequest,
-  terminateDialog,
-} from "@sipkit/fsm/dialog"
+import { dialogKey, incomingDialogId, makeUasDialog, receiveInDialogRequest } from "@sipkit/fsm/dialog"
 import { cancelTargetKey, respond as respondEvent } from "@sipkit/fsm/transaction"
 import { Deferred, Effect, FiberSet } from "effect"
 import { hostForUri, isSecure, type PeerAddress } from "../Address.js"
@@ -112,7 +106,6 @@ const afterResponse = (core: Core, key: string, info: ServerTxInfo, response: Re
         if (made._tag === "Err") return yield* Effect.logWarning(`no dialog: ${made.error.reason}`)
         const id = dialogKey(made.value.id)
         const entry: DialogEntry = {
-          dialog: made.value,
           context: {
             id,
             callId: made.value.id.callId,
@@ -126,6 +119,7 @@ const afterResponse = (core: Core, key: string, info: ServerTxInfo, response: Re
           onStray2xx: undefined,
         }
         core.dialogs.set(id, entry)
+        yield* core.dialogStore.put(id, made.value)
         core.stats.countDialogCreated()
         info.dialog = id
       }
@@ -176,8 +170,7 @@ export const endDialog = (core: Core, id: string, reason: string): Effect.Effect
     const entry = core.dialogs.get(id)
     if (entry === undefined) return Effect.void
     core.dialogs.delete(id)
-    entry.dialog = terminateDialog(entry.dialog)
-    return entry.onRemoteEnd?.(reason) ?? Effect.void
+    return Effect.andThen(core.dialogStore.remove(id), entry.onRemoteEnd?.(reason) ?? Effect.void)
   })
 
 /** An ACK for a 2xx: stops the retransmissions and is passed to the application's `ack` handler. */
@@ -239,9 +232,10 @@ export const onRequest = (core: Core, key: string, request: Request): Effect.Eff
     let dialog: DialogContext | undefined
     if (id.value !== undefined) {
       const entry = core.dialogs.get(dialogKey(id.value))
+      const state = entry === undefined ? undefined : yield* core.dialogStore.get(entry.context.id)
       // §12.2.2: "If the UAS wishes to reject the request because it does not wish to recreate the dialog, it
       // MUST respond to the request with a 481 (Call/Transaction Does Not Exist) status code".
-      if (entry === undefined) {
+      if (entry === undefined || state === undefined) {
         // a request on a route set this endpoint Record-Routed as a proxy: passed on (§16.4, by the fsm)
         if (isRoutedThrough(core, request)) {
           info.proxying = true
@@ -249,13 +243,13 @@ export const onRequest = (core: Core, key: string, request: Request): Effect.Eff
         }
         return yield* respondTx(core, key, 481).pipe(Effect.ignore)
       }
-      const checked = receiveInDialogRequest(entry.dialog, request)
+      const checked = receiveInDialogRequest(state, request)
       if (checked._tag === "Err") {
         return yield* respondTx(core, key, checked.error.status, { reason: checked.error.reason }).pipe(
           Effect.ignore,
         )
       }
-      entry.dialog = checked.value
+      yield* core.dialogStore.put(entry.context.id, checked.value)
       info.dialog = entry.context.id
       dialog = entry.context
     }
