@@ -185,10 +185,10 @@ const response = (
     return { state: next, outputs: [...stops, deliver(message)] }
   }
   /**
-   * RFC 6026 §8.4: "When in either the 'Calling' or 'Proceeding' states, reception of a 2xx response MUST cause
-   * the client transaction to enter the 'Accepted' state. The response MUST be passed up to the TU. The client
-   * transaction MUST NOT generate an ACK to the 2xx response -- its handling is delegated to the TU." Timer M is
-   * started with a value of 64*T1 (RFC 6026 §8.4, Table 4 update).
+   * RFC 6026 §8.4: "When a 2xx response is received while in either the 'Calling' or 'Proceeding' states, the
+   * client transaction MUST transition to the 'Accepted' state [...]. The 2xx response MUST be passed up to the
+   * TU. The client transaction MUST NOT generate an ACK to the 2xx response -- its handling is delegated to the
+   * TU." Timer M (64*T1, the row RFC 6026 §8.11 adds to Table 4) starts here.
    */
   if (status < 300) {
     const timerM = armTimer(state.lastTimerId, "M", timerDuration("M", state.config, state.reliable) ?? 0)
@@ -234,15 +234,15 @@ const accepted = (state: Accepted, event: Event): Step<State> => {
   switch (event._tag) {
     case "Receive":
       /**
-       * RFC 6026 §8.4: "The client transaction MUST be in the 'Accepted' state [...]. Any 2xx responses that
-       * match this client transaction and that are received while in the 'Accepted' state MUST be passed up to
-       * the TU. The client transaction MUST NOT generate an ACK to the 2xx response." Other responses are absorbed.
+       * RFC 6026 §8.4: "Any 2xx responses that match this client transaction and that are received while in the
+       * 'Accepted' state MUST be passed up to the TU. The client transaction MUST NOT generate an ACK to the 2xx
+       * response. The client transaction takes no further action." Other responses are absorbed.
        */
       return event.message.status >= 200 && event.message.status < 300
         ? { state, outputs: [deliver(event.message)] }
         : unchanged(state)
     case "TimerFired":
-      /** RFC 6026 §8.4: "If timer M fires while the client transaction is in the 'Accepted' state, the client
+      /** RFC 6026 §8.4: "If Timer M fires while the client transaction is in the 'Accepted' state, the client
        * transaction MUST move to the 'Terminated' state." */
       return isFiringOf(state.timerM, event.timer, event.id) ? end(state, normal, []) : unchanged(state)
     case "TransportError":

@@ -139,7 +139,7 @@ const proceeding = (state: Proceeding, event: Event): Step<State> => {
     case "Respond":
       return respond(state, event.response)
     case "TimerFired":
-      /** §17.2.1: "send 100 if TU won't in 200 ms" (Figure 7). The timer is disarmed by any TU response. */
+      /** §17.2.1: "send 100 if TU won't in 200ms" (Figure 7). The timer is disarmed by any TU response. */
       if (isFiringOf(state.timer100, event.timer, event.id)) {
         const trying = makeTrying(state.request)
         return { state: { ...state, provisional: trying, timer100: undefined }, outputs: [send(trying)] }
@@ -284,8 +284,8 @@ const accepted = (state: Accepted, event: Event): Step<State> => {
        */
       return event.message.method === "ACK" ? { state, outputs: [deliver(event.message)] } : unchanged(state)
     case "Respond":
-      /** RFC 6026 §8.7: "While in the 'Accepted' state, if the TU passes a 2xx response, the server transaction
-       * MUST pass the response to the transport layer for transmission." Other responses are ignored. */
+      /** RFC 6026 §8.7: "Any retransmission of the 2xx response passed from the TU to the transaction while in the
+       * 'Accepted' state MUST be passed to the transport layer for transmission." Other responses are ignored. */
       return event.response.status >= 200 && event.response.status < 300
         ? { state, outputs: [send(event.response)] }
         : unchanged(state)
@@ -300,8 +300,8 @@ const accepted = (state: Accepted, event: Event): Step<State> => {
 
 /**
  * §17.2.1's 100 (Trying), built from the INVITE: no To tag is added (§8.2.6.2 allows a 100 without one), and
- * `makeResponse` copies the Timestamp (§8.2.6.1: "If there is a Timestamp header field in the request, it MUST be
- * copied into the response").
+ * `makeResponse` copies the Timestamp (§8.2.6.1: "When a 100 (Trying) response is generated, any Timestamp header
+ * field present in the request MUST be copied into this 100 (Trying) response.").
  */
 const makeTrying = (request: Request): Response => makeResponse(request, 100)
 

@@ -106,7 +106,7 @@ export const remove = (table: TransactionTable, key: TransactionKey): Transactio
  * - `Match`: feed it to that transaction (`step(table, key, receive(message))`);
  * - `NoMatch`: no transaction has it. A request other than ACK starts a server transaction under `key`
  *   (`startServer`); an ACK goes to the TU core (the ACK of a 2xx, §17.2.3); a response is stray and, RFC 6026
- *   §7.3 (§18.1.2 updated), silently discarded by anything but a stateless proxy;
+ *   §8.9 (rewriting §18.1.2), silently discarded by anything but a stateless proxy;
  * - `Invalid`: its Via or CSeq cannot be read; a request should be answered with `error.status` (400).
  */
 export type Route =
