@@ -3,7 +3,8 @@ import { getHeader, makeRequest } from "@sipkit/codec"
 import { Deferred, Effect, Fiber, Stream } from "effect"
 import { describe } from "vitest"
 import { formatWireEvent, type WireEvent } from "../src/engine/WireLog.js"
-import { later, proxy, respond } from "../src/Handlers.js"
+import { later, proxy, proxyByLocation, respond } from "../src/Handlers.js"
+import { memoryLocation } from "../src/Location.js"
 import { endpoint, udp4, uriOf } from "./support/endpoints.js"
 
 describe("configuration is checked by the schema", () => {
@@ -212,6 +213,41 @@ describe("proxy(targets): forking", () => {
       // the INVITE that reached the phone had Max-Forwards decremented (§16.6 step 3)
       const invite = seen.find((e) => isRequest(e, "in", "INVITE"))
       expect(invite !== undefined && getHeader(invite.message, "Max-Forwards")).toBe("69")
+    }),
+  )
+
+  it.live("proxyByLocation: the Location service's bindings are the targets; none → 480 (§16.5)", () =>
+    Effect.gen(function* () {
+      const phone = yield* endpoint([udp4], { message: () => Effect.succeed(respond(202)) })
+      const location = memoryLocation()
+      const p = yield* endpoint([udp4], {
+        message: () => Effect.succeed(proxyByLocation(location, ["example.com"])),
+      })
+      // example.com is served by the proxy (DNS SRV in a static zone)
+      const zone = {
+        srv: {
+          "_sip._udp.example.com": [
+            { priority: 0, weight: 0, port: p.listeners[0]!.local.port, target: "proxy.example.com" },
+          ],
+        },
+        a: { "proxy.example.com": ["127.0.0.1"] },
+      }
+      const c = yield* endpoint([udp4], {}, {}, zone)
+      const ask = (user: string) =>
+        c.request("MESSAGE", `sip:${user}@example.com`, { body: "hi" }).pipe(Effect.timeout("3 seconds"))
+      expect((yield* ask("bob")).status).toBe(480)
+      yield* location.store("sip:bob@example.com", [
+        {
+          uri: uriOf(phone),
+          expiresAt: Date.now() + 60_000,
+          q: undefined,
+          callId: "c",
+          cseq: 1,
+          instance: undefined,
+          regId: undefined,
+        },
+      ])
+      expect((yield* ask("bob")).status).toBe(202)
     }),
   )
 
