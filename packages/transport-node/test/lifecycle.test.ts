@@ -5,7 +5,7 @@ import { describe } from "vitest"
 import { formatWireEvent, type WireEvent } from "../src/engine/WireLog.js"
 import { later, proxy, proxyByLocation, respond } from "../src/Handlers.js"
 import { memoryLocation } from "../src/Location.js"
-import { endpoint, udp4, uriOf } from "./support/endpoints.js"
+import { endpoint, tcp4, udp4, uriOf } from "./support/endpoints.js"
 
 describe("configuration is checked by the schema", () => {
   for (const [label, config] of [
@@ -249,6 +249,42 @@ describe("proxy(targets): forking", () => {
       ])
       expect((yield* ask("bob")).status).toBe(202)
     }),
+  )
+
+  it.live(
+    "a fork over TCP: the proxy's Via names the transport it used (§18.1.1) and the call completes",
+    () =>
+      Effect.gen(function* () {
+        const phone = yield* endpoint([tcp4], {
+          invite: () => Effect.succeed(respond(200, { body: "v=0\r\n" })),
+        })
+        const p = yield* endpoint([udp4, tcp4], {
+          invite: () => Effect.succeed(proxy([uriOf(phone, "TCP")])),
+        })
+        const caller = yield* endpoint([udp4])
+        const seen: Array<WireEvent> = []
+        yield* Effect.forkScoped(
+          phone.wire.pipe(Stream.runForEach((e) => Effect.sync(() => void seen.push(e)))),
+        )
+        yield* Effect.yieldNow
+        const call = yield* caller.call(uriOf(p), "v=0\r\n")
+        const events = yield* call.events.pipe(
+          Stream.takeUntil((e) => e._tag === "Answered" || e._tag === "Failed"),
+          Stream.runCollect,
+          Effect.timeout("3 seconds"),
+        )
+        expect(events.map((e) => e._tag)).toContain("Answered")
+        yield* call.hangup.pipe(Effect.timeout("3 seconds"))
+        const invite = seen.find(
+          (e) => e.direction === "in" && e.message._tag === "Request" && e.message.method === "INVITE",
+        )
+        expect(invite?.transport).toBe("TCP")
+        expect(invite !== undefined && getHeader(invite.message, "Via")).toMatch(/^SIP\/2\.0\/TCP /)
+        const bye = seen.find(
+          (e) => e.direction === "in" && e.message._tag === "Request" && e.message.method === "BYE",
+        )
+        expect(bye).toBeDefined()
+      }),
   )
 
   it.live("a request proxied back to the proxy itself is a loop: 482 (§16.3 step 4)", () =>

@@ -18,13 +18,12 @@
  * takes its targets from a `LocationView`); the Request-URI's domain is treated as ours for that one event.
  */
 import {
-  getHeader,
   getRoutes,
   getTopVia,
+  headerKey,
   parseUri,
   type Request,
   type Response,
-  setHeader,
   viaBranch,
 } from "@sipkit/codec"
 import {
@@ -276,10 +275,15 @@ const sendByVia = (core: Core, response: Response) =>
 const viaTransport = (request: Request, transport: TransportKind): Request => {
   const via = getTopVia(request)
   if (via._tag === "Err" || via.value.transport.toUpperCase() === transport) return request
-  const raw = getHeader(request, "Via")
-  if (raw === undefined) return request
-  const value = raw.replace(/^(\s*SIP\s*\/\s*2\.0\s*\/\s*)[A-Za-z]+/i, `$1${transport}`)
-  return setHeader(request, "Via", value)
+  // only the first Via field (ours, prepended by the fsm) is rewritten; the others stay as they came
+  const index = request.headers.findIndex((header) => headerKey(header.name) === "via")
+  const first = request.headers[index]
+  if (first === undefined) return request
+  const value = first.value.replace(/^(\s*SIP\s*\/\s*2\.0\s*\/\s*)[A-Za-z]+/i, `$1${transport}`)
+  return {
+    ...request,
+    headers: request.headers.map((header, i) => (i === index ? { name: header.name, value } : header)),
+  }
 }
 
 const startClient = (
