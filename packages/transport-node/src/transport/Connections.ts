@@ -5,9 +5,9 @@
  *
  * Never: opens or closes sockets itself.
  */
-import type { Effect } from "effect"
-import { type PeerAddress, peerKey } from "../Address.js"
-import type { TransportError } from "./Transport.js"
+import { Effect } from "effect"
+import { type HostPort, type PeerAddress, peerKey, type TransportKind } from "../Address.js"
+import type { Transport, TransportError } from "./Transport.js"
 
 export interface Connection {
   readonly id: string
@@ -52,3 +52,30 @@ export const makeConnections = (): Connections => {
 let counter = 0
 /** A process-unique connection id such as `tcp-7`. */
 export const nextConnectionId = (prefix: string): string => `${prefix}-${++counter}`
+
+/** Closes every connection of the table: the finalizer of a reliable transport, listening or not. */
+export const closeAll = (table: Connections): void => {
+  for (const c of table.all()) c.close("transport closed")
+}
+
+/**
+ * The `Transport` face of a connection-oriented transport (TCP, TLS, WS, WSS): §18.2.2 "the response MUST be sent
+ * using the existing connection" when the request named one, else a connection to the peer, reused or opened.
+ */
+export const makeConnectionTransport = (
+  kind: TransportKind,
+  local: HostPort,
+  table: Connections,
+  connectionTo: (remote: HostPort) => Effect.Effect<Connection, TransportError>,
+): Transport => ({
+  kind,
+  local,
+  send: (remote, bytes, connectionId) =>
+    Effect.gen(function* () {
+      const byId = connectionId === undefined ? undefined : table.byId(connectionId)
+      const connection = byId ?? (yield* connectionTo(remote))
+      yield* connection.write(bytes)
+    }),
+  connectionCount: Effect.sync(() => table.all().length),
+  closeConnection: (id) => Effect.sync(() => table.byId(id)?.close("closed by the endpoint")),
+})

@@ -12,8 +12,14 @@ import * as net from "node:net"
 import * as tls from "node:tls"
 import { Deferred, Effect, Queue } from "effect"
 import { type HostPort, isIpLiteral, normalizeHost, type PeerAddress, peerKey } from "../Address.js"
-import { type Connection, makeConnections, nextConnectionId } from "./Connections.js"
-import { type TlsFiles, type Transport, TransportError, type TransportOptions } from "./Transport.js"
+import {
+  type Connection,
+  closeAll,
+  makeConnections,
+  makeConnectionTransport,
+  nextConnectionId,
+} from "./Connections.js"
+import { type TlsFiles, TransportError, type TransportOptions } from "./Transport.js"
 
 export interface StreamTransportOptions<M> extends TransportOptions<M> {
   readonly kind: "TCP" | "TLS"
@@ -196,30 +202,14 @@ export const makeStreamTransport = <M>(options: StreamTransportOptions<M>) =>
         () =>
           Effect.callback<void>((resume) => {
             server.close(() => resume(Effect.void))
-            for (const c of table.all()) c.close("transport closed")
+            closeAll(table)
           }),
       )
       const address = server.address() as net.AddressInfo
       local = { host: normalizeHost(address.address), port: address.port }
     } else {
-      yield* Effect.addFinalizer(() =>
-        Effect.sync(() => {
-          for (const c of table.all()) c.close("transport closed")
-        }),
-      )
+      yield* Effect.addFinalizer(() => Effect.sync(() => closeAll(table)))
     }
 
-    const transport: Transport = {
-      kind,
-      local,
-      send: (remote, bytes, connectionId) =>
-        Effect.gen(function* () {
-          const byId = connectionId === undefined ? undefined : table.byId(connectionId)
-          const connection = byId ?? (yield* connectionTo(remote))
-          yield* connection.write(bytes)
-        }),
-      connectionCount: Effect.sync(() => table.all().length),
-      closeConnection: (id) => Effect.sync(() => table.byId(id)?.close("closed by the endpoint")),
-    }
-    return transport
+    return makeConnectionTransport(kind, local, table, connectionTo)
   })

@@ -11,8 +11,14 @@ import * as https from "node:https"
 import { Deferred, Effect, Queue } from "effect"
 import { WebSocket, WebSocketServer } from "ws"
 import { type HostPort, hostForUri, normalizeHost, type PeerAddress, peerKey } from "../Address.js"
-import { type Connection, makeConnections, nextConnectionId } from "./Connections.js"
-import { type TlsFiles, type Transport, TransportError, type TransportOptions } from "./Transport.js"
+import {
+  type Connection,
+  closeAll,
+  makeConnections,
+  makeConnectionTransport,
+  nextConnectionId,
+} from "./Connections.js"
+import { type TlsFiles, TransportError, type TransportOptions } from "./Transport.js"
 
 export const sipSubprotocol = "sip"
 
@@ -185,7 +191,7 @@ export const makeWebSocketTransport = <M>(options: WebSocketTransportOptions<M>)
         }),
         () =>
           Effect.callback<void>((resume) => {
-            for (const c of table.all()) c.close("transport closed")
+            closeAll(table)
             wss.close()
             httpServer.close(() => resume(Effect.void))
             httpServer.closeAllConnections()
@@ -194,24 +200,8 @@ export const makeWebSocketTransport = <M>(options: WebSocketTransportOptions<M>)
       const address = httpServer.address() as import("node:net").AddressInfo
       local = { host: normalizeHost(address.address), port: address.port }
     } else {
-      yield* Effect.addFinalizer(() =>
-        Effect.sync(() => {
-          for (const c of table.all()) c.close("transport closed")
-        }),
-      )
+      yield* Effect.addFinalizer(() => Effect.sync(() => closeAll(table)))
     }
 
-    const transport: Transport = {
-      kind,
-      local,
-      send: (remote, bytes, connectionId) =>
-        Effect.gen(function* () {
-          const byId = connectionId === undefined ? undefined : table.byId(connectionId)
-          const connection = byId ?? (yield* connectionTo(remote))
-          yield* connection.write(bytes)
-        }),
-      connectionCount: Effect.sync(() => table.all().length),
-      closeConnection: (id) => Effect.sync(() => table.byId(id)?.close("closed by the endpoint")),
-    }
-    return transport
+    return makeConnectionTransport(kind, local, table, connectionTo)
   })
