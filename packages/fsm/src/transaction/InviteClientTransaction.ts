@@ -16,9 +16,11 @@
  */
 import type { Request, Response } from "@sipkit/codec"
 import { makeNonTwoXxAck } from "./Ack.js"
-import { type ArmedTimer, armTimer, isFiringOf, type TimerConfig, timerDuration } from "./Timers.js"
+import { type ArmedTimer, armTimer, isFiringOf, timerDuration } from "./Timers.js"
 import {
   type ClientEvent,
+  type CommonFields,
+  commonFields,
   deliver,
   failed,
   normal,
@@ -30,20 +32,12 @@ import {
   stopAll,
   type TerminationReason,
   type TransactionOptions,
-  terminated,
+  terminate,
   timeout,
 } from "./Transaction.js"
 import { ignore, type MachineSpec, row } from "./Transition.js"
 
-interface Common {
-  readonly machine: "InviteClient"
-  /** The INVITE this transaction sends. */
-  readonly request: Request
-  readonly reliable: boolean
-  readonly config: TimerConfig
-  /** The id of the last timer armed (ids only grow, so a stale firing never matches). */
-  readonly lastTimerId: number
-}
+type Common = CommonFields<"InviteClient">
 
 export interface Calling extends Common {
   readonly _tag: "Calling"
@@ -181,7 +175,7 @@ const response = (
    * further provisional responses MUST be passed up to the TU while in the 'Proceeding' state."
    */
   if (status < 200) {
-    const next: Proceeding = { ...common(state), _tag: "Proceeding" }
+    const next: Proceeding = { ...commonFields(state), _tag: "Proceeding" }
     return { state: next, outputs: [...stops, deliver(message)] }
   }
   /**
@@ -192,7 +186,7 @@ const response = (
    */
   if (status < 300) {
     const timerM = armTimer(state.lastTimerId, "M", timerDuration("M", state.config, state.reliable) ?? 0)
-    const next: Accepted = { ...common(state), _tag: "Accepted", timerM, lastTimerId: timerM.id }
+    const next: Accepted = { ...commonFields(state), _tag: "Accepted", timerM, lastTimerId: timerM.id }
     return { state: next, outputs: [...stops, deliver(message), startTimer(timerM)] }
   }
   /**
@@ -207,7 +201,7 @@ const response = (
   const d = timerDuration("D", state.config, state.reliable) ?? 0
   if (d === 0) return end(state, normal, [...stops, send(ack), deliver(message)])
   const timerD = armTimer(state.lastTimerId, "D", d)
-  const next: Completed = { ...common(state), _tag: "Completed", ack, timerD, lastTimerId: timerD.id }
+  const next: Completed = { ...commonFields(state), _tag: "Completed", ack, timerD, lastTimerId: timerD.id }
   return { state: next, outputs: [...stops, send(ack), deliver(message), startTimer(timerD)] }
 }
 
@@ -251,22 +245,12 @@ const accepted = (state: Accepted, event: Event): Step<State> => {
   }
 }
 
-const common = (state: State): Common => ({
-  machine: "InviteClient",
-  request: state.request,
-  reliable: state.reliable,
-  config: state.config,
-  lastTimerId: state.lastTimerId,
-})
-
 /**
  * §17.1.1.2: "The client transaction MUST be destroyed the instant it enters the 'Terminated' state."
  * `Terminated` is the last output.
  */
-const end = (state: State, reason: TerminationReason, before: ReadonlyArray<Output>): Step<State> => ({
-  state: { ...common(state), _tag: "Terminated", reason },
-  outputs: [...before, terminated(reason)],
-})
+const end = (state: State, reason: TerminationReason, before: ReadonlyArray<Output>): Step<State> =>
+  terminate(state, reason, before)
 
 // ---------------------------------------------------------------------------------------------------- the table
 

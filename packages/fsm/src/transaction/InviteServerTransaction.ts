@@ -17,8 +17,10 @@
  * Never: I/O, clocks, exceptions. A `TimerFired` whose id is not the armed one is ignored.
  */
 import { makeResponse, type Request, type Response } from "@sipkit/codec"
-import { type ArmedTimer, armTimer, isFiringOf, type TimerConfig, timerDuration } from "./Timers.js"
+import { type ArmedTimer, armTimer, isFiringOf, timerDuration } from "./Timers.js"
 import {
+  type CommonFields,
+  commonFields,
   deliver,
   normal,
   type Output,
@@ -30,20 +32,13 @@ import {
   stopAll,
   type TerminationReason,
   type TransactionOptions,
-  terminated,
+  terminate,
   timeout,
   transportFailed,
 } from "./Transaction.js"
 import { ignore, type MachineSpec, row } from "./Transition.js"
 
-interface Common {
-  readonly machine: "InviteServer"
-  /** The INVITE that created this transaction. */
-  readonly request: Request
-  readonly reliable: boolean
-  readonly config: TimerConfig
-  readonly lastTimerId: number
-}
+type Common = CommonFields<"InviteServer">
 
 export interface Proceeding extends Common {
   readonly _tag: "Proceeding"
@@ -172,7 +167,7 @@ const respond = (state: Proceeding, response: Response): Step<State> => {
    */
   if (response.status < 300) {
     const timerL = armTimer(state.lastTimerId, "L", timerDuration("L", state.config, state.reliable) ?? 0)
-    const next: Accepted = { ...common(state), _tag: "Accepted", timerL, lastTimerId: timerL.id }
+    const next: Accepted = { ...commonFields(state), _tag: "Accepted", timerL, lastTimerId: timerL.id }
     return { state: next, outputs: [...stops, send(response), startTimer(timerL)] }
   }
   /**
@@ -190,7 +185,7 @@ const respond = (state: Proceeding, response: Response): Step<State> => {
     timerDuration("H", state.config, state.reliable) ?? 0,
   )
   const next: Completed = {
-    ...common(state),
+    ...commonFields(state),
     _tag: "Completed",
     response,
     timerG,
@@ -252,7 +247,7 @@ const confirm = (state: Completed): Step<State> => {
   const i = timerDuration("I", state.config, state.reliable) ?? 0
   if (i === 0) return end(state, normal, stops)
   const timerI = armTimer(state.lastTimerId, "I", i)
-  const next: Confirmed = { ...common(state), _tag: "Confirmed", timerI, lastTimerId: timerI.id }
+  const next: Confirmed = { ...commonFields(state), _tag: "Confirmed", timerI, lastTimerId: timerI.id }
   return { state: next, outputs: [...stops, startTimer(timerI)] }
 }
 
@@ -305,19 +300,9 @@ const accepted = (state: Accepted, event: Event): Step<State> => {
  */
 const makeTrying = (request: Request): Response => makeResponse(request, 100)
 
-const common = (state: State): Common => ({
-  machine: "InviteServer",
-  request: state.request,
-  reliable: state.reliable,
-  config: state.config,
-  lastTimerId: state.lastTimerId,
-})
-
 /** §17.2.1: "Once the transaction is in the 'Terminated' state, it MUST be destroyed immediately." */
-const end = (state: State, reason: TerminationReason, before: ReadonlyArray<Output>): Step<State> => ({
-  state: { ...common(state), _tag: "Terminated", reason },
-  outputs: [...before, terminated(reason)],
-})
+const end = (state: State, reason: TerminationReason, before: ReadonlyArray<Output>): Step<State> =>
+  terminate(state, reason, before)
 
 // ---------------------------------------------------------------------------------------------------- the table
 

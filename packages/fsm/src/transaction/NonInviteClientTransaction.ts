@@ -13,9 +13,11 @@
  * clocks, exceptions. A `TimerFired` whose id is not the armed one is ignored.
  */
 import type { Request, Response } from "@sipkit/codec"
-import { type ArmedTimer, armTimer, isFiringOf, type TimerConfig, timerDuration } from "./Timers.js"
+import { type ArmedTimer, armTimer, isFiringOf, timerDuration } from "./Timers.js"
 import {
   type ClientEvent,
+  type CommonFields,
+  commonFields,
   deliver,
   failed,
   normal,
@@ -27,18 +29,12 @@ import {
   stopAll,
   type TerminationReason,
   type TransactionOptions,
-  terminated,
+  terminate,
   timeout,
 } from "./Transaction.js"
 import { ignore, type MachineSpec, row } from "./Transition.js"
 
-interface Common {
-  readonly machine: "NonInviteClient"
-  readonly request: Request
-  readonly reliable: boolean
-  readonly config: TimerConfig
-  readonly lastTimerId: number
-}
+type Common = CommonFields<"NonInviteClient">
 
 export interface Trying extends Common {
   readonly _tag: "Trying"
@@ -168,7 +164,7 @@ const response = (state: Trying | Proceeding, message: Response): Step<State> =>
   const k = timerDuration("K", state.config, state.reliable) ?? 0
   if (k === 0) return end(state, normal, [...stops, deliver(message)])
   const timerK = armTimer(state.lastTimerId, "K", k)
-  const next: Completed = { ...common(state), _tag: "Completed", timerK, lastTimerId: timerK.id }
+  const next: Completed = { ...commonFields(state), _tag: "Completed", timerK, lastTimerId: timerK.id }
   return { state: next, outputs: [...stops, deliver(message), startTimer(timerK)] }
 }
 
@@ -188,19 +184,9 @@ const completed = (state: Completed, event: Event): Step<State> => {
   }
 }
 
-const common = (state: State): Common => ({
-  machine: "NonInviteClient",
-  request: state.request,
-  reliable: state.reliable,
-  config: state.config,
-  lastTimerId: state.lastTimerId,
-})
-
 /** §17.1.2.2: "Once the transaction is in the terminated state, it MUST be destroyed immediately." */
-const end = (state: State, reason: TerminationReason, before: ReadonlyArray<Output>): Step<State> => ({
-  state: { ...common(state), _tag: "Terminated", reason },
-  outputs: [...before, terminated(reason)],
-})
+const end = (state: State, reason: TerminationReason, before: ReadonlyArray<Output>): Step<State> =>
+  terminate(state, reason, before)
 
 // ---------------------------------------------------------------------------------------------------- the table
 

@@ -13,8 +13,10 @@
  * Never: I/O, clocks, exceptions. A `TimerFired` whose id is not the armed one is ignored.
  */
 import type { Request, Response } from "@sipkit/codec"
-import { type ArmedTimer, armTimer, isFiringOf, type TimerConfig, timerDuration } from "./Timers.js"
+import { type ArmedTimer, armTimer, isFiringOf, timerDuration } from "./Timers.js"
 import {
+  type CommonFields,
+  commonFields,
   deliver,
   normal,
   type Output,
@@ -25,18 +27,12 @@ import {
   startTimer,
   type TerminationReason,
   type TransactionOptions,
-  terminated,
+  terminate,
   transportFailed,
 } from "./Transaction.js"
 import { ignore, type MachineSpec, row } from "./Transition.js"
 
-interface Common {
-  readonly machine: "NonInviteServer"
-  readonly request: Request
-  readonly reliable: boolean
-  readonly config: TimerConfig
-  readonly lastTimerId: number
-}
+type Common = CommonFields<"NonInviteServer">
 
 export interface Trying extends Common {
   readonly _tag: "Trying"
@@ -139,7 +135,7 @@ const respond = (state: Trying | Proceeding, response: Response): Step<State> =>
    * state MUST be passed to the transport layer for transmission."
    */
   if (response.status < 200) {
-    const next: Proceeding = { ...common(state), _tag: "Proceeding", provisional: response }
+    const next: Proceeding = { ...commonFields(state), _tag: "Proceeding", provisional: response }
     return { state: next, outputs: [send(response)] }
   }
   /**
@@ -151,7 +147,13 @@ const respond = (state: Trying | Proceeding, response: Response): Step<State> =>
   const j = timerDuration("J", state.config, state.reliable) ?? 0
   if (j === 0) return end(state, normal, [send(response)])
   const timerJ = armTimer(state.lastTimerId, "J", j)
-  const next: Completed = { ...common(state), _tag: "Completed", response, timerJ, lastTimerId: timerJ.id }
+  const next: Completed = {
+    ...commonFields(state),
+    _tag: "Completed",
+    response,
+    timerJ,
+    lastTimerId: timerJ.id,
+  }
   return { state: next, outputs: [send(response), startTimer(timerJ)] }
 }
 
@@ -174,19 +176,9 @@ const completed = (state: Completed, event: Event): Step<State> => {
   }
 }
 
-const common = (state: State): Common => ({
-  machine: "NonInviteServer",
-  request: state.request,
-  reliable: state.reliable,
-  config: state.config,
-  lastTimerId: state.lastTimerId,
-})
-
 /** §17.2.2: "The server transaction MUST be destroyed the instant it enters the 'Terminated' state." */
-const end = (state: State, reason: TerminationReason, before: ReadonlyArray<Output>): Step<State> => ({
-  state: { ...common(state), _tag: "Terminated", reason },
-  outputs: [...before, terminated(reason)],
-})
+const end = (state: State, reason: TerminationReason, before: ReadonlyArray<Output>): Step<State> =>
+  terminate(state, reason, before)
 
 // ---------------------------------------------------------------------------------------------------- the table
 

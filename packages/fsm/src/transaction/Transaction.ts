@@ -135,6 +135,38 @@ export interface Step<S> {
   readonly outputs: ReadonlyArray<Output>
 }
 
+/**
+ * What every state of a machine carries, whatever its RFC state: the machine's tag, the request that created the
+ * transaction (the INVITE a client sends, or the request a server received), whether the transport is reliable,
+ * the timer values, and the id of the last timer armed (ids only grow, so a stale firing never matches).
+ */
+export interface CommonFields<M extends string> {
+  readonly machine: M
+  readonly request: Request
+  readonly reliable: boolean
+  readonly config: TimerConfig
+  readonly lastTimerId: number
+}
+
+/** The fields a state hands on to the next one (spread into it before the next state's own fields). */
+export const commonFields = <M extends string>(state: CommonFields<M>): CommonFields<M> => ({
+  machine: state.machine,
+  request: state.request,
+  reliable: state.reliable,
+  config: state.config,
+  lastTimerId: state.lastTimerId,
+})
+
+/** The step into a machine's "Terminated" state: `before`, then `Terminated` as the last output. */
+export const terminate = <M extends string>(
+  state: CommonFields<M>,
+  reason: TerminationReason,
+  before: ReadonlyArray<Output>,
+): Step<CommonFields<M> & { readonly _tag: "Terminated"; readonly reason: TerminationReason }> => ({
+  state: { ...commonFields(state), _tag: "Terminated", reason },
+  outputs: [...before, terminated(reason)],
+})
+
 /** Stop every timer in `armed` that is set (helper for leaving a state). */
 export const stopAll = (...armed: ReadonlyArray<ArmedTimer | undefined>): ReadonlyArray<StopTimer> =>
   armed.flatMap((a) => (a === undefined ? [] : [stopTimer(a)]))
