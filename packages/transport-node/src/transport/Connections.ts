@@ -5,8 +5,8 @@
  *
  * Never: opens or closes sockets itself.
  */
-import { Effect } from "effect"
-import { type HostPort, type PeerAddress, peerKey, type TransportKind } from "../Address.js"
+import { Deferred, Effect } from "effect"
+import { type HostPort, normalizeHost, type PeerAddress, peerKey, type TransportKind } from "../Address.js"
 import type { Transport, TransportError } from "./Transport.js"
 
 export interface Connection {
@@ -79,3 +79,30 @@ export const makeConnectionTransport = (
   connectionCount: Effect.sync(() => table.all().length),
   closeConnection: (id) => Effect.sync(() => table.byId(id)?.close("closed by the endpoint")),
 })
+
+/**
+ * The connection to a peer for a request (§18.1.1 "SHOULD use the existing connection"): the open one, or the one
+ * being opened (several sends wait on one dial), or a new one from `dial`.
+ */
+export const makeConnector = (
+  kind: TransportKind,
+  table: Connections,
+  dial: (remote: HostPort) => Effect.Effect<Connection, TransportError>,
+): ((remote: HostPort) => Effect.Effect<Connection, TransportError>) => {
+  const pending = new Map<string, Deferred.Deferred<Connection, TransportError>>()
+  return (remote) =>
+    Effect.gen(function* () {
+      const peer: PeerAddress = { transport: kind, host: normalizeHost(remote.host), port: remote.port }
+      const open = table.byPeer(peer)
+      if (open !== undefined) return open
+      const key = peerKey(peer)
+      const waiting = pending.get(key)
+      if (waiting !== undefined) return yield* Deferred.await(waiting)
+      const deferred = yield* Deferred.make<Connection, TransportError>()
+      pending.set(key, deferred)
+      const exit = yield* Effect.exit(dial(remote))
+      pending.delete(key)
+      yield* Deferred.done(deferred, exit)
+      return yield* exit
+    })
+}

@@ -10,13 +10,14 @@
  */
 import * as net from "node:net"
 import * as tls from "node:tls"
-import { Deferred, Effect, Queue } from "effect"
+import { Effect, Queue } from "effect"
 import { type HostPort, isIpLiteral, normalizeHost, type PeerAddress, peerKey } from "../Address.js"
 import {
   type Connection,
   closeAll,
   makeConnections,
   makeConnectionTransport,
+  makeConnector,
   nextConnectionId,
 } from "./Connections.js"
 import { type TlsFiles, TransportError, type TransportOptions } from "./Transport.js"
@@ -43,7 +44,6 @@ export const makeStreamTransport = <M>(options: StreamTransportOptions<M>) =>
     const connectTimeoutMs = options.connectTimeoutMs ?? 5_000
     const maxUnframed = options.maxUnframedBytes ?? 256 * 1024
     const table = makeConnections()
-    const pending = new Map<string, Deferred.Deferred<Connection, TransportError>>()
     const fail = (reason: string, remote?: string, cause?: unknown) =>
       new TransportError({ transport: kind, reason, remote, cause })
 
@@ -156,22 +156,7 @@ export const makeStreamTransport = <M>(options: StreamTransportOptions<M>) =>
         })
       })
 
-    /** The open connection to a peer, or one being opened, or a new one. */
-    const connectionTo = (remote: HostPort): Effect.Effect<Connection, TransportError> =>
-      Effect.gen(function* () {
-        const peer: PeerAddress = { transport: kind, host: normalizeHost(remote.host), port: remote.port }
-        const open = table.byPeer(peer)
-        if (open !== undefined) return open
-        const key = peerKey(peer)
-        const waiting = pending.get(key)
-        if (waiting !== undefined) return yield* Deferred.await(waiting)
-        const deferred = yield* Deferred.make<Connection, TransportError>()
-        pending.set(key, deferred)
-        const exit = yield* Effect.exit(dial(remote))
-        pending.delete(key)
-        yield* Deferred.done(deferred, exit)
-        return yield* exit
-      })
+    const connectionTo = makeConnector(kind, table, dial)
 
     const sockets = new Set<net.Socket>()
     const server: net.Server | undefined =

@@ -8,7 +8,7 @@
  */
 import * as http from "node:http"
 import * as https from "node:https"
-import { Deferred, Effect, Queue } from "effect"
+import { Effect, Queue } from "effect"
 import { WebSocket, WebSocketServer } from "ws"
 import { type HostPort, hostForUri, normalizeHost, type PeerAddress, peerKey } from "../Address.js"
 import {
@@ -16,6 +16,7 @@ import {
   closeAll,
   makeConnections,
   makeConnectionTransport,
+  makeConnector,
   nextConnectionId,
 } from "./Connections.js"
 import { type TlsFiles, TransportError, type TransportOptions } from "./Transport.js"
@@ -46,7 +47,6 @@ export const makeWebSocketTransport = <M>(options: WebSocketTransportOptions<M>)
     const connectTimeoutMs = options.connectTimeoutMs ?? 5_000
     const maxPayload = options.maxMessageBytes ?? 64 * 1024
     const table = makeConnections()
-    const pending = new Map<string, Deferred.Deferred<Connection, TransportError>>()
     const fail = (reason: string, remote?: string, cause?: unknown) =>
       new TransportError({ transport: kind, reason, remote, cause })
     if (kind === "WSS" && options.tls === undefined)
@@ -135,21 +135,7 @@ export const makeWebSocketTransport = <M>(options: WebSocketTransportOptions<M>)
         })
       })
 
-    const connectionTo = (remote: HostPort): Effect.Effect<Connection, TransportError> =>
-      Effect.gen(function* () {
-        const peer: PeerAddress = { transport: kind, host: normalizeHost(remote.host), port: remote.port }
-        const open = table.byPeer(peer)
-        if (open !== undefined) return open
-        const key = peerKey(peer)
-        const waiting = pending.get(key)
-        if (waiting !== undefined) return yield* Deferred.await(waiting)
-        const deferred = yield* Deferred.make<Connection, TransportError>()
-        pending.set(key, deferred)
-        const exit = yield* Effect.exit(dial(remote))
-        pending.delete(key)
-        yield* Deferred.done(deferred, exit)
-        return yield* exit
-      })
+    const connectionTo = makeConnector(kind, table, dial)
 
     let local: HostPort = { host: normalizeHost(options.host), port: options.port }
     if (options.listen !== false) {
