@@ -110,6 +110,38 @@ export const stampOrigin = (
 }
 
 /**
+ * A description this side sends, offer or answer: our session-level lines (o= stamped as §8 asks, s=, c= from
+ * the local address) around the given t= lines and m= sections.
+ */
+export const localDescription = (
+  local: LocalSession,
+  timing: SessionDescription["timing"],
+  media: SessionDescription["media"],
+  previous: SessionDescription | undefined,
+): SessionDescription =>
+  stampOrigin(
+    {
+      version: 0,
+      origin: localOrigin(local),
+      name: local.name ?? "-",
+      info: undefined,
+      uri: undefined,
+      emails: [],
+      phones: [],
+      connection: { netType: "IN", addrType: addressType(local.address), address: local.address },
+      bandwidths: [],
+      timing,
+      timezones: undefined,
+      key: undefined,
+      direction: undefined,
+      attributes: [],
+      media,
+    },
+    local,
+    previous,
+  )
+
+/**
  * Checks the o= line of a description the peer sent against its previous one (§8): "changed" when the
  * version went up, "unchanged" when it is the same version and the same SDP; an error (488) otherwise.
  */

@@ -23,10 +23,9 @@ import {
   type AcceptedStream,
   addressType,
   type LocalSession,
-  localOrigin,
+  localDescription,
   type MediaCapability,
   type NegotiatedStream,
-  stampOrigin,
 } from "./LocalSession.js"
 import {
   type Direction,
@@ -282,22 +281,10 @@ const answerDescription = (
   answered: ReadonlyArray<Answered>,
   previous: SessionDescription | undefined,
 ): SessionDescription => {
-  const draft: SessionDescription = {
-    version: 0,
-    origin: localOrigin(local),
-    name: local.name ?? "-",
-    info: undefined,
-    uri: undefined,
-    emails: [],
-    phones: [],
-    connection: { netType: "IN", addrType: addressType(local.address), address: local.address },
-    bandwidths: [],
-    timing: offer.timing,
-    timezones: undefined,
-    key: undefined,
-    direction: undefined,
-    attributes: [],
-    media: answered.map((a) => a.media),
-  }
-  return stampOrigin(draft, local, previous)
+  return localDescription(
+    local,
+    offer.timing,
+    answered.map((a) => a.media),
+    previous,
+  )
 }

@@ -7,12 +7,10 @@ import { formatOf, isRtpProtocol, type PayloadFormat, sameCodec, staticPayloadTy
 import { intersectDirection, mirrorDirection, streamDirection } from "./direction.js"
 import {
   type AcceptedStream,
-  addressType,
   type LocalSession,
-  localOrigin,
+  localDescription,
   type MediaCapability,
   type NegotiatedStream,
-  stampOrigin,
 } from "./LocalSession.js"
 import {
   emptyMedia,
@@ -74,24 +72,7 @@ export const makeOffer = (local: LocalSession, previous?: SessionDescription): S
     ...emptyMedia(m.type, 0, m.protocol),
     formats: m.formats,
   }))
-  const draft: SessionDescription = {
-    version: 0,
-    origin: localOrigin(local),
-    name: local.name ?? "-",
-    info: undefined,
-    uri: undefined,
-    emails: [],
-    phones: [],
-    connection: { netType: "IN", addrType: addressType(local.address), address: local.address },
-    bandwidths: [],
-    timing: [{ start: 0, stop: 0, repeats: [] }],
-    timezones: undefined,
-    key: undefined,
-    direction: undefined,
-    attributes: [],
-    media: [...media, ...removed],
-  }
-  return stampOrigin(draft, local, previous)
+  return localDescription(local, [{ start: 0, stop: 0, repeats: [] }], [...media, ...removed], previous)
 }
 
 const refuse = (reason: string): Result<never, SdpError> => err(makeSdpError(reason, 0, 488))
