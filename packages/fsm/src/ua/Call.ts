@@ -9,6 +9,7 @@
  */
 import type { Request, Response } from "@sipkit/codec"
 import type { Dialog, DialogSet } from "../dialog/index.js"
+import type { Credentials } from "./UaConfig.js"
 
 /** Names a call: the Call-ID and this UA's tag (the From tag of the INVITE on the UAC, the To tag on the UAS). */
 export type CallRef = string
@@ -94,6 +95,8 @@ export interface Call {
   readonly replaces: CallRef | undefined
   /** The subscription of a REFER we sent in this dialog: "terminated" once its final NOTIFY came. */
   readonly subscription: "pending" | "terminated" | undefined
+  /** UAC: the credentials of this call's `Invite`, else the configuration's (§22.2). */
+  readonly credentials: Credentials | undefined
   /** §15: "the callee's UA MUST NOT send a BYE on a confirmed dialog until it has received an ACK for its 2xx". */
   readonly byeAfterAck: boolean
 }
@@ -118,5 +121,6 @@ export const makeCall = (
   replaces: undefined,
   glare: undefined,
   byeAfterAck: false,
+  credentials: undefined,
   ...init,
 })

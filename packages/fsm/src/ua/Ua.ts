@@ -5,6 +5,7 @@
  * Never: I/O, clocks, randomness, exceptions. Time enters as `TimerFired`, randomness as each event's `nonce`.
  */
 import type { Request, Response } from "@sipkit/codec"
+import { onRespond } from "./answers.js"
 import { type Call, callRef } from "./Call.js"
 import { makeFresh } from "./Fresh.js"
 import {
@@ -21,8 +22,8 @@ import { routingOf } from "./readers.js"
 import { respond } from "./responses.js"
 import { getDialogForRequest } from "./routing.js"
 import type { Command, UaEvent } from "./UaEvent.js"
-import { sendResponse } from "./UaOutput.js"
-import { stay, type UaState, type UaStep } from "./UaState.js"
+import { report, sendResponse } from "./UaOutput.js"
+import { removeCall, stay, type UaState, type UaStep } from "./UaState.js"
 import { cancelInvite, endCall, inviteSeq, onInviteResponse, onOther2xx, startInvite } from "./uac.js"
 import {
   accept,
@@ -57,6 +58,8 @@ export const step = (state: UaState, event: UaEvent): UaStep => {
     case "Reinvite":
     case "Refer":
     case "SendInDialog":
+    case "Respond":
+    case "Forget":
       return onCommand(state, event)
   }
 }
@@ -78,11 +81,11 @@ const onRequest = (state: UaState, request: Request, nonce: string): UaStep => {
   if (rejection !== undefined) return { state, outputs: [sendResponse(rejection)] }
   if (request.method === "CANCEL") return onCancel(state, request, fresh)
   if (routing.toTag !== undefined) return onDialogRequest(state, request, nonce)
+  if (request.method === "INVITE") return onNewInvite(state, request, routing, fresh)
+  if (request.method === "ACK") return stay(state)
+  if (state.config.delegate.includes(request.method))
+    return { state, outputs: [report({ _tag: "IncomingRequest", request, toTag: fresh.tag() })] }
   switch (request.method) {
-    case "INVITE":
-      return onNewInvite(state, request, routing, fresh)
-    case "ACK":
-      return stay(state)
     case "OPTIONS":
       return {
         state,
@@ -93,6 +96,7 @@ const onRequest = (state: UaState, request: Request, nonce: string): UaStep => {
               headers: [
                 ["Allow", state.config.allow.join(", ")],
                 ["Accept", state.config.accept.join(", ")],
+                ["Accept-Encoding", state.config.acceptEncoding.join(", ")],
                 ["Supported", state.config.supported.join(", ")],
               ],
             }),
@@ -187,6 +191,8 @@ const onTimer = (
 
 const onCommand = (state: UaState, command: Command): UaStep => {
   if (command._tag === "Invite") return startInvite(state, command)
+  if (command._tag === "Respond") return onRespond(state, command)
+  if (command._tag === "Forget") return stay(removeCall(state, command.call))
   const call = state.calls.get(command.call)
   if (call === undefined) return stay(state)
   switch (command._tag) {

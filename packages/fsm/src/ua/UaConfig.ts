@@ -22,7 +22,8 @@ export interface UaConfig {
   readonly allow: ReadonlyArray<string>
   /** Option tags this UA understands (§8.2.2.3); anything else in a Require gets 420. */
   readonly supported: ReadonlyArray<string>
-  /** Body types this UA reads (§8.2.3); anything else gets 415 with Accept. */
+  /** Body types this UA reads (§8.2.3); anything else gets 415 with Accept. The media range of
+   * everything (star, slash, star) accepts every type: the application reads the bodies. */
   readonly accept: ReadonlyArray<string>
   /** Content-Encodings this UA reads (§8.2.3); anything else gets 415 with Accept-Encoding. */
   readonly acceptEncoding: ReadonlyArray<string>
@@ -35,6 +36,12 @@ export interface UaConfig {
   readonly followRedirects: boolean
   /** Max-Forwards of new requests (§8.1.1.6). */
   readonly maxForwards: number
+  /** Methods the application answers itself: the core runs its checks (§8.2, §12.2.2), reports the request
+   * (`IncomingCall`, `IncomingRequest`, `InDialogRequest`) and builds the response a `Respond` command asks for,
+   * instead of answering on its own. Default none: the core answers everything but the INVITE's final. */
+  readonly delegate: ReadonlyArray<string>
+  /** Methods this UA recognizes: one of them outside `allow` gets 405, any other 501 (§8.2.1, §21.5.2). */
+  readonly recognized: ReadonlyArray<string>
 }
 
 /** The methods a UA core recognizes at all; a method outside this set gets 501, inside but not allowed 405. */
@@ -66,5 +73,7 @@ export const makeUaConfig = (
   acceptEncoding: ["identity"],
   followRedirects: false,
   maxForwards: 70,
+  delegate: [],
+  recognized: knownMethods,
   ...init,
 })

@@ -7,6 +7,7 @@
  */
 import type { Request, Response } from "@sipkit/codec"
 import type { CallRef } from "./Call.js"
+import type { Credentials } from "./UaConfig.js"
 
 /** A request from the transaction layer: a new server transaction's request, or an ACK for a 2xx (which no
  * transaction absorbs, §17.2.1 / RFC 6026). */
@@ -72,6 +73,13 @@ export interface Invite {
   readonly replaces?: string
   /** Recurse on 3xx for this INVITE (§8.1.3.4), overriding `config.followRedirects`. */
   readonly followRedirects?: boolean
+  /** §8.1.2: a preloaded route set (an outbound proxy), each a name-addr such as `<sip:proxy.example.com;lr>`:
+   * the INVITE (and its CANCEL) carry it as Route headers and go to its first entry. */
+  readonly route?: ReadonlyArray<string>
+  /** This call's Contact URI (§8.1.1.8), overriding `config.contact`. */
+  readonly contact?: string
+  /** Answers one 401/407 per challenge for this call (§22.2), overriding `config.credentials`. */
+  readonly credentials?: Credentials
   readonly nonce: string
 }
 
@@ -159,8 +167,43 @@ export interface SendInDialog {
   readonly nonce: string
 }
 
+/**
+ * The application's answer to a request the core reported (`IncomingCall`, `IncomingRequest`, `InDialogRequest`):
+ * any status, provisional or final, at any time, with its own reason, headers and body. The core builds the
+ * response (§8.2.6: To tag; §12.1.1: Contact and the Record-Route copy when it creates a dialog) and does what the
+ * status means for the call: a 1xx with a tag makes the early dialog, a 2xx to an INVITE confirms it and is
+ * retransmitted until the ACK (§13.3.1.4), a final ≥ 300 ends the call, a 2xx to a BYE ends the dialog.
+ */
+export interface Respond {
+  readonly _tag: "Respond"
+  /** The request as reported. */
+  readonly request: Request
+  readonly status: number
+  /** Default: the standard reason phrase (§21). */
+  readonly reason?: string
+  readonly headers?: ReadonlyArray<readonly [string, string]>
+  readonly body?: string | Uint8Array
+  /** Default `application/sdp` for INVITE, UPDATE, PRACK, else `text/plain` (only with a body). */
+  readonly contentType?: string
+  /** The `toTag` of the `IncomingRequest` report (a call's INVITE and in-dialog requests have theirs). */
+  readonly toTag?: string
+  /** The Contact URI of a dialog-creating response, overriding `config.contact`. */
+  readonly contact?: string
+  readonly nonce: string
+}
+
+/** The runtime is done with a call (it ended a while ago, its store lost the dialog, or the application took the
+ * request elsewhere, e.g. proxied it): the core drops it. A later request of its dialog gets 481 (§12.2.2). */
+export interface Forget {
+  readonly _tag: "Forget"
+  readonly call: CallRef
+  readonly nonce: string
+}
+
 export type Command =
   | Invite
+  | Respond
+  | Forget
   | Progress
   | Answer
   | Reject

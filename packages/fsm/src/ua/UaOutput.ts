@@ -6,6 +6,14 @@
  * for a new client transaction (`SendRequest`), responds on the server transaction its request created
  * (`SendResponse`, including the 2xx retransmissions of §13.3.1.4, which RFC 6026's Accepted state passes
  * through), and sends the ACK for a 2xx straight to the transport (`SendAck`, §13.2.2.4 / §17.1.1.3).
+ *
+ * The top Via of a `SendRequest`/`SendAck` request holds the branch the core chose (the transaction's identity,
+ * §8.1.1.7); its sent-protocol and sent-by are `config.via`, a default. §18.1.1 gives them to the transport: "Before
+ * a request is sent, the client transport MUST insert a value of the 'sent-by' field into the Via header field",
+ * and the transport is picked per destination (RFC 3263, the §18.1.1 MTU switch). A runtime with several
+ * listeners sets them with `fillVia` when it knows where the request goes; the branch stays. A request goes to
+ * the RFC 3263 target of its top Route (loose routing, §8.1.2) or, without Route, of its Request-URI; a CANCEL to
+ * where its INVITE went (§9.1).
  */
 import type { Request, Response } from "@sipkit/codec"
 import type { CallRef } from "./Call.js"
@@ -76,8 +84,12 @@ export type UaReport =
       readonly status: number
       readonly final: boolean
     }
-  /** Another request arrived inside the dialog (INFO, MESSAGE …) and was answered 200. */
+  /** Another request arrived inside the dialog (INFO, MESSAGE …) and was answered 200; or, for a method in
+   * `config.delegate` (BYE and re-INVITE too), it waits for the application's `Respond`. */
   | { readonly _tag: "InDialogRequest"; readonly call: CallRef; readonly request: Request }
+  /** A request outside any dialog whose method is in `config.delegate` passed the §8.2 checks; answer it with
+   * `Respond` (with this `toTag`). */
+  | { readonly _tag: "IncomingRequest"; readonly request: Request; readonly toTag: string }
   /** The final response to a `SendInDialog` request. */
   | {
       readonly _tag: "InDialogResponse"

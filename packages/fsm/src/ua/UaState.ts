@@ -1,14 +1,22 @@
 /**
  * UaState — the whole state of one UA core: its configuration and its calls, and the small helpers every
  * handler shares.
+ *
+ * The calls live in a `PersistentMap` (64 buckets): a step copies one bucket, not every call in progress, so a
+ * step costs the same with ten calls or ten thousand. UAS calls are also indexed by the INVITE they answer
+ * (Call-ID, From tag, CSeq number), so a CANCEL (§9.2) and a merged request (§8.2.2.2) find theirs without a scan.
  */
+import { emptyPersistentMap, type PersistentMap } from "../proxy/PersistentMap.js"
 import type { Call, CallRef } from "./Call.js"
+import { routingOf } from "./readers.js"
 import type { UaConfig } from "./UaConfig.js"
 import type { UaOutput } from "./UaOutput.js"
 
 export interface UaState {
   readonly config: UaConfig
-  readonly calls: ReadonlyMap<CallRef, Call>
+  readonly calls: PersistentMap<Call>
+  /** UAS calls by `inviteKey` of their INVITE. */
+  readonly invites: PersistentMap<CallRef>
 }
 
 /** What one step returns: the next state and the outputs, in the order the runtime must act on them. */
@@ -17,12 +25,45 @@ export interface UaStep {
   readonly outputs: ReadonlyArray<UaOutput>
 }
 
-export const makeUa = (config: UaConfig): UaState => ({ config, calls: new Map() })
-
-export const putCall = (state: UaState, call: Call): UaState => ({
-  ...state,
-  calls: new Map(state.calls).set(call.ref, call),
+export const makeUa = (config: UaConfig): UaState => ({
+  config,
+  calls: emptyPersistentMap(),
+  invites: emptyPersistentMap(),
 })
+
+/** Call-ID, From tag and CSeq number: what an INVITE, its CANCEL and a merged copy of it share (§9.2, §8.2.2.2). */
+export const inviteKey = (request: Parameters<typeof routingOf>[0]): string | undefined => {
+  const routing = routingOf(request)
+  return routing === undefined ? undefined : `${routing.callId} ${routing.fromTag ?? ""} ${routing.seq}`
+}
+
+export const putCall = (state: UaState, call: Call): UaState => {
+  const indexed = call.role === "UAS" && !state.calls.has(call.ref) ? inviteKey(call.invite) : undefined
+  return {
+    ...state,
+    calls: state.calls.set(call.ref, call),
+    invites: indexed === undefined ? state.invites : state.invites.set(indexed, call.ref),
+  }
+}
+
+/** The state without `ref` (and its index entry). */
+export const removeCall = (state: UaState, ref: CallRef): UaState => {
+  const call = state.calls.get(ref)
+  if (call === undefined) return state
+  const key = call.role === "UAS" ? inviteKey(call.invite) : undefined
+  return {
+    ...state,
+    calls: state.calls.delete(ref),
+    invites: key !== undefined && state.invites.get(key) === ref ? state.invites.delete(key) : state.invites,
+  }
+}
+
+/** The UAS call whose INVITE has this Call-ID, From tag and CSeq number. */
+export const callForInvite = (state: UaState, request: Parameters<typeof routingOf>[0]): Call | undefined => {
+  const key = inviteKey(request)
+  const ref = key === undefined ? undefined : state.invites.get(key)
+  return ref === undefined ? undefined : state.calls.get(ref)
+}
 
 export const stay = (state: UaState): UaStep => ({ state, outputs: [] })
 

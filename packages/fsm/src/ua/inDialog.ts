@@ -34,6 +34,7 @@ export const onInDialogRequest = (
   request: Request,
   nonce: string,
 ): UaStep => {
+  if (state.config.delegate.includes(request.method)) return delegated(state, call, dialog, request, nonce)
   switch (request.method) {
     case "BYE":
       return onBye(state, call, dialog, request)
@@ -53,6 +54,34 @@ export const onInDialogRequest = (
   }
 }
 
+/** A request the application answers (`Respond`, answers.ts): the dialog takes its CSeq and target refresh now;
+ * a re-INVITE is checked for glare first (§14.2, the core's answer) and then pending until the application's. */
+const delegated = (state: UaState, call: Call, dialog: Dialog, request: Request, nonce: string): UaStep => {
+  const reported = report({ _tag: "InDialogRequest", call: call.ref, request })
+  if (request.method !== "INVITE") return stepWith(state, { ...call, dialog }, [reported])
+  const glare = reinviteRefusal(state, call, dialog, request, nonce)
+  if (glare !== undefined) return glare
+  const media = { ...call.media, remote: bodyText(request.body) ?? call.media.remote }
+  const pending: Call = { ...call, dialog, media, reinvite: { role: "server", seq: seqOf(request) } }
+  return stepWith(state, pending, [reported])
+}
+
+/** §14.2: 491 while our own re-INVITE is pending; 500 with Retry-After while the peer's previous one is. */
+const reinviteRefusal = (
+  state: UaState,
+  call: Call,
+  dialog: Dialog,
+  request: Request,
+  nonce: string,
+): UaStep | undefined => {
+  const refuse = (status: number, headers: ReadonlyArray<readonly [string, string]> = []) =>
+    stepWith(state, { ...call, dialog }, [sendResponse(respond(state.config, request, status, { headers }))])
+  if (call.reinvite?.role === "client") return refuse(491)
+  if (call.reinvite?.role === "server" || call.phase !== "Confirmed")
+    return refuse(500, [["Retry-After", String(retryAfter(nonce))]])
+  return undefined
+}
+
 /** §15.1.2: "the UAS MUST … terminate the session … [and] generate a 2xx response to the BYE … The UAS MUST still
  * respond to any pending requests received for that dialog … with a 487". */
 const onBye = (state: UaState, call: Call, dialog: Dialog, request: Request): UaStep => {
@@ -69,9 +98,8 @@ const onBye = (state: UaState, call: Call, dialog: Dialog, request: Request): Ua
 const onReinvite = (state: UaState, call: Call, dialog: Dialog, request: Request, nonce: string): UaStep => {
   const refuse = (status: number, headers: ReadonlyArray<readonly [string, string]> = []) =>
     stepWith(state, { ...call, dialog }, [sendResponse(respond(state.config, request, status, { headers }))])
-  if (call.reinvite?.role === "client") return refuse(491)
-  if (call.reinvite?.role === "server" || call.phase !== "Confirmed")
-    return refuse(500, [["Retry-After", String(retryAfter(nonce))]])
+  const glare = reinviteRefusal(state, call, dialog, request, nonce)
+  if (glare !== undefined) return glare
   const theirs = bodyText(request.body)
   const sdp =
     theirs === undefined

@@ -19,13 +19,23 @@ export {
 export { cancels, makeCancel } from "./cancel.js"
 export { type PhaseArc, phaseArcs, phaseDiagram } from "./phases.js"
 export { parseReferTo, type ReferTarget } from "./refer.js"
+export { grantedExpiry, makeRegister, type RegisterInit } from "./register.js"
 export { parseReplaces, type ReplacesValue } from "./replaces.js"
+export {
+  dialogCreating,
+  fillVia,
+  makeOutOfDialogRequest,
+  type OutOfDialogInit,
+  type Retry,
+  retryWithCredentials,
+} from "./requests.js"
 export { step } from "./Ua.js"
 export { type Credentials, knownMethods, makeUaConfig, type UaConfig } from "./UaConfig.js"
 export type {
   Answer,
   Cancel,
   Command,
+  Forget,
   Hangup,
   Hold,
   Invite,
@@ -34,6 +44,7 @@ export type {
   Reinvite,
   Reject,
   RequestReceived,
+  Respond,
   ResponseReceived,
   Resume,
   SendInDialog,
@@ -43,5 +54,5 @@ export type {
   UaTimer,
 } from "./UaEvent.js"
 export type { UaOutput, UaReport } from "./UaOutput.js"
-export { makeUa, type UaState, type UaStep } from "./UaState.js"
+export { callForInvite, makeUa, removeCall, type UaState, type UaStep } from "./UaState.js"
 export { checkRequest } from "./uasChecks.js"

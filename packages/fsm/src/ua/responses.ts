@@ -12,6 +12,10 @@ export interface ResponseInit {
   readonly contact?: true | string
   readonly sdp?: string | undefined
   readonly headers?: ReadonlyArray<readonly [string, string]>
+  /** Default: the standard reason phrase. */
+  readonly reason?: string | undefined
+  /** A body of any type (instead of `sdp`), with its Content-Type. */
+  readonly body?: { readonly content: string | Uint8Array; readonly type: string } | undefined
 }
 
 /** §12.1.1: "When a UAS responds to a request with a response that establishes a dialog …, the UAS MUST copy all
@@ -25,23 +29,33 @@ export const respond = (
   status: number,
   init: ResponseInit = {},
 ): Response => {
+  const given = (name: string) => init.headers?.some(([n]) => n.toLowerCase() === name) === true
   const contact = init.contact === true ? config.contact : init.contact
   const creates = contact !== undefined && status > 100 && status < 300
   const headers: Array<readonly [string, string]> = [
-    ...(creates ? getHeaderValues(request, "Record-Route").map((rr) => ["Record-Route", rr] as const) : []),
-    ...(contact === undefined ? [] : [["Contact", `<${contact}>`] as const]),
-    ...(contact !== undefined && request.method === "INVITE"
+    ...(creates && !given("record-route")
+      ? getHeaderValues(request, "Record-Route").map((rr) => ["Record-Route", rr] as const)
+      : []),
+    ...(contact === undefined || given("contact") || given("m")
+      ? []
+      : [["Contact", contact.startsWith("<") ? contact : `<${contact}>`] as const]),
+    ...(contact !== undefined && request.method === "INVITE" && !given("allow")
       ? [["Allow", config.allow.join(", ")] as const]
       : []),
-    ...(contact !== undefined && request.method === "INVITE"
+    ...(contact !== undefined && request.method === "INVITE" && !given("supported") && !given("k")
       ? [["Supported", config.supported.join(", ")] as const]
       : []),
     ...(init.headers ?? []),
     ...(init.sdp === undefined ? [] : [["Content-Type", "application/sdp"] as const]),
+    ...(init.body === undefined || given("content-type") || given("c")
+      ? []
+      : [["Content-Type", init.body.type] as const]),
   ]
+  const body = init.body?.content ?? init.sdp
   return makeResponse(request, status, {
     ...(status === 100 || init.toTag === undefined ? {} : { toTag: init.toTag }),
+    ...(init.reason === undefined ? {} : { reason: init.reason }),
     headers,
-    ...(init.sdp === undefined ? {} : { body: init.sdp }),
+    ...(body === undefined ? {} : { body }),
   })
 }

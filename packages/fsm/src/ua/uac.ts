@@ -47,11 +47,12 @@ export const startInvite = (state: UaState, command: Invite): UaStep => {
     headers: [
       ["Via", viaFor(config.via, fresh)],
       ["Max-Forwards", String(config.maxForwards)],
+      ...(command.route ?? []).map((route) => ["Route", route] as const),
       ["From", `${command.from};tag=${command.fromTag}`],
       ["To", command.to],
       ["Call-ID", command.callId],
       ["CSeq", "1 INVITE"],
-      ["Contact", `<${config.contact}>`],
+      ["Contact", `<${command.contact ?? config.contact}>`],
       ["Allow", config.allow.join(", ")],
       ["Supported", config.supported.join(", ")],
       ...(command.referredBy === undefined ? [] : [["Referred-By", command.referredBy] as const]),
@@ -71,6 +72,7 @@ export const startInvite = (state: UaState, command: Invite): UaStep => {
     redirect: { follow: command.followRedirects ?? config.followRedirects, tried: [uri] },
     referral: command.referral,
     media: { local: sdp, remote: undefined, early: undefined, held: false },
+    credentials: command.credentials,
   })
   return stepWith(state, call, [sendRequest(request)])
 }
@@ -269,7 +271,7 @@ const retryWithCredentials = (
   response: Response,
   fresh: Fresh,
 ): UaStep | undefined => {
-  const credentials = state.config.credentials
+  const credentials = call.credentials ?? state.config.credentials
   if (credentials === undefined || call.challenges.length >= maxChallenges) return undefined
   const authorized = authorize(response, call.invite, credentials, fresh.tag())
   if (authorized === undefined || call.challenges.includes(authorized.challenge)) return undefined

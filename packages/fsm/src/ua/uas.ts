@@ -24,10 +24,10 @@ import { hangup } from "./inDialog.js"
 import { answer, bodyText, type MediaRejection, offer } from "./media.js"
 import { type Routing, routingOf } from "./readers.js"
 import { replacedCall } from "./replaces.js"
-import { respond } from "./responses.js"
+import { type ResponseInit, respond } from "./responses.js"
 import type { Answer, Progress, Reject } from "./UaEvent.js"
 import { report, sendRequest, sendResponse, startTimer, stopTimer, type UaOutput } from "./UaOutput.js"
-import { stay, stepWith, type UaState, type UaStep } from "./UaState.js"
+import { callForInvite, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
 
 /** §13.3.1: a new INVITE outside any dialog. The To tag of every later response is chosen now. A dialog-creating
  * request without a Contact is a 400 (§8.1.1.8: "The Contact header field MUST be present … in any request that
@@ -68,24 +68,24 @@ export const onNewInvite = (state: UaState, request: Request, routing: Routing, 
  * transactions. If the From tag, Call-ID, and CSeq exactly match those associated with an ongoing transaction, but
  * the request does not match that transaction (based on the matching rules in Section 17.2.3), the UAS core SHOULD
  * generate a 482 (Loop Detected) response" — the same INVITE reaching us a second time along another fork. */
-const isMerged = (state: UaState, request: Request, routing: Routing): boolean =>
-  [...state.calls.values()].some((call) => {
-    if (call.role !== "UAS" || call.phase !== "Proceeding") return false
-    const theirs = routingOf(call.invite)
-    return (
-      theirs !== undefined &&
-      theirs.callId === routing.callId &&
-      theirs.fromTag === routing.fromTag &&
-      theirs.seq === routing.seq &&
-      theirs.method === routing.method &&
-      topVia(call.invite) !== topVia(request)
-    )
-  })
+const isMerged = (state: UaState, request: Request, routing: Routing): boolean => {
+  const call = callForInvite(state, request)
+  if (call === undefined || call.role !== "UAS" || call.phase !== "Proceeding") return false
+  const theirs = routingOf(call.invite)
+  return (
+    theirs !== undefined &&
+    theirs.callId === routing.callId &&
+    theirs.fromTag === routing.fromTag &&
+    theirs.seq === routing.seq &&
+    theirs.method === routing.method &&
+    topVia(call.invite) !== topVia(request)
+  )
+}
 
 const topVia = (request: Request): string | undefined => getHeaderValues(request, "Via")[0]
 
 /** §12.1.1: the first tagged response makes the UAS dialog (early for 1xx); a 2xx confirms it. */
-const withDialog = (call: Call, response: Response): Dialog | undefined => {
+export const withDialog = (call: Call, response: Response): Dialog | undefined => {
   if (call.dialog !== undefined)
     return response.status >= 200 ? { ...call.dialog, state: "confirmed" } : call.dialog
   const created = makeUasDialog(call.invite, response)
@@ -94,7 +94,7 @@ const withDialog = (call: Call, response: Response): Dialog | undefined => {
 
 /** The SDP of our answer (to the INVITE's offer) or of our offer (when the INVITE had none, §13.2.1). The same
  * answer goes in the 18x and the 200 (RFC 3960 §3: without 100rel the 2xx repeats it). */
-const localSdp = (
+export const localSdp = (
   state: UaState,
   call: Call,
   explicit: string | undefined,
@@ -144,7 +144,7 @@ export const accept = (state: UaState, call: Call, command: Answer): UaStep => {
   return stepWith(state, next, [sendResponse(response), ...startRetransmitting(state, call, seq)])
 }
 
-const startRetransmitting = (state: UaState, call: Call, seq: number): ReadonlyArray<UaOutput> => [
+export const startRetransmitting = (state: UaState, call: Call, seq: number): ReadonlyArray<UaOutput> => [
   startTimer({ _tag: "2xxRetransmit", call: call.ref, seq, attempt: 0 }, state.config.t1),
   startTimer({ _tag: "2xxTimeout", call: call.ref, seq }, 64 * state.config.t1),
 ]
@@ -160,8 +160,13 @@ export const acceptReinvite = (
   call: Call,
   request: Request,
   sdp: string | undefined,
+  init: ResponseInit = {},
 ): UaStep => {
-  const response = respond(state.config, request, 200, { contact: call.dialog?.localTarget ?? true, sdp })
+  const response = respond(state.config, request, 200, {
+    contact: call.dialog?.localTarget ?? true,
+    ...(init.body === undefined ? { sdp } : {}),
+    ...init,
+  })
   const seq = seqOf(request)
   const next: Call = {
     ...call,
@@ -261,7 +266,8 @@ const hangupAfter = (step: UaStep, call: Call, nonce: string): UaStep => {
  * INVITE with a 487 (Request Terminated)." The CANCEL itself gets a 200 either way, with the INVITE's To tag.
  */
 export const onCancel = (state: UaState, cancel: Request, fresh: Fresh): UaStep => {
-  const call = [...state.calls.values()].find((c) => c.role === "UAS" && cancels(cancel, c.invite))
+  const found = callForInvite(state, cancel)
+  const call = found !== undefined && cancels(cancel, found.invite) ? found : undefined
   if (call === undefined)
     return { state, outputs: [sendResponse(respond(state.config, cancel, 481, { toTag: fresh.tag() }))] }
   const ok = sendResponse(respond(state.config, cancel, 200, { toTag: call.localTag }))

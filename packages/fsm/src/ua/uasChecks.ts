@@ -16,7 +16,7 @@ import {
   type Request,
   type Response,
 } from "@sipkit/codec"
-import { knownMethods, type UaConfig } from "./UaConfig.js"
+import type { UaConfig } from "./UaConfig.js"
 
 type Check = (config: UaConfig, request: Request, toTag: string) => Response | undefined
 
@@ -37,7 +37,7 @@ const checkVersion: Check = (_config, request, toTag) =>
  * MUST also add an Allow header field". §21.5.2: 501 when it does not recognize the method (RFC 4475 §3.3.?). */
 const checkMethod: Check = (config, request, toTag) => {
   if (config.allow.includes(request.method)) return undefined
-  const status = knownMethods.includes(request.method) ? 405 : 501
+  const status = config.recognized.includes(request.method) ? 405 : 501
   return reject(request, status, toTag, [["Allow", list(config.allow)]])
 }
 
@@ -71,7 +71,8 @@ const mediaType = (contentType: string): string => (contentType.split(";")[0] ??
 const checkContent: Check = (config, request, toTag) => {
   if (request.body.length === 0) return undefined
   const type = mediaType(getHeader(request, "Content-Type") ?? "application/sdp")
-  if (!config.accept.includes(type)) return reject(request, 415, toTag, [["Accept", list(config.accept)]])
+  if (!config.accept.includes(type) && !config.accept.includes("*/*"))
+    return reject(request, 415, toTag, [["Accept", list(config.accept)]])
   const encodings = getHeaderValues(request, "Content-Encoding").map((e) => e.trim().toLowerCase())
   if (encodings.every((e) => config.acceptEncoding.includes(e))) return undefined
   return reject(request, 415, toTag, [["Accept-Encoding", list(config.acceptEncoding)]])

@@ -1,0 +1,136 @@
+/**
+ * answers — the application's answers (`Respond`) to the requests the core reported: a call's INVITE, a request
+ * inside a dialog, or one outside any dialog (RFC 3261 §8.2.6, §12.1.1, §13.3.1, §15.1.2).
+ *
+ * The application decides the status, reason, headers and body; the core builds the response (To tag, Contact and
+ * the Record-Route copy of a dialog-creating response) and keeps the call in step with what it says.
+ */
+import { isErr, type Request } from "@sipkit/codec"
+import { incomingDialogId, terminateDialog } from "../dialog/index.js"
+import { type Call, callRef } from "./Call.js"
+import { bodyText } from "./media.js"
+import { type ResponseInit, respond } from "./responses.js"
+import type { Respond } from "./UaEvent.js"
+import { report, sendResponse } from "./UaOutput.js"
+import { callForInvite, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
+import { acceptReinvite, localSdp, seqOf, startRetransmitting, withDialog } from "./uas.js"
+
+const sdpMethods = new Set(["INVITE", "UPDATE", "PRACK", "ACK"])
+
+/** What the command asks for, as `respond` options: its reason, headers and body (SDP by default for INVITE …). */
+const initOf = (command: Respond, extra: ResponseInit = {}): ResponseInit => ({
+  ...extra,
+  ...(command.reason === undefined ? {} : { reason: command.reason }),
+  ...(command.headers === undefined ? {} : { headers: command.headers }),
+  ...(command.body === undefined
+    ? {}
+    : {
+        body: {
+          content: command.body,
+          type:
+            command.contentType ??
+            (sdpMethods.has(command.request.method) ? "application/sdp" : "text/plain"),
+        },
+      }),
+})
+
+const sdpOf = (command: Respond): string | undefined => {
+  if (command.body === undefined) return undefined
+  const type = command.contentType ?? (sdpMethods.has(command.request.method) ? "application/sdp" : "")
+  if (!type.toLowerCase().startsWith("application/sdp")) return undefined
+  return typeof command.body === "string" ? command.body : bodyText(command.body)
+}
+
+export const onRespond = (state: UaState, command: Respond): UaStep => {
+  const { request } = command
+  if (request.method === "ACK" || request.method === "CANCEL" || command.status < 100 || command.status > 699)
+    return stay(state)
+  const invited = request.method === "INVITE" ? callForInvite(state, request) : undefined
+  if (invited !== undefined && invited.role === "UAS" && invited.invite === request)
+    return answerInvite(state, invited, command)
+  const inDialog = dialogCallOf(state, request)
+  if (inDialog !== undefined) return answerInDialog(state, inDialog, command)
+  return {
+    state,
+    outputs: [
+      sendResponse(respond(state.config, request, command.status, initOf(command, toTagOf(command)))),
+    ],
+  }
+}
+
+const toTagOf = (command: Respond): ResponseInit =>
+  command.toTag === undefined ? {} : { toTag: command.toTag }
+
+const dialogCallOf = (state: UaState, request: Request): Call | undefined => {
+  const id = incomingDialogId(request)
+  if (isErr(id) || id.value === undefined) return undefined
+  const call = state.calls.get(callRef(id.value.callId, id.value.localTag))
+  return call?.dialog?.id.remoteTag === id.value.remoteTag ? call : undefined
+}
+
+/** §13.3.1: the INVITE of a call on our side. 1xx: provisional (§13.3.1.1, the early dialog when tagged); 2xx: the
+ * call is accepted and the 2xx retransmitted until the ACK (§13.3.1.4); ≥ 300: refused (§13.3.1.3). Once a final
+ * response went, nothing more is sent. */
+const answerInvite = (state: UaState, call: Call, command: Respond): UaStep => {
+  if (call.phase !== "Proceeding") return stay(state)
+  const status = command.status
+  const contact = { contact: command.contact ?? (true as const), toTag: call.localTag }
+  if (status === 100)
+    return { state, outputs: [sendResponse(respond(state.config, call.invite, 100, initOf(command)))] }
+  if (status < 200) {
+    const response = respond(state.config, call.invite, status, initOf(command, contact))
+    const sdp = sdpOf(command)
+    const media = sdp === undefined ? call.media : { ...call.media, local: sdp }
+    return stepWith(state, { ...call, dialog: withDialog(call, response), media }, [sendResponse(response)])
+  }
+  if (status < 300) return acceptInvite(state, call, command, contact)
+  const response = respond(state.config, call.invite, status, initOf(command, { toTag: call.localTag }))
+  const dialog = call.dialog === undefined ? undefined : terminateDialog(call.dialog)
+  const ended = report({ _tag: "Ended", call: call.ref, status, reason: response.reason, by: "local" })
+  return stepWith(state, { ...call, phase: "Terminated", dialog }, [sendResponse(response), ended])
+}
+
+/** A 2xx without a body carries the core's own SDP (an answer to the offer, or an offer) when it has a session. */
+const acceptInvite = (state: UaState, call: Call, command: Respond, contact: ResponseInit): UaStep => {
+  const own = command.body === undefined ? localSdp(state, call, undefined) : undefined
+  const sdp = own !== undefined && !isErr(own) ? own.value : undefined
+  const response = respond(state.config, call.invite, command.status, {
+    ...initOf(command, contact),
+    ...(sdp === undefined ? {} : { sdp }),
+  })
+  const seq = seqOf(call.invite)
+  const local = sdpOf(command) ?? sdp ?? call.media.local
+  const next: Call = {
+    ...call,
+    phase: "Accepted",
+    dialog: withDialog(call, response),
+    media: { ...call.media, local },
+    accepting: { response, seq, attempt: 0, interval: state.config.t1 },
+  }
+  return stepWith(state, next, [sendResponse(response), ...startRetransmitting(state, call, seq)])
+}
+
+/** A request inside the call's dialog: a re-INVITE's final (§14.2), a BYE's 2xx ending the session (§15.1.2), or
+ * any other response as asked. */
+const answerInDialog = (state: UaState, call: Call, command: Respond): UaStep => {
+  const { request, status } = command
+  const response = respond(state.config, request, status, initOf(command))
+  if (request.method === "INVITE" && status >= 200) {
+    if (call.reinvite?.role !== "server" || call.reinvite.seq !== seqOf(request)) return stay(state)
+    if (status < 300)
+      return acceptReinvite(state, call, request, sdpOf(command) ?? call.media.local, initOf(command))
+    return stepWith(state, { ...call, reinvite: undefined }, [sendResponse(response)])
+  }
+  if (request.method === "BYE" && status >= 200 && status < 300 && call.phase !== "Terminated") {
+    const outputs = [sendResponse(response)]
+    if (call.role === "UAS" && call.phase === "Proceeding")
+      outputs.push(sendResponse(respond(state.config, call.invite, 487, { toTag: call.localTag })))
+    const dialog = call.dialog === undefined ? undefined : terminateDialog(call.dialog)
+    const next: Call = { ...call, phase: "Terminated", dialog, accepting: undefined }
+    return stepWith(state, next, [
+      ...outputs,
+      report({ _tag: "Ended", call: call.ref, status: 200, reason: "BYE", by: "remote" }),
+    ])
+  }
+  return { state, outputs: [sendResponse(response)] }
+}
