@@ -45,6 +45,10 @@ VALUE_TABLE[58] = 1
 VALUE_TABLE[91] = 1
 VALUE_TABLE[93] = 1
 
+/** 1 for a token character that is not an upper-case letter (the parameter names the in-place readers accept). */
+export const LOWER_TOKEN_TABLE = TOKEN_TABLE.slice()
+for (let c = 65; c <= 90; c++) LOWER_TOKEN_TABLE[c] = 0
+
 /** `token` (§25.1): alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~". */
 export const isTokenChar = (code: number): boolean => has(code, TOKEN)
 /** SP or HTAB. */

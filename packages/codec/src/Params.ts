@@ -4,7 +4,7 @@
  * around `;` and `=`. Names keep their spelling and compare case-insensitively; values are kept as written
  * (a quoted value keeps its quotes), so printing gives the same parameters back.
  */
-import { eqLower, isWs, TOKEN_TABLE, VALUE_TABLE } from "./Chars.js"
+import { eqLower, isWs, LOWER_TOKEN_TABLE, TOKEN_TABLE, VALUE_TABLE } from "./Chars.js"
 
 export interface Param {
   readonly name: string
@@ -185,4 +185,44 @@ export const findParam = (text: string, i: number, n: number, key: string): stri
       }
     }
   }
+}
+
+/**
+ * `findParam(text, i, n, key)` on the plainest parameters only, scanning `bytes` — the message's ASCII bytes, at
+ * the same offsets as `text` — in one pass: `*( ";" name [ "=" value ] )` up to `n` with no LWS, no quoted value,
+ * names without upper-case letters (so a name equal to `key` is equal as written, and the first one is the one
+ * `findParam` answers). Answers the value (`""` when valueless, undefined when absent), or `null` for anything
+ * else — then `findParam` decides. Whatever it answers, `findParam` would.
+ */
+export const findPlainParam = (
+  bytes: Uint8Array,
+  text: string,
+  i: number,
+  n: number,
+  key: string,
+): string | undefined | null => {
+  let found: string | undefined
+  const kn = key.length
+  while (i < n) {
+    if (bytes[i] !== 59) return null
+    const ns = ++i
+    while (i < n && LOWER_TOKEN_TABLE[bytes[i]!] === 1) i++
+    if (i === ns) return null
+    const ne = i
+    let vs = -1
+    if (i < n && bytes[i] === 61) {
+      vs = ++i
+      while (i < n && VALUE_TABLE[bytes[i]!] === 1) i++
+      if (i === vs) return null
+    }
+    if (found === undefined && ne - ns === kn && sameAt(bytes, ns, key))
+      found = vs < 0 ? "" : text.slice(vs, i)
+  }
+  return found
+}
+
+/** `bytes[s, s + key.length)` is the ASCII `key` as written. */
+const sameAt = (bytes: Uint8Array, s: number, key: string): boolean => {
+  for (let k = 0; k < key.length; k++) if (bytes[s + k] !== key.charCodeAt(k)) return false
+  return true
 }

@@ -10,13 +10,12 @@
  * it reads; a header read twice is parsed once). Header records stay plain `{ name, value }` objects. The
  * message is immutable, so the memory never goes stale.
  */
-import { eqLower } from "./Chars.js"
 import { findHeaderIndex } from "./Headers.js"
 import type { Header, Request, Response, SipMessage } from "./Message.js"
 
 /**
- * The headers every transaction and dialog reads: where their first fields are is found once per parsed message,
- * on the first read of any of them, in one pass over the names (`ParsedState.first`).
+ * The headers every transaction and dialog reads: where their first fields are is noted by the parser's scan
+ * (`ParsedState.via` …), so reading one of them never searches the header list.
  */
 export const SLOT_VIA = 0
 export const SLOT_FROM = 1
@@ -34,8 +33,14 @@ export interface ParsedState {
   /** The flat text the header values were sliced from, and where each value starts in it (-1: folded). */
   readonly text: string
   readonly starts: ReadonlyArray<number>
-  /** Index of the first field of each slot (`SLOT_VIA` …), -1 when absent; found on the first read. */
-  first: number[] | undefined
+  /** The input bytes when offsets in `text` are offsets in them (an ASCII header section), else undefined. */
+  readonly bytes: Uint8Array | undefined
+  /** Index of the first field of each slot's header (`SLOT_VIA` …), -1 when absent: found by the parser's scan. */
+  readonly via: number
+  readonly from: number
+  readonly to: number
+  readonly callId: number
+  readonly cseq: number
   /** Typed values read so far: `[kind₀, value₀, kind₁, value₁, …]` by header index (allocated on first read). */
   cache: unknown[] | undefined
 }
@@ -99,7 +104,8 @@ class ParsedResponse implements Response {
   }
 }
 
-const stateOf = (message: SipMessage): ParsedState | undefined =>
+/** What a message remembers of its parse, or undefined for a message that was not parsed. */
+export const stateOf = (message: SipMessage): ParsedState | undefined =>
   message._tag === "Request" ? ParsedRequest.state(message) : ParsedResponse.state(message)
 
 const encoder = new TextEncoder()
@@ -123,53 +129,17 @@ export const makeParsedResponse = (
   state: ParsedState,
 ): Response => new ParsedResponse(version, status, reason, headers, body, state)
 
-/** Finds the first field of every slot in one pass over the names (stopping once all are found), remembered. */
-const locateSlots = (p: ParsedState, headers: ReadonlyArray<Header>): number[] => {
-  const first = [-1, -1, -1, -1, -1]
-  let missing = 5
-  for (let i = 0; i < headers.length && missing > 0; i++) {
-    const slot = slotOf(headers[i]!.name)
-    if (slot >= 0 && first[slot]! < 0) {
-      first[slot] = i
-      missing--
-    }
-  }
-  p.first = first
-  return first
-}
-
-/** The slot of a field name (any case, long or compact form), -1 for other headers. */
-const slotOf = (name: string): number => {
-  const c = name.charCodeAt(0) | 0x20
-  switch (name.length) {
-    case 1:
-      return c === 118
-        ? SLOT_VIA
-        : c === 102
-          ? SLOT_FROM
-          : c === 116
-            ? SLOT_TO
-            : c === 105
-              ? SLOT_CALL_ID
-              : -1
-    case 2:
-      return c === 116 && eqLower(name, "to") ? SLOT_TO : -1
-    case 3:
-      return c === 118 && eqLower(name, "via") ? SLOT_VIA : -1
-    case 4:
-      return c === 102
-        ? eqLower(name, "from")
-          ? SLOT_FROM
-          : -1
-        : c === 99 && eqLower(name, "cseq")
-          ? SLOT_CSEQ
-          : -1
-    case 7:
-      return c === 99 && eqLower(name, "call-id") ? SLOT_CALL_ID : -1
-    default:
-      return -1
-  }
-}
+/** The first field of a slot's header in a parsed message (-1 when absent). */
+export const slotIndex = (p: ParsedState, slot: number): number =>
+  slot === SLOT_VIA
+    ? p.via
+    : slot === SLOT_FROM
+      ? p.from
+      : slot === SLOT_TO
+        ? p.to
+        : slot === SLOT_CALL_ID
+          ? p.callId
+          : p.cseq
 
 /**
  * Index of the first field of a slot's header (`SLOT_VIA` …), -1 when absent: read off the parse for a parsed
@@ -177,7 +147,7 @@ const slotOf = (name: string): number => {
  */
 export const firstIndex = (message: SipMessage, slot: number): number => {
   const p = stateOf(message)
-  if (p !== undefined) return (p.first ?? locateSlots(p, message.headers))[slot]!
+  if (p !== undefined) return slotIndex(p, slot)
   return findHeaderIndex(message.headers, SLOT_KEYS[slot]!, SLOT_COMPACT[slot])
 }
 
@@ -188,8 +158,15 @@ export const firstIndex = (message: SipMessage, slot: number): number => {
  * itself) and `known`, the typed value already remembered under `kind`, if any. A reused record, read right after
  * the call (the codec is single-threaded and nothing is called out in between).
  */
-export const located: { text: string; start: number; end: number; known: unknown } = {
+export const located: {
+  text: string
+  bytes: Uint8Array | undefined
+  start: number
+  end: number
+  known: unknown
+} = {
   text: "",
+  bytes: undefined,
   start: 0,
   end: 0,
   known: undefined,
@@ -198,7 +175,7 @@ export const locateFirst = (message: SipMessage, slot: number, kind: string): nu
   const p = stateOf(message)
   const i =
     p !== undefined
-      ? (p.first ?? locateSlots(p, message.headers))[slot]!
+      ? slotIndex(p, slot)
       : findHeaderIndex(message.headers, SLOT_KEYS[slot]!, SLOT_COMPACT[slot])
   if (i < 0) return i
   const value = message.headers[i]!.value
@@ -209,12 +186,14 @@ export const locateFirst = (message: SipMessage, slot: number, kind: string): nu
     else if (s >= 0) {
       located.known = undefined
       located.text = p.text
+      located.bytes = p.bytes
       located.start = s
       located.end = s + value.length
       return i
     } else located.known = undefined
   } else located.known = recordKnown(message.headers[i]!, kind)
   located.text = value
+  located.bytes = undefined
   located.start = 0
   located.end = value.length
   return i

@@ -9,10 +9,21 @@
  * Never throws: every input gives `Ok(message)` or `Err(ParseError)` with a byte offset and a status.
  * Never copies the body: it is a view of the input, which must not be mutated afterwards.
  */
-import { eqLower, isSchemeChar, isTokenChar, isWs, TOKEN_TABLE } from "./Chars.js"
+
+import { isSchemeChar, isTokenChar, isWs, TOKEN_TABLE } from "./Chars.js"
+import { KIND_CONTENT_LENGTH, kindAt, knownKind, knownName, knownNameAt } from "./KnownNames.js"
 import { type Limits, resolveLimits } from "./Limits.js"
 import type { Header, SipMessage } from "./Message.js"
-import { makeParsedRequest, makeParsedResponse, type ParsedState } from "./Parsed.js"
+import {
+  makeParsedRequest,
+  makeParsedResponse,
+  type ParsedState,
+  SLOT_CALL_ID,
+  SLOT_CSEQ,
+  SLOT_FROM,
+  SLOT_TO,
+  SLOT_VIA,
+} from "./Parsed.js"
 import { makeParseError, type ParseError } from "./ParseError.js"
 import { err, ok, type Result } from "./Result.js"
 
@@ -170,6 +181,11 @@ const parseText = (
   const starts: number[] = []
   let contentLength = -1
   let vias = 0
+  let via = -1
+  let from = -1
+  let to = -1
+  let callId = -1
+  let cseq = -1
   for (;;) {
     if (pos >= len) fail("header section not terminated by an empty line", len)
     const c = text.charCodeAt(pos)
@@ -206,19 +222,36 @@ const parseText = (
     if (e - pos > lim.maxLineLength) fail("header line too long", pos, 513)
     let ve = e
     while (ve > vs && text.charCodeAt(ve - 1) <= 32) ve--
-    const name = text.slice(pos, nameEnd)
+    const nl = nameEnd - pos
+    const known = knownNameAt(text, pos, nl)
+    const name = known >= 0 ? knownName(known) : text.slice(pos, nameEnd)
     const value = folded ? unfold(text.slice(vs, ve)) : text.slice(vs, ve)
-    if (headers.length >= lim.maxHeaderCount) fail(`more than ${lim.maxHeaderCount} header fields`, pos, 513)
+    const index = headers.length
+    if (index >= lim.maxHeaderCount) fail(`more than ${lim.maxHeaderCount} header fields`, pos, 513)
     headers.push({ name, value })
     starts.push(folded ? -1 : vs)
-    // Only Content-Length (it frames the body) and the number of Vias (a limit) are looked at while parsing.
-    const nl = nameEnd - pos
-    if (nl === 14 || (nl === 1 && (text.charCodeAt(pos) | 0x20) === 108)) {
-      if (nl === 1 || eqLower(name, "content-length"))
+    // Only Content-Length (it frames the body) and the number of Vias (a limit) are looked at while parsing; the
+    // first field of each header a transaction reads is noted.
+    switch (known >= 0 ? knownKind(known) : kindAt(text, pos, nl)) {
+      case SLOT_VIA:
+        if (++vias > lim.maxVias) fail(`more than ${lim.maxVias} Via header fields`, pos, 513)
+        if (via < 0) via = index
+        break
+      case SLOT_FROM:
+        if (from < 0) from = index
+        break
+      case SLOT_TO:
+        if (to < 0) to = index
+        break
+      case SLOT_CALL_ID:
+        if (callId < 0) callId = index
+        break
+      case SLOT_CSEQ:
+        if (cseq < 0) cseq = index
+        break
+      case KIND_CONTENT_LENGTH:
         contentLength = contentLengthOf(value, contentLength, vs)
-    } else if (nl === 3 || (nl === 1 && (text.charCodeAt(pos) | 0x20) === 118)) {
-      if ((nl === 1 || eqLower(name, "via")) && ++vias > lim.maxVias)
-        fail(`more than ${lim.maxVias} Via header fields`, pos, 513)
+        break
     }
     pos = e + 1
   }
@@ -229,7 +262,12 @@ const parseText = (
       source: t.source,
       text,
       starts,
-      first: undefined,
+      bytes: undefined,
+      via,
+      from,
+      to,
+      callId,
+      cseq,
       cache: undefined,
     })
   }
@@ -247,7 +285,12 @@ const parseText = (
     source,
     text,
     starts,
-    first: undefined,
+    bytes: knownBodyStart < 0 ? bytes : undefined,
+    via,
+    from,
+    to,
+    callId,
+    cseq,
     cache: undefined,
   })
 }

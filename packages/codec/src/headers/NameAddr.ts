@@ -13,6 +13,7 @@ import { parseListRange, splitList } from "../Lists.js"
 import type { SipMessage } from "../Message.js"
 import {
   findParam,
+  findPlainParam,
   getParam,
   type Param,
   parseParams,
@@ -173,12 +174,48 @@ const tagOf = (
   const known = located.known as Result<NameAddr, HeaderError> | undefined
   if (known === undefined) {
     const t = located.text
+    const b = located.bytes
+    const plain = b === undefined ? null : plainTag(b, t, located.start, located.end)
+    if (plain !== null) return ok(plain)
     const at = scanNameAddr(t, located.start, located.end)
     const tag = at < 0 ? null : findParam(t, at, located.end, "tag")
     if (tag !== null) return ok(tag)
   }
   const na = known ?? typedField(message, i, key, kind.single)
   return na._tag === "Err" ? na : ok(getTag(na.value))
+}
+
+/**
+ * The tag of the name-addr at `[s, e)` of a parsed message's ASCII `bytes` (and its `text`) when it is written
+ * the way nearly everyone writes it — an optional display name (token words and single spaces, or a quoted-string
+ * without quoted-pairs and one space), `<` URI `>`, then plain parameters (`findPlainParam`) — in one pass; `null`
+ * for anything else (the full scan decides). Whatever it answers, `getTag(getFrom(m))` … would: every such text is
+ * a valid name-addr.
+ */
+const plainTag = (b: Uint8Array, t: string, s: number, e: number): string | undefined | null => {
+  let i = s
+  let c = b[i]!
+  if (c === 34) {
+    i++
+    while (i < e && (c = b[i]!) !== 34) {
+      if (c === 92) return null
+      i++
+    }
+    if (i >= e) return null
+    if (b[++i] === 32) i++
+  } else while (i < e && ((c = b[i]!) === 32 || TOKEN_TABLE[c] === 1)) i++
+  if (i >= e || b[i] !== 60) return null
+  // addr-spec = scheme ":" 1*(a character but SP, HTAB and ">"), then ">"
+  const u = ++i
+  while (i < e && SCHEME_TABLE[b[i]!] === 1) i++
+  if (i === u || i >= e || b[i] !== 58) return null
+  const r = ++i
+  while (i < e && (c = b[i]!) !== 62) {
+    if (c === 32 || c === 9) return null
+    i++
+  }
+  if (i === r || i >= e) return null
+  return findPlainParam(b, t, i + 1, e, "tag")
 }
 
 const needsBrackets = (uri: string): boolean => /[;,?]/.test(uri)

@@ -9,7 +9,7 @@ import { HOST_TABLE, isWs, TOKEN_TABLE } from "../Chars.js"
 import { nameMatches } from "../HeaderNames.js"
 import { parseListRange } from "../Lists.js"
 import type { SipMessage } from "../Message.js"
-import { findParam, getParam, type Param, parseParams, printParams } from "../Params.js"
+import { findParam, findPlainParam, getParam, type Param, parseParams, printParams } from "../Params.js"
 import { firstIndex, located, locateFirst, SLOT_VIA, typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
@@ -226,16 +226,58 @@ const topViaParam = (message: SipMessage, key: string): Result<string | undefine
   const i = locateFirst(message, SLOT_VIA, "via-top")
   if (i < 0) return fault("missing Via")
   const known = located.known as Result<Via, HeaderError> | undefined
-  // A comma-joined field is read whole (its other elements must parse too): only one element is scanned here.
-  if (known === undefined && message.headers[i]!.value.indexOf(",") < 0) {
+  if (known === undefined) {
     const t = located.text
     const e = located.end
-    const at = scanViaHead(t, located.start, e)
-    const value = at < 0 ? null : findParam(t, at, e, key)
-    if (value !== null) return ok(value)
+    const b = located.bytes
+    const plain = b === undefined ? null : plainViaParam(b, t, located.start, e, key)
+    if (plain !== null) return ok(plain)
+    // A comma-joined field is read whole (its other elements must parse too): only one element is scanned here.
+    if (message.headers[i]!.value.indexOf(",") < 0) {
+      const at = scanViaHead(t, located.start, e)
+      const value = at < 0 ? null : findParam(t, at, e, key)
+      if (value !== null) return ok(value)
+    }
   }
   const via = known ?? getTopVia(message)
   return via._tag === "Err" ? via : ok(getParam(via.value.params, key))
+}
+
+/**
+ * The parameter `key` of the via-parm at `[s, e)` of a parsed message's ASCII `bytes` (and its `text`) when it is
+ * written the way nearly everyone writes it — `SIP/2.0/` transport SP host [ ":" port ] then plain parameters
+ * (`findPlainParam`), no LWS elsewhere, no IPv6 reference, no comma — in one pass; `null` for anything else (the
+ * full scan decides). Whatever it answers, `viaBranch(getTopVia(m))` … would: every such text is a valid
+ * single via-parm.
+ */
+const plainViaParam = (
+  b: Uint8Array,
+  t: string,
+  s: number,
+  e: number,
+  key: string,
+): string | undefined | null => {
+  if (s + 8 > e || b[s] !== 83 || b[s + 1] !== 73 || b[s + 2] !== 80 || b[s + 3] !== 47) return null
+  if (b[s + 4] !== 50 || b[s + 5] !== 46 || b[s + 6] !== 48 || b[s + 7] !== 47) return null
+  let i = s + 8
+  const ts = i
+  while (i < e && TOKEN_TABLE[b[i]!] === 1) i++
+  if (i === ts || i >= e || b[i] !== 32) return null
+  const h = ++i
+  while (i < e && HOST_TABLE[b[i]!] === 1) i++
+  if (i === h) return null
+  if (i < e && b[i] === 58) {
+    const p = ++i
+    let v = 0
+    while (i < e) {
+      const d = b[i]!
+      if (d < 48 || d > 57) break
+      v = v * 10 + d - 48
+      i++
+    }
+    if (i === p || i - p > 5 || v > 65535) return null
+  }
+  return findPlainParam(b, t, i, e, key)
 }
 
 /** The first via-parm of a Via field value (the rest of the list is not read). */

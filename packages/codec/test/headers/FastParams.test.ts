@@ -1,6 +1,8 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
+  getCallId,
+  getCSeq,
   getFrom,
   getFromTag,
   getTag,
@@ -13,10 +15,12 @@ import {
   prependHeader,
   type Result,
   type SipMessage,
+  serializeMessage,
   setHeader,
   viaBranch,
 } from "../../src/index.js"
 import { crlf, unwrap } from "../helpers.js"
+import { torture, tortureNames } from "../rfc4475/fixtures.js"
 
 /** What the in-place readers must equal: the full typed accessor, then the parameter. */
 const slowBranch = (m: SipMessage) => mapOk(getTopVia(m), viaBranch)
@@ -25,16 +29,37 @@ const slowToTag = (m: SipMessage) => mapOk(getTo(m), getTag)
 const mapOk = <A, B, E>(r: Result<A, E>, f: (a: A) => B): Result<B, E> =>
   r._tag === "Ok" ? { _tag: "Ok", value: f(r.value) } : r
 
-const parsed = (...headers: ReadonlyArray<string>): SipMessage =>
-  unwrap(parseMessage(crlf("OPTIONS sip:a@b SIP/2.0", ...headers, "Content-Length: 0")))
+const encoder = new TextEncoder()
 
-/** Every way to read the three parameters agrees, on the parsed message and on a copy that was not parsed. */
+/** Parsed from bytes, as a socket delivers them (the in-place readers then scan the bytes). */
+const parsed = (...headers: ReadonlyArray<string>): SipMessage =>
+  unwrap(parseMessage(encoder.encode(crlf("OPTIONS sip:a@b SIP/2.0", ...headers, "Content-Length: 0"))))
+
+/** The message read three ways: parsed from its bytes, parsed from its text, and a copy that was not parsed. */
+const threeWays = (m: SipMessage): ReadonlyArray<SipMessage> => {
+  const text = new TextDecoder().decode(serializeMessage(m))
+  const fromText = parseMessage(text)
+  return fromText._tag === "Ok" ? [m, fromText.value, { ...m }] : [m, { ...m }]
+}
+
+/**
+ * Every way to read the three parameters agrees with the full typed accessors (values and errors), on the message
+ * parsed from bytes or from text and on a copy that was not parsed; reading first in place, then typed, and the
+ * other way round. CSeq and Call-ID agree across the three as well.
+ */
 const agree = (m: SipMessage): void => {
-  const plain = { ...m }
-  for (const x of [m, plain]) {
+  const all = threeWays(m)
+  for (const x of all) {
     expect(getTopViaBranch(x)).toEqual(slowBranch(x))
     expect(getFromTag(x)).toEqual(slowFromTag(x))
     expect(getToTag(x)).toEqual(slowToTag(x))
+    expect(getCSeq(x)).toEqual(getCSeq(all[0]!))
+    expect(getCallId(x)).toEqual(getCallId(all[0]!))
+  }
+  const fresh = threeWays(m)
+  for (const x of fresh) {
+    const typed = [slowBranch(x), slowFromTag(x), slowToTag(x)]
+    expect([getTopViaBranch(x), getFromTag(x), getToTag(x)]).toEqual(typed)
   }
 }
 
@@ -152,11 +177,109 @@ describe("getTopViaBranch, getFromTag, getToTag", () => {
     fc.assert(
       fc.property(value, value, value, (via, from, to) => {
         const text = crlf("OPTIONS sip:a@b SIP/2.0", `Via: ${via}`, `From: ${from}`, `To: ${to}`, "l: 0")
-        const r = parseMessage(text)
+        const r = parseMessage(encoder.encode(text))
         if (r._tag === "Err") return
         agree(r.value)
       }),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe("the in-place readers on the RFC 4475 torture messages", () => {
+  it("agree with the full typed accessors on every fixture that parses", () => {
+    let read = 0
+    for (const name of tortureNames()) {
+      const r = parseMessage(torture(name))
+      if (r._tag === "Err") continue
+      agree(r.value)
+      read++
+    }
+    expect(read).toBeGreaterThan(30)
+  })
+})
+
+describe("the plain one-pass reading and its fallback", () => {
+  const param = fc.constantFrom(
+    ";branch=z9hG4bK1",
+    ";branch=z9hG4bK2",
+    ";branch=",
+    ";branch",
+    ";branchx=1",
+    ";Branch=3",
+    ";tag=1",
+    ";tag=2",
+    ";tag=",
+    ";tag",
+    ";TAG=4",
+    ";tagx=5",
+    ";tag=é",
+    ";rport",
+    ";received=192.0.2.1",
+    ";maddr=[::1]",
+    ';x="q;tag=no"',
+    ";ü=1",
+    ";=1",
+    ";",
+    " ;x",
+    "; x",
+    ";x =1",
+    ";x= 1",
+    ";x=[",
+    ", SIP/2.0/UDP b",
+    ",<sip:c@d>",
+    " ",
+  )
+  const params = fc.array(param, { maxLength: 4 }).map((p) => p.join(""))
+  const via = fc
+    .tuple(
+      fc.constantFrom(
+        "SIP/2.0/UDP ",
+        "SIP/2.0/udp ",
+        "SIP/2.0/TCP  ",
+        "SIP/2.0/WSS\t",
+        "SIP/2.1/UDP ",
+        "SIP/2.0/ ",
+      ),
+      fc.constantFrom("h.example.com", "h_x", "[::1]", "", "é", "h,i"),
+      fc.constantFrom("", ":5060", ":65535", ":65536", ":123456", ":", ":0"),
+      params,
+    )
+    .map((parts) => parts.join(""))
+  const nameAddr = fc
+    .tuple(
+      fc.constantFrom("", "Alice ", "Alice", "Alice  Bob ", '"A B" ', '"A\\"B" ', '"A', '"" ', "\t", "é "),
+      fc.constantFrom(
+        "<sip:a@b>",
+        "<sip:a@b;tag=in>",
+        "<sip:a b>",
+        "<sip:>",
+        "<:a>",
+        "<sip:a@b",
+        "<sips:x@[::1]:5061;transport=tls?h=v>",
+        "<tel:+1-201>",
+        "sip:a@b",
+        "<s%p:a>",
+      ),
+      params,
+    )
+    .map((parts) => parts.join(""))
+
+  it("answers what the typed accessors answer on near-plain values (from bytes and from text)", () => {
+    fc.assert(
+      fc.property(via, nameAddr, nameAddr, (v, from, to) => {
+        const text = crlf(
+          "OPTIONS sip:a@b SIP/2.0",
+          `Via: ${v}`,
+          `From: ${from}`,
+          `To: ${to}`,
+          "CSeq: 1 OPTIONS",
+        )
+        const r = parseMessage(encoder.encode(text))
+        if (r._tag === "Err") return
+        agree(r.value)
+      }),
+      { numRuns: 500 },
     )
   })
 })
