@@ -59,7 +59,7 @@ describe("retransmissions on the TestClock", () => {
         yield* settle
         expect((yield* ep.stats).retransmissions).toBe(6)
         expect(yield* Fiber.join(outcome)).toEqual([
-          { _tag: "Failed", status: 408, reason: "Request Timeout (Timer B)" },
+          { _tag: "Failed", status: 408, reason: "Request Timeout" },
         ])
       }),
   )

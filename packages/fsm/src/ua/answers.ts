@@ -48,7 +48,7 @@ export const onRespond = (state: UaState, command: Respond): UaStep => {
   const invited = request.method === "INVITE" ? callForInvite(state, request) : undefined
   if (invited !== undefined && invited.role === "UAS" && invited.invite === request)
     return answerInvite(state, invited, command)
-  const inDialog = dialogCallOf(state, request)
+  const inDialog = callForDialogRequest(state, request)
   if (inDialog !== undefined) return answerInDialog(state, inDialog, command)
   return {
     state,
@@ -61,7 +61,8 @@ export const onRespond = (state: UaState, command: Respond): UaStep => {
 const toTagOf = (command: Respond): ResponseInit =>
   command.toTag === undefined ? {} : { toTag: command.toTag }
 
-const dialogCallOf = (state: UaState, request: Request): Call | undefined => {
+/** The call whose dialog an incoming request names (Call-ID, To tag as ours, From tag as theirs, §12.2.2). */
+export const callForDialogRequest = (state: UaState, request: Request): Call | undefined => {
   const id = incomingDialogId(request)
   if (isErr(id) || id.value === undefined) return undefined
   const call = state.calls.get(callRef(id.value.callId, id.value.localTag))

@@ -7,6 +7,7 @@
  *
  * Never: I/O, clocks, randomness — every event brings a `nonce` for the tags and branches it needs.
  */
+export { callForDialogRequest } from "./answers.js"
 export {
   type Accepting,
   type Call,

@@ -1,26 +1,19 @@
 /**
- * Call — the client side of a call: `call(target, offer)` sends the INVITE and returns a handle at once; its
- * `events` stream says what happens (trying, ringing, early media, answered, failed, ended) and its methods
- * cancel (§9.1), hang up (§15.1.1), re-offer (re-INVITE, §14.1) and send INFO/REFER inside the dialog.
+ * Call — the client side of a call: `call(target, offer)` gives the UA core of @sipkit/fsm/ua an `Invite` and returns
+ * a handle at once. The core sends the INVITE, ACKs every 2xx (§13.2.2.4), CANCELs (§9.1), hangs up (§15.1.1),
+ * re-INVITEs (§14.1) and sends requests inside the dialog; its reports become the handle's `events` (trying,
+ * ringing, early media, answered, failed, ended).
  *
- * The ACK of a 2xx is the UA core's (§13.2.2.4): built from the dialog (`makeAck` of @sipkit/fsm/dialog), sent
- * straight to the transport, and sent again for every retransmitted 2xx.
+ * The runtime's own part: the Call-ID and tag (from `Ids`), this endpoint's Contact for the transport the call goes
+ * on, the preloaded route of an outbound proxy (§8.1.2), and who waits for which response.
  */
-import { getCSeq, getHeader, makeRequest, type Request, type Response } from "@sipkit/codec"
-import {
-  type Dialog,
-  dialogKey,
-  makeAck,
-  makeInDialogRequest,
-  makeUacDialog,
-  requestTarget,
-} from "@sipkit/fsm/dialog"
-import { type Cause, Effect, FiberSet, Queue, Stream } from "effect"
-import { isSecure } from "../Address.js"
-import { makeVia } from "../Routing.js"
-import { RequestFailed, runClientTx, type SendOptions, sendWithAuth, targetsFor } from "./Client.js"
-import { type Core, type Destination, type DialogEntry, pickListener, sendTo } from "./Core.js"
-import { endDialog, localContact } from "./Server.js"
+import { getHeader, type Response } from "@sipkit/codec"
+import { type CallRef, callRef, type UaReport } from "@sipkit/fsm/ua"
+import { type Cause, Deferred, Effect, Queue, Stream } from "effect"
+import { RequestFailed, type SendOptions, targetsFor } from "./Client.js"
+import { type Core, type DialogEntry, pickListener } from "./Core.js"
+import { localContact } from "./Server.js"
+import { nextHopUri, type Observer, stripBrackets, type UaInput, uaOf, uaStep } from "./UaCore.js"
 
 export type CallEvent =
   | { readonly _tag: "Trying"; readonly response: Response }
@@ -54,81 +47,80 @@ export interface CallHandle {
 
 export interface CallOptions {
   readonly from?: string | undefined
+  /** The To header (a name-addr, e.g. `"Bob" <sip:bob@example.com>`); default `<target>`. */
+  readonly to?: string | undefined
   readonly headers?: ReadonlyArray<readonly [string, string]> | undefined
   readonly credentials?: SendOptions["credentials"]
+  /** §8.1.2: send through this proxy (`sip:proxy.example.com`; `;lr` is added): preloaded as the Route. */
+  readonly outboundProxy?: string | undefined
+  /** §8.1.2: a preloaded route set (name-addrs or URIs, each a loose router), instead of `outboundProxy`. */
+  readonly route?: ReadonlyArray<string> | undefined
+}
+
+/** The preloaded route set of an `outboundProxy` or `route` option, each entry `<uri;lr>` (§8.1.2, §16.12). */
+export const preloadedRoute = (options: {
+  readonly outboundProxy?: string | undefined
+  readonly route?: ReadonlyArray<string> | undefined
+}): ReadonlyArray<string> | undefined => {
+  const entries = options.route ?? (options.outboundProxy === undefined ? undefined : [options.outboundProxy])
+  return entries?.map((entry) => {
+    const uri = stripBrackets(entry)
+    return `<${/;lr(=|;|$)/i.test(uri) ? uri : `${uri};lr`}>`
+  })
 }
 
 const text = (body: Uint8Array): string => new TextDecoder().decode(body)
 
-/** Where in-dialog requests go: the first route (loose routing) or the remote target. */
-const dialogUri = (dialog: Dialog): string => {
-  const target = requestTarget(dialog)
-  return target.routes[0] ?? target.uri
+/** Waits for the final response of the one request a command makes. */
+const observed = () => {
+  const done = Deferred.makeUnsafe<Response, RequestFailed>()
+  const observer: Observer = {
+    onFinal: (response) => Deferred.succeed(done, response).pipe(Effect.asVoid),
+    onFailed: (status, reason) =>
+      Deferred.fail(done, new RequestFailed({ status, reason })).pipe(Effect.asVoid),
+  }
+  let taken = false
+  const observe = () => {
+    if (taken) return undefined
+    taken = true
+    return observer
+  }
+  return { observe, done, sent: () => taken }
 }
 
-const firstDestination = (core: Core, dialog: Dialog) =>
+/** Runs a command of `call` and waits for the final response to the request it sends. */
+export const commandAndWait = (core: Core, input: UaInput) =>
   Effect.gen(function* () {
-    const [target] = yield* targetsFor(core, dialogUri(dialog))
-    if (target === undefined)
-      return yield* new RequestFailed({ status: 503, reason: "cannot resolve the remote target" })
-    return target satisfies Destination
+    const { observe, done, sent } = observed()
+    yield* uaStep(core, input, { observe })
+    if (!sent()) return yield* new RequestFailed({ status: 481, reason: "the call has no dialog for it" })
+    return yield* Deferred.await(done)
   })
+
+type InDialogInit = {
+  readonly headers?: ReadonlyArray<readonly [string, string]>
+  readonly body?: string
+  readonly contentType?: string
+}
+
+/** A request inside `call`'s dialog (a BYE hangs up, §15.1.1); its final response. */
+export const requestInCall = (core: Core, call: CallRef, method: string, init: InDialogInit = {}) =>
+  method === "BYE"
+    ? commandAndWait(core, { _tag: "Hangup", call })
+    : commandAndWait(core, {
+        _tag: "SendInDialog",
+        call,
+        method,
+        ...(init.headers === undefined ? {} : { headers: init.headers }),
+        ...(init.body === undefined ? {} : { body: init.body }),
+        ...(init.contentType === undefined ? {} : { contentType: init.contentType }),
+      })
 
 /** Sends a request inside `entry`'s dialog and waits for its final response. */
-export const sendInDialog = (
-  core: Core,
-  entry: DialogEntry,
-  method: string,
-  init: {
-    readonly headers?: ReadonlyArray<readonly [string, string]>
-    readonly body?: string
-    readonly contentType?: string
-  } = {},
-) =>
-  Effect.gen(function* () {
-    const dialog = yield* core.dialogStore.get(entry.context.id)
-    if (dialog === undefined) return yield* new RequestFailed({ status: 481, reason: "no such dialog" })
-    const destination = yield* firstDestination(core, dialog)
-    const listener = pickListener(core, destination.transport, destination.host)!
-    const via = makeVia(destination.transport, listener.advertised, core.ids.branch())
-    const made = makeInDialogRequest(dialog, { method, via, ...init })
-    if (made._tag === "Err")
-      return yield* new RequestFailed({ status: made.error.status, reason: made.error.reason })
-    yield* core.dialogStore.put(entry.context.id, made.value.dialog)
-    const sent = yield* runClientTx(core, made.value.request, destination, { dialog: entry.context.id })
-    return sent.response
-  })
-
-const sendAck = (core: Core, entry: DialogEntry, inviteSeq: number) =>
-  Effect.gen(function* () {
-    const dialog = yield* core.dialogStore.get(entry.context.id)
-    if (dialog === undefined) return
-    const destination = yield* firstDestination(core, dialog)
-    const listener = pickListener(core, destination.transport, destination.host)!
-    const ack = makeAck(dialog, inviteSeq, {
-      via: makeVia(destination.transport, listener.advertised, core.ids.branch()),
-    })
-    yield* sendTo(core, destination, ack, { dialog: entry.context.id })
-  }).pipe(Effect.catchCause((cause) => Effect.logWarning("could not send the ACK", cause)))
-
-/** §9.1: the CANCEL copies Request-URI, Call-ID, To, From, CSeq number and the one top Via of the INVITE. */
-export const makeCancel = (invite: Request): Request => {
-  const headers: Array<readonly [string, string]> = []
-  const via = getHeader(invite, "Via")
-  if (via !== undefined) headers.push(["Via", via])
-  headers.push(["Max-Forwards", "70"])
-  for (const name of ["From", "To", "Call-ID"]) {
-    const value = getHeader(invite, name)
-    if (value !== undefined) headers.push([name, value])
-  }
-  const cseq = getCSeq(invite)
-  headers.push(["CSeq", `${cseq._tag === "Ok" ? cseq.value.seq : 1} CANCEL`])
-  for (const name of ["Route"]) {
-    const value = getHeader(invite, name)
-    if (value !== undefined) headers.push([name, value])
-  }
-  return makeRequest({ method: "CANCEL", uri: invite.uri, headers })
-}
+export const sendInDialog = (core: Core, entry: DialogEntry, method: string, init: InDialogInit = {}) =>
+  entry.call === undefined
+    ? Effect.fail(new RequestFailed({ status: 481, reason: "no such dialog" }))
+    : requestInCall(core, entry.call, method, init)
 
 export const call = (core: Core, target: string, offer: string | undefined, options: CallOptions = {}) =>
   Effect.gen(function* () {
@@ -138,182 +130,112 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
 
     const callId = core.ids.callId()
     const localTag = core.ids.tag()
-    const [first] = yield* targetsFor(core, target)
-    const contact =
-      first === undefined
-        ? undefined
-        : localContact(core, { transport: first.transport, host: first.host, port: first.port })
-    const from =
-      options.from ??
-      `<sip:${core.config.user}@${pickListener(core, first?.transport ?? "UDP", first?.host ?? "127.0.0.1")?.advertised.host ?? "localhost"}>`
-    const invite = makeRequest({
-      method: "INVITE",
-      uri: target,
-      headers: [
-        ["Max-Forwards", "70"],
-        ["From", `${from};tag=${localTag}`],
-        ["To", target.startsWith("<") ? target : `<${target}>`],
-        ["Call-ID", callId],
-        ["CSeq", "1 INVITE"],
-        ...(contact === undefined ? [] : [["Contact", contact] as const]),
-        ["User-Agent", core.config.userAgent],
-        ...(options.headers ?? []),
-        ...(offer === undefined ? [] : [["Content-Type", "application/sdp"] as const]),
-      ],
-      ...(offer === undefined ? {} : { body: offer }),
+    const ref = callRef(callId, localTag)
+    const route = preloadedRoute(options)
+    const uri = stripBrackets(target)
+    const [first] = yield* targetsFor(
+      core,
+      nextHopUri({ ...emptyRequest, uri, headers: routeHeaders(route) }),
+    )
+    const at = pickListener(core, first?.transport ?? "UDP", first?.host ?? "127.0.0.1")
+    const contact = localContact(core, {
+      transport: first?.transport ?? at?.transport.kind ?? "UDP",
+      host: first?.host ?? "127.0.0.1",
+      port: first?.port ?? 5060,
     })
+    const from = options.from ?? `<sip:${core.config.user}@${at?.advertised.host ?? "localhost"}>`
 
-    let phase: "calling" | "early" | "confirmed" | "ended" = "calling"
-    let sentInvite: { request: Request; destination: Destination } | undefined
-    let cancelWanted = false
-    let cancelSent = false
-    let entry: DialogEntry | undefined
-
-    const sendCancel = Effect.suspend(() => {
-      if (cancelSent || sentInvite === undefined) return Effect.void
-      cancelSent = true
-      const cancel = makeCancel(sentInvite.request)
-      return FiberSet.run(
-        core.fibers,
-        runClientTx(core, cancel, sentInvite.destination).pipe(Effect.ignore),
-      ).pipe(Effect.asVoid)
-    })
-
+    let answered = false
+    let last: Response | undefined
     let lastProvisional: Response | undefined
-    const onProvisional = (response: Response) =>
-      Effect.gen(function* () {
-        // a retransmitted provisional (same status, same To, same body) says nothing new
-        const repeated =
-          lastProvisional !== undefined &&
-          lastProvisional.status === response.status &&
-          getHeader(lastProvisional, "To") === getHeader(response, "To") &&
-          text(lastProvisional.body) === text(response.body)
-        lastProvisional = response
-        if (repeated) return
-        if (phase === "calling") phase = "early"
-        if (cancelWanted) yield* sendCancel
-        const sdp = response.body.byteLength > 0 ? text(response.body) : undefined
-        if (response.status === 100) return yield* emit({ _tag: "Trying", response })
-        if (sdp !== undefined) return yield* emit({ _tag: "EarlyMedia", sdp, response })
-        return yield* emit({ _tag: "Ringing", response })
-      })
-
-    const onAnswered = (sent: { request: Request; response: Response }) =>
-      Effect.gen(function* () {
-        const made = makeUacDialog(sent.request, sent.response, {
-          transportSecure: sentInvite !== undefined && isSecure(sentInvite.destination.transport),
-        })
-        if (made._tag === "Err") {
-          yield* finish({ _tag: "Failed", status: 500, reason: made.error.reason })
-          return
-        }
-        const id = dialogKey(made.value.id)
-        const dialogEntry: DialogEntry = {
-          context: { id, callId, localTag, remoteTag: made.value.id.remoteTag, data: new Map() },
-          pending2xx: undefined,
-          onRemoteEnd: (reason) =>
-            Effect.suspend(() => {
-              phase = "ended"
-              return finish({ _tag: "Ended", by: "remote", reason })
-            }),
-          onLocalEnd: () =>
-            Effect.suspend(() => {
-              phase = "ended"
-              return finish({ _tag: "Ended", by: "local", reason: "BYE" })
-            }),
-          onStray2xx: () => sendAck(core, dialogEntry, 1),
-        }
-        entry = dialogEntry
-        core.dialogs.set(id, dialogEntry)
-        yield* core.dialogStore.put(id, made.value)
-        core.stats.countDialogCreated()
-        phase = "confirmed"
-        yield* sendAck(core, dialogEntry, 1)
-        const sdp = sent.response.body.byteLength > 0 ? text(sent.response.body) : undefined
-        yield* emit({ _tag: "Answered", sdp, response: sent.response })
-        if (cancelWanted) yield* hangup
-      })
-
-    const hangup: Effect.Effect<void> = Effect.suspend(() => {
-      if (phase === "calling" || phase === "early") {
-        cancelWanted = true
-        return phase === "early" ? sendCancel : Effect.void
-      }
-      if (phase !== "confirmed" || entry === undefined) return Effect.void
-      phase = "ended"
-      const current = entry
-      return sendInDialog(core, current, "BYE").pipe(
-        Effect.ignore,
-        Effect.andThen(endDialogQuietly(core, current)),
-        Effect.andThen(finish({ _tag: "Ended", by: "local", reason: "BYE" })),
-      )
-    })
-
-    const cancelCall: Effect.Effect<void> = Effect.suspend(() => {
-      if (phase !== "calling" && phase !== "early") return Effect.void
-      cancelWanted = true
-      return phase === "early" ? sendCancel : Effect.void
-    })
-    core.pendingCalls.add(cancelCall)
-    /** A final response (or a failure) arrived: nothing left to CANCEL at shutdown. */
+    let repeated = false
     const settled = Effect.sync(() => void core.pendingCalls.delete(cancelCall))
 
-    yield* FiberSet.run(
-      core.fibers,
-      sendWithAuth(core, invite, target, {
-        credentials: options.credentials,
-        onProvisional,
-        onSent: (request, destination) =>
-          Effect.sync(() => {
-            sentInvite = { request, destination }
-          }),
-        onExtra2xx: () => (entry === undefined ? Effect.void : sendAck(core, entry, 1)),
-      }).pipe(
-        Effect.ensuring(settled),
-        Effect.flatMap((sent) =>
-          sent.response.status < 300
-            ? onAnswered(sent)
-            : Effect.suspend(() => {
-                phase = "ended"
-                return finish({ _tag: "Failed", status: sent.response.status, reason: sent.response.reason })
-              }),
-        ),
-        Effect.catch((failure) =>
-          Effect.suspend(() => {
-            phase = "ended"
-            return finish({ _tag: "Failed", status: failure.status, reason: failure.reason })
-          }),
-        ),
-      ),
-    )
+    const onReport = (report: UaReport): Effect.Effect<void> => {
+      switch (report._tag) {
+        case "Ringing": {
+          const response = last
+          if (response === undefined || repeated) return Effect.void
+          return report.sdp === undefined
+            ? emit({ _tag: "Ringing", response })
+            : emit({ _tag: "EarlyMedia", sdp: report.sdp, response })
+        }
+        case "Established": {
+          answered = true
+          const response = last
+          if (response === undefined) return settled
+          const sdp = response.body.byteLength > 0 ? text(response.body) : undefined
+          return Effect.andThen(settled, emit({ _tag: "Answered", sdp, response }))
+        }
+        case "Ended":
+          return Effect.andThen(
+            settled,
+            answered
+              ? finish({ _tag: "Ended", by: report.by, reason: report.reason })
+              : finish({ _tag: "Failed", status: report.status, reason: report.reason }),
+          )
+        default:
+          return Effect.void
+      }
+    }
+    // the responses of this call pass here before the core sees them: the events carry them; a 100 is "Trying",
+    // and a retransmitted provisional (same status, To and body) says nothing new
+    const onResponse = (response: Response): Effect.Effect<void> => {
+      last = response
+      if (response.status >= 200) return Effect.void
+      repeated =
+        lastProvisional !== undefined &&
+        lastProvisional.status === response.status &&
+        getHeader(lastProvisional, "To") === getHeader(response, "To") &&
+        text(lastProvisional.body) === text(response.body)
+      lastProvisional = response
+      return response.status === 100 && !repeated ? emit({ _tag: "Trying", response }) : Effect.void
+    }
+    uaOf(core).listeners.set(ref, { onReport, onResponse })
 
-    const inDialog: CallHandle["request"] = (method, init) =>
-      entry === undefined
-        ? Effect.fail(new RequestFailed({ status: 481, reason: "the call has no dialog" }))
-        : sendInDialog(core, entry, method, init ?? {})
+    const cancelCall: Effect.Effect<void> = uaStep(core, { _tag: "Cancel", call: ref })
+    core.pendingCalls.add(cancelCall)
 
+    yield* uaStep(core, {
+      _tag: "Invite",
+      callId,
+      fromTag: localTag,
+      from,
+      to: options.to ?? (target.startsWith("<") ? target : `<${target}>`),
+      uri,
+      ...(offer === undefined ? {} : { sdp: offer }),
+      headers: [["User-Agent", core.config.userAgent], ...(options.headers ?? [])],
+      contact: stripBrackets(contact),
+      ...(route === undefined ? {} : { route }),
+      ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    })
+
+    const inDialog: CallHandle["request"] = (method, init) => requestInCall(core, ref, method, init ?? {})
     const handle: CallHandle = {
       callId,
       events: Stream.fromQueue(events),
       cancel: cancelCall,
-      hangup,
-      reoffer: (sdp) =>
-        Effect.gen(function* () {
-          const response = yield* inDialog("INVITE", { body: sdp, contentType: "application/sdp" })
-          if (response.status >= 200 && response.status < 300 && entry !== undefined) {
-            const cseq = getCSeq(response)
-            yield* sendAck(core, entry, cseq._tag === "Ok" ? cseq.value.seq : 1)
-          }
-          return response
-        }),
+      hangup: Effect.suspend(() => {
+        const phase = uaOf(core).state.calls.get(ref)?.phase
+        return phase === "Confirmed"
+          ? commandAndWait(core, { _tag: "Hangup", call: ref }).pipe(Effect.ignore)
+          : uaStep(core, { _tag: "Hangup", call: ref })
+      }),
+      reoffer: (sdp) => commandAndWait(core, { _tag: "Reinvite", call: ref, sdp }),
       request: inDialog,
       info: (body, contentType) => inDialog("INFO", { body, contentType }),
-      refer: (referTo) => inDialog("REFER", { headers: [["Refer-To", `<${referTo}>`]] }),
+      refer: (referTo) =>
+        commandAndWait(core, { _tag: "Refer", call: ref, referTo: `<${stripBrackets(referTo)}>` }),
     }
     return handle
   })
 
-const endDialogQuietly = (core: Core, entry: DialogEntry) =>
-  Effect.sync(() => {
-    entry.onRemoteEnd = undefined
-  }).pipe(Effect.andThen(endDialog(core, entry.context.id, "local BYE")))
+const emptyRequest = {
+  _tag: "Request" as const,
+  method: "INVITE",
+  version: "SIP/2.0",
+  body: new Uint8Array(),
+}
+
+const routeHeaders = (route: ReadonlyArray<string> | undefined) =>
+  (route ?? []).map((value) => ({ name: "Route", value }))

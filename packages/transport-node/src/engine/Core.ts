@@ -80,6 +80,8 @@ export type TxInfo = ServerTxInfo | ClientTxInfo
  */
 export interface DialogEntry {
   readonly context: DialogContext
+  /** The UA core's call this dialog belongs to (@sipkit/fsm/ua, engine/UaCore.ts). */
+  readonly call?: string | undefined
   /** Waiting for the ACK of our 2xx (§13.3.1.4): the response and its transaction. */
   pending2xx: { readonly response: Response; readonly txKey: string; readonly cseq: number } | undefined
   /** Set by a call handle: a BYE (or anything ending it) arrived from the peer. */
