@@ -6,22 +6,20 @@
  * §8.1.3.1: a transaction timeout is reported as 408 and a transport error as 503 (`RequestFailed.status`).
  */
 import {
-  getCSeq,
   getHeaderValues,
   getParam,
   parseUri,
   type Request,
   type Response,
-  removeHeader,
-  setHeader,
+  serializeMessage,
 } from "@sipkit/codec"
-import { authorize, parseChallenges } from "@sipkit/codec/digest"
 import { type TerminationReason, TransactionTable } from "@sipkit/fsm/transaction"
+import { fillVia, retryWithCredentials } from "@sipkit/fsm/ua"
 import { Data, Deferred, Effect } from "effect"
 import { isReliable, type TransportKind } from "../Address.js"
 import { resolve, type Target, withFailover } from "../dns/Resolver.js"
 import { SipDns } from "../dns/SipDns.js"
-import { makeVia, sizeWith, transportForSize, withVia } from "../Routing.js"
+import { makeVia, transportForSize, withVia } from "../Routing.js"
 import {
   type ClientTxInfo,
   type Core,
@@ -30,6 +28,7 @@ import {
   perform,
   pickListener,
 } from "./Core.js"
+import { uaOf } from "./UaCore.js"
 
 export class RequestFailed extends Data.TaggedError("RequestFailed")<{
   /** 408 (timeout), 503 (transport error, nothing resolvable), 500 (could not build the request). */
@@ -100,25 +99,34 @@ export const targetsFor = (core: Core, uri: string, pinned?: TransportKind) =>
     return targets.filter((t) => hasTransport(core, t.transport))
   })
 
-/** One attempt: one client transaction to one target. */
-const attempt = (core: Core, request: Request, target: Target, options: SendOptions) =>
+/** One attempt: one client transaction to one target. A request that has its Via (built by the UA core) keeps its
+ * branch on the first attempt; every other attempt is a new transaction with a fresh branch (§17.1.3). The
+ * transport and sent-by are this send's (§18.1.1). */
+const attempt = (core: Core, request: Request, target: Target, options: SendOptions, first: boolean) =>
   Effect.gen(function* () {
     let transport = target.transport
-    const first = pickListener(core, transport, target.host)
-    if (first === undefined)
+    const listener0 = pickListener(core, transport, target.host)
+    if (listener0 === undefined)
       return yield* new RequestFailed({ status: 503, reason: `no ${transport} listener` })
-    const branch = core.ids.branch()
-    const size = sizeWith(request, makeVia(transport, first.advertised, branch))
+    const own = first && getHeaderValues(request, "Via").length > 0
+    const branch = own ? undefined : core.ids.branch()
+    const stamp = (kind: TransportKind) => {
+      const listener = pickListener(core, kind, target.host)!
+      const at = listener.advertised
+      return branch === undefined
+        ? fillVia(request, kind, at.host.includes(":") ? `[${at.host}]` : at.host, at.port, { rport: true })
+        : withVia(request, makeVia(kind, at, branch), getHeaderValues(request, "Via").length > 0)
+    }
+    const probe = stamp(transport)
     transport =
       options.transport === undefined
-        ? transportForSize(transport, size, {
+        ? transportForSize(transport, serializeMessage(probe).byteLength, {
             mtu: core.config.mtu,
             switchToTcp: core.config.switchToTcp && options.noMtuSwitch !== true,
             tcpAvailable: hasTransport(core, "TCP"),
           })
         : transport
-    const listener = pickListener(core, transport, target.host)!
-    const sent = withVia(request, makeVia(transport, listener.advertised, branch))
+    const sent = transport === target.transport ? probe : stamp(transport)
     const destination: Destination = { transport, host: target.host, port: target.port }
     return yield* runClientTx(core, sent, destination, options)
   })
@@ -179,9 +187,15 @@ export const sendToUri = (core: Core, request: Request, uri: string, options: Se
     const targets = yield* targetsFor(core, uri, options.transport)
     if (targets.length === 0)
       return yield* new RequestFailed({ status: 503, reason: `cannot resolve ${uri}` })
+    let first = true
     return yield* withFailover(
       targets,
-      (target) => attempt(core, request, target, options),
+      (target) =>
+        Effect.suspend(() => {
+          const isFirst = first
+          first = false
+          return attempt(core, request, target, options, isFirst)
+        }),
       (o) => (o._tag === "Failure" ? o.error.status !== 500 : o.value.response.status === 503),
     ).pipe(
       Effect.catch((e) =>
@@ -192,32 +206,19 @@ export const sendToUri = (core: Core, request: Request, uri: string, options: Se
     )
   })
 
-/** Like `sendToUri`, answering one 401/407 Digest challenge with `credentials` (§22.2, new CSeq, §8.1.3.5). */
+/** Like `sendToUri`, answering one 401/407 Digest challenge with `credentials` (§22.2: the UA core's
+ * `retryWithCredentials` builds the retry — new CSeq, new branch, the Authorization). */
 export const sendWithAuth = (core: Core, request: Request, uri: string, options: SendOptions = {}) =>
   Effect.gen(function* () {
     const first = yield* sendToUri(core, request, uri, options)
-    const status = first.response.status
-    if ((status !== 401 && status !== 407) || options.credentials === undefined) return first
-    const header = status === 401 ? "WWW-Authenticate" : "Proxy-Authenticate"
-    const challenges = parseChallenges(getHeaderValues(first.response, header))
-    if (challenges._tag === "Err") return first
-    const authorization = authorize(challenges.value, options.credentials, {
-      method: request.method,
-      uri: request.uri,
-      body: request.body,
-      cnonce: core.ids.tag(),
-      nc: 1,
-    })
-    if (authorization._tag === "Err") return first
-    const cseq = getCSeq(request)
-    const next = setHeader(
-      setHeader(
-        removeHeader(request, status === 401 ? "Authorization" : "Proxy-Authorization"),
-        status === 401 ? "Authorization" : "Proxy-Authorization",
-        authorization.value,
-      ),
-      "CSeq",
-      cseq._tag === "Ok" ? `${cseq.value.seq + 1} ${cseq.value.method}` : `2 ${request.method}`,
+    if (options.credentials === undefined) return first
+    const retry = retryWithCredentials(
+      uaOf(core).state.config,
+      first.request,
+      first.response,
+      options.credentials,
+      core.ids.tag(),
     )
-    return yield* sendToUri(core, next, uri, options)
+    if (retry === undefined) return first
+    return yield* sendToUri(core, retry.request, uri, options)
   })

@@ -2,13 +2,18 @@
  * Register — a UA's registration (RFC 3261 §10.2): REGISTER to the registrar with our Contact, answer a Digest
  * challenge, read the granted expiry (§10.2.4: the Contact's `expires`, else the Expires header), refresh before
  * it runs out, and unregister (`Expires: 0`, §10.2.2) when asked. One Call-ID and an increasing CSeq for all of
- * them (§10.2 "SHOULD use the same Call-ID ... incremented CSeq").
+ * them (§10.2 "SHOULD use the same Call-ID ... incremented CSeq"). The REGISTER and its Digest retry are built by
+ * @sipkit/fsm/ua (`makeRegister`, `retryWithCredentials`), the granted expiry read by its `grantedExpiry`; this
+ * module sends them and keeps the refresh timer.
  */
-import { getContacts, getExpires, getParam, makeRequest, type Response } from "@sipkit/codec"
+import type { Response } from "@sipkit/codec"
+import { grantedExpiry, makeRegister } from "@sipkit/fsm/ua"
 import { Effect, Fiber, FiberSet, Ref } from "effect"
+import { preloadedRoute } from "./Call.js"
 import { type Credentials, RequestFailed, sendWithAuth, targetsFor } from "./Client.js"
 import type { Core } from "./Core.js"
 import { localContact } from "./Server.js"
+import { stripBrackets, uaOf } from "./UaCore.js"
 
 export interface RegisterOptions {
   /** The registrar's URI, e.g. `sip:example.com` (§10.2: the Request-URI). */
@@ -21,6 +26,10 @@ export interface RegisterOptions {
   readonly contact?: string | undefined
   /** Refresh this many seconds before expiry (default: 30 s, or half the expiry when shorter than a minute). */
   readonly refreshMargin?: number | undefined
+  /** §8.1.2: register through this proxy (`;lr` is added): preloaded as the Route, the REGISTER goes there. */
+  readonly outboundProxy?: string | undefined
+  /** §8.1.2: a preloaded route set, instead of `outboundProxy`. */
+  readonly route?: ReadonlyArray<string> | undefined
 }
 
 export interface Registration {
@@ -32,24 +41,14 @@ export interface Registration {
   readonly unregister: Effect.Effect<Response, RequestFailed>
 }
 
-const grantedExpiry = (response: Response, contact: string, asked: number): number => {
-  const contacts = getContacts(response)
-  if (contacts._tag === "Ok" && contacts.value !== "*") {
-    const uri = contact.replace(/^<|>$/g, "")
-    const mine = contacts.value.find((c) => c.uri === uri) ?? contacts.value[0]
-    const value = mine === undefined ? undefined : getParam(mine.params, "expires")
-    if (value !== undefined && /^\d+$/.test(value)) return Number(value)
-  }
-  const header = getExpires(response)
-  return header._tag === "Ok" && header.value !== undefined ? header.value : asked
-}
-
 export const register = (core: Core, options: RegisterOptions) =>
   Effect.gen(function* () {
     const asked = options.expires ?? 3600
     const callId = core.ids.callId()
     const tag = core.ids.tag()
-    const [first] = yield* targetsFor(core, options.registrar)
+    const route = preloadedRoute(options)
+    const nextHop = route?.[0] === undefined ? options.registrar : stripBrackets(route[0])
+    const [first] = yield* targetsFor(core, nextHop)
     const contact =
       options.contact ??
       (first === undefined ? `<sip:${core.config.user}@localhost>` : localContact(core, first))
@@ -57,21 +56,22 @@ export const register = (core: Core, options: RegisterOptions) =>
     const send = (expires: number) =>
       Effect.gen(function* () {
         seq += 2 // leaves room for the CSeq the Digest retry takes
-        const request = makeRequest({
-          method: "REGISTER",
-          uri: options.registrar,
-          headers: [
-            ["Max-Forwards", "70"],
-            ["From", `<${options.aor}>;tag=${tag}`],
-            ["To", `<${options.aor}>`],
-            ["Call-ID", callId],
-            ["CSeq", `${seq} REGISTER`],
-            ["Contact", contact],
-            ["Expires", String(expires)],
-            ["User-Agent", core.config.userAgent],
-          ],
-        })
-        const sent = yield* sendWithAuth(core, request, options.registrar, {
+        const request = makeRegister(
+          uaOf(core).state.config,
+          {
+            registrar: options.registrar,
+            aor: options.aor,
+            contact,
+            expires,
+            callId,
+            fromTag: tag,
+            seq,
+            ...(route === undefined ? {} : { route }),
+            headers: [["User-Agent", core.config.userAgent]],
+          },
+          core.ids.tag(),
+        )
+        const sent = yield* sendWithAuth(core, request, nextHop, {
           credentials: options.credentials,
         })
         if (sent.response.status < 200 || sent.response.status >= 300) {

@@ -147,7 +147,8 @@ export const onRequest = (core: Core, key: string, request: Request): Effect.Eff
     const ua = uaOf(core)
     ua.onIncoming = (report, origin) => onIncoming(core, report, origin)
     if (request.method === "CANCEL") return yield* onCancel(core, key, request, info.source)
-    if (core.shuttingDown)
+    // shutting down: new requests get 503; a BYE still ends its call (docs/runtime.md)
+    if (core.shuttingDown && request.method !== "BYE")
       return yield* respondApp(core, key, request, 503, { headers: [["Retry-After", "5"]] }, info.toTag).pipe(
         Effect.ignore,
       )
