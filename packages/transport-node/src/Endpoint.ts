@@ -21,7 +21,7 @@ import {
 import { dialogKey, incomingDialogId } from "@sipkit/fsm/dialog"
 import { defaultTimerConfig, receive, TransactionTable } from "@sipkit/fsm/transaction"
 import { Clock, Context, Deferred, Effect, FiberSet, Layer, Option, PubSub, Queue, Stream } from "effect"
-import type { HostPort, PeerAddress, TransportKind } from "./Address.js"
+import { type HostPort, hostForUri, type PeerAddress, type TransportKind } from "./Address.js"
 import { decodeConfig, type EndpointConfig, type ListenerConfig } from "./Config.js"
 import { DialogStore, memoryDialogs, memoryDialogsLayer } from "./Dialogs.js"
 import { nodeDnsLayer, SipDns } from "./dns/SipDns.js"
@@ -141,12 +141,20 @@ const answerStatelessly = (
   source: PeerAddress,
   connection: string | undefined,
   status: number,
-  reason: string,
+  fault: string | undefined,
 ) =>
   Effect.gen(function* () {
     const route = responseRoute(request, source, connection)
     if (route._tag === "Err") return
-    yield* sendTo(core, route.value, makeResponse(request, status, { reason })).pipe(Effect.ignore)
+    // the status keeps its standard reason phrase (§21); what was wrong goes in a Warning (§20.43, code 399)
+    const listener = core.listeners[0]
+    const agent =
+      listener === undefined
+        ? "sipkit"
+        : `${hostForUri(listener.advertised.host)}:${listener.advertised.port}`
+    const headers: ReadonlyArray<readonly [string, string]> =
+      fault === undefined ? [] : [["Warning", `399 ${agent} ${JSON.stringify(fault)}`]]
+    yield* sendTo(core, route.value, makeResponse(request, status, { headers })).pipe(Effect.ignore)
   })
 
 const handleInbound = (core: Core, event: Inbound<SipMessage>): Effect.Effect<void> =>
@@ -193,10 +201,21 @@ const handleInbound = (core: Core, event: Inbound<SipMessage>): Effect.Effect<vo
       return
     }
     if (route._tag === "Match") return yield* dispatch(core, route.key, receive(message))
+    // §8.2: a new request whose dialog identity cannot be read (no Call-ID …) gets its status with the standard
+    // reason phrase and the fault in a Warning, statelessly, before any transaction is made for it
+    if (dialogId?._tag === "Err" && message._tag === "Request" && message.method !== "ACK")
+      return yield* answerStatelessly(
+        core,
+        message,
+        remote,
+        connection,
+        dialogId.error.status,
+        dialogId.error.reason,
+      )
     if (message._tag === "Response") return yield* core.hooks.onStrayResponse(message)
     if (message.method === "ACK") return yield* onAck(core, message, remote)
     if (core.shuttingDown && message.method !== "CANCEL" && message.method !== "BYE") {
-      return yield* answerStatelessly(core, message, remote, connection, 503, "Service Unavailable")
+      return yield* answerStatelessly(core, message, remote, connection, 503, undefined)
     }
     const responses = responseRoute(message, remote, connection)
     if (responses._tag === "Err") return
@@ -290,8 +309,14 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       shuttingDown: false,
       pendingCalls: new Set(),
     }
+    // One fiber handles input in arrival order; it takes every event queued since it last ran (a burst of
+    // datagrams is one wake-up, not one per message).
     yield* Effect.forkScoped(
-      Effect.forever(Effect.flatMap(Queue.take(inbound), (e) => handleInbound(core, e))),
+      Effect.forever(
+        Effect.flatMap(Queue.takeAll(inbound), (events) =>
+          Effect.forEach(events, (e) => handleInbound(core, e), { discard: true }),
+        ),
+      ),
     )
 
     const shutdown = Effect.gen(function* () {

@@ -22,9 +22,9 @@ import {
 } from "@sipkit/codec"
 import { authorize, parseChallenges } from "@sipkit/codec/digest"
 import { type Dialog, makeAck, makeInDialogRequest, makeUacDialog, requestTarget } from "@sipkit/fsm/dialog"
+import { newBranch, newCallId, newCnonce, newTag } from "../Ids.js"
 import { formatHostPort, type HostPort } from "../options/Common.js"
 import type { Endpoint } from "./Endpoint.js"
-import { newBranch, newCallId, newCnonce, newTag } from "./Ids.js"
 
 export interface UacPlan {
   readonly method: string

@@ -9,7 +9,10 @@
  *   the ACK (§13.3.1.4) and answers CANCEL with 200 + 487 (§9.2);
  * - REGISTER → with `--registrar` the runtime's registrarHandler (@sipkit/fsm/registrar, digest for `--user`),
  *   else 405; SUBSCRIBE, NOTIFY, REFER, PUBLISH, PRACK → 405; unknown methods → 501, both with Allow.
- * `--proxy` stays on the CLI's engine (commands/Listen.ts) until the runtime's `proxy(…)` Record-Routes.
+ * - with `--proxy` (RFC 3261 §16, by the runtime's `proxyByLocation`, i.e. @sipkit/fsm/proxy): a request whose
+ *   Request-URI is an AOR with live bindings, or that names us in a preloaded Route (we are its outbound proxy), is
+ *   forwarded to the bindings — Record-Route, forking, CANCEL of the losing branches; REGISTER stays with the
+ *   registrar. In-dialog requests and ACKs along our Record-Route are passed on by the runtime itself.
  *
  * Ports: udp and tcp share `--port`; tls takes port + 1 and ws port + 2 (all random with `--port 0`).
  * With `--quiet` nothing is done per message beyond the runtime's own work (no wire subscription).
@@ -23,28 +26,31 @@ import {
   type Request,
   validateRequest,
 } from "@sipkit/codec"
-import { makeDigestAuthenticator, makeRegistrarConfig } from "@sipkit/fsm/registrar"
+import { canonicalAor, makeDigestAuthenticator, makeRegistrarConfig } from "@sipkit/fsm/registrar"
 import {
   cryptoIdsLayer,
   type Decision,
   type Handler,
   type Handlers,
+  type LocationShape,
   later,
   makeEndpoint,
   memoryLocation,
   nodeDnsLayer,
+  proxyByLocation,
   type RequestContext,
   registrarHandler,
   respond,
 } from "@sipkit/transport-node"
+import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { Exit, ExitCode } from "../ExitCode.js"
-import { newTag } from "../engine/Ids.js"
-import { answerOffer, defaultOffer } from "../engine/Media.js"
+import { newTag } from "../Ids.js"
 import { localLanes } from "../Ladder.js"
+import { answerOffer, defaultOffer } from "../Media.js"
 import { makeOutput } from "../Output.js"
 import { formatHostPort } from "../options/Common.js"
 import type { ListenOptions } from "../options/ListenOptions.js"
@@ -87,7 +93,9 @@ const callKey = (request: Request): string => {
 }
 
 /** Answered calls whose ACK has not come (an ACK before our note of the answer is remembered too). */
-const makeAckWatch = () => {
+export type AckWatch = ReturnType<typeof makeAckWatch>
+
+export const makeAckWatch = () => {
   const waiting = new Set<string>()
   const early = new Set<string>()
   return {
@@ -128,7 +136,7 @@ const makeAnswerer = (host: string) => {
   }
 }
 
-const invite = (options: ListenOptions, tally: Tally, acks: ReturnType<typeof makeAckWatch>) => {
+const invite = (options: ListenOptions, tally: Tally, acks: AckWatch) => {
   const answer = makeAnswerer(options.host)
   return (request: Request, ctx: RequestContext): Effect.Effect<Decision, unknown> =>
     Effect.gen(function* () {
@@ -176,10 +184,30 @@ const inDialog =
     return Effect.succeed(respond(200))
   }
 
-const handlersFor = (
+/** The AOR a Request-URI names, as the registrar keys bindings (only a SIP URI with a user part is one). */
+const aorOf = (uri: string): string | undefined => {
+  if (!/^sips?:[^@;?]+@/i.test(uri)) return undefined
+  const aor = canonicalAor(uri)
+  return aor._tag === "Ok" ? aor.value : undefined
+}
+
+/** `--proxy` (§16): forward what is for a registered AOR, or routed to us as an outbound proxy; else `handler`. */
+const proxying =
+  (location: LocationShape, domains: ReadonlyArray<string>, handler: Handler): Handler =>
+  (request, ctx) =>
+    Effect.gen(function* () {
+      const aor = aorOf(request.uri)
+      const bound = aor === undefined ? [] : yield* location.lookup(aor, yield* Clock.currentTimeMillis)
+      if (bound.length > 0 || getHeaderValues(request, "Route").length > 0)
+        return proxyByLocation(location, domains)
+      return yield* handler(request, ctx)
+    })
+
+/** What `sip listen` answers, as the runtime's handlers (also the parties of `sip demo`). */
+export const handlersFor = (
   options: ListenOptions,
   tally: Tally,
-  acks: ReturnType<typeof makeAckWatch>,
+  acks: AckWatch = makeAckWatch(),
 ): Handlers => {
   const where = formatHostPort(options)
   const allow: ReadonlyArray<readonly [string, string]> = [
@@ -206,7 +234,8 @@ const handlersFor = (
             },
           }),
   })
-  const registerFsm = registrarHandler(registrar, memoryLocation())
+  const location = memoryLocation()
+  const registerFsm = registrarHandler(registrar, location)
   const register: Handler = options.registrar
     ? (request, ctx) =>
         registerFsm(request, ctx).pipe(
@@ -235,9 +264,13 @@ const handlersFor = (
     prack: notHandled,
     fallback: notHandled,
   }
+  const wrap = (name: string, handler: Handler): Handler => {
+    const answering = checked(where, handler)
+    return options.proxy && name !== "register" ? proxying(location, domains, answering) : answering
+  }
   return {
     ...(Object.fromEntries(
-      Object.entries(handlers).map(([name, handler]) => [name, checked(where, handler)]),
+      Object.entries(handlers).map(([name, handler]) => [name, wrap(name, handler)]),
     ) as Omit<Handlers, "ack">),
     ack: (request) => Effect.sync(() => acks.acked(callKey(request))),
   }

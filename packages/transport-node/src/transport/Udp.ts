@@ -3,6 +3,16 @@
  * one message (§18.3 framing does not apply). IPv4 and IPv6 (an IPv6 socket is bound IPv6-only so `::` and
  * `0.0.0.0` can be listened on side by side).
  *
+ * Sending does not wait for the kernel's completion callback: `send` hands the datagram to the socket and returns
+ * at once (libuv writes it straight away when its queue is empty). A UDP send has no delivery outcome to wait for
+ * (§18.1.1: the transaction layer's retransmissions cover loss); what can fail — an oversized datagram, an address
+ * of the other IP family — is checked before the send and fails the Effect. Waiting for the callback cost a fiber
+ * suspension and a resume per message under load.
+ *
+ * Both socket buffers are asked for `socketBufferBytes` (the kernel caps it at net.core.rmem_max/wmem_max): the
+ * default (~208 KiB) overflows under a burst of a few thousand datagrams, and every datagram lost there costs a
+ * retransmission half a second later.
+ *
  * Never: retransmits (the transaction machines do), or sends to a connection — there are none.
  */
 import * as dgram from "node:dgram"
@@ -13,6 +23,11 @@ import { type Transport, TransportError, type TransportOptions } from "./Transpo
 
 /** The largest UDP payload (65535 − 8 − 20). Anything above is refused before it reaches the socket. */
 export const maxDatagram = 65_507
+
+/** Receive and send buffer asked of the kernel for each UDP socket. */
+export const socketBufferBytes = 4 * 1024 * 1024
+
+const isV6 = (host: string): boolean => host.includes(":")
 
 const bind = (socket: dgram.Socket, host: string, port: number) =>
   Effect.callback<void, TransportError>((resume) => {
@@ -27,12 +42,19 @@ const bind = (socket: dgram.Socket, host: string, port: number) =>
     })
   })
 
+const fail = (reason: string, remote: HostPort) =>
+  Effect.fail(new TransportError({ transport: "UDP", reason, remote: `${remote.host}:${remote.port}` }))
+
 export const makeUdpTransport = <M>(options: TransportOptions<M>) =>
   Effect.gen(function* () {
     const host = normalizeHost(options.host)
     const socket = yield* Effect.acquireRelease(
       Effect.sync(() =>
-        dgram.createSocket(host.includes(":") ? { type: "udp6", ipv6Only: true } : { type: "udp4" }),
+        dgram.createSocket({
+          ...(isV6(host) ? { type: "udp6", ipv6Only: true } : { type: "udp4" }),
+          recvBufferSize: socketBufferBytes,
+          sendBufferSize: socketBufferBytes,
+        }),
       ),
       (s) =>
         Effect.callback<void>((resume) => {
@@ -65,30 +87,22 @@ export const makeUdpTransport = <M>(options: TransportOptions<M>) =>
     const transport: Transport = {
       kind: "UDP",
       local,
-      send: (remote, bytes) =>
-        bytes.byteLength > maxDatagram
-          ? Effect.fail(
-              new TransportError({
-                transport: "UDP",
-                reason: `datagram of ${bytes.byteLength} bytes is too large`,
-              }),
-            )
-          : Effect.callback<void, TransportError>((resume) => {
-              socket.send(bytes, remote.port, normalizeHost(remote.host), (cause) =>
-                resume(
-                  cause
-                    ? Effect.fail(
-                        new TransportError({
-                          transport: "UDP",
-                          reason: cause.message,
-                          remote: `${remote.host}:${remote.port}`,
-                          cause,
-                        }),
-                      )
-                    : Effect.void,
-                ),
-              )
+      send: (remote, bytes) => {
+        const to = normalizeHost(remote.host)
+        if (bytes.byteLength > maxDatagram)
+          return fail(`datagram of ${bytes.byteLength} bytes is too large`, remote)
+        if (isV6(to) !== isV6(host)) return fail("destination of the other IP family", remote)
+        return Effect.try({
+          try: () => socket.send(bytes, remote.port, to),
+          catch: (cause) =>
+            new TransportError({
+              transport: "UDP",
+              reason: cause instanceof Error ? cause.message : String(cause),
+              remote: `${remote.host}:${remote.port}`,
+              cause,
             }),
+        })
+      },
       connectionCount: Effect.succeed(0),
       closeConnection: () => Effect.void,
     }
