@@ -13,7 +13,7 @@ export interface Limits {
   readonly maxBodyBytes: number
   /** Header fields (lines after folding). Default 256. */
   readonly maxHeaderCount: number
-  /** One line (start line or an unfolded header field), characters. Default 8192. */
+  /** One line (start line or a header field with its continuation lines), bytes. Default 8192. */
   readonly maxLineLength: number
   /** Via header fields. Default 64. */
   readonly maxVias: number

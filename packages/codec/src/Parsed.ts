@@ -28,7 +28,7 @@ const SLOT_COMPACT = ["v", "f", "t", "i", undefined] as const
 
 /** What a parsed message remembers besides its fields. */
 export interface ParsedState {
-  /** The input: bytes, or the text it was given as (encoded on the first serialize). */
+  /** The input bytes (a text input is encoded by the parser). */
   source: Uint8Array | string
   /** The flat text the header values were sliced from, and where each value starts in it (-1: folded). */
   readonly text: string

@@ -112,6 +112,25 @@ describe("parseMessage", () => {
     expect(unwrapErr(parseMessage("OPTIONS sip:x@y SIP/2.0\r\nTo: x\r\n")).status).toBe(400)
   })
 
+  it("reads the same message from bytes and from text, with multi-byte characters anywhere", () => {
+    const utf8 = new TextEncoder()
+    for (const input of [
+      crlf("MESSAGE sip:b@c SIP/2.0", "Subject: é ü", "To: <sip:b@c>", "l: 4") + "ab\u00e9",
+      crlf("MESSAGE sip:b@c SIP/2.0", "To: <sip:b@c>", "l: 3") + "a\u00e9",
+      crlf("SIP/2.0 200 Très bien", "X-\u0041: \u{1F600} x", " folded \u00e9", "l: 0"),
+    ]) {
+      const fromText = unwrap(parseMessage(input))
+      const fromBytes = unwrap(parseMessage(utf8.encode(input)))
+      expect(fromBytes).toEqual(fromText)
+      expect(text(serializeMessage(fromBytes))).toBe(input)
+    }
+    // Error offsets are byte offsets either way: "é" takes two bytes before the bad line.
+    const bad = crlf("MESSAGE sip:b@c SIP/2.0", "Subject: é", "Bad line")
+    const expected = utf8.encode(bad).indexOf(66) + 4 // the "l" after "Bad "
+    expect(unwrapErr(parseMessage(bad)).offset).toBe(expected)
+    expect(unwrapErr(parseMessage(utf8.encode(bad))).offset).toBe(expected)
+  })
+
   it("answers 505 for a SIP version other than 2.0", () => {
     expect(unwrapErr(parseMessage(crlf("INVITE sip:x@y SIP/7.0", "l: 0")))).toMatchObject({
       status: 505,
