@@ -2,12 +2,13 @@
  * UaState — the whole state of one UA core: its configuration and its calls, and the small helpers every
  * handler shares.
  *
- * The calls live in a `PersistentMap` (64 buckets): a step copies one bucket, not every call in progress, so a
- * step costs the same with ten calls or ten thousand. UAS calls are also indexed by the INVITE they answer
+ * The calls live in a persistent hash trie (HashTrie.ts): a step copies one path of it, not every call in progress,
+ * so a step costs about the same with ten calls or thirty thousand. UAS calls are also indexed by the INVITE they answer
  * (Call-ID, From tag, CSeq number), so a CANCEL (§9.2) and a merged request (§8.2.2.2) find theirs without a scan.
  */
-import { emptyPersistentMap, type PersistentMap } from "../proxy/PersistentMap.js"
+import type { PersistentMap } from "../proxy/PersistentMap.js"
 import type { Call, CallRef } from "./Call.js"
+import { emptyHashTrie } from "./HashTrie.js"
 import { routingOf } from "./readers.js"
 import type { UaConfig } from "./UaConfig.js"
 import type { UaOutput } from "./UaOutput.js"
@@ -27,8 +28,8 @@ export interface UaStep {
 
 export const makeUa = (config: UaConfig): UaState => ({
   config,
-  calls: emptyPersistentMap(),
-  invites: emptyPersistentMap(),
+  calls: emptyHashTrie(),
+  invites: emptyHashTrie(),
 })
 
 /** Call-ID, From tag and CSeq number: what an INVITE, its CANCEL and a merged copy of it share (§9.2, §8.2.2.2). */
