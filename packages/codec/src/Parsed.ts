@@ -5,7 +5,8 @@
  * memory, which then serializes from its fields. The memory is a private field: invisible to `toEqual`,
  * `JSON.stringify` and spreading.
  *
- * A parsed message also keeps where each header value sits in the message text, and the typed form of a header
+ * A parsed message also keeps where the first Via, From, To, Call-ID and CSeq fields are (and where the first three
+ * values sit in its bytes, for the in-place readers), and the typed form of a header
  * once a typed accessor has read it (lazy typed access: a proxy that forwards a message pays only for the headers
  * it reads; a header read twice is parsed once). Header records stay plain `{ name, value }` objects. The
  * message is immutable, so the memory never goes stale.
@@ -30,9 +31,8 @@ const SLOT_COMPACT = ["v", "f", "t", "i", undefined] as const
 export interface ParsedState {
   /** The input bytes (a text input is encoded by the parser). */
   source: Uint8Array | string
-  /** The flat text the header values were sliced from, and where each value starts in it (-1: folded). */
+  /** The flat text the header values were sliced from ("" when they were decoded one by one). */
   readonly text: string
-  readonly starts: ReadonlyArray<number>
   /** The input bytes when offsets in `text` are offsets in them (an ASCII header section), else undefined. */
   readonly bytes: Uint8Array | undefined
   /** Index of the first field of each slot's header (`SLOT_VIA` …), -1 when absent: found by the parser's scan. */
@@ -41,6 +41,10 @@ export interface ParsedState {
   readonly to: number
   readonly callId: number
   readonly cseq: number
+  /** Where the first Via, From and To values start in `text` and `bytes`; -1 when folded or not aligned. */
+  readonly viaAt: number
+  readonly fromAt: number
+  readonly toAt: number
   /** Typed values read so far: `[kind₀, value₀, kind₁, value₁, …]` by header index (allocated on first read). */
   cache: unknown[] | undefined
 }
@@ -154,8 +158,9 @@ export const firstIndex = (message: SipMessage, slot: number): number => {
 /**
  * Finds the first field of a slot's header and where its value can be scanned without a copy, for the accessors
  * that read one piece of a value (a parameter) without building its typed form. Answers its index (-1 when
- * absent) and sets `located`: `text`/`start`/`end` (the flat message text of a parsed message, or the value
- * itself) and `known`, the typed value already remembered under `kind`, if any. A reused record, read right after
+ * absent) and sets `located`: `text`/`bytes`/`start`/`end` (the message text and bytes of a parsed message when
+ * the value lies at the same offsets in both — the first Via, From or To field, not folded, ASCII header section —
+ * else the value itself and no bytes) and `known`, the typed value already remembered under `kind`, if any. A reused record, read right after
  * the call (the codec is single-threaded and nothing is called out in between).
  */
 export const located: {
@@ -181,7 +186,7 @@ export const locateFirst = (message: SipMessage, slot: number, kind: string): nu
   const value = message.headers[i]!.value
   if (p !== undefined) {
     const cache = p.cache
-    const s = p.starts[i]!
+    const s = slot === SLOT_VIA ? p.viaAt : slot === SLOT_FROM ? p.fromAt : slot === SLOT_TO ? p.toAt : -1
     if (cache !== undefined && cache[2 * i] === kind) located.known = cache[2 * i + 1]
     else if (s >= 0) {
       located.known = undefined
@@ -200,9 +205,9 @@ export const locateFirst = (message: SipMessage, slot: number, kind: string): nu
 }
 
 /**
- * The typed form of header `i` of `message`: `parse(text, start, end)` over its value — over the flat message text
- * when the message came from `parseMessage` (no copy), remembered there under `kind` (`parse` must be pure, and
- * the same for the same `kind`). Any other message is parsed each time.
+ * The typed form of header `i` of `message`: `parse(value, 0, value.length)`, remembered under `kind` on a message
+ * that came from `parseMessage` (`parse` must be pure, and the same for the same `kind`) and by header record on
+ * any other (`recordField`).
  */
 export const typedField = <T>(
   message: SipMessage,
@@ -216,9 +221,8 @@ export const typedField = <T>(
   let cache = p.cache
   if (cache === undefined) p.cache = cache = []
   if (cache[2 * i] === kind) return cache[2 * i + 1] as T
-  const s = p.starts[i] ?? -1
   const value = h.value
-  const t = s < 0 ? parse(value, 0, value.length) : parse(p.text, s, s + value.length)
+  const t = parse(value, 0, value.length)
   cache[2 * i] = kind
   cache[2 * i + 1] = t
   return t

@@ -139,7 +139,6 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
   pos = eol + 1
 
   const headers: Header[] = []
-  const starts: number[] = []
   let contentLength = -1
   let vias = 0
   let via = -1
@@ -147,6 +146,9 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
   let to = -1
   let callId = -1
   let cseq = -1
+  let viaAt = -1
+  let fromAt = -1
+  let toAt = -1
   for (;;) {
     if (pos >= len) fail("header section not terminated by an empty line", len)
     const c = bytes[pos]
@@ -169,7 +171,7 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
     i++
     while (bytes[i] === 32 || bytes[i] === 9) i++
     const vs = i
-    let e = lineFeed(bytes, text, vs)
+    let e = text !== undefined ? text.indexOf("\n", vs) : bytes.indexOf(10, vs)
     if (e < 0) fail("header line not terminated by CRLF", len)
     let folded = false
     for (;;) {
@@ -188,19 +190,29 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
     const index = headers.length
     if (index >= lim.maxHeaderCount) fail(`more than ${lim.maxHeaderCount} header fields`, pos, 513)
     headers.push({ name, value })
-    starts.push(folded || text === undefined ? -1 : vs)
+    // Where the first Via, From and To values start, for the in-place readers (-1: no offset into the text).
+    const at = folded || text === undefined ? -1 : vs
     // Only Content-Length (it frames the body) and the number of Vias (a limit) are looked at while parsing; the
     // first field of each header a transaction reads is noted.
     switch (kindAt(bytes, pos, nameEnd - pos)) {
       case SLOT_VIA:
         if (++vias > lim.maxVias) fail(`more than ${lim.maxVias} Via header fields`, pos, 513)
-        if (via < 0) via = index
+        if (via < 0) {
+          via = index
+          viaAt = at
+        }
         break
       case SLOT_FROM:
-        if (from < 0) from = index
+        if (from < 0) {
+          from = index
+          fromAt = at
+        }
         break
       case SLOT_TO:
-        if (to < 0) to = index
+        if (to < 0) {
+          to = index
+          toAt = at
+        }
         break
       case SLOT_CALL_ID:
         if (callId < 0) callId = index
@@ -227,13 +239,15 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
   return startLine(bytes, text, start, lineEnd, headers, body, {
     source,
     text: text ?? "",
-    starts,
     bytes: text !== undefined ? bytes : undefined,
     via,
     from,
     to,
     callId,
     cseq,
+    viaAt,
+    fromAt,
+    toAt,
     cache: undefined,
   })
 }
