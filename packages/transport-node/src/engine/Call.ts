@@ -13,7 +13,8 @@ import { type Cause, Deferred, Effect, Queue, Stream } from "effect"
 import { RequestFailed, type SendOptions, targetsFor } from "./Client.js"
 import { type Core, type DialogEntry, pickListener } from "./Core.js"
 import { localContact } from "./Server.js"
-import { nextHopUri, type Observer, stripBrackets, type UaInput, uaOf, uaStep } from "./UaCore.js"
+import { type Observer, stripBrackets, type UaInput, uaOf, uaStep } from "./UaCore.js"
+import { nextHopUri } from "./UaSend.js"
 
 export type CallEvent =
   | { readonly _tag: "Trying"; readonly response: Response }
