@@ -9,6 +9,7 @@
  *
  * Outputs are acted on in order: `Send` (a failure is fed back as the transaction's `TransportError`),
  * `Deliver` (to the UAS/UAC hooks), `StartTimer`/`StopTimer` (the one timer facility), `Terminated` (last).
+ * Beside the table sits the UA core's state (`ua`, engine/UaCore.ts), stepped the same way.
  *
  * Never: decides a protocol question itself — that is the reducers' job.
  */
@@ -32,6 +33,7 @@ import type { Timers } from "../Timers.js"
 import type { TlsFiles, Transport, TransportError } from "../transport/Transport.js"
 import type { ProxyRuntime } from "./Proxy.js"
 import type { Stats } from "./Stats.js"
+import type { UaRuntime } from "./UaCore.js"
 import { formatWireEvent, labelOf, nextSeq, type WireEvent } from "./WireLog.js"
 
 export interface Listener {
@@ -82,8 +84,6 @@ export interface DialogEntry {
   readonly context: DialogContext
   /** The UA core's call this dialog belongs to (@sipkit/fsm/ua, engine/UaCore.ts). */
   readonly call?: string | undefined
-  /** Waiting for the ACK of our 2xx (§13.3.1.4): the response and its transaction. */
-  pending2xx: { readonly response: Response; readonly txKey: string; readonly cseq: number } | undefined
   /** Set by a call handle: a BYE (or anything ending it) arrived from the peer. */
   onRemoteEnd: ((reason: string) => Effect.Effect<void>) | undefined
   /** Set by a call handle: the dialog was ended locally through `Endpoint.inDialog(…, "BYE")`. */
@@ -128,6 +128,9 @@ export interface Core {
   /** The state of @sipkit/fsm/proxy's reducer and the forks' client transactions (engine/Proxy.ts). */
   readonly proxy: ProxyRuntime
   txs: TransactionTable.TransactionTable
+  /** The UA core of @sipkit/fsm/ua beside the transaction table: its `UaState` and who listens to its calls
+   * (engine/UaCore.ts makes it on first use). */
+  ua?: UaRuntime
   shuttingDown: boolean
   /** Calls this endpoint placed that have no final response yet: shutdown CANCELs them (§9.1). */
   readonly pendingCalls: Set<Effect.Effect<void>>

@@ -84,8 +84,6 @@ export interface UaRuntime {
   readonly invites: Map<string, { readonly destination: Destination; readonly via: string }>
 }
 
-const runtimes = new WeakMap<Core, UaRuntime>()
-
 export const stripBrackets = (uri: string): string =>
   uri.startsWith("<") ? uri.slice(1, uri.indexOf(">")) : uri
 
@@ -133,17 +131,13 @@ const handlerExists = (core: Core, method: string): boolean => {
 
 /** The endpoint's UA runtime, made on first use. */
 export const uaOf = (core: Core): UaRuntime => {
-  let ua = runtimes.get(core)
-  if (ua === undefined) {
-    ua = {
-      state: makeUa(uaConfigOf(core)),
-      listeners: new Map(),
-      onIncoming: () => Effect.void,
-      invites: new Map(),
-    }
-    runtimes.set(core, ua)
+  core.ua ??= {
+    state: makeUa(uaConfigOf(core)),
+    listeners: new Map(),
+    onIncoming: () => Effect.void,
+    invites: new Map(),
   }
-  return ua
+  return core.ua
 }
 
 // ------------------------------------------------------------------------------------------------ stepping
@@ -301,7 +295,6 @@ const keepDialog = (core: Core, id: string, ref: CallRef, dialog: Dialog) =>
           data: new Map(),
         },
         call: ref,
-        pending2xx: undefined,
         onRemoteEnd: undefined,
         onLocalEnd: undefined,
         onStray2xx: (response) => feedResponse(core, response),
