@@ -6,7 +6,15 @@
  *   - `sipp`    SIPp's own built-in `uas` (the C++ reference);
  *   - `sip-npm` the minimal UAS on the npm package `sip` in `sip-uas.ts`;
  *   - `sipkit`  `sip listen` from packages/cli (skipped when packages/cli/dist/bin.js is not built).
- * After each step the UAS's resident memory is read from /proc (VmRSS now, VmHWM = peak so far).
+ * After each step the UAS's resident memory is read from /proc (VmRSS now, VmHWM = peak so far), and the CPU time
+ * it spent in the step (utime + stime from /proc/PID/stat) divided by the step's calls: CPU per call, a figure that
+ * holds even when the machine is shared (a max-rate ladder does not).
+ *
+ * Fair to every target: SIPp's UAC and UAS run with `-buff_size 4194304` (socket buffers of 4 MiB; SIPp's default
+ * is 64 KiB), `sip listen` asks the same of the kernel, and the npm `sip` UAS is given the same (sip-uas.ts). With
+ * the defaults a burst of datagrams overflows the receive buffer (UDP RcvbufErrors in /proc/net/snmp), a lost INVITE
+ * or BYE is retransmitted 0.5 s later, and at a few thousand calls/s some calls then miss the 5 s receive timeout:
+ * SIPp against its own UAS failed at 1,500 calls/s that way, and holds 6,000 with the buffers (see README.md).
  *
  * Loopback only (127.0.0.1); every wait is bounded; each child is killed by its own pid at the end.
  * Usage: node sipp/load.ts [--targets=sipp,sip-npm,sipkit] [--rates=250,500,…] [--duration=10] [--port=15060]
@@ -57,7 +65,10 @@ const fill = (cmd: string, port: number): ReadonlyArray<string> =>
 const targetOf = (name: string, port: number): Target => {
   switch (name) {
     case "sipp":
-      return { name, command: ["sipp", "-sn", "uas", "-i", host, "-p", String(port), "-nostdin"] }
+      return {
+        name,
+        command: ["sipp", "-sn", "uas", "-i", host, "-p", String(port), "-nostdin", ...sippBuffers],
+      }
     case "sip-npm":
       return { name, command: [process.execPath, join(here, "sip-uas.ts"), String(port), host] }
     case "sipkit":
@@ -68,6 +79,9 @@ const targetOf = (name: string, port: number): Target => {
       throw new Error(`unknown target ${name} (sipp, sip-npm, sipkit)`)
   }
 }
+
+/** 4 MiB socket buffers for SIPp (its default is 64 KiB); the kernel caps them at net.core.rmem_max/wmem_max. */
+const sippBuffers = ["-buff_size", String(4 * 1024 * 1024)]
 
 const log = (text: string): void => {
   process.stderr.write(`${text}\n`)
@@ -86,6 +100,19 @@ const memory = (pid: number): { rss: number; peak: number } => {
   const kb = (field: string): number =>
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0)
   return { rss: kb("VmRSS") * 1024, peak: kb("VmHWM") * 1024 }
+}
+
+/** CPU seconds (user + system) the process has used so far: /proc/PID/stat fields 14 and 15, in clock ticks. */
+const cpuSeconds = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks()
+}
+
+let ticksPerSecond: number | undefined
+const clockTicks = (): number => {
+  ticksPerSecond ??= Number(spawnText("getconf", ["CLK_TCK"]).trim()) || 100
+  return ticksPerSecond
 }
 
 const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null
@@ -128,6 +155,8 @@ interface Step {
   readonly seconds: number
   readonly rss: number
   readonly peak: number
+  /** CPU time of the UAS during the step, per call started (µs). */
+  readonly cpuPerCall: number
   readonly pass: boolean
 }
 
@@ -140,13 +169,17 @@ const readStats = (file: string): Readonly<Record<string, string>> => {
   return Object.fromEntries(names.map((n, i) => [n, values[i] ?? ""]))
 }
 
-const runUac = async (port: number, rate: number, dir: string): Promise<Omit<Step, "rss" | "peak">> => {
+const runUac = async (
+  port: number,
+  rate: number,
+  dir: string,
+): Promise<Omit<Step, "rss" | "peak" | "cpuPerCall">> => {
   const calls = rate * options.duration
   const stf = join(dir, `uac-${rate}.csv`)
   const args = ["-sn", "uac", `${host}:${port}`, "-i", host, "-p", String(port + 1)]
   args.push("-r", String(rate), "-m", String(calls), "-l", String(calls), "-nostdin")
   args.push("-recv_timeout", "5000", "-timeout", `${options.duration + 20}s`)
-  args.push("-trace_stat", "-stf", stf, "-fd", "1")
+  args.push("-trace_stat", "-stf", stf, "-fd", "1", ...sippBuffers)
   const t0 = process.hrtime.bigint()
   const child = spawn("sipp", args, { stdio: "ignore", cwd: dir })
   const limit = (options.duration + 30) * 10
@@ -187,18 +220,20 @@ const ladder = async (target: Target, port: number, dir: string): Promise<Outcom
   try {
     const idleRss = memory(uas.pid!).rss
     for (const rate of options.rates) {
+      const cpu0 = cpuSeconds(uas.pid!)
       const r = await runUac(port, rate, dir)
       if (exited(uas)) {
         log(`${target.name} died at ${rate} calls/s`)
-        steps.push({ ...r, rss: 0, peak: 0, pass: false })
+        steps.push({ ...r, rss: 0, peak: 0, cpuPerCall: 0, pass: false })
         break
       }
-      const step = { ...r, ...memory(uas.pid!) }
+      const cpuPerCall = ((cpuSeconds(uas.pid!) - cpu0) / r.calls) * 1e6
+      const step = { ...r, ...memory(uas.pid!), cpuPerCall }
       steps.push(step)
       log(
         `${target.name} ${rate}/s: ${step.successful}/${step.calls} ok, ${step.failed} failed, ` +
           `${step.retransmissions} retransmissions, ${step.seconds.toFixed(1)} s, RSS ${mib(step.rss)} ` +
-          `(peak ${mib(step.peak)}) → ${step.pass ? "pass" : "FAIL"}`,
+          `(peak ${mib(step.peak)}), CPU ${step.cpuPerCall.toFixed(0)} µs/call → ${step.pass ? "pass" : "FAIL"}`,
       )
       if (!step.pass) break
       await sleep(2000)
@@ -213,7 +248,7 @@ const best = (o: Outcome): Step | undefined => o.steps.filter((s) => s.pass).at(
 
 const summary = (outcomes: ReadonlyArray<Outcome>): string => {
   const rows = outcomes.map((o) => {
-    if (o.error !== undefined) return `| ${o.target.name} | not measured: ${o.error} | | | | |`
+    if (o.error !== undefined) return `| ${o.target.name} | not measured: ${o.error} | | | | | |`
     const b = best(o)
     const failAt = o.steps.find((s) => !s.pass)
     const failText =
@@ -221,17 +256,32 @@ const summary = (outcomes: ReadonlyArray<Outcome>): string => {
         ? "none in ladder"
         : `${failAt.rate}/s (${failAt.failed} failed, ${failAt.calls - failAt.successful} not completed)`
     const atBest =
-      b === undefined ? "— | —" : `${b.retransmissions} in ${b.seconds.toFixed(1)} s | ${mib(b.peak)}`
+      b === undefined
+        ? "— | — | —"
+        : `${b.retransmissions} in ${b.seconds.toFixed(1)} s | ${b.cpuPerCall.toFixed(0)} µs | ${mib(b.peak)}`
     return `| ${o.target.name} | ${b?.rate ?? 0} | ${failText} | ${mib(o.idleRss)} | ${atBest} |`
   })
+  const stepRows = outcomes.flatMap((o) =>
+    o.steps.map(
+      (s) =>
+        `| ${o.target.name} | ${s.rate} | ${s.successful}/${s.calls} | ${s.failed} | ${s.retransmissions} | ` +
+        `${s.seconds.toFixed(1)} s | ${s.cpuPerCall.toFixed(0)} µs | ${mib(s.rss)} | ${mib(s.peak)} | ${s.pass ? "pass" : "FAIL"} |`,
+    ),
+  )
   return [
     `Machine: ${machine()}.`,
     "",
     `SIPp ${sippVersion()} built-in \`uac\` on ${host}, ${options.duration} s per rate, rates ${options.rates.join(", ")} calls/s; ${loadAtStart}.`,
     "",
-    "| UAS | highest rate with zero failed calls (calls/s) | first failing rate | idle RSS | retransmissions and wall time at best rate | peak RSS up to best rate |",
-    "|---|---:|---|---:|---:|---:|",
+    "| UAS | highest rate with zero failed calls (calls/s) | first failing rate | idle RSS | retransmissions and wall time at best rate | UAS CPU per call at best rate | peak RSS up to best rate |",
+    "|---|---:|---|---:|---:|---:|---:|",
     ...rows,
+    "",
+    "Every step (RSS after the step; peak = VmHWM so far; CPU = the UAS's user + system time in the step / calls):",
+    "",
+    "| UAS | calls/s | completed | failed | retransmissions | wall time | CPU per call | RSS | peak RSS | |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ...stepRows,
   ].join("\n")
 }
 

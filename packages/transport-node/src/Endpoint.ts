@@ -25,7 +25,7 @@ import { type HostPort, hostForUri, type PeerAddress, type TransportKind } from 
 import { decodeConfig, type EndpointConfig, type ListenerConfig } from "./Config.js"
 import { DialogStore, memoryDialogs, memoryDialogsLayer } from "./Dialogs.js"
 import { nodeDnsLayer, SipDns } from "./dns/SipDns.js"
-import { type CallHandle, type CallOptions, call, sendInDialog } from "./engine/Call.js"
+import { type CallHandle, type CallOptions, call, preloadedRoute, sendInDialog } from "./engine/Call.js"
 import { type Credentials, RequestFailed, type SendOptions, sendWithAuth } from "./engine/Client.js"
 import {
   activeCounts,
@@ -62,6 +62,8 @@ export interface RequestOptions {
   readonly transport?: TransportKind | undefined
   readonly noMtuSwitch?: boolean | undefined
   readonly onProvisional?: SendOptions["onProvisional"]
+  /** §8.1.2: send through this proxy (`sip:proxy.example.com`; `;lr` is added): preloaded as the Route. */
+  readonly outboundProxy?: string | undefined
 }
 
 export interface EndpointShape {
@@ -367,6 +369,7 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
                 ? [["Contact", contact] as const]
                 : []),
               ["User-Agent", core.config.userAgent],
+              ...(preloadedRoute(options) ?? []).map((route) => ["Route", route] as const),
               ...(options.headers ?? []),
               ...(options.body !== undefined
                 ? [["Content-Type", options.contentType ?? "text/plain"] as const]
@@ -374,7 +377,10 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
             ],
             ...(options.body === undefined ? {} : { body: options.body }),
           })
-          const sent = yield* sendWithAuth(core, request, target, {
+          // §8.1.2: with a preloaded Route the request goes to its first entry (a loose router)
+          const nextHop =
+            options.outboundProxy === undefined ? target : options.outboundProxy.replace(/^<|>$/g, "")
+          const sent = yield* sendWithAuth(core, request, nextHop, {
             credentials: options.credentials,
             transport: options.transport,
             noMtuSwitch: options.noMtuSwitch,

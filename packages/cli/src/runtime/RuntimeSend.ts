@@ -5,8 +5,9 @@
  * endpoint, prints no ladder, and sums them up (SendSummary.ts).
  *
  * Exit codes: 0 a 2xx (and a clean BYE where asked; a 487 after an asked-for CANCEL), 1 another final response,
- * 2 a timeout or transport failure. Only `--proxy` (an outbound proxy: the runtime's client does not send to a
- * preloaded Route yet) stays on the CLI's engine (commands/Send.ts).
+ * 2 a timeout or transport failure. `--proxy` is the runtime's outbound proxy (§8.1.2: a preloaded Route, the
+ * request sent to it). An INVITE's own Contact is the runtime's: a `--header 'Contact: …'` is left out of it, with
+ * a note on stderr.
  */
 import { performance } from "node:perf_hooks"
 import { parseUri } from "@sipkit/codec"
@@ -131,13 +132,17 @@ const credentialsOf = (options: SendOptions) =>
     ? undefined
     : { username: options.credentials.user, password: options.credentials.password }
 
+const isContact = (name: string): boolean => /^(contact|m)$/i.test(name)
+
 /** An INVITE followed through the call handle's events. */
 const runCall = (sip: EndpointShape, options: SendOptions, target: string, offer: string | undefined) =>
   Effect.gen(function* () {
     const call = yield* sip.call(target, offer, {
       from: options.from === undefined ? undefined : bracketed(options.from),
-      headers: options.headers,
+      to: options.to === undefined ? undefined : bracketed(options.to),
+      headers: options.headers.filter(([name]) => !isContact(name)),
       credentials: credentialsOf(options),
+      outboundProxy: options.proxy,
     })
     const events = yield* Queue.unbounded<CallEvent>()
     yield* Stream.runForEach(call.events, (event) => Queue.offer(events, event)).pipe(Effect.forkScoped)
@@ -204,6 +209,7 @@ const runRequest = (
         from: identity.from,
         to: identity.to,
         credentials: credentialsOf(options),
+        outboundProxy: options.proxy,
       })
       .pipe(Effect.result)
     return response._tag === "Success"
@@ -330,6 +336,8 @@ export const runRuntimeSend = (
       if (!load) yield* traceWire(sip, output, now, local)
       output.header()
       const target = withTransport(options.uri, transport)
+      if (options.method === "INVITE" && options.headers.some(([name]) => isContact(name)))
+        output.error("sip send: the runtime writes the INVITE's Contact itself; --header Contact left out")
       const identity = identityFor(options, localAddress, transport)
       const exchange =
         options.method === "INVITE"
