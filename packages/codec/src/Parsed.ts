@@ -45,7 +45,7 @@ export interface ParsedState {
   readonly viaAt: number
   readonly fromAt: number
   readonly toAt: number
-  /** Typed values read so far: `[kind₀, value₀, kind₁, value₁, …]` by header index (allocated on first read). */
+  /** Typed values read so far: `[index₀, kind₀, value₀, index₁, …]` (allocated on the first read, a few long). */
   cache: unknown[] | undefined
 }
 
@@ -185,9 +185,9 @@ export const locateFirst = (message: SipMessage, slot: number, kind: string): nu
   if (i < 0) return i
   const value = message.headers[i]!.value
   if (p !== undefined) {
-    const cache = p.cache
     const s = slot === SLOT_VIA ? p.viaAt : slot === SLOT_FROM ? p.fromAt : slot === SLOT_TO ? p.toAt : -1
-    if (cache !== undefined && cache[2 * i] === kind) located.known = cache[2 * i + 1]
+    const known = p.cache === undefined ? undefined : cached(p.cache, i, kind)
+    if (known !== undefined) located.known = known
     else if (s >= 0) {
       located.known = undefined
       located.text = p.text
@@ -218,14 +218,20 @@ export const typedField = <T>(
   const h = message.headers[i]!
   const p = stateOf(message)
   if (p === undefined) return recordField(h, kind, parse)
-  let cache = p.cache
-  if (cache === undefined) p.cache = cache = []
-  if (cache[2 * i] === kind) return cache[2 * i + 1] as T
+  const cache = p.cache
+  const known = cache === undefined ? undefined : cached(cache, i, kind)
+  if (known !== undefined) return known as T
   const value = h.value
   const t = parse(value, 0, value.length)
-  cache[2 * i] = kind
-  cache[2 * i + 1] = t
+  if (cache === undefined) p.cache = [i, kind, t]
+  else cache.push(i, kind, t)
   return t
+}
+
+/** The typed value of header `i` under `kind` in a parsed message's cache, or undefined. */
+const cached = (cache: unknown[], i: number, kind: string): unknown => {
+  for (let k = 0; k < cache.length; k += 3) if (cache[k] === i && cache[k + 1] === kind) return cache[k + 2]
+  return undefined
 }
 
 /**
