@@ -115,8 +115,8 @@ describe("parseMessage", () => {
   it("reads the same message from bytes and from text, with multi-byte characters anywhere", () => {
     const utf8 = new TextEncoder()
     for (const input of [
-      crlf("MESSAGE sip:b@c SIP/2.0", "Subject: é ü", "To: <sip:b@c>", "l: 4") + "ab\u00e9",
-      crlf("MESSAGE sip:b@c SIP/2.0", "To: <sip:b@c>", "l: 3") + "a\u00e9",
+      `${crlf("MESSAGE sip:b@c SIP/2.0", "Subject: é ü", "To: <sip:b@c>", "l: 4")}ab\u00e9`,
+      `${crlf("MESSAGE sip:b@c SIP/2.0", "To: <sip:b@c>", "l: 3")}a\u00e9`,
       crlf("SIP/2.0 200 Très bien", "X-\u0041: \u{1F600} x", " folded \u00e9", "l: 0"),
     ]) {
       const fromText = unwrap(parseMessage(input))
