@@ -307,12 +307,17 @@ const startLine = (
   if (sp1 < 0) fail("request line without a Request-URI", e)
   for (let i = s; i < sp1; i++) if (TOKEN_TABLE[bytes[i]!] !== 1) fail("invalid character in method", i)
   if (sp1 === s) fail("empty method", s)
-  const sp2 = space(bytes, sp1 + 1, e)
-  if (sp2 < 0) fail("request line without a SIP-Version", e)
-  if (sp2 === sp1 + 1) fail("more than one SP before the Request-URI", sp2)
   const uriStart = sp1 + 1
+  // The usual line: the URI's first byte ≤ SP is the SP after it (then it holds no control character).
+  let sp2 = uriStart
+  while (sp2 < e && bytes[sp2]! > 32) sp2++
+  const clean = sp2 > uriStart && sp2 < e && bytes[sp2] === 32
+  if (!clean) sp2 = space(bytes, uriStart, e)
+  if (sp2 < 0) fail("request line without a SIP-Version", e)
+  if (sp2 === uriStart) fail("more than one SP before the Request-URI", sp2)
   if (!isSchemeStart(bytes, uriStart, sp2)) fail("Request-URI is not an absolute URI", uriStart)
-  for (let i = uriStart; i < sp2; i++) if (bytes[i]! <= 32) fail("control character in Request-URI", i)
+  if (!clean)
+    for (let i = uriStart; i < sp2; i++) if (bytes[i]! <= 32) fail("control character in Request-URI", i)
   const version = checkVersion(bytes, text, sp2 + 1, e)
   return makeParsedRequest(
     piece(bytes, text, s, sp1),

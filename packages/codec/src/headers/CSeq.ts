@@ -2,7 +2,7 @@
  * CSeq (RFC 3261 §20.16, §8.1.1.5):  CSeq = "CSeq" HCOLON 1*DIGIT LWS Method
  * The number is a 32-bit unsigned integer (a UAC chooses it below 2**31). Example: `CSeq: 4711 INVITE`
  */
-import { isTokenChar, isWs } from "../Chars.js"
+import { isWs, TOKEN_TABLE } from "../Chars.js"
 import type { SipMessage } from "../Message.js"
 import { firstIndex, SLOT_CSEQ, typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
@@ -33,7 +33,7 @@ const parseCSeqRange = (t: string, s: number, e: number): Result<CSeq, HeaderErr
   while (i < e && isWs(t.charCodeAt(i))) i++
   if (i === ws) return fault("CSeq without a method")
   const m = i
-  while (i < e && isTokenChar(t.charCodeAt(i))) i++
+  while (i < e && TOKEN_TABLE[t.charCodeAt(i)] === 1) i++
   let j = i
   while (j < e && isWs(t.charCodeAt(j))) j++
   if (i === m || j !== e) return fault("CSeq method is not a token")
