@@ -26,6 +26,9 @@ export interface Timers<A> {
 export const makeTimers = <A, R>(onFire: (value: A, key: string) => Effect.Effect<void, never, R>) =>
   Effect.gen(function* () {
     const heap = makeTimerHeap<A>()
+    // the clock of the scope that made the facility: the timer fiber runs on it, so deadlines are read from it too
+    // (scheduling is then a plain synchronous step, no generator per timer)
+    const clock = yield* Clock.clockWith(Effect.succeed)
     const wake = yield* Queue.sliding<void>(1)
     let sleepingUntil = Number.POSITIVE_INFINITY
 
@@ -51,8 +54,8 @@ export const makeTimers = <A, R>(onFire: (value: A, key: string) => Effect.Effec
 
     const timers: Timers<A> = {
       schedule: (key, delayMs, value) =>
-        Effect.gen(function* () {
-          const deadline = (yield* Clock.currentTimeMillis) + Math.max(0, delayMs)
+        Effect.sync(() => {
+          const deadline = clock.currentTimeMillisUnsafe() + Math.max(0, delayMs)
           heap.schedule(key, deadline, value)
           if (deadline < sleepingUntil) {
             sleepingUntil = deadline

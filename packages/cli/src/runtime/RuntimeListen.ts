@@ -28,7 +28,6 @@ import {
 } from "@sipkit/codec"
 import { canonicalAor, makeDigestAuthenticator, makeRegistrarConfig } from "@sipkit/fsm/registrar"
 import {
-  cryptoIdsLayer,
   type Decision,
   type Handler,
   type Handlers,
@@ -48,7 +47,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { Exit, ExitCode } from "../ExitCode.js"
-import { newTag } from "../Ids.js"
+import { newTag, pooledIdsLayer } from "../Ids.js"
 import { localLanes } from "../Ladder.js"
 import { answerOffer, defaultOffer } from "../Media.js"
 import { makeOutput } from "../Output.js"
@@ -336,7 +335,7 @@ export const runRuntimeListen = (options: ListenOptions) =>
         },
         handlersFor(options, tally, acks),
       ).pipe(
-        Effect.provide(Layer.merge(cryptoIdsLayer, nodeDnsLayer)),
+        Effect.provide(Layer.merge(pooledIdsLayer, nodeDnsLayer)),
         Effect.mapError(
           (cause) =>
             new Exit({ code: ExitCode.timeout, message: `sip listen: cannot listen: ${String(cause)}` }),

@@ -16,6 +16,8 @@
  * Never: retransmits (the transaction machines do), or sends to a connection — there are none.
  */
 import * as dgram from "node:dgram"
+import { lookup } from "node:dns"
+import { isIP } from "node:net"
 import { Effect, Queue } from "effect"
 import type { HostPort } from "../Address.js"
 import { normalizeHost } from "../Address.js"
@@ -28,6 +30,21 @@ export const maxDatagram = 65_507
 export const socketBufferBytes = 4 * 1024 * 1024
 
 const isV6 = (host: string): boolean => host.includes(":")
+
+/**
+ * The socket's name lookup: every address the engine sends to is already an IP (RFC 3263 resolution happens before
+ * the transport), so it is answered at once — node's default defers even an IP literal to the next tick, one
+ * closure and one tick per datagram sent. A name (never passed by the engine) still goes to the system resolver.
+ */
+const lookupAddress = (
+  address: string,
+  family: unknown,
+  callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void => {
+  const kind = isIP(address)
+  if (kind !== 0) return callback(null, address, kind)
+  lookup(address, { family: family === 6 ? 6 : 4 }, callback)
+}
 
 const bind = (socket: dgram.Socket, host: string, port: number) =>
   Effect.callback<void, TransportError>((resume) => {
@@ -52,6 +69,7 @@ export const makeUdpTransport = <M>(options: TransportOptions<M>) =>
       Effect.sync(() =>
         dgram.createSocket({
           ...(isV6(host) ? { type: "udp6", ipv6Only: true } : { type: "udp4" }),
+          lookup: lookupAddress as NonNullable<dgram.SocketOptions["lookup"]>,
           recvBufferSize: socketBufferBytes,
           sendBufferSize: socketBufferBytes,
         }),
