@@ -56,10 +56,11 @@ export const unquote = (value: string): string => {
 export const quote = (text: string): string => `"${text.replace(/(["\\])/g, "\\$1")}"`
 
 /**
- * End index of the quoted-string starting at `i` (the index after its closing quote), or -1 when unterminated.
+ * End index of the quoted-string starting at `i` (the index after its closing quote), or -1 when it is not
+ * terminated before `end`.
  */
-export const quotedEnd = (text: string, i: number): number => {
-  for (let j = i + 1; j < text.length; j++) {
+export const quotedEnd = (text: string, i: number, end: number = text.length): number => {
+  for (let j = i + 1; j < end; j++) {
     const c = text.charCodeAt(j)
     if (c === 92) j++
     else if (c === 34) return j + 1
@@ -88,7 +89,7 @@ export const parseParams = (text: string, i: number, n: number = text.length): P
       while (i < n && isWs(text.charCodeAt(i))) i++
       const vs = i
       if (text.charCodeAt(i) === 34) {
-        i = quotedEnd(text, i)
+        i = quotedEnd(text, i, n)
         if (i < 0) return "unterminated quoted parameter value"
       } else {
         while (i < n && VALUE_TABLE[text.charCodeAt(i)] === 1) i++
@@ -169,7 +170,7 @@ export const findParam = (text: string, i: number, n: number, key: string): stri
       while (i < n && isWs(text.charCodeAt(i))) i++
       vs = i
       if (text.charCodeAt(i) === 34) {
-        i = quotedEnd(text, i)
+        i = quotedEnd(text, i, n)
         if (i < 0) return null
       } else {
         while (i < n && VALUE_TABLE[text.charCodeAt(i)] === 1) i++

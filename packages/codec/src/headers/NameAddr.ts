@@ -82,7 +82,7 @@ const scanNameAddr = (t: string, s: number, e: number): number => {
   scan.quoted = false
   let lt = -1
   if (t.charCodeAt(i) === 34) {
-    const end = quotedEnd(t, i)
+    const end = quotedEnd(t, i, e)
     if (end < 0 || end > e) return scanFault("unterminated quoted display name")
     scan.dn = i
     scan.dnEnd = end

@@ -104,6 +104,11 @@ describe("getTopViaBranch, getFromTag, getToTag", () => {
     expect(getFromTag(bad)._tag).toBe("Err")
     expect(getToTag(bad)._tag).toBe("Err")
     agree(bad)
+    // A quoted value left open at the end of its line is an error: the scan never runs on into the next line.
+    const open = parsed('Via: SIP/2.0/UDP a;x="', 'From: sip:u@h;branch="', 'To: "Name"')
+    expect(getFromTag(open)._tag).toBe("Err")
+    expect(getTopViaBranch(open)._tag).toBe("Err")
+    agree(open)
   })
 
   it("read a comma-joined Via whole: a bad second element is an error, as for getTopVia", () => {
