@@ -32,6 +32,26 @@ describe("serialize ∘ parse", () => {
   })
 })
 
+describe("text or bytes", () => {
+  it("parseMessage(text) ≡ parseMessage(its UTF-8 bytes): the same message, or the same error and byte offset", () => {
+    const utf8 = new TextEncoder()
+    const line = fc.string({
+      unit: fc.constantFrom(...'INVITE SIP/2.0 sip:a@b Via: ;,<>"\r\n\t l:0123456789éü大'.split("")),
+      maxLength: 60,
+    })
+    const texts = fc.oneof(
+      message.map((m) => new TextDecoder().decode(serializeMessage(m))),
+      fc.array(line, { maxLength: 8 }).map((lines) => lines.join("\r\n")),
+    )
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(parseMessage(text)).toEqual(parseMessage(utf8.encode(text)))
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
 describe("parseMessage never throws", () => {
   const check = (bytes: Uint8Array) => {
     const r = parseMessage(bytes)
