@@ -158,20 +158,12 @@ export const firstIndex = (message: SipMessage, slot: number): number => {
 /**
  * Finds the first field of a slot's header and where its value can be scanned without a copy, for the accessors
  * that read one piece of a value (a parameter) without building its typed form. Answers its index (-1 when
- * absent) and sets `located`: `text`/`bytes`/`start`/`end` (the message text and bytes of a parsed message when
- * the value lies at the same offsets in both — the first Via, From or To field, not folded, ASCII header section —
- * else the value itself and no bytes) and `known`, the typed value already remembered under `kind`, if any. A reused record, read right after
+ * absent) and sets `located`: `text`/`start`/`end` (the message text of a parsed message when the value lies in it
+ * — the first Via, From or To field, not folded, ASCII header section — else the value itself) and `known`, the typed value already remembered under `kind`, if any. A reused record, read right after
  * the call (the codec is single-threaded and nothing is called out in between).
  */
-export const located: {
-  text: string
-  bytes: Uint8Array | undefined
-  start: number
-  end: number
-  known: unknown
-} = {
+export const located: { text: string; start: number; end: number; known: unknown } = {
   text: "",
-  bytes: undefined,
   start: 0,
   end: 0,
   known: undefined,
@@ -191,14 +183,12 @@ export const locateFirst = (message: SipMessage, slot: number, kind: string): nu
     else if (s >= 0) {
       located.known = undefined
       located.text = p.text
-      located.bytes = p.bytes
       located.start = s
       located.end = s + value.length
       return i
     } else located.known = undefined
   } else located.known = recordKnown(message.headers[i]!, kind)
   located.text = value
-  located.bytes = undefined
   located.start = 0
   located.end = value.length
   return i

@@ -22,7 +22,7 @@ import {
   quotedEnd,
   unquote,
 } from "../Params.js"
-import { firstIndex, located, locateFirst, SLOT_FROM, SLOT_TO, typedField } from "../Parsed.js"
+import { firstIndex, located, locateFirst, SLOT_FROM, SLOT_TO, stateOf, typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 
@@ -169,14 +169,21 @@ const tagOf = (
   key: string,
   kind: Kind,
 ): Result<string | undefined, HeaderError> => {
+  const p = stateOf(message)
+  if (p !== undefined) {
+    // The first From/To value lies in the message bytes: a plain one is read there, whatever was read before.
+    const s = slot === SLOT_FROM ? p.fromAt : p.toAt
+    if (s >= 0) {
+      const e = s + message.headers[slot === SLOT_FROM ? p.from : p.to]!.value.length
+      const plain = plainTag(p.bytes!, p.text, s, e)
+      if (plain !== null) return ok(plain)
+    }
+  }
   const i = locateFirst(message, slot, key)
   if (i < 0) return fault(key, `missing ${key}`)
   const known = located.known as Result<NameAddr, HeaderError> | undefined
   if (known === undefined) {
     const t = located.text
-    const b = located.bytes
-    const plain = b === undefined ? null : plainTag(b, t, located.start, located.end)
-    if (plain !== null) return ok(plain)
     const at = scanNameAddr(t, located.start, located.end)
     const tag = at < 0 ? null : findParam(t, at, located.end, "tag")
     if (tag !== null) return ok(tag)

@@ -10,7 +10,7 @@ import { nameMatches } from "../HeaderNames.js"
 import { parseListRange } from "../Lists.js"
 import type { SipMessage } from "../Message.js"
 import { findParam, findPlainParam, getParam, type Param, parseParams, printParams } from "../Params.js"
-import { firstIndex, located, locateFirst, SLOT_VIA, typedField } from "../Parsed.js"
+import { firstIndex, located, locateFirst, SLOT_VIA, stateOf, typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 import { isHost } from "../uri/Escapes.js"
@@ -223,15 +223,19 @@ export const getTopViaBranch = (message: SipMessage): Result<string | undefined,
 
 /** A parameter of the top Via (lower-case name), read in place; falls back to `getTopVia` for its error. */
 const topViaParam = (message: SipMessage, key: string): Result<string | undefined, HeaderError> => {
+  const p = stateOf(message)
+  if (p !== undefined && p.viaAt >= 0) {
+    // The first Via value lies in the message bytes: a plain one is read there, whatever was read before.
+    const s = p.viaAt
+    const plain = plainViaParam(p.bytes!, p.text, s, s + message.headers[p.via]!.value.length, key)
+    if (plain !== null) return ok(plain)
+  }
   const i = locateFirst(message, SLOT_VIA, "via-top")
   if (i < 0) return fault("missing Via")
   const known = located.known as Result<Via, HeaderError> | undefined
   if (known === undefined) {
     const t = located.text
     const e = located.end
-    const b = located.bytes
-    const plain = b === undefined ? null : plainViaParam(b, t, located.start, e, key)
-    if (plain !== null) return ok(plain)
     // A comma-joined field is read whole (its other elements must parse too): only one element is scanned here.
     if (message.headers[i]!.value.indexOf(",") < 0) {
       const at = scanViaHead(t, located.start, e)
