@@ -57,6 +57,7 @@ const respondApp = (
   status: number,
   init: ResponseInit,
   toTag: string | undefined,
+  call?: CallRef | null,
 ): Effect.Effect<void, ResponseRefused> =>
   Effect.suspend(() => {
     const info = core.info.get(key)
@@ -64,17 +65,22 @@ const respondApp = (
       return Effect.fail(new ResponseRefused(`no pending transaction for a ${status}`))
     const headers = [...(init.headers ?? [])]
     if (!headers.some(([n]) => n.toLowerCase() === "server")) headers.push(["Server", core.config.userAgent])
-    return uaStep(core, {
-      _tag: "Respond",
-      request,
-      status,
-      headers,
-      ...(init.reason === undefined ? {} : { reason: init.reason }),
-      ...(init.body === undefined ? {} : { body: init.body }),
-      ...(init.contentType === undefined ? {} : { contentType: init.contentType }),
-      ...(toTag === undefined ? {} : { toTag }),
-      contact: stripBrackets(localContact(core, info.source)),
-    })
+    const options = { origin: { key, source: info.source }, call }
+    return uaStep(
+      core,
+      {
+        _tag: "Respond",
+        request,
+        status,
+        headers,
+        ...(init.reason === undefined ? {} : { reason: init.reason }),
+        ...(init.body === undefined ? {} : { body: init.body }),
+        ...(init.contentType === undefined ? {} : { contentType: init.contentType }),
+        ...(toTag === undefined ? {} : { toTag }),
+        contact: stripBrackets(localContact(core, info.source)),
+      },
+      options,
+    )
   })
 
 /** Sends a response through server transaction `key` as the application asked; refuses after the final one. */
@@ -145,7 +151,7 @@ export const onRequest = (core: Core, key: string, request: Request): Effect.Eff
     const info = core.info.get(key)
     if (info === undefined || info.side !== "server") return
     const ua = uaOf(core)
-    ua.onIncoming = (report, origin) => onIncoming(core, report, origin)
+    ua.onIncoming = onIncoming
     if (request.method === "CANCEL") return yield* onCancel(core, key, request, info.source)
     // shutting down: new requests get 503; a BYE still ends its call (docs/runtime.md)
     if (core.shuttingDown && request.method !== "BYE")
@@ -216,7 +222,8 @@ const runHandler = (
   const handler = handlerFor(core.handlers, request.method)
   if (handler === undefined) return Effect.void
   const initial = request.method === "INVITE" && toTag !== undefined && call !== undefined
-  const cancelled = Deferred.makeUnsafe<void>()
+  const info = core.info.get(origin.key)
+  const cancelled = info?.side === "server" ? info.cancelled : Deferred.makeUnsafe<void>()
   if (initial) {
     cancellationsOf(core).set(call, cancelled)
     uaOf(core).listeners.set(call, {
@@ -229,7 +236,7 @@ const runHandler = (
     source: origin.source,
     toTag,
     dialog: () => dialogContextOf(core, call),
-    respond: (status, init = {}) => respondApp(core, origin.key, request, status, init, toTag),
+    respond: (status, init = {}) => respondApp(core, origin.key, request, status, init, toTag, call ?? null),
     cancelled,
   }
   return FiberSet.run(

@@ -54,8 +54,11 @@ export interface Origin {
 export interface StepOptions {
   /** Called for each `SendRequest` of this step: who waits for that request's outcome. */
   readonly observe?: ((request: Request) => Observer | undefined) | undefined
-  /** The server transaction of the request this step is about (for reports that reach a handler). */
+  /** The server transaction of the request this step is about (for reports that reach a handler, and the
+   * transaction its response goes to). */
   readonly origin?: Origin | undefined
+  /** The call this step concerns when the caller knows it (`null`: none), saving the lookup. */
+  readonly call?: CallRef | null | undefined
 }
 
 /** Listens to the reports of one call (a call handle, or the server side of an incoming call). */
@@ -79,7 +82,7 @@ export interface UaRuntime {
   state: UaState
   readonly listeners: Map<CallRef, CallListener>
   /** Reports that reach the application's handlers (IncomingCall, IncomingRequest, InDialogRequest). */
-  onIncoming: (report: UaReport, origin: Origin | undefined) => Effect.Effect<void>
+  onIncoming: (core: Core, report: UaReport, origin: Origin | undefined) => Effect.Effect<void>
   /** The INVITEs in flight by the branch the core gave them: where they went and with which Via (for CANCEL). */
   readonly invites: Map<string, { readonly destination: Destination; readonly via: string }>
 }
@@ -149,9 +152,10 @@ export const uaStep = (core: Core, input: UaInput, options: StepOptions = {}): E
     const before = ua.state
     const result = step(before, { ...input, nonce: core.ids.tag() } as UaEvent)
     ua.state = result.state
+    // the store learns this step's dialogs before the outputs run (they may start further steps)
     return Effect.andThen(
+      syncCalls(core, before, input, result.outputs, options.call),
       Effect.forEach(result.outputs, (output) => carryOut(core, output, options), { discard: true }),
-      syncCalls(core, before, input, result.outputs),
     )
   })
 
@@ -162,7 +166,7 @@ const carryOut = (core: Core, output: UaOutput, options: StepOptions): Effect.Ef
     case "SendAck":
       return sendAck(core, output.request)
     case "SendResponse":
-      return sendResponse(core, output.response)
+      return sendResponse(core, output.response, options.origin?.key)
     case "StartTimer":
       return core.timers.schedule(
         uaTimerKey(output.timer),
@@ -184,12 +188,12 @@ const deliverReport = (core: Core, report: UaReport, origin: Origin | undefined)
   switch (report._tag) {
     case "IncomingCall":
     case "IncomingRequest":
-      return ua.onIncoming(report, origin)
+      return ua.onIncoming(core, report, origin)
     case "InDialogRequest":
     case "Referred":
       return Effect.andThen(
         ua.listeners.get(report.call)?.onReport(report) ?? Effect.void,
-        ua.onIncoming(report, origin),
+        ua.onIncoming(core, report, origin),
       )
     case "Ringing":
     case "Established":
@@ -203,15 +207,6 @@ const deliverReport = (core: Core, report: UaReport, origin: Origin | undefined)
 }
 
 // ------------------------------------------------------------------------------------------------ calls ⇄ store
-
-/** The calls an event and its reports concern. */
-const touched = (input: UaInput, outputs: ReadonlyArray<UaOutput>, state: UaState): Set<CallRef> => {
-  const refs = new Set<CallRef>()
-  const own = refOf(input, state)
-  if (own !== undefined) refs.add(own)
-  for (const o of outputs) if (o._tag === "Report" && "call" in o.report) refs.add(o.report.call)
-  return refs
-}
 
 const tagsOf = (message: Request | Response) => {
   const callId = getCallId(message)
@@ -248,40 +243,58 @@ const refOf = (input: UaInput, state: UaState): CallRef | undefined => {
 }
 
 /** The dialog store follows the calls' dialogs (made, advanced, ended); an ended call is forgotten after 64·T1. */
-const syncCalls = (core: Core, before: UaState, input: UaInput, outputs: ReadonlyArray<UaOutput>) =>
-  Effect.suspend(() => {
-    const after = uaOf(core).state
-    const refs = touched(input, outputs, input._tag === "Respond" ? before : after)
-    if (refs.size === 0) return Effect.void
-    return Effect.forEach(refs, (ref) => syncCall(core, ref, before, after), { discard: true })
-  })
+const syncCalls = (
+  core: Core,
+  before: UaState,
+  input: UaInput,
+  outputs: ReadonlyArray<UaOutput>,
+  hint: CallRef | null | undefined,
+): Effect.Effect<void> => {
+  const after = uaOf(core).state
+  const own =
+    hint === undefined ? refOf(input, input._tag === "Respond" ? before : after) : (hint ?? undefined)
+  const work: Array<Effect.Effect<void>> = []
+  if (own !== undefined) syncCall(core, own, before, after, work)
+  for (const o of outputs)
+    if (o._tag === "Report" && "call" in o.report && o.report.call !== own)
+      syncCall(core, o.report.call, before, after, work)
+  return work.length === 0 ? Effect.void : Effect.forEach(work, (e) => e, { discard: true })
+}
 
-const syncCall = (core: Core, ref: CallRef, before: UaState, after: UaState): Effect.Effect<void> =>
-  Effect.gen(function* () {
-    const was = before.calls.get(ref)
-    const now = after.calls.get(ref)
-    const ended = now?.phase === "Terminated" && was?.phase !== "Terminated"
-    if (now?.dialog !== was?.dialog) {
-      const dialog = now?.dialog ?? was?.dialog
-      if (dialog !== undefined) {
-        const id = dialogKey(dialog.id)
-        if (now?.dialog === undefined || now.dialog.state === "terminated") yield* forgetDialog(core, id)
-        else yield* keepDialog(core, id, ref, now.dialog)
-      }
+/** What changed for one call: its dialog (to the store), its end (forgotten after 64·T1), its removal. */
+const syncCall = (
+  core: Core,
+  ref: CallRef,
+  before: UaState,
+  after: UaState,
+  work: Array<Effect.Effect<void>>,
+): void => {
+  const was = before.calls.get(ref)
+  const now = after.calls.get(ref)
+  if (was === now) return
+  if (now?.dialog !== was?.dialog) {
+    const dialog = now?.dialog ?? was?.dialog
+    if (dialog !== undefined) {
+      const id = dialogKey(dialog.id)
+      if (now?.dialog === undefined || now.dialog.state === "terminated") work.push(forgetDialog(core, id))
+      else work.push(keepDialog(core, id, ref, now.dialog))
     }
-    if (ended) {
-      if (now?.dialog !== undefined) yield* forgetDialog(core, dialogKey(now.dialog.id))
-      yield* core.timers.schedule(
+  }
+  if (now?.phase === "Terminated" && was?.phase !== "Terminated") {
+    if (now.dialog !== undefined) work.push(forgetDialog(core, dialogKey(now.dialog.id)))
+    work.push(
+      core.timers.schedule(
         `ua#forget#${ref}`,
         64 * core.config.timers.t1,
         uaStep(core, { _tag: "Forget", call: ref }),
-      )
-    }
-    if (now === undefined && was !== undefined) {
-      uaOf(core).listeners.delete(ref)
-      if (was.dialog !== undefined) yield* forgetDialog(core, dialogKey(was.dialog.id))
-    }
-  })
+      ),
+    )
+  }
+  if (now === undefined && was !== undefined) {
+    uaOf(core).listeners.delete(ref)
+    if (was.dialog !== undefined) work.push(forgetDialog(core, dialogKey(was.dialog.id)))
+  }
+}
 
 const keepDialog = (core: Core, id: string, ref: CallRef, dialog: Dialog) =>
   Effect.suspend(() => {

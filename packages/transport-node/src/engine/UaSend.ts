@@ -225,8 +225,19 @@ const serverKeyOf = (response: Response): string | undefined => {
   return key._tag === "Ok" ? key.value : undefined
 }
 
-export const sendResponse = (core: Core, response: Response): Effect.Effect<void> => {
-  const key = serverKeyOf(response)
+/** The response to the request of server transaction `hint` carries that request's very Via record (makeResponse
+ * copies it), so its key need not be computed again. */
+const isAnswerTo = (core: Core, key: string, response: Response): boolean => {
+  const info = core.info.get(key)
+  if (info?.side !== "server") return false
+  const via = (m: Request | Response) =>
+    m.headers.find((h) => h.name === "Via" || h.name === "v" || h.name.toLowerCase() === "via")
+  const mine = via(response)
+  return mine !== undefined && mine === via(info.request)
+}
+
+export const sendResponse = (core: Core, response: Response, hint?: string): Effect.Effect<void> => {
+  const key = hint !== undefined && isAnswerTo(core, hint, response) ? hint : serverKeyOf(response)
   const info = key === undefined ? undefined : core.info.get(key)
   if (key !== undefined && info?.side === "server") {
     const again = info.final && response.status >= 200
