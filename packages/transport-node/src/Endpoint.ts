@@ -10,14 +10,7 @@
  * Needs the `Ids` (randomness) and `SipDns` services; `layer` provides the crypto and node:dns defaults.
  */
 import { readFileSync } from "node:fs"
-import {
-  getHeader,
-  makeRequest,
-  makeResponse,
-  type Request,
-  type Response,
-  type SipMessage,
-} from "@sipkit/codec"
+import { getHeader, makeResponse, type Request, type Response, type SipMessage } from "@sipkit/codec"
 import { dialogKey, incomingDialogId } from "@sipkit/fsm/dialog"
 import { defaultTimerConfig, receive, TransactionTable } from "@sipkit/fsm/transaction"
 import { Clock, Context, Deferred, Effect, FiberSet, Layer, Option, PubSub, Queue, Stream } from "effect"
@@ -25,8 +18,8 @@ import { type HostPort, hostForUri, type PeerAddress, type TransportKind } from 
 import { decodeConfig, type EndpointConfig, type ListenerConfig } from "./Config.js"
 import { DialogStore, memoryDialogs, memoryDialogsLayer } from "./Dialogs.js"
 import { nodeDnsLayer, SipDns } from "./dns/SipDns.js"
-import { type CallHandle, type CallOptions, call, preloadedRoute, sendInDialog } from "./engine/Call.js"
-import { type Credentials, RequestFailed, type SendOptions, sendWithAuth } from "./engine/Client.js"
+import { type CallHandle, type CallOptions, call, sendInDialog } from "./engine/Call.js"
+import { RequestFailed } from "./engine/Client.js"
 import {
   activeCounts,
   type Core,
@@ -39,7 +32,8 @@ import {
 } from "./engine/Core.js"
 import { isForkResponse, makeProxyRuntime, proxy, proxyByLocation, proxyResponse } from "./engine/Proxy.js"
 import { type RegisterOptions, type Registration, register } from "./engine/Register.js"
-import { endDialog, localContact, onAck, onRequest } from "./engine/Server.js"
+import { oneOffRequest, type RequestOptions } from "./engine/Request.js"
+import { endDialog, onAck, onRequest } from "./engine/Server.js"
 import { makeStats, type StatsSnapshot } from "./engine/Stats.js"
 import { labelOf, nextSeq, type WireEvent } from "./engine/WireLog.js"
 import type { Handlers } from "./Handlers.js"
@@ -52,19 +46,7 @@ import type { Inbound, TlsFiles, Transport } from "./transport/Transport.js"
 import { makeUdpTransport } from "./transport/Udp.js"
 import { makeWebSocketTransport } from "./transport/WebSocketTransport.js"
 
-export interface RequestOptions {
-  readonly headers?: ReadonlyArray<readonly [string, string]> | undefined
-  readonly body?: string | Uint8Array | undefined
-  readonly contentType?: string | undefined
-  readonly from?: string | undefined
-  readonly to?: string | undefined
-  readonly credentials?: Credentials | undefined
-  readonly transport?: TransportKind | undefined
-  readonly noMtuSwitch?: boolean | undefined
-  readonly onProvisional?: SendOptions["onProvisional"]
-  /** §8.1.2: send through this proxy (`sip:proxy.example.com`; `;lr` is added): preloaded as the Route. */
-  readonly outboundProxy?: string | undefined
-}
+export type { RequestOptions } from "./engine/Request.js"
 
 export interface EndpointShape {
   /** Every listener: its transport, bound address and advertised address. */
@@ -345,49 +327,7 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
         local: l.transport.local,
         advertised: l.advertised,
       })),
-      request: (method, target, options = {}) =>
-        Effect.gen(function* () {
-          const listener = listeners[0]!
-          const contact = localContact(core, {
-            transport: listener.transport.kind,
-            host: listener.advertised.host,
-            port: listener.advertised.port,
-          })
-          const from =
-            options.from ??
-            `<sip:${core.config.user}@${listener.advertised.host.includes(":") ? `[${listener.advertised.host}]` : listener.advertised.host}>`
-          const request = makeRequest({
-            method,
-            uri: target,
-            headers: [
-              ["Max-Forwards", "70"],
-              ["From", `${from};tag=${ids.tag()}`],
-              ["To", options.to ?? (target.startsWith("<") ? target : `<${target}>`)],
-              ["Call-ID", ids.callId()],
-              ["CSeq", `1 ${method}`],
-              ...(method === "INVITE" || method === "SUBSCRIBE" || method === "REFER"
-                ? [["Contact", contact] as const]
-                : []),
-              ["User-Agent", core.config.userAgent],
-              ...(preloadedRoute(options) ?? []).map((route) => ["Route", route] as const),
-              ...(options.headers ?? []),
-              ...(options.body !== undefined
-                ? [["Content-Type", options.contentType ?? "text/plain"] as const]
-                : []),
-            ],
-            ...(options.body === undefined ? {} : { body: options.body }),
-          })
-          // §8.1.2: with a preloaded Route the request goes to its first entry (a loose router)
-          const nextHop =
-            options.outboundProxy === undefined ? target : options.outboundProxy.replace(/^<|>$/g, "")
-          const sent = yield* sendWithAuth(core, request, nextHop, {
-            credentials: options.credentials,
-            transport: options.transport,
-            noMtuSwitch: options.noMtuSwitch,
-            onProvisional: options.onProvisional,
-          })
-          return sent.response
-        }),
+      request: (method, target, options = {}) => oneOffRequest(core, method, target, options),
       call: (target, offer, options) => call(core, target, offer, options),
       register: (options) => register(core, options),
       inDialog: (dialogId, method, init) =>
