@@ -39,6 +39,28 @@ describe("our requests, as the UA core builds them", () => {
       }),
   )
 
+  it.live("request(): a preloaded route set goes out as Route headers, to the first entry (§8.1.2)", () =>
+    Effect.gen(function* () {
+      const seen = yield* Deferred.make<Request>()
+      const proxy = yield* endpoint([udp4], {
+        message: (request) => Deferred.succeed(seen, request).pipe(Effect.as(respond(202))),
+      })
+      const a = yield* endpoint([udp4])
+      const response = yield* a.request("MESSAGE", "sip:bob@example.com", {
+        route: [proxyUri(proxy), "<sip:edge.example.com;lr>"],
+        body: "hi",
+      })
+      expect(response.status).toBe(202)
+      const request = yield* Deferred.await(seen)
+      expect(request.uri).toBe("sip:bob@example.com")
+      expect(getHeaderValues(request, "Route")).toEqual([
+        `<${proxyUri(proxy)};lr>`,
+        "<sip:edge.example.com;lr>",
+      ])
+      expect(getHeader(request, "Contact")).toBeUndefined()
+    }),
+  )
+
   it.live("register(): through an outbound proxy, Route preloaded, the Request-URI still the registrar", () =>
     Effect.gen(function* () {
       const seen = yield* Deferred.make<Request>()
