@@ -27,7 +27,7 @@ export type ListenTransport = "udp" | "tcp" | "tls" | "ws"
 export interface ListenOptions {
   readonly host: string
   readonly port: number
-  /** Every listener runs on @sipkit/transport-node's endpoint (`--proxy`: udp alone, on the CLI's engine). */
+  /** Every listener runs on @sipkit/transport-node's endpoint (`--proxy` is checked with udp alone only, so far). */
   readonly transports: ReadonlyArray<ListenTransport>
   /** The final status for INVITE: 200 (with an SDP answer) or 300–699. */
   readonly answer: number

@@ -56,7 +56,7 @@ export interface SendOptions {
   readonly rate: number
   readonly json: boolean
   readonly bind: HostPort
-  /** Every transport runs on @sipkit/transport-node's endpoint (`--proxy`: udp, on the CLI's engine). */
+  /** Every transport runs on @sipkit/transport-node's endpoint (`--proxy` is checked over udp only, so far). */
   readonly transport: "udp" | "tcp" | "tls" | "ws"
   /** TLS: a PEM file of certificates to trust. */
   readonly ca: string | undefined
