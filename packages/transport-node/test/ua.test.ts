@@ -3,10 +3,20 @@
  * a preloaded route (§8.1.2) on our calls and registrations, the application's answers built by the core (Record-Route
  * copy, its headers, a response refused after the final one), a delegated BYE, and the §8.2 checks of the core.
  */
+import * as dgram from "node:dgram"
 import { expect, it } from "@effect/vitest"
-import { getHeader, getHeaderValues, type Request } from "@sipkit/codec"
-import { Deferred, Effect, Fiber, Stream } from "effect"
+import {
+  getHeader,
+  getHeaderValues,
+  getTo,
+  makeResponse,
+  parseMessage,
+  type Request,
+  serializeMessage,
+} from "@sipkit/codec"
+import { Deferred, Effect, Fiber, Queue, Stream } from "effect"
 import { describe } from "vitest"
+import type { EndpointShape } from "../src/Endpoint.js"
 import { later, respond } from "../src/Handlers.js"
 import { endpoint, udp4, uriOf } from "./support/endpoints.js"
 
@@ -154,5 +164,64 @@ describe("the application's answers, built by the UA core", () => {
       expect([response.status, getHeader(response, "Unsupported")]).toEqual([420, "foo"])
       expect(ran).toBe(false)
     }),
+  )
+
+  it.live(
+    "a UAS hanging up before the ACK of its 2xx: the BYE waits for the ACK (§15) and inDialog gets its response",
+    () =>
+      Effect.gen(function* () {
+        const byeDone = yield* Deferred.make<number>()
+        const self = yield* Deferred.make<EndpointShape>()
+        const b = yield* endpoint([udp4], {
+          invite: (_request, ctx) =>
+            Effect.gen(function* () {
+              yield* ctx.respond(200, { body: offer })
+              const id = ctx.dialog()?.id ?? ""
+              yield* Effect.forkDetach(
+                Deferred.await(self).pipe(
+                  Effect.flatMap((ep) => ep.inDialog(id, "BYE")),
+                  Effect.flatMap((r) => Deferred.succeed(byeDone, r.status)),
+                  Effect.catch((e) => Deferred.succeed(byeDone, e.status)),
+                ),
+              )
+              return later()
+            }),
+        })
+        yield* Deferred.succeed(self, b)
+        const port = b.listeners[0]!.local.port
+        // a bare UDP peer that answers the BYE but sends its ACK only when told
+        const inbox = yield* Queue.unbounded<string>()
+        const socket = dgram.createSocket("udp4")
+        socket.on("message", (data) => Queue.offerUnsafe(inbox, data.toString()))
+        yield* Effect.callback<void>((resume) => {
+          socket.bind(0, "127.0.0.1", () => resume(Effect.void))
+        })
+        const mine = (socket.address() as { port: number }).port
+        const send = (text: string) => socket.send(text, port, "127.0.0.1")
+        const head = (method: string, seq: number, toTag = "") =>
+          `${method} sip:bob@127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${mine};branch=z9hG4bK${method}${seq}\r\n` +
+          `From: <sip:alice@127.0.0.1>;tag=al\r\nTo: <sip:bob@127.0.0.1>${toTag}\r\nCall-ID: bye-before-ack\r\n` +
+          `CSeq: ${seq} ${method}\r\nContact: <sip:alice@127.0.0.1:${mine}>\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`
+        send(head("INVITE", 1))
+        const ok = yield* Queue.take(inbox).pipe(Effect.timeout("2 seconds"))
+        expect(ok.startsWith("SIP/2.0 200")).toBe(true)
+        const parsed = parseMessage(ok)
+        const to = parsed._tag === "Ok" ? getTo(parsed.value) : undefined
+        const tag = to?._tag === "Ok" ? (to.value.params.find((p) => p.name === "tag")?.value ?? "") : ""
+        yield* Effect.sleep(100)
+        // no BYE yet: only 2xx retransmissions (the BYE waits for the ACK)
+        const early = yield* Queue.clear(inbox)
+        expect(early.every((m) => m.startsWith("SIP/2.0 200"))).toBe(true)
+        send(head("ACK", 1, `;tag=${tag}`))
+        const bye = yield* Queue.take(inbox).pipe(
+          Effect.repeat({ until: (m) => m.startsWith("BYE ") }),
+          Effect.timeout("2 seconds"),
+        )
+        const byeMessage = parseMessage(bye)
+        if (byeMessage._tag === "Ok" && byeMessage.value._tag === "Request")
+          socket.send(serializeMessage(makeResponse(byeMessage.value, 200)), port, "127.0.0.1")
+        expect(yield* Deferred.await(byeDone).pipe(Effect.timeout("2 seconds"))).toBe(200)
+        socket.close()
+      }),
   )
 })

@@ -7,7 +7,7 @@
  * The runtime's own part: the Call-ID and tag (from `Ids`), this endpoint's Contact for the transport the call goes
  * on, the preloaded route of an outbound proxy (§8.1.2), and who waits for which response.
  */
-import { getHeader, type Response } from "@sipkit/codec"
+import { getCSeq, getHeader, type Response } from "@sipkit/codec"
 import { type CallRef, callRef, type UaReport } from "@sipkit/fsm/ua"
 import { type Cause, Deferred, Effect, Queue, Stream } from "effect"
 import { RequestFailed, type SendOptions, targetsFor } from "./Client.js"
@@ -94,7 +94,13 @@ export const commandAndWait = (core: Core, input: UaInput) =>
   Effect.gen(function* () {
     const { observe, done, sent } = observed()
     yield* uaStep(core, input, { observe })
-    if (!sent()) return yield* new RequestFailed({ status: 481, reason: "the call has no dialog for it" })
+    if (!sent()) {
+      // §15: a UAS hanging up before the ACK of its 2xx sends its BYE once the ACK came; wait for that one
+      const call = input._tag === "Hangup" ? uaOf(core).state.calls.get(input.call) : undefined
+      if (call?.byeAfterAck !== true)
+        return yield* new RequestFailed({ status: 481, reason: "the call has no dialog for it" })
+      uaOf(core).pendingByes.set(call.ref, observe()!)
+    }
     return yield* Deferred.await(done)
   })
 
@@ -182,6 +188,9 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
     // the responses of this call pass here before the core sees them: the events carry them; a 100 is "Trying",
     // and a retransmitted provisional (same status, To and body) says nothing new
     const onResponse = (response: Response): Effect.Effect<void> => {
+      // only the INVITE's responses before the answer (not those of a re-INVITE, BYE or INFO later)
+      const cseq = getCSeq(response)
+      if (answered || cseq._tag === "Err" || cseq.value.method !== "INVITE") return Effect.void
       last = response
       if (response.status >= 200) return Effect.void
       repeated =

@@ -85,6 +85,8 @@ export interface UaRuntime {
   onIncoming: (core: Core, report: UaReport, origin: Origin | undefined) => Effect.Effect<void>
   /** The INVITEs in flight by the branch the core gave them: where they went and with which Via (for CANCEL). */
   readonly invites: Map<string, { readonly destination: Destination; readonly via: string }>
+  /** Who waits for the BYE a call sends later (a UAS hanging up before the ACK, §15), by call. */
+  readonly pendingByes: Map<CallRef, Observer>
 }
 
 export const stripBrackets = (uri: string): string =>
@@ -139,6 +141,7 @@ export const uaOf = (core: Core): UaRuntime => {
     listeners: new Map(),
     onIncoming: () => Effect.void,
     invites: new Map(),
+    pendingByes: new Map(),
   }
   return core.ua
 }
@@ -162,7 +165,11 @@ export const uaStep = (core: Core, input: UaInput, options: StepOptions = {}): E
 const carryOut = (core: Core, output: UaOutput, options: StepOptions): Effect.Effect<void> => {
   switch (output._tag) {
     case "SendRequest":
-      return sendRequest(core, output.request, options.observe?.(output.request))
+      return sendRequest(
+        core,
+        output.request,
+        options.observe?.(output.request) ?? laterBye(core, output.request),
+      )
     case "SendAck":
       return sendAck(core, output.request)
     case "SendResponse":
@@ -178,6 +185,17 @@ const carryOut = (core: Core, output: UaOutput, options: StepOptions): Effect.Ef
     case "Report":
       return deliverReport(core, output.report, options.origin)
   }
+}
+
+/** The observer waiting for this BYE, if a `Hangup` asked for it before it could be sent. */
+const laterBye = (core: Core, request: Request): Observer | undefined => {
+  if (request.method !== "BYE" || core.ua === undefined || core.ua.pendingByes.size === 0) return undefined
+  const { callId, from } = tagsOf(request)
+  if (callId === undefined || from === undefined) return undefined
+  const ref = callRef(callId, from)
+  const observer = core.ua.pendingByes.get(ref)
+  core.ua.pendingByes.delete(ref)
+  return observer
 }
 
 const uaTimerKey = (timer: UaTimer): string =>
@@ -292,6 +310,7 @@ const syncCall = (
   }
   if (now === undefined && was !== undefined) {
     uaOf(core).listeners.delete(ref)
+    uaOf(core).pendingByes.delete(ref)
     if (was.dialog !== undefined) work.push(forgetDialog(core, dialogKey(was.dialog.id)))
   }
 }
