@@ -149,6 +149,17 @@ describe("the application's answers, built by the UA core", () => {
     }),
   )
 
+  it.live("a fallback handler answers any method, an extension method too; OPTIONS falls to it as well", () =>
+    Effect.gen(function* () {
+      const b = yield* endpoint([udp4], {
+        fallback: (request) => Effect.succeed(respond(request.method === "FOO" ? 299 : 298)),
+      })
+      const a = yield* endpoint([udp4])
+      expect((yield* a.request("FOO", uriOf(b))).status).toBe(299)
+      expect((yield* a.request("OPTIONS", uriOf(b))).status).toBe(298)
+    }),
+  )
+
   it.live("§8.2 by the core: an unknown Require gets 420 with Unsupported before any handler runs", () =>
     Effect.gen(function* () {
       let ran = false

@@ -21,6 +21,7 @@ import {
 import { routingOf } from "./readers.js"
 import { respond } from "./responses.js"
 import { getDialogForRequest } from "./routing.js"
+import { allowHeader, isDelegated } from "./UaConfig.js"
 import type { Command, UaEvent } from "./UaEvent.js"
 import { report, sendResponse } from "./UaOutput.js"
 import { removeCall, stay, type UaState, type UaStep } from "./UaState.js"
@@ -83,7 +84,7 @@ const onRequest = (state: UaState, request: Request, nonce: string): UaStep => {
   if (routing.toTag !== undefined) return onDialogRequest(state, request, nonce)
   if (request.method === "INVITE") return onNewInvite(state, request, routing, fresh)
   if (request.method === "ACK") return stay(state)
-  if (state.config.delegate.includes(request.method))
+  if (isDelegated(state.config, request.method))
     return { state, outputs: [report({ _tag: "IncomingRequest", request, toTag: fresh.tag() })] }
   switch (request.method) {
     case "OPTIONS":
@@ -94,7 +95,7 @@ const onRequest = (state: UaState, request: Request, nonce: string): UaStep => {
             respond(state.config, request, 200, {
               toTag: fresh.tag(),
               headers: [
-                ["Allow", state.config.allow.join(", ")],
+                ["Allow", allowHeader(state.config)],
                 ["Accept", state.config.accept.join(", ")],
                 ["Accept-Encoding", state.config.acceptEncoding.join(", ")],
                 ["Supported", state.config.supported.join(", ")],

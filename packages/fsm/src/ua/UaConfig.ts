@@ -18,7 +18,8 @@ export interface UaConfig {
   /** Round-trip estimate and the cap of the 2xx retransmission interval (§13.3.1.4, Table 4): 500 ms and 4 s. */
   readonly t1: number
   readonly t2: number
-  /** Methods this UA answers; the Allow of 405/501 responses and of dialog-creating messages (§20.5). */
+  /** Methods this UA answers; the Allow of 405/501 responses and of dialog-creating messages (§20.5). `*` lets
+   * every method through the §8.2.1 check (an application that answers anything); it is never printed. */
   readonly allow: ReadonlyArray<string>
   /** Option tags this UA understands (§8.2.2.3); anything else in a Require gets 420. */
   readonly supported: ReadonlyArray<string>
@@ -38,7 +39,8 @@ export interface UaConfig {
   readonly maxForwards: number
   /** Methods the application answers itself: the core runs its checks (§8.2, §12.2.2), reports the request
    * (`IncomingCall`, `IncomingRequest`, `InDialogRequest`) and builds the response a `Respond` command asks for,
-   * instead of answering on its own. Default none: the core answers everything but the INVITE's final. */
+   * instead of answering on its own. Default none: the core answers everything but the INVITE's final. `*`: every
+   * method. */
   readonly delegate: ReadonlyArray<string>
   /** Methods this UA recognizes: one of them outside `allow` gets 405, any other 501 (§8.2.1, §21.5.2). */
   readonly recognized: ReadonlyArray<string>
@@ -77,3 +79,12 @@ export const makeUaConfig = (
   recognized: knownMethods,
   ...init,
 })
+
+/** The Allow header value (§20.5): the allowed methods, without `*`. */
+export const allowHeader = (config: UaConfig): string => config.allow.filter((m) => m !== "*").join(", ")
+
+export const isAllowed = (config: UaConfig, method: string): boolean =>
+  config.allow.includes(method) || config.allow.includes("*")
+
+export const isDelegated = (config: UaConfig, method: string): boolean =>
+  config.delegate.includes(method) || config.delegate.includes("*")

@@ -15,6 +15,7 @@ import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
 import { answer, bodyText, offer } from "./media.js"
 import { onNotify, onRefer, onReferResponse } from "./refer.js"
 import { respond } from "./responses.js"
+import { isDelegated } from "./UaConfig.js"
 import type { Hangup, Refer, Reinvite, SendInDialog } from "./UaEvent.js"
 import { report, sendAck, sendRequest, sendResponse, startTimer, type UaOutput } from "./UaOutput.js"
 import { stay, stepWith, type UaState, type UaStep } from "./UaState.js"
@@ -34,7 +35,7 @@ export const onInDialogRequest = (
   request: Request,
   nonce: string,
 ): UaStep => {
-  if (state.config.delegate.includes(request.method)) return delegated(state, call, dialog, request, nonce)
+  if (isDelegated(state.config, request.method)) return delegated(state, call, dialog, request, nonce)
   switch (request.method) {
     case "BYE":
       return onBye(state, call, dialog, request)

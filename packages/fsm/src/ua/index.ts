@@ -31,7 +31,15 @@ export {
   retryWithCredentials,
 } from "./requests.js"
 export { step } from "./Ua.js"
-export { type Credentials, knownMethods, makeUaConfig, type UaConfig } from "./UaConfig.js"
+export {
+  allowHeader,
+  type Credentials,
+  isAllowed,
+  isDelegated,
+  knownMethods,
+  makeUaConfig,
+  type UaConfig,
+} from "./UaConfig.js"
 export type {
   Answer,
   Cancel,

@@ -3,7 +3,7 @@
  * the ones that create or refresh a dialog (§12.1.1, §13.3.1.4), and an SDP body when there is one.
  */
 import { getHeaderValues, makeResponse, type Request, type Response } from "@sipkit/codec"
-import type { UaConfig } from "./UaConfig.js"
+import { allowHeader, type UaConfig } from "./UaConfig.js"
 
 export interface ResponseInit {
   readonly toTag?: string
@@ -40,7 +40,7 @@ export const respond = (
       ? []
       : [["Contact", contact.startsWith("<") ? contact : `<${contact}>`] as const]),
     ...(contact !== undefined && request.method === "INVITE" && !given("allow")
-      ? [["Allow", config.allow.join(", ")] as const]
+      ? [["Allow", allowHeader(config)] as const]
       : []),
     ...(contact !== undefined && request.method === "INVITE" && !given("supported") && !given("k")
       ? [["Supported", config.supported.join(", ")] as const]

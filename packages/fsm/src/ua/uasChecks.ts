@@ -16,7 +16,7 @@ import {
   type Request,
   type Response,
 } from "@sipkit/codec"
-import type { UaConfig } from "./UaConfig.js"
+import { allowHeader, isAllowed, type UaConfig } from "./UaConfig.js"
 
 type Check = (config: UaConfig, request: Request, toTag: string) => Response | undefined
 
@@ -36,9 +36,9 @@ const checkVersion: Check = (_config, request, toTag) =>
 /** §8.2.1: "If a UAS recognizes but does not support the method of a request, it MUST generate a 405 … The UAS
  * MUST also add an Allow header field". §21.5.2: 501 when it does not recognize the method (RFC 4475 §3.3.?). */
 const checkMethod: Check = (config, request, toTag) => {
-  if (config.allow.includes(request.method)) return undefined
+  if (isAllowed(config, request.method)) return undefined
   const status = config.recognized.includes(request.method) ? 405 : 501
-  return reject(request, status, toTag, [["Allow", list(config.allow)]])
+  return reject(request, status, toTag, [["Allow", allowHeader(config)]])
 }
 
 /** §8.2.2.1: "If the Request-URI uses a scheme not supported by the UAS, it SHOULD reject the request with a 416". */

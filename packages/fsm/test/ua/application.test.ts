@@ -198,6 +198,17 @@ describe("requests outside a dialog", () => {
   })
 })
 
+describe("an application that answers anything", () => {
+  it("`*` in allow and delegate: an extension method is reported; Allow never prints `*`", () => {
+    const driver = new Driver({ allow: ["INVITE", "ACK", "BYE", "*"], delegate: ["*"] })
+    const report = only(reports(driver.request(fromAlice({ method: "FOO", branch: "z9hG4bKfoo" }))))
+    expect(report._tag).toBe("IncomingRequest")
+    const strict = new Driver({ allow: ["INVITE", "ACK", "BYE", "OPTIONS", "*"] })
+    const options = only(responsesIn(strict.request(fromAlice({ method: "OPTIONS", branch: "z9hG4bKo" }))))
+    expect(getHeader(options, "Allow")).toBe("INVITE, ACK, BYE, OPTIONS")
+  })
+})
+
 describe("pure helpers for the runtime", () => {
   const config = makeUaConfig({ contact: "sip:alice@192.0.2.1", via: "SIP/2.0/UDP 192.0.2.1:5060" })
 

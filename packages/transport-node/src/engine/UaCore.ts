@@ -99,17 +99,19 @@ export const uaConfigOf = (core: Core): UaConfig => {
   const host = at.host.includes(":") ? `[${at.host}]` : at.host
   const handlers = core.handlers
   const own = allowedMethods(handlers)
-  const known = ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "REFER", "NOTIFY", "SUBSCRIBE"]
-  const everything = [...known, "INFO", "MESSAGE", "UPDATE", "PRACK", "PUBLISH"]
-  const allow = handlers.fallback === undefined ? own : [...new Set([...own, ...everything])]
+  // a fallback handler answers any method, an extension method too
+  const allow = handlers.fallback === undefined ? own : [...own, "*"]
   return makeUaConfig({
     contact: `sip:${core.config.user}@${host}:${at.port}`,
     via: `SIP/2.0/${first?.transport.kind ?? "UDP"} ${host}:${at.port}`,
     t1: core.config.timers.t1,
     t2: core.config.timers.t2,
     allow,
-    recognized: allow,
-    delegate: allow.filter((m) => m !== "ACK" && m !== "CANCEL" && handlerExists(core, m)),
+    recognized: own,
+    delegate:
+      handlers.fallback === undefined
+        ? own.filter((m) => m !== "ACK" && m !== "CANCEL" && handlerExists(core, m))
+        : ["*"],
     supported: [...new Set(["replaces", ...core.config.supported])],
     accept: ["application/sdp", "*/*"],
   })
