@@ -95,6 +95,8 @@ export interface Call {
   readonly replaces: CallRef | undefined
   /** The subscription of a REFER we sent in this dialog: "terminated" once its final NOTIFY came. */
   readonly subscription: "pending" | "terminated" | undefined
+  /** UAS: Call-ID, From tag and CSeq number of the INVITE (the state's index of incoming calls). */
+  readonly inviteKey?: string
   /** UAC: the credentials of this call's `Invite`, else the configuration's (§22.2). */
   readonly credentials: Credentials | undefined
   /** §15: "the callee's UA MUST NOT send a BYE on a confirmed dialog until it has received an ACK for its 2xx". */

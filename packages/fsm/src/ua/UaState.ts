@@ -9,7 +9,7 @@
 import type { PersistentMap } from "../proxy/PersistentMap.js"
 import type { Call, CallRef } from "./Call.js"
 import { emptyHashTrie } from "./HashTrie.js"
-import { routingOf } from "./readers.js"
+import { type Routing, routingOf } from "./readers.js"
 import type { UaConfig } from "./UaConfig.js"
 import type { UaOutput } from "./UaOutput.js"
 
@@ -35,11 +35,15 @@ export const makeUa = (config: UaConfig): UaState => ({
 /** Call-ID, From tag and CSeq number: what an INVITE, its CANCEL and a merged copy of it share (§9.2, §8.2.2.2). */
 export const inviteKey = (request: Parameters<typeof routingOf>[0]): string | undefined => {
   const routing = routingOf(request)
-  return routing === undefined ? undefined : `${routing.callId} ${routing.fromTag ?? ""} ${routing.seq}`
+  return routing === undefined ? undefined : inviteKeyOf(routing)
 }
 
+export const inviteKeyOf = (routing: Routing): string =>
+  `${routing.callId} ${routing.fromTag ?? ""} ${routing.seq}`
+
 export const putCall = (state: UaState, call: Call): UaState => {
-  const indexed = call.role === "UAS" && !state.calls.has(call.ref) ? inviteKey(call.invite) : undefined
+  const indexed =
+    call.role === "UAS" && !state.calls.has(call.ref) ? (call.inviteKey ?? inviteKey(call.invite)) : undefined
   return {
     ...state,
     calls: state.calls.set(call.ref, call),
@@ -51,7 +55,7 @@ export const putCall = (state: UaState, call: Call): UaState => {
 export const removeCall = (state: UaState, ref: CallRef): UaState => {
   const call = state.calls.get(ref)
   if (call === undefined) return state
-  const key = call.role === "UAS" ? inviteKey(call.invite) : undefined
+  const key = call.role === "UAS" ? (call.inviteKey ?? inviteKey(call.invite)) : undefined
   return {
     ...state,
     calls: state.calls.delete(ref),
@@ -60,8 +64,12 @@ export const removeCall = (state: UaState, ref: CallRef): UaState => {
 }
 
 /** The UAS call whose INVITE has this Call-ID, From tag and CSeq number. */
-export const callForInvite = (state: UaState, request: Parameters<typeof routingOf>[0]): Call | undefined => {
-  const key = inviteKey(request)
+export const callForInvite = (
+  state: UaState,
+  request: Parameters<typeof routingOf>[0],
+  routing: Routing | undefined = routingOf(request),
+): Call | undefined => {
+  const key = routing === undefined ? undefined : inviteKeyOf(routing)
   const ref = key === undefined ? undefined : state.invites.get(key)
   return ref === undefined ? undefined : state.calls.get(ref)
 }

@@ -27,7 +27,7 @@ import { replacedCall } from "./replaces.js"
 import { type ResponseInit, respond } from "./responses.js"
 import type { Answer, Progress, Reject } from "./UaEvent.js"
 import { report, sendRequest, sendResponse, startTimer, stopTimer, type UaOutput } from "./UaOutput.js"
-import { callForInvite, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
+import { callForInvite, inviteKeyOf, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
 
 /** §13.3.1: a new INVITE outside any dialog. The To tag of every later response is chosen now. A dialog-creating
  * request without a Contact is a 400 (§8.1.1.8: "The Contact header field MUST be present … in any request that
@@ -51,6 +51,7 @@ export const onNewInvite = (state: UaState, request: Request, routing: Routing, 
     localTag,
     media: { local: undefined, remote: bodyText(request.body), early: undefined, held: false },
     replaces: replaced?.call,
+    inviteKey: inviteKeyOf(routing),
   })
   const referredBy = getHeader(request, "Referred-By")
   return stepWith(state, call, [
@@ -69,7 +70,7 @@ export const onNewInvite = (state: UaState, request: Request, routing: Routing, 
  * the request does not match that transaction (based on the matching rules in Section 17.2.3), the UAS core SHOULD
  * generate a 482 (Loop Detected) response" — the same INVITE reaching us a second time along another fork. */
 const isMerged = (state: UaState, request: Request, routing: Routing): boolean => {
-  const call = callForInvite(state, request)
+  const call = callForInvite(state, request, routing)
   if (call === undefined || call.role !== "UAS" || call.phase !== "Proceeding") return false
   const theirs = routingOf(call.invite)
   return (
