@@ -1,16 +1,22 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { emptyPersistentMap, type PersistentMap } from "../../src/proxy/PersistentMap.js"
+import { emptyHashTrie } from "../../src/persistent/HashTrie.js"
+import type { PersistentMap } from "../../src/persistent/PersistentMap.js"
 
 const byKey = (a: readonly [string, number], b: readonly [string, number]) =>
   a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0
 
-describe("PersistentMap", () => {
+// FNV-1a 32: "k4uzx" and "kf2ad" have the same whole hash (one leaf holds both); "d9hy" and "d2w2a" agree on the
+// low 30 bits (six levels of the trie) and part only at the last.
+const colliding = ["k4uzx", "kf2ad", "d9hy", "d2w2a"]
+const arbKey = fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom(...colliding))
+
+describe("HashTrie", () => {
   it("behaves like a Map under any sequence of sets and deletes, and never changes an old value", () => {
-    const arbOps = fc.array(fc.tuple(fc.boolean(), fc.string({ maxLength: 3 }), fc.nat(9)), { maxLength: 60 })
+    const arbOps = fc.array(fc.tuple(fc.boolean(), arbKey, fc.nat(9)), { maxLength: 60 })
     fc.assert(
       fc.property(arbOps, (ops) => {
-        let map: PersistentMap<number> = emptyPersistentMap()
+        let map: PersistentMap<number> = emptyHashTrie()
         const model = new Map<string, number>()
         const history: Array<[PersistentMap<number>, ReadonlyArray<readonly [string, number]>]> = []
         for (const [isSet, key, value] of ops) {
@@ -34,7 +40,25 @@ describe("PersistentMap", () => {
   })
 
   it("returns the same map when deleting a missing key", () => {
-    const map = emptyPersistentMap<number>().set("a", 1)
+    const map = emptyHashTrie<number>().set("a", 1)
     expect(map.delete("b")).toBe(map)
+  })
+
+  it("keeps keys whose hashes collide, wholly or up to the last level, apart", () => {
+    let map = emptyHashTrie<number>()
+    colliding.forEach((key, i) => {
+      map = map.set(key, i)
+    })
+    expect(map.size).toBe(4)
+    expect(colliding.map((key) => map.get(key))).toEqual([0, 1, 2, 3])
+    const fewer = map.delete("k4uzx").delete("d9hy")
+    expect([fewer.get("k4uzx"), fewer.get("kf2ad"), fewer.get("d9hy"), fewer.get("d2w2a")]).toEqual([
+      undefined,
+      1,
+      undefined,
+      3,
+    ])
+    expect(fewer.size).toBe(2)
+    expect(map.get("k4uzx")).toBe(0)
   })
 })

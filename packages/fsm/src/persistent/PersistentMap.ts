@@ -1,0 +1,22 @@
+/**
+ * PersistentMap — an immutable string-keyed map whose updates cost O(log n), not O(n).
+ *
+ * The reducers keep tables that a runtime holds for 64·T1 after their last use: transactions (Timers D, J, K, L),
+ * the UA core's calls, the proxy's response contexts. At a thousand calls a second that is tens of thousands of
+ * entries, and copying a whole `Map` on every event would make each event cost as much as all of them. The one
+ * implementation is the hash trie (`HashTrie.ts`).
+ *
+ * Never: mutation of a value once built.
+ */
+export interface PersistentMap<V> {
+  readonly size: number
+  readonly get: (key: string) => V | undefined
+  readonly has: (key: string) => boolean
+  readonly keys: () => IterableIterator<string>
+  readonly values: () => IterableIterator<V>
+  readonly entries: () => IterableIterator<readonly [string, V]>
+  /** A map with `key` set to `value`; this one is unchanged. */
+  readonly set: (key: string, value: V) => PersistentMap<V>
+  /** A map without `key` (this very map when it has no such key). */
+  readonly delete: (key: string) => PersistentMap<V>
+}
