@@ -7,6 +7,7 @@ import { TestClock } from "effect/testing"
 import { describe } from "vitest"
 import { SipDns, staticDns } from "../src/dns/SipDns.js"
 import { makeEndpoint } from "../src/Endpoint.js"
+import { respond } from "../src/Handlers.js"
 import { cryptoIds, Ids } from "../src/Ids.js"
 
 const settle = TestClock.withLive(Effect.sleep(30))
@@ -80,5 +81,34 @@ describe("retransmissions on the TestClock", () => {
       const result = yield* Fiber.join(request)
       expect(result._tag === "Failure" && result.failure.status).toBe(408)
     }),
+  )
+
+  it.effect(
+    "the UA core's 2xx over UDP without an ACK: again at 0.5, 1.5, 3.5, 7.5 s, then every T2 = 4 s; BYE at 64·T1 = 32 s (§13.3.1.4)",
+    () =>
+      Effect.gen(function* () {
+        const peer = yield* silentPeer
+        const ep = yield* makeEndpoint(
+          { listeners: [{ transport: "UDP", host: "127.0.0.1", port: 0 }], logMessages: false },
+          { invite: () => Effect.succeed(respond(200, { body: "v=0\r\n" })) },
+        ).pipe(Effect.provideService(Ids, cryptoIds), Effect.provideService(SipDns, staticDns({})))
+        const port = ep.listeners[0]!.local.port
+        const invite =
+          `INVITE sip:bob@127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKnoack\r\n` +
+          `From: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>\r\nCall-ID: no-ack\r\nCSeq: 1 INVITE\r\n` +
+          `Contact: <sip:alice@127.0.0.1:${peer.port}>\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`
+        peer.socket.send(invite, port, "127.0.0.1")
+        yield* settle
+        const counts = yield* countsAt(peer.received, [499, 500, 1500, 3500, 7500, 11500, 31500])
+        expect(counts).toEqual([1, 2, 3, 4, 5, 6, 11])
+        expect(peer.received.every((l) => l.startsWith("SIP/2.0 200"))).toBe(true)
+        yield* TestClock.adjust(500)
+        yield* settle
+        expect(peer.received.slice(11)).toEqual([`BYE sip:alice@127.0.0.1:${peer.port} SIP/2.0`])
+        expect((yield* ep.stats).activeDialogs).toBe(0)
+        // the BYE's own transaction gives up (Timer F) before the endpoint's scope closes
+        yield* TestClock.adjust(33_000)
+        yield* settle
+      }),
   )
 })
