@@ -95,6 +95,8 @@ export interface Call {
   readonly replaces: CallRef | undefined
   /** The subscription of a REFER we sent in this dialog: "terminated" once its final NOTIFY came. */
   readonly subscription: "pending" | "terminated" | undefined
+  /** UAS: the INVITE arrived over TLS (§12.1.1: with a SIPS Request-URI its dialog is secure). */
+  readonly secure?: boolean
   /** UAS: Call-ID, From tag and CSeq number of the INVITE (the state's index of incoming calls). */
   readonly inviteKey?: string
   /** UAC: the credentials of this call's `Invite`, else the configuration's (§22.2). */

@@ -41,7 +41,7 @@ import { checkRequest } from "./uasChecks.js"
 export const step = (state: UaState, event: UaEvent): UaStep => {
   switch (event._tag) {
     case "RequestReceived":
-      return onRequest(state, event.request, event.nonce)
+      return onRequest(state, event.request, event.nonce, event.secure === true)
     case "ResponseReceived":
       return onResponse(state, event.response, event.nonce)
     case "TransactionFailed":
@@ -73,7 +73,7 @@ const answer = (state: UaState, request: Request, status: number, toTag: string)
 })
 
 /** §8.2 then §12.2.2: checks, CANCEL, requests in a dialog (481 when it is unknown or over), new requests. */
-const onRequest = (state: UaState, request: Request, nonce: string): UaStep => {
+const onRequest = (state: UaState, request: Request, nonce: string, secure: boolean): UaStep => {
   const fresh = makeFresh(nonce)
   const routing = routingOf(request)
   if (routing === undefined)
@@ -82,7 +82,7 @@ const onRequest = (state: UaState, request: Request, nonce: string): UaStep => {
   if (rejection !== undefined) return { state, outputs: [sendResponse(rejection)] }
   if (request.method === "CANCEL") return onCancel(state, request, fresh)
   if (routing.toTag !== undefined) return onDialogRequest(state, request, nonce)
-  if (request.method === "INVITE") return onNewInvite(state, request, routing, fresh)
+  if (request.method === "INVITE") return onNewInvite(state, request, routing, fresh, secure)
   if (request.method === "ACK") return stay(state)
   if (isDelegated(state.config, request.method))
     return { state, outputs: [report({ _tag: "IncomingRequest", request, toTag: fresh.tag() })] }

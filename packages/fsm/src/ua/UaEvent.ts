@@ -14,6 +14,8 @@ import type { Credentials } from "./UaConfig.js"
 export interface RequestReceived {
   readonly _tag: "RequestReceived"
   readonly request: Request
+  /** It arrived over TLS (or WSS): with a SIPS Request-URI the dialog it creates is secure (§12.1.1). */
+  readonly secure?: boolean
   readonly nonce: string
 }
 

@@ -32,7 +32,13 @@ import { callForInvite, inviteKeyOf, stay, stepWith, type UaState, type UaStep }
 /** §13.3.1: a new INVITE outside any dialog. The To tag of every later response is chosen now. A dialog-creating
  * request without a Contact is a 400 (§8.1.1.8: "The Contact header field MUST be present … in any request that
  * can result in the establishment of a dialog"); a Replaces that names no live dialog is refused (RFC 3891 §3). */
-export const onNewInvite = (state: UaState, request: Request, routing: Routing, fresh: Fresh): UaStep => {
+export const onNewInvite = (
+  state: UaState,
+  request: Request,
+  routing: Routing,
+  fresh: Fresh,
+  secure = false,
+): UaStep => {
   const localTag = fresh.tag()
   const refuse = (status: number) => ({
     state,
@@ -52,6 +58,7 @@ export const onNewInvite = (state: UaState, request: Request, routing: Routing, 
     media: { local: undefined, remote: bodyText(request.body), early: undefined, held: false },
     replaces: replaced?.call,
     inviteKey: inviteKeyOf(routing),
+    secure,
   })
   const referredBy = getHeader(request, "Referred-By")
   return stepWith(state, call, [
@@ -89,7 +96,7 @@ const topVia = (request: Request): string | undefined => getHeaderValues(request
 export const withDialog = (call: Call, response: Response): Dialog | undefined => {
   if (call.dialog !== undefined)
     return response.status >= 200 ? { ...call.dialog, state: "confirmed" } : call.dialog
-  const created = makeUasDialog(call.invite, response)
+  const created = makeUasDialog(call.invite, response, { transportSecure: call.secure === true })
   return isErr(created) ? undefined : created.value
 }
 

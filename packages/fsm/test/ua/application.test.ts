@@ -115,6 +115,19 @@ describe("Respond to a call's INVITE", () => {
   })
 })
 
+describe("the secure flag (§12.1.1)", () => {
+  it("a SIPS INVITE that arrived over TLS makes a secure dialog; over anything else it does not", () => {
+    for (const secure of [true, false]) {
+      const driver = delegating()
+      const request = fromAlice({ uri: "sips:bob@10.0.0.50", extra: [] })
+      const report = only(reports(driver.send({ _tag: "RequestReceived", request, secure })))
+      if (report._tag !== "IncomingCall") throw new Error(report._tag)
+      driver.send({ _tag: "Respond", request, status: 200 })
+      expect(driver.state.calls.get(report.call)?.dialog?.secure).toBe(secure)
+    }
+  })
+})
+
 describe("Respond inside a dialog", () => {
   it("a delegated BYE waits for the application; its 2xx ends the call", () => {
     const { driver, tag } = established()

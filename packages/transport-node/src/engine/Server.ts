@@ -13,7 +13,7 @@ import { dialogKey } from "@sipkit/fsm/dialog"
 import { cancelTargetKey, respond as respondEvent } from "@sipkit/fsm/transaction"
 import { type CallRef, callForDialogRequest, callForInvite, type UaReport } from "@sipkit/fsm/ua"
 import { Deferred, Effect, FiberSet } from "effect"
-import { hostForUri, type PeerAddress } from "../Address.js"
+import { hostForUri, isSecure, type PeerAddress } from "../Address.js"
 import {
   type Decision,
   type DialogContext,
@@ -173,7 +173,12 @@ export const onRequest = (core: Core, key: string, request: Request): Effect.Eff
       )
         yield* uaStep(core, { _tag: "Forget", call: call.ref })
     }
-    yield* uaStep(core, { _tag: "RequestReceived", request }, { origin: { key, source: info.source } })
+    const secure = isSecure(info.source.transport)
+    yield* uaStep(
+      core,
+      { _tag: "RequestReceived", request, secure },
+      { origin: { key, source: info.source } },
+    )
   })
 
 /** §9.2 by the core (200, and 487 for a pending INVITE); a CANCEL of a request we proxied goes to the proxy. */
