@@ -14,7 +14,6 @@ import { RequestFailed, type SendOptions, targetsFor } from "./Client.js"
 import { type Core, type DialogEntry, pickListener } from "./Core.js"
 import { localContact } from "./Server.js"
 import { type Observer, stripBrackets, type UaInput, uaOf, uaStep } from "./UaCore.js"
-import { nextHopUri } from "./UaSend.js"
 
 export type CallEvent =
   | { readonly _tag: "Trying"; readonly response: Response }
@@ -140,10 +139,7 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
     const ref = callRef(callId, localTag)
     const route = preloadedRoute(options)
     const uri = stripBrackets(target)
-    const [first] = yield* targetsFor(
-      core,
-      nextHopUri({ ...emptyRequest, uri, headers: routeHeaders(route) }),
-    )
+    const [first] = yield* targetsFor(core, route?.[0] === undefined ? uri : stripBrackets(route[0]))
     const at = pickListener(core, first?.transport ?? "UDP", first?.host ?? "127.0.0.1")
     const contact = localContact(core, {
       transport: first?.transport ?? at?.transport.kind ?? "UDP",
@@ -239,13 +235,3 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
     }
     return handle
   })
-
-const emptyRequest = {
-  _tag: "Request" as const,
-  method: "INVITE",
-  version: "SIP/2.0",
-  body: new Uint8Array(),
-}
-
-const routeHeaders = (route: ReadonlyArray<string> | undefined) =>
-  (route ?? []).map((value) => ({ name: "Route", value }))

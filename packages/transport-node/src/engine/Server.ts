@@ -8,7 +8,7 @@
  * The runtime's own part: which handler, the context it gets, 503 while shutting down, and requests on a route set
  * this endpoint Record-Routed as a proxy (to engine/Proxy.ts, driven by @sipkit/fsm/proxy).
  */
-import { getHeader, getHeaderValues, type Request, type Response } from "@sipkit/codec"
+import { getHeader, type Request, type Response } from "@sipkit/codec"
 import { dialogKey } from "@sipkit/fsm/dialog"
 import { cancelTargetKey, respond as respondEvent } from "@sipkit/fsm/transaction"
 import { type CallRef, callForDialogRequest, callForInvite, type UaReport } from "@sipkit/fsm/ua"
@@ -306,7 +306,3 @@ const apply = (
 
 export const describeRequest = (request: Request): string =>
   `${request.method} ${request.uri} (${getHeader(request, "Call-ID") ?? "?"})`
-
-/** The Record-Route values of a request, as headers (for applications that add them themselves). */
-export const recordRoutesOf = (request: Request): ReadonlyArray<readonly [string, string]> =>
-  getHeaderValues(request, "Record-Route").map((rr) => ["Record-Route", rr] as const)

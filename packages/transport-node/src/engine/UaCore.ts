@@ -31,7 +31,7 @@ import {
 } from "@sipkit/fsm/ua"
 import { Effect } from "effect"
 import type { PeerAddress } from "../Address.js"
-import { allowedMethods } from "../Handlers.js"
+import { allowedMethods, handlerFor } from "../Handlers.js"
 import type { Core, Destination, DialogEntry } from "./Core.js"
 import { sendAck, sendRequest, sendResponse } from "./UaSend.js"
 
@@ -110,30 +110,11 @@ export const uaConfigOf = (core: Core): UaConfig => {
     recognized: own,
     delegate:
       handlers.fallback === undefined
-        ? own.filter((m) => m !== "ACK" && m !== "CANCEL" && handlerExists(core, m))
+        ? own.filter((m) => m !== "ACK" && m !== "CANCEL" && handlerFor(handlers, m) !== undefined)
         : ["*"],
     supported: [...new Set(["replaces", ...core.config.supported])],
     accept: ["application/sdp", "*/*"],
   })
-}
-
-const handlerExists = (core: Core, method: string): boolean => {
-  const h = core.handlers
-  if (h.fallback !== undefined) return true
-  const byMethod: Record<string, unknown> = {
-    INVITE: h.invite,
-    BYE: h.bye,
-    OPTIONS: h.options,
-    REGISTER: h.register,
-    MESSAGE: h.message,
-    INFO: h.info,
-    REFER: h.refer,
-    NOTIFY: h.notify,
-    SUBSCRIBE: h.subscribe,
-    UPDATE: h.update,
-    PRACK: h.prack,
-  }
-  return byMethod[method] !== undefined
 }
 
 /** The endpoint's UA runtime, made on first use. */
