@@ -69,7 +69,7 @@ export const startInvite = (state: UaState, command: Invite): UaStep => {
     phase: "Calling",
     invite: request,
     localTag: command.fromTag,
-    dialogs: makeDialogSet(request),
+    dialogs: makeDialogSet(request, sipsOverTls),
     redirect: { follow: command.followRedirects ?? config.followRedirects, tried: [uri] },
     referral: command.referral,
     media: { local: sdp, remote: undefined, early: undefined, held: false },
@@ -256,9 +256,14 @@ const reissue = (
   request = setHeader(request, "Via", viaFor(state.config.via, fresh))
   request = setHeader(request, "CSeq", `${seqOf(call.invite) + 1} INVITE`)
   for (const [name, value] of extra) request = setHeader(request, name, value)
-  const next: Call = { ...call, invite: request, dialogs: makeDialogSet(request), phase: "Calling" }
-  return stepWith(state, next, [sendRequest(request)])
+  const next: Call = { ...call, invite: request, dialogs: makeDialogSet(request, sipsOverTls) }
+  return stepWith(state, { ...next, phase: "Calling" }, [sendRequest(request)])
 }
+
+/** §12.1.2: "If the request was sent over TLS, and the Request-URI contained a SIPS URI, the 'secure' flag is set to
+ * TRUE." A SIPS URI asks for TLS on every hop (§26.2.2), and a runtime resolves it to TLS targets only (RFC 3263),
+ * so a SIPS INVITE is taken as sent over TLS; a SIP one never makes a secure dialog either way. */
+const sipsOverTls = { transportSecure: true } as const
 
 /** A server that keeps inventing nonces cannot keep the call retrying forever. */
 const maxChallenges = 3

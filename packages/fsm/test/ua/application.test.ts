@@ -128,6 +128,27 @@ describe("the secure flag (§12.1.1)", () => {
   })
 })
 
+describe("the secure flag on the caller's side (§12.1.2)", () => {
+  it("the dialog of a SIPS INVITE is secure, that of a SIP one is not", () => {
+    for (const scheme of ["sips", "sip"]) {
+      const driver = new Driver()
+      const [invite] = requestsIn(
+        driver.send({
+          _tag: "Invite",
+          callId: `c-${scheme}`,
+          fromTag: "f1",
+          from: "<sip:bob@example.com>",
+          to: `<${scheme}:carol@example.com>`,
+        }),
+      )
+      driver.response(
+        makeResponse(invite!, 200, { toTag: "t1", headers: [["Contact", `<${scheme}:carol@192.0.2.5>`]] }),
+      )
+      expect(driver.state.calls.get(`c-${scheme};f1`)?.dialog?.secure).toBe(scheme === "sips")
+    }
+  })
+})
+
 describe("Respond inside a dialog", () => {
   it("a delegated BYE waits for the application; its 2xx ends the call", () => {
     const { driver, tag } = established()
