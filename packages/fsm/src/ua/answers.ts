@@ -5,7 +5,7 @@
  * The application decides the status, reason, headers and body; the core builds the response (To tag, Contact and
  * the Record-Route copy of a dialog-creating response) and keeps the call in step with what it says.
  */
-import { isErr, type Request } from "@sipkit/codec"
+import { getToTag, isErr, type Request } from "@sipkit/codec"
 import { incomingDialogId, terminateDialog } from "../dialog/index.js"
 import { type Call, callRef } from "./Call.js"
 import { bodyText } from "./media.js"
@@ -48,6 +48,9 @@ export const onRespond = (state: UaState, command: Respond): UaStep => {
   const invited = request.method === "INVITE" ? callForInvite(state, request) : undefined
   if (invited !== undefined && invited.role === "UAS" && invited.invite === request)
     return answerInvite(state, invited, command)
+  // §13.3.1: an INVITE's responses belong to its call; one the core does not hold (forgotten, never reported) gets
+  // none from here
+  if (request.method === "INVITE" && !hasToTag(request)) return stay(state)
   const inDialog = callForDialogRequest(state, request)
   if (inDialog !== undefined) return answerInDialog(state, inDialog, command)
   return {
@@ -56,6 +59,11 @@ export const onRespond = (state: UaState, command: Respond): UaStep => {
       sendResponse(respond(state.config, request, command.status, initOf(command, toTagOf(command)))),
     ],
   }
+}
+
+const hasToTag = (request: Request): boolean => {
+  const to = getToTag(request)
+  return !isErr(to) && to.value !== undefined
 }
 
 const toTagOf = (command: Respond): ResponseInit =>

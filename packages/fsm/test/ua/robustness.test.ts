@@ -3,10 +3,19 @@
  * timer firings (stale or not) and commands is handled by `step` without an exception, and every response the
  * core sends but 100 carries a To tag.
  */
-import { getTag, getTo, isOk, makeRequest, makeResponse, type Request } from "@sipkit/codec"
+import {
+  getCSeq,
+  getHeader,
+  getTag,
+  getTo,
+  isOk,
+  makeRequest,
+  makeResponse,
+  type Request,
+} from "@sipkit/codec"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import type { UaEvent } from "../../src/ua/index.js"
+import type { UaEvent, UaOutput } from "../../src/ua/index.js"
 import { Driver, fromAlice, responsesIn } from "./support/drive.js"
 import { inviteBob } from "./support/parties.js"
 
@@ -145,6 +154,43 @@ describe("robustness", () => {
         }
       }),
       { numRuns: 300 },
+    )
+  })
+
+  it("an application answering anything (delegate *): no sequence throws; an INVITE gets one final status at most", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(event, fc.constantFrom(100, 180, 183, 200, 202, 404, 486, 603), fc.boolean()), {
+          maxLength: 25,
+        }),
+        (events) => {
+          const driver = new Driver({ allow: ["*"], delegate: ["*"], accept: ["*/*"] })
+          const reported: Array<Request> = []
+          const note = (outputs: ReadonlyArray<UaOutput>) => {
+            for (const o of outputs)
+              if (o._tag === "Report" && "request" in o.report) reported.push(o.report.request)
+          }
+          note(driver.request(fromAlice({ branch: "z9hG4bKclean" })))
+          for (const [e, status, forget] of events) {
+            if (e !== "command") {
+              note(driver.send(e as never))
+              continue
+            }
+            for (const request of reported) note(driver.send({ _tag: "Respond", request, status }))
+            if (forget)
+              for (const ref of driver.state.calls.keys()) driver.send({ _tag: "Forget", call: ref })
+          }
+          const finals = new Map<string, Set<number>>()
+          for (const response of responsesIn(driver.log)) {
+            const cseq = getCSeq(response)
+            if (response.status < 200 || !isOk(cseq) || cseq.value.method !== "INVITE") continue
+            const key = `${getHeader(response, "Call-ID")} ${cseq.value.seq} ${getHeader(response, "Via")}`
+            finals.set(key, (finals.get(key) ?? new Set()).add(response.status))
+          }
+          for (const statuses of finals.values()) expect(statuses.size).toBe(1)
+        },
+      ),
+      { numRuns: 200 },
     )
   })
 })
