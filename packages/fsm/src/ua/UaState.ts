@@ -2,13 +2,14 @@
  * UaState — the whole state of one UA core: its configuration and its calls, and the small helpers every
  * handler shares.
  *
- * The calls live in a persistent hash trie (HashTrie.ts): a step copies one path of it, not every call in progress,
+ * The calls live in a persistent hash trie (../persistent/HashTrie.ts): a step copies one path of it, not every call in progress,
  * so a step costs about the same with ten calls or thirty thousand. UAS calls are also indexed by the INVITE they answer
  * (Call-ID, From tag, CSeq number), so a CANCEL (§9.2) and a merged request (§8.2.2.2) find theirs without a scan.
  */
-import type { PersistentMap } from "../proxy/PersistentMap.js"
+
+import { emptyHashTrie } from "../persistent/HashTrie.js"
+import type { PersistentMap } from "../persistent/PersistentMap.js"
 import type { Call, CallRef } from "./Call.js"
-import { emptyHashTrie } from "./HashTrie.js"
 import { type Routing, routingOf } from "./readers.js"
 import type { UaConfig } from "./UaConfig.js"
 import type { UaOutput } from "./UaOutput.js"

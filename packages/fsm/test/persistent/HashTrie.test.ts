@@ -9,7 +9,12 @@ const byKey = (a: readonly [string, number], b: readonly [string, number]) =>
 // FNV-1a 32: "k4uzx" and "kf2ad" have the same whole hash (one leaf holds both); "d9hy" and "d2w2a" agree on the
 // low 30 bits (six levels of the trie) and part only at the last.
 const colliding = ["k4uzx", "kf2ad", "d9hy", "d2w2a"]
-const arbKey = fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom(...colliding))
+const arbKey = fc.oneof(
+  fc.string({ maxLength: 3 }),
+  // short keys over a small alphabet: the same key comes back often, and branches split and collapse
+  fc.string({ maxLength: 3, unit: fc.constantFrom("a", "b", "c", "d") }),
+  fc.constantFrom(...colliding),
+)
 
 describe("HashTrie", () => {
   it("behaves like a Map under any sequence of sets and deletes, and never changes an old value", () => {
@@ -60,5 +65,14 @@ describe("HashTrie", () => {
     ])
     expect(fewer.size).toBe(2)
     expect(map.get("k4uzx")).toBe(0)
+  })
+
+  it("holds thousands of keys, each found", () => {
+    let trie = emptyHashTrie<number>()
+    for (let i = 0; i < 5000; i++) trie = trie.set(`call-${i};tag`, i)
+    expect(trie.size).toBe(5000)
+    for (let i = 0; i < 5000; i += 7) expect(trie.get(`call-${i};tag`)).toBe(i)
+    for (let i = 0; i < 5000; i += 2) trie = trie.delete(`call-${i};tag`)
+    expect([trie.size, trie.get("call-1;tag"), trie.get("call-2;tag")]).toEqual([2500, 1, undefined])
   })
 })
