@@ -42,8 +42,8 @@ const lookupAddress = (
   callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void,
 ): void => {
   const kind = isIP(address)
-  if (kind !== 0) return callback(null, address, kind)
-  lookup(address, { family: family === 6 ? 6 : 4 }, callback)
+  if (kind !== 0) callback(null, address, kind)
+  else lookup(address, { family: family === 6 ? 6 : 4 }, callback)
 }
 
 const bind = (socket: dgram.Socket, host: string, port: number) =>
