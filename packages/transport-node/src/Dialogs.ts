@@ -19,6 +19,14 @@ export interface DialogStoreShape {
   readonly remove: (id: string) => Effect.Effect<void>
   /** How many dialogs are held. */
   readonly size: Effect.Effect<number>
+  /** The same operations done at once, offered by a store in this process (the engine's hot path uses them). */
+  readonly now?: DialogStoreNow | undefined
+}
+
+export interface DialogStoreNow {
+  readonly get: (id: string) => Dialog | undefined
+  readonly put: (id: string, dialog: Dialog) => void
+  readonly remove: (id: string) => void
 }
 
 export class DialogStore extends Context.Service<DialogStore, DialogStoreShape>()(
@@ -27,11 +35,17 @@ export class DialogStore extends Context.Service<DialogStore, DialogStoreShape>(
 
 export const memoryDialogs = (): DialogStoreShape => {
   const dialogs = new Map<string, Dialog>()
+  const now: DialogStoreNow = {
+    get: (id) => dialogs.get(id),
+    put: (id, dialog) => void dialogs.set(id, dialog),
+    remove: (id) => void dialogs.delete(id),
+  }
   return {
-    get: (id) => Effect.sync(() => dialogs.get(id)),
-    put: (id, dialog) => Effect.sync(() => void dialogs.set(id, dialog)),
-    remove: (id) => Effect.sync(() => void dialogs.delete(id)),
+    get: (id) => Effect.sync(() => now.get(id)),
+    put: (id, dialog) => Effect.sync(() => now.put(id, dialog)),
+    remove: (id) => Effect.sync(() => now.remove(id)),
     size: Effect.sync(() => dialogs.size),
+    now,
   }
 }
 

@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs"
 import { getHeader, makeResponse, type Request, type Response, type SipMessage } from "@sipkit/codec"
 import { dialogKey, incomingDialogId } from "@sipkit/fsm/dialog"
 import { defaultTimerConfig, receive, TransactionTable } from "@sipkit/fsm/transaction"
-import { Clock, Context, Deferred, Effect, FiberSet, Layer, Option, PubSub, Queue, Stream } from "effect"
+import { Clock, Context, Effect, FiberSet, Layer, Option, PubSub, Queue, Stream } from "effect"
 import { type HostPort, hostForUri, type PeerAddress, type TransportKind } from "./Address.js"
 import { decodeConfig, type EndpointConfig, type ListenerConfig } from "./Config.js"
 import { DialogStore, memoryDialogs, memoryDialogsLayer } from "./Dialogs.js"
@@ -24,12 +24,13 @@ import {
   activeCounts,
   type Core,
   connectionClosed,
-  dispatch,
+  dispatchNow,
   type Listener,
-  logWire,
-  perform,
-  sendTo,
+  logWireNow,
+  performNow,
+  sendToNow,
 } from "./engine/Core.js"
+import { later, type Rest, restOf, thenNow } from "./engine/Now.js"
 import { isForkResponse, makeProxyRuntime, proxy, proxyByLocation, proxyResponse } from "./engine/Proxy.js"
 import { type RegisterOptions, type Registration, register } from "./engine/Register.js"
 import { oneOffRequest, type RequestOptions } from "./engine/Request.js"
@@ -126,105 +127,111 @@ const answerStatelessly = (
   connection: string | undefined,
   status: number,
   fault: string | undefined,
-) =>
-  Effect.gen(function* () {
-    const route = responseRoute(request, source, connection)
-    if (route._tag === "Err") return
-    // the status keeps its standard reason phrase (§21); what was wrong goes in a Warning (§20.43, code 399)
-    const listener = core.listeners[0]
-    const agent =
-      listener === undefined
-        ? "sipkit"
-        : `${hostForUri(listener.advertised.host)}:${listener.advertised.port}`
-    const headers: ReadonlyArray<readonly [string, string]> =
-      fault === undefined ? [] : [["Warning", `399 ${agent} ${JSON.stringify(fault)}`]]
-    yield* sendTo(core, route.value, makeResponse(request, status, { headers })).pipe(Effect.ignore)
-  })
+): Rest => {
+  const route = responseRoute(request, source, connection)
+  if (route._tag === "Err") return undefined
+  // the status keeps its standard reason phrase (§21); what was wrong goes in a Warning (§20.43, code 399)
+  const listener = core.listeners[0]
+  const agent =
+    listener === undefined ? "sipkit" : `${hostForUri(listener.advertised.host)}:${listener.advertised.port}`
+  const headers: ReadonlyArray<readonly [string, string]> =
+    fault === undefined ? [] : [["Warning", `399 ${agent} ${JSON.stringify(fault)}`]]
+  const sent = sendToNow(core, route.value, makeResponse(request, status, { headers }))
+  return sent !== undefined && Effect.isEffect(sent) ? Effect.ignore(sent) : undefined
+}
 
+/** One event from the transports, handled at once as far as it is synchronous (engine/Now.ts). */
 const handleInbound = (core: Core, event: Inbound<SipMessage>): Effect.Effect<void> =>
-  Effect.gen(function* () {
-    switch (event._tag) {
-      case "Closed":
-        return yield* connectionClosed(core, event.remote)
-      case "Malformed":
-        core.stats.countMalformed()
-        return yield* Effect.logWarning(
-          `malformed message from ${event.remote.transport} ${event.remote.host}:${event.remote.port}: ${event.error.reason}`,
-        )
-      case "Message":
-        break
-    }
-    const { remote, connection } = event
-    let message = event.message
-    core.stats.countIn(labelOf(message))
-    if (message._tag === "Request") {
-      const stamped = stampReceived(message, remote)
-      if (stamped._tag === "Err") {
-        core.stats.countMalformed()
-        return yield* Effect.logWarning(`request without a usable Via from ${remote.host}:${remote.port}`)
-      }
-      message = stamped.value
-    }
-    const route = TransactionTable.route(core.txs, message)
-    const dialogId = message._tag === "Request" ? incomingDialogId(message) : undefined
-    yield* logWire(core, {
-      seq: nextSeq(),
-      direction: "in",
-      message,
-      transport: remote.transport,
-      local: event.local,
-      remote,
-      transaction: route._tag === "Invalid" ? undefined : route.key,
-      dialog: dialogId?._tag === "Ok" && dialogId.value !== undefined ? dialogKey(dialogId.value) : undefined,
-      retransmission: false,
-    })
-    if (route._tag === "Invalid") {
-      if (message._tag === "Request" && message.method !== "ACK") {
-        yield* answerStatelessly(core, message, remote, connection, route.error.status, route.error.reason)
-      }
-      return
-    }
-    if (route._tag === "Match") return yield* dispatch(core, route.key, receive(message))
-    // §8.2: a new request whose dialog identity cannot be read (no Call-ID …) gets its status with the standard
-    // reason phrase and the fault in a Warning, statelessly, before any transaction is made for it
-    if (dialogId?._tag === "Err" && message._tag === "Request" && message.method !== "ACK")
-      return yield* answerStatelessly(
-        core,
-        message,
-        remote,
-        connection,
-        dialogId.error.status,
-        dialogId.error.reason,
+  later(() => handleInboundNow(core, event)).pipe(
+    Effect.catchCause((cause) => Effect.logError("inbound handling failed", cause)),
+  )
+
+const handleInboundNow = (core: Core, event: Inbound<SipMessage>): Rest => {
+  switch (event._tag) {
+    case "Closed":
+      return connectionClosed(core, event.remote)
+    case "Malformed":
+      core.stats.countMalformed()
+      return Effect.logWarning(
+        `malformed message from ${event.remote.transport} ${event.remote.host}:${event.remote.port}: ${event.error.reason}`,
       )
-    if (message._tag === "Response") return yield* core.hooks.onStrayResponse(message)
-    if (message.method === "ACK") return yield* onAck(core, message, remote)
-    if (core.shuttingDown && message.method !== "CANCEL" && message.method !== "BYE") {
-      return yield* answerStatelessly(core, message, remote, connection, 503, undefined)
+    case "Message":
+      break
+  }
+  const { remote, connection } = event
+  let message = event.message
+  core.stats.countIn(labelOf(message))
+  if (message._tag === "Request") {
+    const stamped = stampReceived(message, remote)
+    if (stamped._tag === "Err") {
+      core.stats.countMalformed()
+      return Effect.logWarning(`request without a usable Via from ${remote.host}:${remote.port}`)
     }
-    const responses = responseRoute(message, remote, connection)
-    if (responses._tag === "Err") return
-    const started = TransactionTable.startServer(core.txs, message, {
-      reliable: remote.transport !== "UDP",
-      timers: core.config.timers,
-    })
-    if (started._tag === "Err")
-      return yield* Effect.logWarning(`no server transaction: ${JSON.stringify(started.error)}`)
-    core.txs = started.value.table
-    core.stats.countTransactionStarted()
-    const toTag = getHeader(message, "To")?.match(/;\s*tag=/i) ? undefined : core.ids.tag()
-    core.info.set(started.value.key, {
-      side: "server",
-      request: message,
-      source: remote,
-      route: responses.value,
-      toTag,
-      final: false,
-      proxying: false,
-      cancelled: Deferred.makeUnsafe<void>(),
-      dialog: undefined,
-    })
-    yield* perform(core, started.value.key, started.value.outputs, false, "start")
-  }).pipe(Effect.catchCause((cause) => Effect.logError("inbound handling failed", cause)))
+    message = stamped.value
+  }
+  const route = TransactionTable.route(core.txs, message)
+  const dialogId = message._tag === "Request" ? incomingDialogId(message) : undefined
+  const logged = logWireNow(core, {
+    seq: nextSeq(),
+    direction: "in",
+    message,
+    transport: remote.transport,
+    local: event.local,
+    remote,
+    transaction: route._tag === "Invalid" ? undefined : route.key,
+    dialog: dialogId?._tag === "Ok" && dialogId.value !== undefined ? dialogKey(dialogId.value) : undefined,
+    retransmission: false,
+  })
+  const received = message
+  return thenNow(logged, () => routeInbound(core, received, remote, connection, route, dialogId))
+}
+
+const routeInbound = (
+  core: Core,
+  message: SipMessage,
+  remote: PeerAddress,
+  connection: string | undefined,
+  route: ReturnType<typeof TransactionTable.route>,
+  dialogId: ReturnType<typeof incomingDialogId> | undefined,
+): Rest => {
+  if (route._tag === "Invalid") {
+    if (message._tag === "Request" && message.method !== "ACK")
+      return answerStatelessly(core, message, remote, connection, route.error.status, route.error.reason)
+    return undefined
+  }
+  if (route._tag === "Match") return dispatchNow(core, route.key, receive(message))
+  // §8.2: a new request whose dialog identity cannot be read (no Call-ID …) gets its status with the standard
+  // reason phrase and the fault in a Warning, statelessly, before any transaction is made for it
+  if (dialogId?._tag === "Err" && message._tag === "Request" && message.method !== "ACK")
+    return answerStatelessly(core, message, remote, connection, dialogId.error.status, dialogId.error.reason)
+  if (message._tag === "Response") return restOf(core.hooks.onStrayResponse(message))
+  if (message.method === "ACK") return onAck(core, message, remote)
+  if (core.shuttingDown && message.method !== "CANCEL" && message.method !== "BYE")
+    return answerStatelessly(core, message, remote, connection, 503, undefined)
+  const responses = responseRoute(message, remote, connection)
+  if (responses._tag === "Err") return undefined
+  const started = TransactionTable.startServer(core.txs, message, {
+    reliable: remote.transport !== "UDP",
+    timers: core.config.timers,
+  })
+  if (started._tag === "Err")
+    return Effect.logWarning(`no server transaction: ${JSON.stringify(started.error)}`)
+  core.txs = started.value.table
+  core.stats.countTransactionStarted()
+  const toTag = getHeader(message, "To")?.match(/;\s*tag=/i) ? undefined : core.ids.tag()
+  core.info.set(started.value.key, {
+    side: "server",
+    request: message,
+    source: remote,
+    route: responses.value,
+    toTag,
+    final: false,
+    proxying: false,
+    cancelled: undefined,
+    dialog: undefined,
+  })
+  return performNow(core, started.value.key, started.value.outputs, false)
+}
 
 /** Builds an endpoint in the current scope. */
 export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers = {}) =>

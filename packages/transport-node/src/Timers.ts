@@ -15,6 +15,10 @@ export interface Timers<A> {
   /** Fires `value` after `delayMs`, replacing any pending timer with the same key. */
   readonly schedule: (key: string, delayMs: number, value: A) => Effect.Effect<void>
   readonly cancel: (key: string) => Effect.Effect<void>
+  /** `schedule` done at once (the engine's synchronous hot path, engine/Now.ts). */
+  readonly scheduleNow: (key: string, delayMs: number, value: A) => void
+  /** `cancel` done at once. */
+  readonly cancelNow: (key: string) => void
   /** Live timers (for counters and tests). */
   readonly size: Effect.Effect<number>
 }
@@ -52,20 +56,21 @@ export const makeTimers = <A, R>(onFire: (value: A, key: string) => Effect.Effec
 
     yield* Effect.forkScoped(Effect.forever(Effect.andThen(fireDue, waitForNext)))
 
+    const scheduleNow = (key: string, delayMs: number, value: A): void => {
+      const deadline = clock.currentTimeMillisUnsafe() + Math.max(0, delayMs)
+      heap.schedule(key, deadline, value)
+      if (deadline < sleepingUntil) {
+        sleepingUntil = deadline
+        Queue.offerUnsafe(wake, undefined)
+      }
+    }
+    const cancelNow = (key: string): void => void heap.cancel(key)
+
     const timers: Timers<A> = {
-      schedule: (key, delayMs, value) =>
-        Effect.sync(() => {
-          const deadline = clock.currentTimeMillisUnsafe() + Math.max(0, delayMs)
-          heap.schedule(key, deadline, value)
-          if (deadline < sleepingUntil) {
-            sleepingUntil = deadline
-            Queue.offerUnsafe(wake, undefined)
-          }
-        }),
-      cancel: (key) =>
-        Effect.sync(() => {
-          heap.cancel(key)
-        }),
+      schedule: (key, delayMs, value) => Effect.sync(() => scheduleNow(key, delayMs, value)),
+      cancel: (key) => Effect.sync(() => cancelNow(key)),
+      scheduleNow,
+      cancelNow,
       size: Effect.sync(() => heap.size()),
     }
     return timers

@@ -17,6 +17,8 @@ const recording = () => {
   const removed: Array<string> = []
   const store: DialogStoreShape = {
     ...inner,
+    // an Effect-only store (like a shared one): the engine goes through put/get/remove, not the in-process `now`
+    now: undefined,
     put: (id, dialog) =>
       Effect.andThen(
         Effect.sync(() => void puts.push({ id, dialog })),

@@ -31,6 +31,7 @@ import type { IdsShape } from "../Ids.js"
 import type { ResponseRoute } from "../Routing.js"
 import type { Timers } from "../Timers.js"
 import type { TlsFiles, Transport, TransportError } from "../transport/Transport.js"
+import { eachNow, later, type Rest, restOf, runRest } from "./Now.js"
 import type { ProxyRuntime } from "./Proxy.js"
 import type { Stats } from "./Stats.js"
 import type { UaRuntime } from "./UaCore.js"
@@ -60,7 +61,8 @@ export interface ServerTxInfo {
   final: boolean
   /** The application chose `proxy(…)`: a CANCEL is passed on, and the 487 comes back from the branches (§16.10). */
   proxying: boolean
-  readonly cancelled: Deferred.Deferred<void>
+  /** The handler's `ctx.cancelled`, made when a handler asks for it (engine/Server.ts). */
+  cancelled: Deferred.Deferred<void> | undefined
   dialog: string | undefined
 }
 
@@ -92,9 +94,10 @@ export interface DialogEntry {
   onStray2xx: ((response: Response) => Effect.Effect<void>) | undefined
 }
 
+/** The server side's entry points (engine/Server.ts), run at once: what they leave is their `Rest` (engine/Now.ts). */
 export interface Hooks {
-  onRequest: (key: string, request: Request) => Effect.Effect<void>
-  onAck: (request: Request, source: PeerAddress) => Effect.Effect<void>
+  onRequest: (key: string, request: Request) => Rest
+  onAck: (request: Request, source: PeerAddress) => Rest
   onStrayResponse: (response: Response) => Effect.Effect<void>
   proxy: (key: string, ctx: RequestContext, decision: ProxyDecision) => Effect.Effect<void>
 }
@@ -153,49 +156,78 @@ export interface SendMeta {
   readonly retransmission?: boolean | undefined
 }
 
+export type SendFailure = TransportError | { readonly _tag: "NoListener"; readonly transport: TransportKind }
+
 /** Serializes and sends one message; logs one line, counts it, publishes it to the wire stream. */
 export const sendTo = (
   core: Core,
   destination: Destination,
   message: SipMessage,
   meta: SendMeta = {},
-): Effect.Effect<void, TransportError | { readonly _tag: "NoListener"; readonly transport: TransportKind }> =>
-  Effect.gen(function* () {
-    const listener = pickListener(core, destination.transport, destination.host)
-    if (listener === undefined)
-      return yield* Effect.fail({ _tag: "NoListener" as const, transport: destination.transport })
-    yield* listener.transport.send(destination, serializeMessage(message), destination.connection)
+): Effect.Effect<void, SendFailure> =>
+  Effect.suspend(() => {
+    const sent = sendToNow(core, destination, message, meta)
+    return sent === undefined ? Effect.void : Effect.isEffect(sent) ? sent : Effect.fail(sent)
+  })
+
+/**
+ * `sendTo` done at once where the transport sends at once (UDP): undefined when sent, the failure as a value, or
+ * the Effect still to run (a stream transport's send, which may open a connection first).
+ */
+export const sendToNow = (
+  core: Core,
+  destination: Destination,
+  message: SipMessage,
+  meta: SendMeta = {},
+): SendFailure | Effect.Effect<void, SendFailure> | undefined => {
+  const listener = pickListener(core, destination.transport, destination.host)
+  if (listener === undefined) return { _tag: "NoListener", transport: destination.transport }
+  const transport = listener.transport
+  const bytes = serializeMessage(message)
+  const sent = () => {
     core.stats.countOut(labelOf(message))
     if (meta.retransmission === true) core.stats.countRetransmission()
-    yield* logWire(core, {
+    return logWireNow(core, {
       seq: nextSeq(),
       direction: "out",
       message,
       transport: destination.transport,
-      local: listener.transport.local,
+      local: transport.local,
       remote: { host: destination.host, port: destination.port },
       transaction: meta.transaction,
       dialog: meta.dialog,
       retransmission: meta.retransmission === true,
     })
-  })
+  }
+  if (transport.sendNow !== undefined) {
+    const error = transport.sendNow(destination, bytes)
+    return error ?? sent()
+  }
+  return Effect.andThen(
+    transport.send(destination, bytes, destination.connection),
+    Effect.suspend(() => runRest(sent())),
+  )
+}
 
 export const logWire = (core: Core, event: WireEvent): Effect.Effect<void> =>
-  Effect.gen(function* () {
-    yield* PubSub.publish(core.wire, event)
-    if (!core.config.logMessages) return
-    const m = event.message
-    yield* Effect.logInfo(formatWireEvent(event)).pipe(
-      Effect.annotateLogs({
-        sip: event.direction,
-        transport: event.transport,
-        remote: `${event.remote.host}:${event.remote.port}`,
-        ...(m._tag === "Request" ? { method: m.method } : { status: m.status }),
-        ...(event.transaction === undefined ? {} : { transaction: event.transaction }),
-        ...(event.dialog === undefined ? {} : { dialog: event.dialog }),
-      }),
-    )
-  })
+  later(() => logWireNow(core, event))
+
+/** Publishes `event` to the wire stream at once; the log line (only with `logMessages`) is what is left. */
+export const logWireNow = (core: Core, event: WireEvent): Rest => {
+  PubSub.publishUnsafe(core.wire, event)
+  if (!core.config.logMessages) return undefined
+  const m = event.message
+  return Effect.logInfo(formatWireEvent(event)).pipe(
+    Effect.annotateLogs({
+      sip: event.direction,
+      transport: event.transport,
+      remote: `${event.remote.host}:${event.remote.port}`,
+      ...(m._tag === "Request" ? { method: m.method } : { status: m.status }),
+      ...(event.transaction === undefined ? {} : { transaction: event.transaction }),
+      ...(event.dialog === undefined ? {} : { dialog: event.dialog }),
+    }),
+  )
+}
 
 export const timerKey = (key: string, timer: string, id: number): string => `${key}#${timer}#${id}`
 
@@ -208,25 +240,25 @@ export const dispatch = (
   event: TransactionEvent,
   /** The UA core re-sending a 2xx through the transaction (§13.3.1.4) counts as a retransmission. */
   isRetransmission = false,
-): Effect.Effect<void> =>
-  Effect.suspend(() => {
-    const before = TransactionTable.get(core.txs, key)
-    if (before === undefined) return Effect.void
-    const stepped = TransactionTable.step(core.txs, key, event)
-    core.txs = stepped.table
-    const cause: Cause = event._tag === "Receive" ? "receive" : event._tag === "Respond" ? "respond" : "timer"
-    const retransmitting =
-      isRetransmission ||
-      (event._tag === "TimerFired" && event.timer !== "Trying100") ||
-      (event._tag === "Receive" && (event.message._tag === "Request" || before._tag === "Completed"))
-    return perform(
-      core,
-      key,
-      stepped.outputs,
-      retransmitting,
-      event._tag === "TransportError" ? "transport" : cause,
-    )
-  })
+): Effect.Effect<void> => later(() => dispatchNow(core, key, event, isRetransmission))
+
+/** `dispatch` at once: what is left of acting on the outputs is returned (engine/Now.ts). */
+export const dispatchNow = (
+  core: Core,
+  key: string,
+  event: TransactionEvent,
+  isRetransmission = false,
+): Rest => {
+  const before = TransactionTable.get(core.txs, key)
+  if (before === undefined) return undefined
+  const stepped = TransactionTable.step(core.txs, key, event)
+  core.txs = stepped.table
+  const retransmitting =
+    isRetransmission ||
+    (event._tag === "TimerFired" && event.timer !== "Trying100") ||
+    (event._tag === "Receive" && (event.message._tag === "Request" || before._tag === "Completed"))
+  return performNow(core, key, stepped.outputs, retransmitting)
+}
 
 /** Acts on a transaction's outputs, in order. */
 export const perform = (
@@ -235,53 +267,61 @@ export const perform = (
   outputs: ReadonlyArray<Output>,
   retransmission: boolean,
   _cause: Cause,
-): Effect.Effect<void> =>
-  Effect.forEach(outputs, (output) => performOne(core, key, output, retransmission), { discard: true })
+): Effect.Effect<void> => later(() => performNow(core, key, outputs, retransmission))
+
+/** `perform` at once: each output's synchronous part now, in order; what is left is returned. */
+export const performNow = (
+  core: Core,
+  key: string,
+  outputs: ReadonlyArray<Output>,
+  retransmission: boolean,
+): Rest => eachNow(outputs, (output) => performOne(core, key, output, retransmission))
 
 const destinationOf = (info: TxInfo): Destination => (info.side === "client" ? info.destination : info.route)
 
-const performOne = (
-  core: Core,
-  key: string,
-  output: Output,
-  retransmission: boolean,
-): Effect.Effect<void> => {
+const performOne = (core: Core, key: string, output: Output, retransmission: boolean): Rest => {
   const info = core.info.get(key)
   switch (output._tag) {
-    case "Send":
-      if (info === undefined) return Effect.void
-      return sendTo(core, destinationOf(info), output.message, {
+    case "Send": {
+      if (info === undefined) return undefined
+      const sent = sendToNow(core, destinationOf(info), output.message, {
         transaction: key,
         dialog: info.dialog,
         retransmission,
-      }).pipe(
-        Effect.catch((error) =>
-          dispatch(core, key, transportError(error._tag === "NoListener" ? "no listener" : error.reason)),
-        ),
-      )
+      })
+      if (sent === undefined) return undefined
+      if (!Effect.isEffect(sent)) return failed(core, key, sent)
+      return sent.pipe(Effect.catch((error) => runRest(failed(core, key, error))))
+    }
     case "Deliver":
-      if (info === undefined) return Effect.void
+      if (info === undefined) return undefined
       if (info.side === "client")
-        return output.message._tag === "Response" ? info.onResponse(output.message) : Effect.void
-      if (output.message._tag !== "Request") return Effect.void
+        return output.message._tag === "Response" ? restOf(info.onResponse(output.message)) : undefined
+      if (output.message._tag !== "Request") return undefined
       return output.message.method === "ACK"
         ? core.hooks.onAck(output.message, info.source)
         : core.hooks.onRequest(key, output.message)
     case "StartTimer":
-      return core.timers.schedule(
+      core.timers.scheduleNow(
         timerKey(key, output.timer, output.id),
         output.after,
         dispatch(core, key, { _tag: "TimerFired", timer: output.timer, id: output.id }),
       )
+      return undefined
     case "StopTimer":
-      return core.timers.cancel(timerKey(key, output.timer, output.id))
+      core.timers.cancelNow(timerKey(key, output.timer, output.id))
+      return undefined
     case "TransportFailed":
       return Effect.logWarning(`transaction ${key}: transport failure: ${output.reason}`)
     case "Terminated":
       core.info.delete(key)
-      return info?.side === "client" ? info.onEnd(output.reason) : Effect.void
+      return info?.side === "client" ? restOf(info.onEnd(output.reason)) : undefined
   }
 }
+
+/** A send that failed is the transaction's `TransportError` (§17.1.4, §17.2.4). */
+const failed = (core: Core, key: string, error: SendFailure): Rest =>
+  dispatchNow(core, key, transportError(error._tag === "NoListener" ? "no listener" : error.reason))
 
 /** Client transactions whose destination is `peer` learn that the connection went away (§17.1.4). */
 export const connectionClosed = (core: Core, peer: PeerAddress): Effect.Effect<void> =>

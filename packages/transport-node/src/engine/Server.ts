@@ -12,7 +12,7 @@ import { getHeader, type Request, type Response } from "@sipkit/codec"
 import { dialogKey } from "@sipkit/fsm/dialog"
 import { cancelTargetKey, respond as respondEvent } from "@sipkit/fsm/transaction"
 import { type CallRef, callForDialogRequest, callForInvite, type UaReport } from "@sipkit/fsm/ua"
-import { Deferred, Effect, FiberSet } from "effect"
+import { type Cause, Deferred, Effect, Exit, FiberSet } from "effect"
 import { hostForUri, isSecure, type PeerAddress } from "../Address.js"
 import {
   type Decision,
@@ -22,9 +22,10 @@ import {
   type ResponseInit,
   ResponseRefused,
 } from "../Handlers.js"
-import { type Core, dispatch, pickListener } from "./Core.js"
+import { type Core, dispatch, pickListener, type ServerTxInfo } from "./Core.js"
+import { type Rest, restOf, runRest, thenNow } from "./Now.js"
 import { isRoutedThrough, proxyCancel, proxyRouted } from "./Proxy.js"
-import { type Origin, stripBrackets, uaOf, uaStep } from "./UaCore.js"
+import { type Origin, stripBrackets, uaOf, uaStep, uaStepNow } from "./UaCore.js"
 
 /** `<sip:user@host:port;transport=tcp>` for the listener a request came in on. */
 export const localContact = (core: Core, source: PeerAddress): string => {
@@ -38,8 +39,15 @@ export const localContact = (core: Core, source: PeerAddress): string => {
   return `<${scheme}:${core.config.user}@${hostForUri(at.host)}:${at.port}${transport}>`
 }
 
-/** Incoming calls waiting for their final response: the context's `cancelled`, completed by a CANCEL (§9.2). */
-const cancellations = new WeakMap<Core, Map<CallRef, Deferred.Deferred<void>>>()
+/**
+ * Incoming calls waiting for their final response: the context's `cancelled`, completed by a CANCEL (§9.2). The
+ * Deferred is made only when a handler asks for it; a CANCEL that came first is remembered.
+ */
+interface Cancellation {
+  deferred: Deferred.Deferred<void> | undefined
+  cancelled: boolean
+}
+const cancellations = new WeakMap<Core, Map<CallRef, Cancellation>>()
 const cancellationsOf = (core: Core) => {
   let map = cancellations.get(core)
   if (map === undefined) {
@@ -47,6 +55,12 @@ const cancellationsOf = (core: Core) => {
     cancellations.set(core, map)
   }
   return map
+}
+
+/** A server transaction's `cancelled`, made on first use. */
+const cancelledOf = (info: ServerTxInfo): Deferred.Deferred<void> => {
+  info.cancelled ??= Deferred.makeUnsafe<void>()
+  return info.cancelled
 }
 
 /** The application's answer to `request` (server transaction `key`), built by the UA core (`Respond`). */
@@ -66,20 +80,22 @@ const respondApp = (
     const headers = [...(init.headers ?? [])]
     if (!headers.some(([n]) => n.toLowerCase() === "server")) headers.push(["Server", core.config.userAgent])
     const options = { origin: { key, source: info.source }, call }
-    return uaStep(
-      core,
-      {
-        _tag: "Respond",
-        request,
-        status,
-        headers,
-        ...(init.reason === undefined ? {} : { reason: init.reason }),
-        ...(init.body === undefined ? {} : { body: init.body }),
-        ...(init.contentType === undefined ? {} : { contentType: init.contentType }),
-        ...(toTag === undefined ? {} : { toTag }),
-        contact: stripBrackets(localContact(core, info.source)),
-      },
-      options,
+    return runRest(
+      uaStepNow(
+        core,
+        {
+          _tag: "Respond",
+          request,
+          status,
+          headers,
+          ...(init.reason === undefined ? {} : { reason: init.reason }),
+          ...(init.body === undefined ? {} : { body: init.body }),
+          ...(init.contentType === undefined ? {} : { contentType: init.contentType }),
+          ...(toTag === undefined ? {} : { toTag }),
+          contact: stripBrackets(localContact(core, info.source)),
+        },
+        options,
+      ),
     )
   })
 
@@ -123,86 +139,87 @@ const dialogContextOf = (core: Core, ref: CallRef | undefined): DialogContext | 
 }
 
 /** An ACK: to the core (it stops the 2xx retransmission, §13.3.1.4), then to the application's `ack` handler. */
-export const onAck = (core: Core, request: Request, source: PeerAddress): Effect.Effect<void> =>
-  Effect.gen(function* () {
-    const call = callForDialogRequest(uaOf(core).state, request)
-    if (call === undefined) {
-      // the ACK of a 2xx on a route set this endpoint Record-Routed: passed on end to end (§16.11, by the fsm)
-      if (isRoutedThrough(core, request)) yield* proxyRouted(core, request)
-      return
-    }
-    yield* uaStep(core, { _tag: "RequestReceived", request })
+export const onAck = (core: Core, request: Request, source: PeerAddress): Rest => {
+  const call = callForDialogRequest(uaOf(core).state, request)
+  if (call === undefined)
+    // the ACK of a 2xx on a route set this endpoint Record-Routed: passed on end to end (§16.11, by the fsm)
+    return isRoutedThrough(core, request) ? proxyRouted(core, request) : undefined
+  return thenNow(uaStepNow(core, { _tag: "RequestReceived", request }), () => {
     const ack = core.handlers.ack
-    if (ack === undefined) return
+    if (ack === undefined) return undefined
     const dialog = dialogContextOf(core, call.ref)
-    yield* ack(request, {
-      request,
-      source,
-      toTag: undefined,
-      dialog: () => dialog,
-      respond: () => Effect.fail(new ResponseRefused("an ACK gets no response")),
-      cancelled: Deferred.makeUnsafe<void>(),
-    })
+    let cancelled: Deferred.Deferred<void> | undefined
+    return restOf(
+      ack(request, {
+        request,
+        source,
+        toTag: undefined,
+        dialog: () => dialog,
+        respond: () => Effect.fail(new ResponseRefused("an ACK gets no response")),
+        get cancelled() {
+          cancelled ??= Deferred.makeUnsafe<void>()
+          return cancelled
+        },
+      }),
+    )
   })
+}
 
 /** A new server transaction delivered its request. */
-export const onRequest = (core: Core, key: string, request: Request): Effect.Effect<void> =>
-  Effect.gen(function* () {
-    const info = core.info.get(key)
-    if (info === undefined || info.side !== "server") return
-    const ua = uaOf(core)
-    ua.onIncoming = onIncoming
-    if (request.method === "CANCEL") return yield* onCancel(core, key, request, info.source)
-    // shutting down: new requests get 503; a BYE still ends its call (docs/runtime.md)
-    if (core.shuttingDown && request.method !== "BYE")
-      return yield* respondApp(core, key, request, 503, { headers: [["Retry-After", "5"]] }, info.toTag).pipe(
-        Effect.ignore,
-      )
-    const inDialog = /;\s*tag=/i.test(getHeader(request, "To") ?? "")
-    if (inDialog) {
-      const call = callForDialogRequest(ua.state, request)
-      // a request on a route set this endpoint Record-Routed as a proxy: passed on (§16.4, by the fsm)
-      if (call === undefined && isRoutedThrough(core, request)) {
-        info.proxying = true
-        return yield* proxyRouted(core, request)
-      }
-      // a shared store that lost the dialog (expired, ended on another node): the core forgets it too → 481
-      if (
-        call?.dialog !== undefined &&
-        (yield* core.dialogStore.get(dialogKey(call.dialog.id))) === undefined
-      )
-        yield* uaStep(core, { _tag: "Forget", call: call.ref })
-    }
-    const secure = isSecure(info.source.transport)
-    yield* uaStep(
+export const onRequest = (core: Core, key: string, request: Request): Rest => {
+  const info = core.info.get(key)
+  if (info === undefined || info.side !== "server") return undefined
+  const ua = uaOf(core)
+  ua.onIncoming = onIncoming
+  if (request.method === "CANCEL") return onCancel(core, key, request, info.source)
+  // shutting down: new requests get 503; a BYE still ends its call (docs/runtime.md)
+  if (core.shuttingDown && request.method !== "BYE")
+    return respondApp(core, key, request, 503, { headers: [["Retry-After", "5"]] }, info.toTag).pipe(
+      Effect.ignore,
+    )
+  const received = () =>
+    uaStepNow(
       core,
-      { _tag: "RequestReceived", request, secure },
+      { _tag: "RequestReceived", request, secure: isSecure(info.source.transport) },
       { origin: { key, source: info.source } },
     )
-  })
+  const inDialog = /;\s*tag=/i.test(getHeader(request, "To") ?? "")
+  if (!inDialog) return received()
+  const call = callForDialogRequest(ua.state, request)
+  // a request on a route set this endpoint Record-Routed as a proxy: passed on (§16.4, by the fsm)
+  if (call === undefined && isRoutedThrough(core, request)) {
+    info.proxying = true
+    return proxyRouted(core, request)
+  }
+  if (call?.dialog === undefined) return received()
+  // a shared store that lost the dialog (expired, ended on another node): the core forgets it too → 481
+  const id = dialogKey(call.dialog.id)
+  const forgetLost = (dialog: unknown): Rest =>
+    thenNow(dialog === undefined ? uaStepNow(core, { _tag: "Forget", call: call.ref }) : undefined, received)
+  const store = core.dialogStore
+  if (store.now !== undefined) return forgetLost(store.now.get(id))
+  return Effect.flatMap(store.get(id), (dialog) => runRest(forgetLost(dialog)))
+}
 
 /** §9.2 by the core (200, and 487 for a pending INVITE); a CANCEL of a request we proxied goes to the proxy. */
-const onCancel = (core: Core, key: string, cancel: Request, source: PeerAddress) =>
-  Effect.gen(function* () {
-    const target = cancelTargetKey(cancel)
-    const invite = target._tag === "Ok" ? core.info.get(target.value) : undefined
-    if (invite?.side === "server" && invite.proxying) {
-      yield* proxyCancel(core, cancel)
-      return yield* Deferred.succeed(invite.cancelled, undefined)
-    }
-    // §16.10: a CANCEL for nothing we hold is forwarded statelessly when it is routed through us
-    if (
-      invite === undefined &&
-      callForInvite(uaOf(core).state, cancel) === undefined &&
-      isRoutedThrough(core, cancel)
-    )
-      return yield* proxyRouted(core, cancel)
-    yield* uaStep(core, { _tag: "RequestReceived", request: cancel }, { origin: { key, source } })
-  })
+const onCancel = (core: Core, key: string, cancel: Request, source: PeerAddress): Rest => {
+  const target = cancelTargetKey(cancel)
+  const invite = target._tag === "Ok" ? core.info.get(target.value) : undefined
+  if (invite?.side === "server" && invite.proxying)
+    return Effect.andThen(proxyCancel(core, cancel), Deferred.succeed(cancelledOf(invite), undefined))
+  // §16.10: a CANCEL for nothing we hold is forwarded statelessly when it is routed through us
+  if (
+    invite === undefined &&
+    callForInvite(uaOf(core).state, cancel) === undefined &&
+    isRoutedThrough(core, cancel)
+  )
+    return proxyRouted(core, cancel)
+  return uaStepNow(core, { _tag: "RequestReceived", request: cancel }, { origin: { key, source } })
+}
 
 /** A report for the application: the handler of its method runs with a context whose answers go to the core. */
-const onIncoming = (core: Core, report: UaReport, origin: Origin | undefined): Effect.Effect<void> => {
-  if (origin === undefined) return Effect.void
+const onIncoming = (core: Core, report: UaReport, origin: Origin | undefined): Rest => {
+  if (origin === undefined) return undefined
   switch (report._tag) {
     case "IncomingCall":
       return runHandler(core, origin, report.request, report.call, localTagOf(report.call))
@@ -211,57 +228,85 @@ const onIncoming = (core: Core, report: UaReport, origin: Origin | undefined): E
     case "InDialogRequest":
       return runHandler(core, origin, report.request, report.call, undefined)
     default:
-      return Effect.void
+      return undefined
   }
 }
 
 const localTagOf = (ref: CallRef): string => ref.slice(ref.lastIndexOf(";") + 1)
 
+/**
+ * Runs the handler of `request`. A handler whose answer is already there (`Effect.succeed(respond(200))`) is
+ * applied at once; one that has to run gets its own fiber, so a handler that waits (a ringing call) never holds up
+ * the input of other requests.
+ */
 const runHandler = (
   core: Core,
   origin: Origin,
   request: Request,
   call: CallRef | undefined,
   toTag: string | undefined,
-): Effect.Effect<void> => {
+): Rest => {
   const handler = handlerFor(core.handlers, request.method)
-  if (handler === undefined) return Effect.void
+  if (handler === undefined) return undefined
   const initial = request.method === "INVITE" && toTag !== undefined && call !== undefined
   const info = core.info.get(origin.key)
-  const cancelled = info?.side === "server" ? info.cancelled : Deferred.makeUnsafe<void>()
-  if (initial) {
-    cancellationsOf(core).set(call, cancelled)
+  const own = info?.side === "server" ? info : undefined
+  const cancellation: Cancellation | undefined = initial
+    ? { deferred: undefined, cancelled: false }
+    : undefined
+  if (initial && cancellation !== undefined) {
+    cancellationsOf(core).set(call, cancellation)
     uaOf(core).listeners.set(call, {
       onReport: (r) =>
         r._tag === "Ended" ? endIncoming(core, call, r.status === 487 && r.by === "remote") : Effect.void,
     })
   }
+  let orphan: Deferred.Deferred<void> | undefined
   const ctx: RequestContext = {
     request,
     source: origin.source,
     toTag,
     dialog: () => dialogContextOf(core, call),
     respond: (status, init = {}) => respondApp(core, origin.key, request, status, init, toTag, call ?? null),
-    cancelled,
+    get cancelled() {
+      const deferred = own === undefined ? (orphan ??= Deferred.makeUnsafe<void>()) : cancelledOf(own)
+      if (cancellation !== undefined && cancellation.deferred === undefined) {
+        cancellation.deferred = deferred
+        if (cancellation.cancelled) Deferred.doneUnsafe(deferred, Exit.void)
+      }
+      return deferred
+    },
+  }
+  const answered = handler(request, ctx)
+  if (Exit.isExit(answered)) {
+    const exit = answered as Exit.Exit<Decision, unknown>
+    return exit._tag === "Success"
+      ? restOf(apply(core, origin.key, ctx, exit.value, call))
+      : failedHandler(request, ctx, exit.cause)
   }
   return FiberSet.run(
     core.fibers,
-    handler(request, ctx).pipe(
+    answered.pipe(
       Effect.flatMap((decision) => apply(core, origin.key, ctx, decision, call)),
-      Effect.catchCause((cause) =>
-        Effect.logError(`handler for ${request.method} failed`, cause).pipe(
-          Effect.andThen(ctx.respond(500).pipe(Effect.ignore)),
-        ),
-      ),
+      Effect.catchCause((cause) => failedHandler(request, ctx, cause)),
     ),
   ).pipe(Effect.asVoid)
 }
 
+const failedHandler = (request: Request, ctx: RequestContext, cause: Cause.Cause<unknown>) =>
+  Effect.logError(`handler for ${request.method} failed`, cause).pipe(
+    Effect.andThen(ctx.respond(500).pipe(Effect.ignore)),
+  )
+
 const endIncoming = (core: Core, call: CallRef, cancelled: boolean) =>
   Effect.suspend(() => {
-    const deferred = cancellationsOf(core).get(call)
+    const cancellation = cancellationsOf(core).get(call)
     cancellationsOf(core).delete(call)
-    return cancelled && deferred !== undefined ? Deferred.succeed(deferred, undefined) : Effect.void
+    if (cancellation === undefined || !cancelled) return Effect.void
+    cancellation.cancelled = true
+    return cancellation.deferred === undefined
+      ? Effect.void
+      : Deferred.succeed(cancellation.deferred, undefined)
   })
 
 /** The request went elsewhere (proxied, answered by another fsm core): the UA core forgets its call. */

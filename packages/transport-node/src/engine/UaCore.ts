@@ -33,7 +33,8 @@ import { Effect } from "effect"
 import type { PeerAddress } from "../Address.js"
 import { allowedMethods, handlerFor } from "../Handlers.js"
 import type { Core, Destination, DialogEntry } from "./Core.js"
-import { sendAck, sendRequest, sendResponse } from "./UaSend.js"
+import { eachNow, later, type Rest, restOf, thenNow } from "./Now.js"
+import { sendAck, sendRequest, sendResponseNow } from "./UaSend.js"
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 /** A UA event without its nonce: `uaStep` draws one from `Ids`. */
@@ -82,7 +83,7 @@ export interface UaRuntime {
   state: UaState
   readonly listeners: Map<CallRef, CallListener>
   /** Reports that reach the application's handlers (IncomingCall, IncomingRequest, InDialogRequest). */
-  onIncoming: (core: Core, report: UaReport, origin: Origin | undefined) => Effect.Effect<void>
+  onIncoming: (core: Core, report: UaReport, origin: Origin | undefined) => Rest
   /** The INVITEs in flight by the branch the core gave them: where they went and with which Via (for CANCEL). */
   readonly invites: Map<string, { readonly destination: Destination; readonly via: string }>
   /** Who waits for the BYE a call sends later (a UAS hanging up before the ACK, §15), by call. */
@@ -122,7 +123,7 @@ export const uaOf = (core: Core): UaRuntime => {
   core.ua ??= {
     state: makeUa(uaConfigOf(core)),
     listeners: new Map(),
-    onIncoming: () => Effect.void,
+    onIncoming: () => undefined,
     invites: new Map(),
     pendingByes: new Map(),
   }
@@ -133,19 +134,21 @@ export const uaOf = (core: Core): UaRuntime => {
 
 /** Steps the UA core with `input` (a fresh nonce from `Ids`) and carries out its outputs in order. */
 export const uaStep = (core: Core, input: UaInput, options: StepOptions = {}): Effect.Effect<void> =>
-  Effect.suspend(() => {
-    const ua = uaOf(core)
-    const before = ua.state
-    const result = step(before, { ...input, nonce: core.ids.tag() } as UaEvent)
-    ua.state = result.state
-    // the store learns this step's dialogs before the outputs run (they may start further steps)
-    return Effect.andThen(
-      syncCalls(core, before, input, result.outputs, options.call),
-      Effect.forEach(result.outputs, (output) => carryOut(core, output, options), { discard: true }),
-    )
-  })
+  later(() => uaStepNow(core, input, options))
 
-const carryOut = (core: Core, output: UaOutput, options: StepOptions): Effect.Effect<void> => {
+/** `uaStep` at once: what is left of carrying out the outputs is returned (engine/Now.ts). */
+export const uaStepNow = (core: Core, input: UaInput, options: StepOptions = {}): Rest => {
+  const ua = uaOf(core)
+  const before = ua.state
+  const result = step(before, { ...input, nonce: core.ids.tag() } as UaEvent)
+  ua.state = result.state
+  // the store learns this step's dialogs before the outputs run (they may start further steps)
+  return thenNow(syncCalls(core, before, input, result.outputs, options.call), () =>
+    eachNow(result.outputs, (output) => carryOut(core, output, options)),
+  )
+}
+
+const carryOut = (core: Core, output: UaOutput, options: StepOptions): Rest => {
   switch (output._tag) {
     case "SendRequest":
       return sendRequest(
@@ -156,15 +159,17 @@ const carryOut = (core: Core, output: UaOutput, options: StepOptions): Effect.Ef
     case "SendAck":
       return sendAck(core, output.request)
     case "SendResponse":
-      return sendResponse(core, output.response, options.origin?.key)
+      return sendResponseNow(core, output.response, options.origin?.key)
     case "StartTimer":
-      return core.timers.schedule(
+      core.timers.scheduleNow(
         uaTimerKey(output.timer),
         output.after,
         uaStep(core, { _tag: "TimerFired", timer: output.timer }),
       )
+      return undefined
     case "StopTimer":
-      return core.timers.cancel(uaTimerKey(output.timer))
+      core.timers.cancelNow(uaTimerKey(output.timer))
+      return undefined
     case "Report":
       return deliverReport(core, output.report, options.origin)
   }
@@ -184,7 +189,7 @@ const laterBye = (core: Core, request: Request): Observer | undefined => {
 const uaTimerKey = (timer: UaTimer): string =>
   `ua#${timer._tag}#${timer.call}#${timer.seq}#${timer._tag === "2xxRetransmit" ? timer.attempt : ""}`
 
-const deliverReport = (core: Core, report: UaReport, origin: Origin | undefined): Effect.Effect<void> => {
+const deliverReport = (core: Core, report: UaReport, origin: Origin | undefined): Rest => {
   const ua = uaOf(core)
   switch (report._tag) {
     case "IncomingCall":
@@ -192,10 +197,7 @@ const deliverReport = (core: Core, report: UaReport, origin: Origin | undefined)
       return ua.onIncoming(core, report, origin)
     case "InDialogRequest":
     case "Referred":
-      return Effect.andThen(
-        ua.listeners.get(report.call)?.onReport(report) ?? Effect.void,
-        ua.onIncoming(core, report, origin),
-      )
+      return thenNow(listenerOf(core, report.call, report), () => ua.onIncoming(core, report, origin))
     case "Ringing":
     case "Established":
     case "Ended":
@@ -203,8 +205,13 @@ const deliverReport = (core: Core, report: UaReport, origin: Origin | undefined)
     case "ReinviteFailed":
     case "ReferProgress":
     case "InDialogResponse":
-      return ua.listeners.get(report.call)?.onReport(report) ?? Effect.void
+      return listenerOf(core, report.call, report)
   }
+}
+
+const listenerOf = (core: Core, call: CallRef, report: UaReport): Rest => {
+  const listener = uaOf(core).listeners.get(call)
+  return listener === undefined ? undefined : restOf(listener.onReport(report))
 }
 
 // ------------------------------------------------------------------------------------------------ calls ⇄ store
@@ -250,7 +257,7 @@ const syncCalls = (
   input: UaInput,
   outputs: ReadonlyArray<UaOutput>,
   hint: CallRef | null | undefined,
-): Effect.Effect<void> => {
+): Rest => {
   const after = uaOf(core).state
   const own =
     hint === undefined ? refOf(input, input._tag === "Respond" ? before : after) : (hint ?? undefined)
@@ -259,10 +266,11 @@ const syncCalls = (
   for (const o of outputs)
     if (o._tag === "Report" && "call" in o.report && o.report.call !== own)
       syncCall(core, o.report.call, before, after, work)
-  return work.length === 0 ? Effect.void : Effect.forEach(work, (e) => e, { discard: true })
+  return eachNow(work, restOf)
 }
 
-/** What changed for one call: its dialog (to the store), its end (forgotten after 64·T1), its removal. */
+/** What changed for one call: its dialog (to the store), its end (forgotten after 64·T1), its removal. The store's
+ * work that cannot be done at once goes to `work`. */
 const syncCall = (
   core: Core,
   ref: CallRef,
@@ -277,52 +285,58 @@ const syncCall = (
     const dialog = now?.dialog ?? was?.dialog
     if (dialog !== undefined) {
       const id = dialogKey(dialog.id)
-      if (now?.dialog === undefined || now.dialog.state === "terminated") work.push(forgetDialog(core, id))
-      else work.push(keepDialog(core, id, ref, now.dialog))
+      if (now?.dialog === undefined || now.dialog.state === "terminated") forgetDialog(core, id, work)
+      else keepDialog(core, id, ref, now.dialog, work)
     }
   }
   if (now?.phase === "Terminated" && was?.phase !== "Terminated") {
-    if (now.dialog !== undefined) work.push(forgetDialog(core, dialogKey(now.dialog.id)))
-    work.push(
-      core.timers.schedule(
-        `ua#forget#${ref}`,
-        64 * core.config.timers.t1,
-        uaStep(core, { _tag: "Forget", call: ref }),
-      ),
+    if (now.dialog !== undefined) forgetDialog(core, dialogKey(now.dialog.id), work)
+    core.timers.scheduleNow(
+      `ua#forget#${ref}`,
+      64 * core.config.timers.t1,
+      uaStep(core, { _tag: "Forget", call: ref }),
     )
   }
   if (now === undefined && was !== undefined) {
     uaOf(core).listeners.delete(ref)
     uaOf(core).pendingByes.delete(ref)
-    if (was.dialog !== undefined) work.push(forgetDialog(core, dialogKey(was.dialog.id)))
+    if (was.dialog !== undefined) forgetDialog(core, dialogKey(was.dialog.id), work)
   }
 }
 
-const keepDialog = (core: Core, id: string, ref: CallRef, dialog: Dialog) =>
-  Effect.suspend(() => {
-    if (!core.dialogs.has(id)) {
-      const entry: DialogEntry = {
-        context: {
-          id,
-          callId: dialog.id.callId,
-          localTag: dialog.id.localTag,
-          remoteTag: dialog.id.remoteTag,
-          data: new Map(),
-        },
-        call: ref,
-        onRemoteEnd: undefined,
-        onLocalEnd: undefined,
-        onStray2xx: (response) => feedResponse(core, response),
-      }
-      core.dialogs.set(id, entry)
-      core.stats.countDialogCreated()
+const keepDialog = (
+  core: Core,
+  id: string,
+  ref: CallRef,
+  dialog: Dialog,
+  work: Array<Effect.Effect<void>>,
+): void => {
+  if (!core.dialogs.has(id)) {
+    const entry: DialogEntry = {
+      context: {
+        id,
+        callId: dialog.id.callId,
+        localTag: dialog.id.localTag,
+        remoteTag: dialog.id.remoteTag,
+        data: new Map(),
+      },
+      call: ref,
+      onRemoteEnd: undefined,
+      onLocalEnd: undefined,
+      onStray2xx: (response) => feedResponse(core, response),
     }
-    return core.dialogStore.put(id, dialog)
-  })
+    core.dialogs.set(id, entry)
+    core.stats.countDialogCreated()
+  }
+  const store = core.dialogStore
+  if (store.now !== undefined) store.now.put(id, dialog)
+  else work.push(store.put(id, dialog))
+}
 
-const forgetDialog = (core: Core, id: string) =>
-  Effect.suspend(() => {
-    if (!core.dialogs.has(id)) return Effect.void
-    core.dialogs.delete(id)
-    return core.dialogStore.remove(id)
-  })
+const forgetDialog = (core: Core, id: string, work: Array<Effect.Effect<void>>): void => {
+  if (!core.dialogs.has(id)) return
+  core.dialogs.delete(id)
+  const store = core.dialogStore
+  if (store.now !== undefined) store.now.remove(id)
+  else work.push(store.remove(id))
+}

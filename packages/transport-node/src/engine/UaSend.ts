@@ -33,12 +33,14 @@ import {
   type ClientTxInfo,
   type Core,
   type Destination,
-  dispatch,
+  dispatchNow,
   hasTransport,
   perform,
   pickListener,
   sendTo,
+  sendToNow,
 } from "./Core.js"
+import { later, type Rest } from "./Now.js"
 import { feedResponse, type Observer, uaOf, uaStep } from "./UaCore.js"
 
 // ------------------------------------------------------------------------------------------------ requests
@@ -236,34 +238,31 @@ const isAnswerTo = (core: Core, key: string, response: Response): boolean => {
   return mine !== undefined && mine === via(info.request)
 }
 
-export const sendResponse = (core: Core, response: Response, hint?: string): Effect.Effect<void> => {
+export const sendResponse = (core: Core, response: Response, hint?: string): Effect.Effect<void> =>
+  later(() => sendResponseNow(core, response, hint))
+
+/** `sendResponse` at once (engine/Now.ts). */
+export const sendResponseNow = (core: Core, response: Response, hint?: string): Rest => {
   const key = hint !== undefined && isAnswerTo(core, hint, response) ? hint : serverKeyOf(response)
   const info = key === undefined ? undefined : core.info.get(key)
-  if (key !== undefined && info?.side === "server") {
-    const again = info.final && response.status >= 200
-    if (response.status >= 200) info.final = true
-    return dispatchResponse(core, key, response, again)
-  }
-  return sendByVia(core, response)
+  if (key === undefined || info?.side !== "server") return sendByVia(core, response)
+  const again = info.final && response.status >= 200
+  if (response.status >= 200) info.final = true
+  return TransactionTable.get(core.txs, key) === undefined
+    ? sendByVia(core, response)
+    : dispatchNow(core, key, respondEvent(response), again)
 }
 
-const dispatchResponse = (core: Core, key: string, response: Response, again: boolean) =>
-  Effect.suspend(() =>
-    TransactionTable.get(core.txs, key) === undefined
-      ? sendByVia(core, response)
-      : dispatch(core, key, respondEvent(response), again),
-  )
-
 /** §18.2.2 without the request at hand: the Via's `received`/`rport`/`maddr`, else its sent-by. */
-const sendByVia = (core: Core, response: Response) =>
-  Effect.suspend(() => {
-    const top = getTopVia(response)
-    if (top._tag === "Err") return Effect.void
-    const via = top.value
-    const t = via.transport.toUpperCase()
-    const transport: TransportKind = t === "TCP" || t === "TLS" || t === "WS" || t === "WSS" ? t : "UDP"
-    const rport = viaRport(via)
-    const host = normalizeHost(viaMaddr(via) ?? viaReceived(via) ?? via.host)
-    const port = rport !== undefined && rport !== "" ? Number(rport) : (via.port ?? defaultPort(transport))
-    return sendTo(core, { transport, host, port }, response).pipe(Effect.ignore)
-  })
+const sendByVia = (core: Core, response: Response): Rest => {
+  const top = getTopVia(response)
+  if (top._tag === "Err") return undefined
+  const via = top.value
+  const t = via.transport.toUpperCase()
+  const transport: TransportKind = t === "TCP" || t === "TLS" || t === "WS" || t === "WSS" ? t : "UDP"
+  const rport = viaRport(via)
+  const host = normalizeHost(viaMaddr(via) ?? viaReceived(via) ?? via.host)
+  const port = rport !== undefined && rport !== "" ? Number(rport) : (via.port ?? defaultPort(transport))
+  const sent = sendToNow(core, { transport, host, port }, response)
+  return sent !== undefined && Effect.isEffect(sent) ? Effect.ignore(sent) : undefined
+}

@@ -82,6 +82,11 @@ export interface Transport {
     bytes: Uint8Array,
     connection?: string,
   ) => Effect.Effect<void, TransportError>
+  /**
+   * The same send done at once, for a transport whose send never waits (UDP): the error, or undefined when the
+   * message was handed to the socket. Absent on transports that may have to wait (a connection to open).
+   */
+  readonly sendNow?: ((remote: HostPort, bytes: Uint8Array) => TransportError | undefined) | undefined
   /** Open connections (0 for UDP). */
   readonly connectionCount: Effect.Effect<number>
   /** Closes one connection (no-op when unknown). */

@@ -59,8 +59,8 @@ const bind = (socket: dgram.Socket, host: string, port: number) =>
     })
   })
 
-const fail = (reason: string, remote: HostPort) =>
-  Effect.fail(new TransportError({ transport: "UDP", reason, remote: `${remote.host}:${remote.port}` }))
+const failure = (reason: string, remote: HostPort, cause?: unknown) =>
+  new TransportError({ transport: "UDP", reason, remote: `${remote.host}:${remote.port}`, cause })
 
 export const makeUdpTransport = <M>(options: TransportOptions<M>) =>
   Effect.gen(function* () {
@@ -102,25 +102,28 @@ export const makeUdpTransport = <M>(options: TransportOptions<M>) =>
       // ICMP errors and the like surface per send; a listening socket keeps listening.
     })
 
+    const sendNow = (remote: HostPort, bytes: Uint8Array): TransportError | undefined => {
+      const to = normalizeHost(remote.host)
+      if (bytes.byteLength > maxDatagram)
+        return failure(`datagram of ${bytes.byteLength} bytes is too large`, remote)
+      if (isV6(to) !== isV6(host)) return failure("destination of the other IP family", remote)
+      try {
+        socket.send(bytes, remote.port, to)
+        return undefined
+      } catch (cause) {
+        return failure(cause instanceof Error ? cause.message : String(cause), remote, cause)
+      }
+    }
+
     const transport: Transport = {
       kind: "UDP",
       local,
-      send: (remote, bytes) => {
-        const to = normalizeHost(remote.host)
-        if (bytes.byteLength > maxDatagram)
-          return fail(`datagram of ${bytes.byteLength} bytes is too large`, remote)
-        if (isV6(to) !== isV6(host)) return fail("destination of the other IP family", remote)
-        return Effect.try({
-          try: () => socket.send(bytes, remote.port, to),
-          catch: (cause) =>
-            new TransportError({
-              transport: "UDP",
-              reason: cause instanceof Error ? cause.message : String(cause),
-              remote: `${remote.host}:${remote.port}`,
-              cause,
-            }),
-        })
-      },
+      send: (remote, bytes) =>
+        Effect.suspend(() => {
+          const error = sendNow(remote, bytes)
+          return error === undefined ? Effect.void : Effect.fail(error)
+        }),
+      sendNow,
       connectionCount: Effect.succeed(0),
       closeConnection: () => Effect.void,
     }
