@@ -1,14 +1,14 @@
 /**
  * Timers — the endpoint's single timer facility.
  *
- * One `TimerHeap` of deadlines and ONE fiber that sleeps until the earliest of them, then hands every due value to
- * `onFire` (the engine turns it into a `TimerFired` event for the reducer that asked). There is no fiber and no OS
- * timer per transaction: scheduling is a heap insert plus, when the new deadline is the earliest, a wake-up of the
- * sleeping fiber. Time is Effect's `Clock`, so tests drive it with `TestClock.adjust`.
+ * One `TimerHeap` of deadlines and ONE sleeper fiber that sleeps until the earliest of them, then hands every due
+ * value to `onFire` (the engine turns it into a `TimerFired` event for the reducer that asked). There is no fiber
+ * and no OS timer per transaction: scheduling is a heap insert plus, when the new deadline is the earliest, a new
+ * sleeper in place of the old one. Time is Effect's `Clock`, so tests drive it with `TestClock.adjust`.
  *
  * Never: interprets what it fires. A stale firing is the reducer's business (RFC timers are idempotent there).
  */
-import { Clock, Effect, Queue } from "effect"
+import { Clock, Duration, Effect, Fiber } from "effect"
 import { makeTimerHeap } from "./TimerHeap.js"
 
 export interface Timers<A> {
@@ -24,45 +24,71 @@ export interface Timers<A> {
 }
 
 /**
- * Starts the timer fiber in the current scope; it stops when the scope closes. A failure or defect of `onFire`
+ * Starts the timer facility in the current scope; it stops when the scope closes. A failure or defect of `onFire`
  * is logged and does not stop the facility.
+ *
+ * One sleeper fiber at a time waits for the earliest deadline on the scope's clock; a timer set earlier than that
+ * replaces the sleeper (no fiber is woken per timer set). The due values fire in order in the sleeper, which then
+ * arms the next one.
  */
 export const makeTimers = <A, R>(onFire: (value: A, key: string) => Effect.Effect<void, never, R>) =>
   Effect.gen(function* () {
     const heap = makeTimerHeap<A>()
-    // the clock of the scope that made the facility: the timer fiber runs on it, so deadlines are read from it too
-    // (scheduling is then a plain synchronous step, no generator per timer)
+    // the clock of the scope that made the facility: deadlines are read from it and the sleeper sleeps on it
     const clock = yield* Clock.clockWith(Effect.succeed)
-    const wake = yield* Queue.sliding<void>(1)
-    let sleepingUntil = Number.POSITIVE_INFINITY
+    const context = yield* Effect.context<R>()
+    const fork = Effect.runForkWith(context)
+    let sleeper: Fiber.Fiber<void> | undefined
+    let armedFor = Number.POSITIVE_INFINITY
+    let firing = false
+    let closed = false
 
-    const fireDue = Effect.gen(function* () {
-      const now = yield* Clock.currentTimeMillis
-      for (const due of heap.popDue(now)) {
-        yield* onFire(due.value, due.key).pipe(
-          Effect.catchCause((cause) => Effect.logError("timer handler failed", cause)),
-        )
-      }
-    })
+    /** Fires what is due now, in order, then arms the next deadline. */
+    const fireDue: Effect.Effect<void, never, R> = Effect.suspend(() => {
+      firing = true
+      const due = heap.popDue(clock.currentTimeMillisUnsafe())
+      return Effect.forEach(
+        due,
+        (d) =>
+          onFire(d.value, d.key).pipe(
+            Effect.catchCause((cause) => Effect.logError("timer handler failed", cause)),
+          ),
+        { discard: true },
+      )
+    }).pipe(
+      Effect.ensuring(
+        Effect.sync(() => {
+          firing = false
+          sleeper = undefined
+          armedFor = Number.POSITIVE_INFINITY
+          arm()
+        }),
+      ),
+    )
 
-    const waitForNext = Effect.gen(function* () {
-      const now = yield* Clock.currentTimeMillis
+    /** A sleeper for the earliest deadline, unless one already waits for it (or fires now). */
+    const arm = (): void => {
+      if (closed || firing) return
       const next = heap.nextDeadline()
-      sleepingUntil = next ?? Number.POSITIVE_INFINITY
-      if (next === undefined) return yield* Queue.take(wake)
-      if (next <= now) return
-      yield* Effect.raceFirst(Effect.sleep(next - now), Queue.take(wake))
-    })
+      if (next === undefined || next >= armedFor) return
+      sleeper?.interruptUnsafe()
+      armedFor = next
+      const delay = Math.max(0, next - clock.currentTimeMillisUnsafe())
+      sleeper = fork(Effect.andThen(clock.sleep(Duration.millis(delay)), fireDue))
+    }
 
-    yield* Effect.forkScoped(Effect.forever(Effect.andThen(fireDue, waitForNext)))
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => {
+        closed = true
+        const last = sleeper
+        sleeper = undefined
+        return last === undefined ? Effect.void : Fiber.interrupt(last)
+      }),
+    )
 
     const scheduleNow = (key: string, delayMs: number, value: A): void => {
-      const deadline = clock.currentTimeMillisUnsafe() + Math.max(0, delayMs)
-      heap.schedule(key, deadline, value)
-      if (deadline < sleepingUntil) {
-        sleepingUntil = deadline
-        Queue.offerUnsafe(wake, undefined)
-      }
+      heap.schedule(key, clock.currentTimeMillisUnsafe() + Math.max(0, delayMs), value)
+      arm()
     }
     const cancelNow = (key: string): void => void heap.cancel(key)
 
