@@ -30,7 +30,8 @@ import {
   performNow,
   sendToNow,
 } from "./engine/Core.js"
-import { later, type Rest, restOf, thenNow } from "./engine/Now.js"
+import { makeInbox } from "./engine/Inbox.js"
+import { type Rest, restOf, thenNow } from "./engine/Now.js"
 import { isForkResponse, makeProxyRuntime, proxy, proxyByLocation, proxyResponse } from "./engine/Proxy.js"
 import { type RegisterOptions, type Registration, register } from "./engine/Register.js"
 import { oneOffRequest, type RequestOptions } from "./engine/Request.js"
@@ -99,6 +100,7 @@ const openListener = (
   l: ListenerConfig,
   inbound: Queue.Queue<Inbound<SipMessage>>,
   idleTimeoutMs: number | undefined,
+  deliver: (event: Inbound<SipMessage>) => void,
 ) =>
   Effect.gen(function* () {
     const tls = readTls(l)
@@ -106,7 +108,7 @@ const openListener = (
     const common = { ...base, listen: l.listen, idleTimeoutMs, tls }
     const transport: Transport =
       l.transport === "UDP"
-        ? yield* makeUdpTransport(base)
+        ? yield* makeUdpTransport({ ...base, deliver })
         : l.transport === "TCP" || l.transport === "TLS"
           ? yield* makeStreamTransport({ ...common, kind: l.transport })
           : yield* makeWebSocketTransport({ ...common, kind: l.transport })
@@ -140,12 +142,7 @@ const answerStatelessly = (
   return sent !== undefined && Effect.isEffect(sent) ? Effect.ignore(sent) : undefined
 }
 
-/** One event from the transports, handled at once as far as it is synchronous (engine/Now.ts). */
-const handleInbound = (core: Core, event: Inbound<SipMessage>): Effect.Effect<void> =>
-  later(() => handleInboundNow(core, event)).pipe(
-    Effect.catchCause((cause) => Effect.logError("inbound handling failed", cause)),
-  )
-
+/** One event from the transports, handled at once as far as it is synchronous (engine/Now.ts, engine/Inbox.ts). */
 const handleInboundNow = (core: Core, event: Inbound<SipMessage>): Rest => {
   switch (event._tag) {
     case "Closed":
@@ -240,8 +237,11 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
     const ids = yield* Ids
     const dns = yield* SipDns
     const inbound = yield* Queue.unbounded<Inbound<SipMessage>>()
+    // input goes to the queue until the inbox exists (below)
+    let deliver = (event: Inbound<SipMessage>): void => void Queue.offerUnsafe(inbound, event)
     const listeners: Array<Listener> = []
-    for (const l of config.listeners) listeners.push(yield* openListener(l, inbound, config.idleTimeoutMs))
+    for (const l of config.listeners)
+      listeners.push(yield* openListener(l, inbound, config.idleTimeoutMs, (event) => deliver(event)))
     const fibers = yield* FiberSet.make<unknown, unknown>()
     const timers = yield* makeTimers((fire: Effect.Effect<void>) => fire)
     const core: Core = {
@@ -300,13 +300,19 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       shuttingDown: false,
       pendingCalls: new Set(),
     }
-    // One fiber handles input in arrival order; it takes every event queued since it last ran (a burst of
-    // datagrams is one wake-up, not one per message).
+    // Input is handled in arrival order, one event at a time, at once where it can be (engine/Inbox.ts); what the
+    // stream transports queue goes through the same inbox.
+    const fork = Effect.runForkWith(yield* Effect.context<never>())
+    const inbox = makeInbox(
+      (event: Inbound<SipMessage>) => handleInboundNow(core, event),
+      (effect) => fork(effect),
+      (cause) => Effect.logError("inbound handling failed", cause),
+    )
+    yield* Effect.addFinalizer(() => Effect.sync(inbox.close))
+    deliver = inbox.deliver
     yield* Effect.forkScoped(
       Effect.forever(
-        Effect.flatMap(Queue.takeAll(inbound), (events) =>
-          Effect.forEach(events, (e) => handleInbound(core, e), { discard: true }),
-        ),
+        Effect.flatMap(Queue.takeAll(inbound), (events) => Effect.sync(() => events.forEach(inbox.deliver))),
       ),
     )
 

@@ -100,6 +100,8 @@ export interface TransportOptions<M> {
   readonly port: number
   readonly framing: Framing<M>
   readonly inbound: Queue.Queue<Inbound<M>>
+  /** Where events go instead of `inbound` when given: the endpoint's inbox (engine/Inbox.ts), handling each at once. */
+  readonly deliver?: ((event: Inbound<M>) => void) | undefined
 }
 
 export interface TlsFiles {

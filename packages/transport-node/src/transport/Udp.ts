@@ -21,7 +21,7 @@ import { isIP } from "node:net"
 import { Effect, Queue } from "effect"
 import type { HostPort } from "../Address.js"
 import { normalizeHost } from "../Address.js"
-import { type Transport, TransportError, type TransportOptions } from "./Transport.js"
+import { type Inbound, type Transport, TransportError, type TransportOptions } from "./Transport.js"
 
 /** The largest UDP payload (65535 − 8 − 20). Anything above is refused before it reaches the socket. */
 export const maxDatagram = 65_507
@@ -87,12 +87,12 @@ export const makeUdpTransport = <M>(options: TransportOptions<M>) =>
     const address = socket.address()
     const local: HostPort = { host: normalizeHost(address.address), port: address.port }
 
+    const deliver = options.deliver ?? ((event: Inbound<M>) => void Queue.offerUnsafe(options.inbound, event))
     socket.on("message", (bytes, rinfo) => {
       const remote = { transport: "UDP" as const, host: normalizeHost(rinfo.address), port: rinfo.port }
       const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
       const framed = options.framing.datagram(data)
-      Queue.offerUnsafe(
-        options.inbound,
+      deliver(
         framed._tag === "Ok"
           ? { _tag: "Message", message: framed.value, remote, local, connection: undefined }
           : { _tag: "Malformed", error: framed.error, remote, local, connection: undefined, bytes: data },
