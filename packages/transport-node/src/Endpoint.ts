@@ -243,6 +243,7 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
     for (const l of config.listeners)
       listeners.push(yield* openListener(l, inbound, config.idleTimeoutMs, (event) => deliver(event)))
     const fibers = yield* FiberSet.make<unknown, unknown>()
+    const fork = Effect.runForkWith(yield* Effect.context<never>())
     const timers = yield* makeTimers((fire: Effect.Effect<void>) => fire)
     const core: Core = {
       config: {
@@ -266,6 +267,7 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       wire: yield* PubSub.unbounded<WireEvent>(),
       listeners,
       fibers,
+      fork,
       info: new Map(),
       dialogs: new Map(),
       dialogStore: Option.getOrElse(yield* Effect.serviceOption(DialogStore), memoryDialogs),
@@ -302,7 +304,6 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
     }
     // Input is handled in arrival order, one event at a time, at once where it can be (engine/Inbox.ts); what the
     // stream transports queue goes through the same inbox.
-    const fork = Effect.runForkWith(yield* Effect.context<never>())
     const inbox = makeInbox(
       (event: Inbound<SipMessage>) => handleInboundNow(core, event),
       (effect) => fork(effect),

@@ -22,7 +22,7 @@ import {
   TransactionTable,
   transportError,
 } from "@sipkit/fsm/transaction"
-import { type Deferred, Effect, type FiberSet, PubSub } from "effect"
+import { type Deferred, Effect, type Fiber, type FiberSet, PubSub } from "effect"
 import { type HostPort, normalizeHost, type PeerAddress, peerKey, type TransportKind } from "../Address.js"
 import type { DialogStoreShape } from "../Dialogs.js"
 import type { SipDnsShape } from "../dns/SipDns.js"
@@ -123,6 +123,8 @@ export interface Core {
   readonly wire: PubSub.PubSub<WireEvent>
   readonly listeners: ReadonlyArray<Listener>
   readonly fibers: FiberSet.FiberSet<unknown, unknown>
+  /** Starts a fiber at once in the endpoint's context (its clock, logger …), from inside a fiber or not. */
+  readonly fork: <A, E>(effect: Effect.Effect<A, E>) => Fiber.Fiber<A, E>
   readonly info: Map<string, TxInfo>
   /** Live handles of the dialogs this process takes part in (their state is in `dialogStore`). */
   readonly dialogs: Map<string, DialogEntry>

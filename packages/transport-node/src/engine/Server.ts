@@ -284,13 +284,15 @@ const runHandler = (
       ? restOf(apply(core, origin.key, ctx, exit.value, call))
       : failedHandler(request, ctx, exit.cause)
   }
-  return FiberSet.run(
-    core.fibers,
+  const fiber = core.fork(
     answered.pipe(
       Effect.flatMap((decision) => apply(core, origin.key, ctx, decision, call)),
       Effect.catchCause((cause) => failedHandler(request, ctx, cause)),
     ),
-  ).pipe(Effect.asVoid)
+  )
+  // a handler still running (a ringing call) is interrupted when the endpoint closes
+  if (fiber.pollUnsafe() === undefined) FiberSet.addUnsafe(core.fibers, fiber)
+  return undefined
 }
 
 const failedHandler = (request: Request, ctx: RequestContext, cause: Cause.Cause<unknown>) =>
