@@ -145,8 +145,14 @@ const family = (host: string): 4 | 6 => (normalizeHost(host).includes(":") ? 6 :
 
 /** The listener to send with: that transport, same IP family as the destination when there is one. */
 export const pickListener = (core: Core, transport: TransportKind, host: string): Listener | undefined => {
-  const candidates = core.listeners.filter((l) => l.transport.kind === transport)
-  return candidates.find((l) => family(l.transport.local.host) === family(host)) ?? candidates[0]
+  let first: Listener | undefined
+  const wanted = family(host)
+  for (const l of core.listeners) {
+    if (l.transport.kind !== transport) continue
+    if (family(l.transport.local.host) === wanted) return l
+    first ??= l
+  }
+  return first
 }
 
 export const hasTransport = (core: Core, transport: TransportKind): boolean =>

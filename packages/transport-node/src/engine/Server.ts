@@ -13,7 +13,7 @@ import { dialogKey } from "@sipkit/fsm/dialog"
 import { cancelTargetKey, respond as respondEvent } from "@sipkit/fsm/transaction"
 import { type CallRef, callForDialogRequest, callForInvite, type UaReport } from "@sipkit/fsm/ua"
 import { type Cause, Deferred, Effect, Exit, FiberSet } from "effect"
-import { hostForUri, isSecure, type PeerAddress } from "../Address.js"
+import { hostForUri, isSecure, normalizeHost, type PeerAddress } from "../Address.js"
 import {
   type Decision,
   type DialogContext,
@@ -27,8 +27,24 @@ import { type Rest, restOf, runRest, thenNow } from "./Now.js"
 import { isRoutedThrough, proxyCancel, proxyRouted } from "./Proxy.js"
 import { type Origin, stripBrackets, uaOf, uaStep, uaStepNow } from "./UaCore.js"
 
-/** `<sip:user@host:port;transport=tcp>` for the listener a request came in on. */
+/** `<sip:user@host:port;transport=tcp>` for the listener a request came in on (made once per transport and IP family). */
 export const localContact = (core: Core, source: PeerAddress): string => {
+  let byKind = contacts.get(core)
+  if (byKind === undefined) {
+    byKind = new Map()
+    contacts.set(core, byKind)
+  }
+  const key = `${source.transport}|${normalizeHost(source.host).includes(":") ? 6 : 4}`
+  let contact = byKind.get(key)
+  if (contact === undefined) {
+    contact = makeContact(core, source)
+    byKind.set(key, contact)
+  }
+  return contact
+}
+const contacts = new WeakMap<Core, Map<string, string>>()
+
+const makeContact = (core: Core, source: PeerAddress): string => {
   const listener = pickListener(core, source.transport, source.host)
   const at = listener?.advertised ?? { host: "127.0.0.1", port: 5060 }
   const scheme = source.transport === "TLS" || source.transport === "WSS" ? "sips" : "sip"
@@ -148,19 +164,18 @@ export const onAck = (core: Core, request: Request, source: PeerAddress): Rest =
     const ack = core.handlers.ack
     if (ack === undefined) return undefined
     const dialog = dialogContextOf(core, call.ref)
-    let cancelled: Deferred.Deferred<void> | undefined
     return restOf(
-      ack(request, {
+      ack(
         request,
-        source,
-        toTag: undefined,
-        dialog: () => dialog,
-        respond: () => Effect.fail(new ResponseRefused("an ACK gets no response")),
-        get cancelled() {
-          cancelled ??= Deferred.makeUnsafe<void>()
-          return cancelled
-        },
-      }),
+        new HandlerContext(
+          request,
+          source,
+          undefined,
+          () => dialog,
+          () => Effect.fail(new ResponseRefused("an ACK gets no response")),
+          () => Deferred.makeUnsafe<void>(),
+        ),
+      ),
     )
   })
 }
@@ -232,6 +247,24 @@ const onIncoming = (core: Core, report: UaReport, origin: Origin | undefined): R
   }
 }
 
+/** A handler's context; `cancelled` is made on first use (most handlers never ask for it). A class, so the lazy
+ * property is one getter on the prototype rather than an accessor on every context. */
+class HandlerContext implements RequestContext {
+  private made: Deferred.Deferred<void> | undefined
+  constructor(
+    readonly request: Request,
+    readonly source: PeerAddress,
+    readonly toTag: string | undefined,
+    readonly dialog: () => DialogContext | undefined,
+    readonly respond: RequestContext["respond"],
+    private readonly makeCancelled: () => Deferred.Deferred<void>,
+  ) {}
+  get cancelled(): Deferred.Deferred<void> {
+    this.made ??= this.makeCancelled()
+    return this.made
+  }
+}
+
 const localTagOf = (ref: CallRef): string => ref.slice(ref.lastIndexOf(";") + 1)
 
 /**
@@ -261,22 +294,21 @@ const runHandler = (
         r._tag === "Ended" ? endIncoming(core, call, r.status === 487 && r.by === "remote") : Effect.void,
     })
   }
-  let orphan: Deferred.Deferred<void> | undefined
-  const ctx: RequestContext = {
+  const ctx = new HandlerContext(
     request,
-    source: origin.source,
+    origin.source,
     toTag,
-    dialog: () => dialogContextOf(core, call),
-    respond: (status, init = {}) => respondApp(core, origin.key, request, status, init, toTag, call ?? null),
-    get cancelled() {
-      const deferred = own === undefined ? (orphan ??= Deferred.makeUnsafe<void>()) : cancelledOf(own)
+    () => dialogContextOf(core, call),
+    (status, init = {}) => respondApp(core, origin.key, request, status, init, toTag, call ?? null),
+    () => {
+      const deferred = own === undefined ? Deferred.makeUnsafe<void>() : cancelledOf(own)
       if (cancellation !== undefined && cancellation.deferred === undefined) {
         cancellation.deferred = deferred
         if (cancellation.cancelled) Deferred.doneUnsafe(deferred, Exit.void)
       }
       return deferred
     },
-  }
+  )
   const answered = handler(request, ctx)
   if (Exit.isExit(answered)) {
     const exit = answered as Exit.Exit<Decision, unknown>
