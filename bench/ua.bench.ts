@@ -1,0 +1,101 @@
+/**
+ * ua.bench — what the pure UA core (`@sipkit/fsm/ua`) costs per call, without sockets, timers or Effect: the
+ * share of `sip listen`'s CPU per call (issue 8) that is the reducer's.
+ *
+ * One call is SIPp's built-in `uac` scenario seen by a UAS: INVITE in, the application answers 180 then 200 with
+ * SDP (`Respond`), ACK in, BYE in (the core answers 200). Five steps; the three requests arrive as bytes and are
+ * parsed in the loop, as the runtime does. Calls are never forgotten, so the core holds every call made so far —
+ * a runtime holds each ended call for 64·T1 (32 s): ~10 000 calls at 300 calls/s, ~190 000 at 6 000.
+ *
+ * Usage: node ua.bench.ts [--calls=20000] [--rounds=3]. Prints µs of CPU per call and per step, and the number of
+ * calls held at the end of each round.
+ */
+import { getToTag, parseMessage, type Request } from "@sipkit/codec"
+import { makeUa, makeUaConfig, step, type UaEvent, type UaOutput, type UaState } from "@sipkit/fsm/ua"
+
+const arg = (name: string, fallback: number): number => {
+  const hit = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))
+  const value = Number(hit?.slice(name.length + 3) ?? fallback)
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} is a positive integer`)
+  return value
+}
+const calls = arg("calls", 20_000)
+const rounds = arg("rounds", 3)
+
+const methods = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS"]
+const config = makeUaConfig({
+  contact: "sip:sipkit@127.0.0.1:5060",
+  via: "SIP/2.0/UDP 127.0.0.1:5060",
+  t1: 500,
+  t2: 4000,
+  allow: methods,
+  recognized: methods,
+  delegate: ["INVITE"],
+  supported: [],
+  accept: ["application/sdp"],
+})
+const sdp =
+  "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+const encoder = new TextEncoder()
+
+/** The request as SIPp's `uac` writes it, as bytes. */
+const datagram = (method: string, call: number, toTag: string, cseq: number): Uint8Array => {
+  const body = method === "INVITE" ? sdp : ""
+  return encoder.encode(
+    `${method} sip:bob@127.0.0.1:5060 SIP/2.0\r\n` +
+      `Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-${call}-${cseq}-${method}\r\n` +
+      `From: sipp <sip:sipp@127.0.0.1:5061>;tag=${call}SIPpTag00\r\n` +
+      `To: bob <sip:bob@127.0.0.1:5060>${toTag === "" ? "" : `;tag=${toTag}`}\r\n` +
+      `Call-ID: ${call}-4242@127.0.0.1\r\nCSeq: ${cseq} ${method}\r\nContact: sip:sipp@127.0.0.1:5061\r\n` +
+      `Max-Forwards: 70\r\nSubject: Performance Test\r\n` +
+      (method === "INVITE" ? "Content-Type: application/sdp\r\n" : "") +
+      `Content-Length: ${body.length}\r\n\r\n${body}`,
+  )
+}
+
+const parsed = (bytes: Uint8Array): Request => {
+  const result = parseMessage(bytes)
+  if (result._tag === "Err" || result.value._tag !== "Request") throw new Error("bench request did not parse")
+  return result.value
+}
+
+let state: UaState = makeUa(config)
+let nonce = 0
+type Input = UaEvent extends infer E ? (E extends unknown ? Omit<E, "nonce"> : never) : never
+const run = (input: Input): ReadonlyArray<UaOutput> => {
+  const result = step(state, { ...input, nonce: `n${nonce++}` } as UaEvent)
+  state = result.state
+  return result.outputs
+}
+
+const oneCall = (call: number): void => {
+  const invite = parsed(datagram("INVITE", call, "", 1))
+  run({ _tag: "RequestReceived", request: invite })
+  run({ _tag: "Respond", request: invite, status: 180 })
+  const answered = run({
+    _tag: "Respond",
+    request: invite,
+    status: 200,
+    body: sdp,
+    contentType: "application/sdp",
+  } as Input)
+  const ok = answered.find((o) => o._tag === "SendResponse")
+  const tag = ok?._tag === "SendResponse" ? getToTag(ok.response) : undefined
+  if (tag?._tag !== "Ok" || tag.value === undefined) throw new Error("the 200 carries no To tag")
+  run({ _tag: "RequestReceived", request: parsed(datagram("ACK", call, tag.value, 1)) })
+  const bye = run({ _tag: "RequestReceived", request: parsed(datagram("BYE", call, tag.value, 2)) })
+  if (!bye.some((o) => o._tag === "SendResponse" && o.response.status === 200))
+    throw new Error("BYE not answered")
+}
+
+let next = 0
+for (let round = 1; round <= rounds; round++) {
+  const before = process.cpuUsage()
+  for (let i = 0; i < calls; i++) oneCall(next++)
+  const used = process.cpuUsage(before)
+  const perCall = (used.user + used.system) / calls
+  console.log(
+    `round ${round}: ${perCall.toFixed(1)} µs CPU per call, ${(perCall / 5).toFixed(1)} µs per step; ` +
+      `${state.calls.size} calls held`,
+  )
+}
