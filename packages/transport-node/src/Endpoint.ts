@@ -215,13 +215,11 @@ const routeInbound = (
     return Effect.logWarning(`no server transaction: ${JSON.stringify(started.error)}`)
   core.txs = started.value.table
   core.stats.countTransactionStarted()
-  const toTag = getHeader(message, "To")?.match(/;\s*tag=/i) ? undefined : core.ids.tag()
   core.info.set(started.value.key, {
     side: "server",
     request: message,
     source: remote,
     route: responses.value,
-    toTag,
     final: false,
     proxying: false,
     cancelled: undefined,

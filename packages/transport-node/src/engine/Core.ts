@@ -56,8 +56,6 @@ export interface ServerTxInfo {
   readonly request: Request
   readonly source: PeerAddress
   readonly route: ResponseRoute
-  /** Our To tag for this request's responses (undefined when the request already had one). */
-  readonly toTag: string | undefined
   final: boolean
   /** The application chose `proxy(…)`: a CANCEL is passed on, and the 487 comes back from the branches (§16.10). */
   proxying: boolean

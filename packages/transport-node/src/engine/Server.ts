@@ -115,6 +115,10 @@ const respondApp = (
     )
   })
 
+/** §8.2.6.2: our To tag for a response the UA core does not tag itself (undefined when the request has one). */
+const freshToTag = (core: Core, request: Request): string | undefined =>
+  /;\s*tag=/i.test(getHeader(request, "To") ?? "") ? undefined : core.ids.tag()
+
 /** Sends a response through server transaction `key` as the application asked; refuses after the final one. */
 export const respondTx = (
   core: Core,
@@ -126,7 +130,7 @@ export const respondTx = (
     const info = core.info.get(key)
     if (info === undefined || info.side !== "server")
       return Effect.fail(new ResponseRefused(`no pending transaction for a ${status}`))
-    return respondApp(core, key, info.request, status, init, info.toTag)
+    return respondApp(core, key, info.request, status, init, freshToTag(core, info.request))
   })
 
 /** Sends a response built elsewhere (another core of @sipkit/fsm, e.g. the registrar) through transaction `key`. */
@@ -189,9 +193,14 @@ export const onRequest = (core: Core, key: string, request: Request): Rest => {
   if (request.method === "CANCEL") return onCancel(core, key, request, info.source)
   // shutting down: new requests get 503; a BYE still ends its call (docs/runtime.md)
   if (core.shuttingDown && request.method !== "BYE")
-    return respondApp(core, key, request, 503, { headers: [["Retry-After", "5"]] }, info.toTag).pipe(
-      Effect.ignore,
-    )
+    return respondApp(
+      core,
+      key,
+      request,
+      503,
+      { headers: [["Retry-After", "5"]] },
+      freshToTag(core, request),
+    ).pipe(Effect.ignore)
   const received = () =>
     uaStepNow(
       core,
@@ -290,8 +299,12 @@ const runHandler = (
   if (initial && cancellation !== undefined) {
     cancellationsOf(core).set(call, cancellation)
     uaOf(core).listeners.set(call, {
-      onReport: (r) =>
-        r._tag === "Ended" ? endIncoming(core, call, r.status === 487 && r.by === "remote") : Effect.void,
+      onReport: (r) => {
+        if (r._tag !== "Ended") return Effect.void
+        // nothing more to hear of this call: the listener goes now, not when the core forgets it (64·T1)
+        uaOf(core).listeners.delete(call)
+        return endIncoming(core, call, r.status === 487 && r.by === "remote")
+      },
     })
   }
   const ctx = new HandlerContext(
