@@ -32,9 +32,11 @@ export interface TimerHeap<A> {
 }
 
 export const makeTimerHeap = <A>(): TimerHeap<A> => {
-  const heap: Array<Entry<A>> = []
+  let heap: Array<Entry<A>> = []
   const live = new Map<string, number>()
   let generation = 0
+  /** Entries in `heap` that were cancelled or replaced and have not reached the top yet. */
+  let stale = 0
 
   const less = (a: Entry<A>, b: Entry<A>): boolean =>
     a.deadline < b.deadline || (a.deadline === b.deadline && a.generation < b.generation)
@@ -80,17 +82,37 @@ export const makeTimerHeap = <A>(): TimerHeap<A> => {
   const isLive = (e: Entry<A>): boolean => live.get(e.key) === e.generation
 
   const dropStale = (): void => {
-    while (heap.length > 0 && !isLive(heap[0]!)) pop()
+    while (heap.length > 0 && !isLive(heap[0]!)) {
+      pop()
+      stale -= 1
+    }
+  }
+
+  /** A timer cancelled long before its deadline (a 2xx timeout stopped by the ACK) would stay in the heap, with its
+   * value, until that deadline: once they are most of the heap, the stale entries go at once (O(n), amortized). */
+  const compact = (): void => {
+    if (stale < 64 || stale * 2 < heap.length) return
+    heap = heap.filter(isLive)
+    stale = 0
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i)
+  }
+
+  const retire = (key: string): boolean => {
+    if (!live.delete(key)) return false
+    stale += 1
+    compact()
+    return true
   }
 
   return {
     schedule: (key, deadline, value) => {
+      retire(key)
       generation += 1
       live.set(key, generation)
       heap.push({ key, deadline, generation, value })
       up(heap.length - 1)
     },
-    cancel: (key) => live.delete(key),
+    cancel: retire,
     nextDeadline: () => {
       dropStale()
       return heap[0]?.deadline
