@@ -271,7 +271,11 @@ export const handlersFor = (
     ...(Object.fromEntries(
       Object.entries(handlers).map(([name, handler]) => [name, wrap(name, handler)]),
     ) as Omit<Handlers, "ack">),
-    ack: (request) => Effect.sync(() => acks.acked(callKey(request))),
+    // noted when the runtime hands the ACK over; an answer that is already there (`Effect.void`) costs no fiber
+    ack: (request) => {
+      acks.acked(callKey(request))
+      return Effect.void
+    },
   }
 }
 

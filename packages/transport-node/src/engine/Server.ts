@@ -90,30 +90,42 @@ const respondApp = (
   call?: CallRef | null,
 ): Effect.Effect<void, ResponseRefused> =>
   Effect.suspend(() => {
-    const info = core.info.get(key)
-    if (info === undefined || info.side !== "server" || info.final)
-      return Effect.fail(new ResponseRefused(`no pending transaction for a ${status}`))
-    const headers = [...(init.headers ?? [])]
-    if (!headers.some(([n]) => n.toLowerCase() === "server")) headers.push(["Server", core.config.userAgent])
-    const options = { origin: { key, source: info.source }, call }
-    return runRest(
-      uaStepNow(
-        core,
-        {
-          _tag: "Respond",
-          request,
-          status,
-          headers,
-          ...(init.reason === undefined ? {} : { reason: init.reason }),
-          ...(init.body === undefined ? {} : { body: init.body }),
-          ...(init.contentType === undefined ? {} : { contentType: init.contentType }),
-          ...(toTag === undefined ? {} : { toTag }),
-          contact: stripBrackets(localContact(core, info.source)),
-        },
-        options,
-      ),
-    )
+    const sent = respondAppNow(core, key, request, status, init, toTag, call)
+    return sent instanceof ResponseRefused ? Effect.fail(sent) : runRest(sent)
   })
+
+/** `respondApp` at once: what is left, or the refusal when the transaction has its final response. */
+const respondAppNow = (
+  core: Core,
+  key: string,
+  request: Request,
+  status: number,
+  init: ResponseInit,
+  toTag: string | undefined,
+  call?: CallRef | null,
+): Rest | ResponseRefused => {
+  const info = core.info.get(key)
+  if (info === undefined || info.side !== "server" || info.final)
+    return new ResponseRefused(`no pending transaction for a ${status}`)
+  const headers = [...(init.headers ?? [])]
+  if (!headers.some(([n]) => n.toLowerCase() === "server")) headers.push(["Server", core.config.userAgent])
+  const options = { origin: { key, source: info.source }, call }
+  return uaStepNow(
+    core,
+    {
+      _tag: "Respond",
+      request,
+      status,
+      headers,
+      ...(init.reason === undefined ? {} : { reason: init.reason }),
+      ...(init.body === undefined ? {} : { body: init.body }),
+      ...(init.contentType === undefined ? {} : { contentType: init.contentType }),
+      ...(toTag === undefined ? {} : { toTag }),
+      contact: stripBrackets(localContact(core, info.source)),
+    },
+    options,
+  )
+}
 
 /** §8.2.6.2: our To tag for a response the UA core does not tag itself (undefined when the request has one). */
 const freshToTag = (core: Core, request: Request): string | undefined =>
@@ -325,9 +337,14 @@ const runHandler = (
   const answered = handler(request, ctx)
   if (Exit.isExit(answered)) {
     const exit = answered as Exit.Exit<Decision, unknown>
-    return exit._tag === "Success"
-      ? restOf(apply(core, origin.key, ctx, exit.value, call))
-      : failedHandler(request, ctx, exit.cause)
+    if (exit._tag === "Failure") return failedHandler(request, ctx, exit.cause)
+    // a response decided at once is sent at once (a refusal is ignored, as `apply` does)
+    const decision = exit.value
+    if (decision._tag === "Respond") {
+      const sent = respondAppNow(core, origin.key, request, decision.status, decision, toTag, call ?? null)
+      return sent instanceof ResponseRefused ? undefined : sent
+    }
+    return restOf(apply(core, origin.key, ctx, decision, call))
   }
   const fiber = core.fork(
     answered.pipe(
