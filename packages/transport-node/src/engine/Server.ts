@@ -362,23 +362,26 @@ const failedHandler = (request: Request, ctx: RequestContext, cause: Cause.Cause
     Effect.andThen(ctx.respond(500).pipe(Effect.ignore)),
   )
 
-const endIncoming = (core: Core, call: CallRef, cancelled: boolean) =>
-  Effect.suspend(() => {
-    const cancellation = cancellationsOf(core).get(call)
-    cancellationsOf(core).delete(call)
-    if (cancellation === undefined || !cancelled) return Effect.void
-    cancellation.cancelled = true
-    return cancellation.deferred === undefined
-      ? Effect.void
-      : Deferred.succeed(cancellation.deferred, undefined)
-  })
+/** An incoming call ended: a handler waiting on `ctx.cancelled` learns of a CANCEL (done at once; it is called as
+ * the core reports the end). */
+const endIncoming = (core: Core, call: CallRef, cancelled: boolean): Effect.Effect<void> => {
+  const cancellation = cancellationsOf(core).get(call)
+  cancellationsOf(core).delete(call)
+  if (cancellation === undefined || !cancelled) return Effect.void
+  cancellation.cancelled = true
+  if (cancellation.deferred !== undefined) Deferred.doneUnsafe(cancellation.deferred, Exit.void)
+  return Effect.void
+}
 
 /** The request went elsewhere (proxied, answered by another fsm core): the UA core forgets its call. */
 const handOver = (core: Core, request: Request, call: CallRef | undefined) =>
   request.method === "INVITE" &&
   call !== undefined &&
   /;\s*tag=/i.test(getHeader(request, "To") ?? "") === false
-    ? Effect.andThen(uaStep(core, { _tag: "Forget", call }), endIncoming(core, call, false))
+    ? Effect.andThen(
+        uaStep(core, { _tag: "Forget", call }),
+        Effect.suspend(() => endIncoming(core, call, false)),
+      )
     : Effect.void
 
 const apply = (
