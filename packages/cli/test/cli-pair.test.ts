@@ -60,6 +60,25 @@ describe("sip send ↔ sip listen", () => {
     expect(jsonLines(ran.stdout).at(-1)).toMatchObject({ type: "result", status: 486, exit: 1 })
   })
 
+  it("INVITE --header 'Contact: …' → that URI is the INVITE's Contact (the callee's remote target)", async () => {
+    const listen = await startListen(["--answer", "486"])
+    const ran = await runSip([
+      "send",
+      "INVITE",
+      `sip:bob@127.0.0.1:${listen.port}`,
+      "--header",
+      "Contact: <sip:alice@127.0.0.1:5999;transport=udp>",
+      "--json",
+    ])
+    await listen.stop()
+    expect(ran.code).toBe(1)
+    const invite = jsonLines(ran.stdout)[0] as { headers: Array<{ name: string; value: string }> }
+    expect(invite.headers.filter((h) => /^(contact|m)$/i.test(h.name)).map((h) => h.value)).toEqual([
+      "<sip:alice@127.0.0.1:5999;transport=udp>",
+    ])
+    expect(ran.stderr).not.toMatch(/Contact/)
+  })
+
   it("INVITE --cancel-after-ms while it rings → CANCEL, 200, 487, ACK; exit 0 (cancelled as asked)", async () => {
     const listen = await startListen(["--ring-ms", "5000"])
     const ran = await runSip([

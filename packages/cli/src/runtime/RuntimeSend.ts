@@ -6,8 +6,8 @@
  *
  * Exit codes: 0 a 2xx (and a clean BYE where asked; a 487 after an asked-for CANCEL), 1 another final response,
  * 2 a timeout or transport failure. `--proxy` is the runtime's outbound proxy (§8.1.2: a preloaded Route, the
- * request sent to it). An INVITE's own Contact is the runtime's: a `--header 'Contact: …'` is left out of it, with
- * a note on stderr.
+ * request sent to it). An INVITE's `--header 'Contact: …'` becomes the call's Contact (the dialog's remote target
+ * for the peer, §12.1.1); without one the runtime writes its own.
  */
 import { performance } from "node:perf_hooks"
 import { parseUri } from "@sipkit/codec"
@@ -141,6 +141,7 @@ const runCall = (sip: EndpointShape, options: SendOptions, target: string, offer
       from: options.from === undefined ? undefined : bracketed(options.from),
       to: options.to === undefined ? undefined : bracketed(options.to),
       headers: options.headers.filter(([name]) => !isContact(name)),
+      contact: options.headers.find(([name]) => isContact(name))?.[1],
       credentials: credentialsOf(options),
       outboundProxy: options.proxy,
     })
@@ -336,8 +337,6 @@ export const runRuntimeSend = (
       if (!load) yield* traceWire(sip, output, now, local)
       output.header()
       const target = withTransport(options.uri, transport)
-      if (options.method === "INVITE" && options.headers.some(([name]) => isContact(name)))
-        output.error("sip send: the runtime writes the INVITE's Contact itself; --header Contact left out")
       const identity = identityFor(options, localAddress, transport)
       const exchange =
         options.method === "INVITE"

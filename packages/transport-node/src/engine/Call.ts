@@ -55,6 +55,8 @@ export interface CallOptions {
   readonly outboundProxy?: string | undefined
   /** §8.1.2: a preloaded route set (name-addrs or URIs, each a loose router), instead of `outboundProxy`. */
   readonly route?: ReadonlyArray<string> | undefined
+  /** The INVITE's Contact (a URI or `<URI>`, §8.1.1.8); default: this endpoint's address on the transport used. */
+  readonly contact?: string | undefined
 }
 
 /** The preloaded route set of an `outboundProxy` or `route` option, each entry `<uri;lr>` (§8.1.2, §16.12). */
@@ -211,7 +213,7 @@ export const call = (core: Core, target: string, offer: string | undefined, opti
       uri,
       ...(offer === undefined ? {} : { sdp: offer }),
       headers: [["User-Agent", core.config.userAgent], ...(options.headers ?? [])],
-      contact: stripBrackets(contact),
+      contact: stripBrackets(options.contact ?? contact),
       ...(route === undefined ? {} : { route }),
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     })
