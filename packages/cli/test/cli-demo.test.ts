@@ -1,6 +1,6 @@
 /** `sip demo` (npm start): the seed's registration and call flows through a registrar/proxy, as a ladder. */
 import { describe, expect, it } from "vitest"
-import { jsonLines, runSip, startListen, withoutRetransmissions } from "./support/sip.js"
+import { jsonLines, registerBob, runSip, startListen, withoutRetransmissions } from "./support/sip.js"
 
 const word = (line: string) => (line.startsWith("SIP/2.0 ") ? line.split(" ")[1] : line.split(" ")[0])
 
@@ -38,15 +38,7 @@ describe("sip listen --registrar --proxy", () => {
   it("routes a call to a registered contact and stays on the path (Record-Route) for ACK and BYE", async () => {
     const proxy = await startListen(["--registrar", "--proxy", "--quiet"])
     const bob = await startListen(["--quiet"])
-    const registered = await runSip([
-      "send",
-      "REGISTER",
-      `sip:127.0.0.1:${proxy.port}`,
-      "--from",
-      "sip:bob@127.0.0.1",
-      "--header",
-      `Contact: <sip:bob@127.0.0.1:${bob.port}>`,
-    ])
+    const registered = await registerBob(proxy.port, bob.port)
     const call = await runSip([
       "send",
       "INVITE",
@@ -83,15 +75,7 @@ describe("sip listen --registrar --proxy", () => {
     const quick = await startListen(["--quiet", "--ring-ms", "100"])
     const slow = await startListen(["--quiet", "--ring-ms", "10000"])
     for (const bob of [quick, slow]) {
-      const registered = await runSip([
-        "send",
-        "REGISTER",
-        `sip:127.0.0.1:${proxy.port}`,
-        "--from",
-        "sip:bob@127.0.0.1",
-        "--header",
-        `Contact: <sip:bob@127.0.0.1:${bob.port}>`,
-      ])
+      const registered = await registerBob(proxy.port, bob.port)
       expect(registered.code).toBe(0)
     }
     const call = await runSip([

@@ -7,7 +7,16 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { firstLines, freePort, interop, jsonLines, runSip, sleep, startListen } from "./support/sip.js"
+import {
+  firstLines,
+  freePort,
+  interop,
+  jsonLines,
+  registerBob,
+  runSip,
+  sleep,
+  startListen,
+} from "./support/sip.js"
 
 const installed = (command: string) =>
   spawnSync("sh", ["-c", `command -v ${command} || test -x /usr/sbin/${command}`]).status === 0
@@ -55,17 +64,7 @@ describe.concurrent("real peers", () => {
     const bob = await startListen(["--quiet"])
     try {
       await sleep(1500)
-      const registered = await runSip([
-        "send",
-        "REGISTER",
-        `sip:127.0.0.1:${port}`,
-        "--from",
-        "sip:bob@127.0.0.1",
-        "--header",
-        `Contact: <sip:bob@127.0.0.1:${bob.port}>`,
-        "--expires",
-        "60",
-      ])
+      const registered = await registerBob(port, bob.port, ["--expires", "60"])
       expect(registered.code).toBe(0)
       const call = await runSip([
         "send",

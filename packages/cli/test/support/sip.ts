@@ -52,6 +52,23 @@ export const runSip = (
   return collect(child, options.timeoutMs ?? 45_000)
 }
 
+/** `sip send REGISTER` of `sip:bob@127.0.0.1` at the registrar on `registrarPort`, bound to the UAS on `contactPort`. */
+export const registerBob = (
+  registrarPort: number,
+  contactPort: number,
+  extra: ReadonlyArray<string> = [],
+): Promise<Ran> =>
+  runSip([
+    "send",
+    "REGISTER",
+    `sip:127.0.0.1:${registrarPort}`,
+    "--from",
+    "sip:bob@127.0.0.1",
+    "--header",
+    `Contact: <sip:bob@127.0.0.1:${contactPort}>`,
+    ...extra,
+  ])
+
 export interface Listening {
   readonly port: number
   /** The `listening` line (with `listeners` when the runtime serves several transports). */

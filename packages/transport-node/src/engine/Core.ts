@@ -209,10 +209,7 @@ export const sendToNow = (
     const error = transport.sendNow(destination, bytes)
     return error ?? sent()
   }
-  return Effect.andThen(
-    transport.send(destination, bytes, destination.connection),
-    Effect.suspend(() => runRest(sent())),
-  )
+  return Effect.andThen(transport.send(destination, bytes, destination.connection), later(sent))
 }
 
 export const logWire = (core: Core, event: WireEvent): Effect.Effect<void> =>

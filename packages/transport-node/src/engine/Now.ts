@@ -23,12 +23,7 @@ export const runRest = (rest: Rest): Effect.Effect<void> => rest ?? Effect.void
 
 /** `first`, then `next()`: at once when `first` left nothing, else after it. */
 export const thenNow = (first: Rest, next: () => Rest): Rest =>
-  first === undefined
-    ? next()
-    : Effect.andThen(
-        first,
-        Effect.suspend(() => runRest(next())),
-      )
+  first === undefined ? next() : Effect.andThen(first, later(next))
 
 /** `each(item)` for every item in order; the first that leaves an Effect defers the items after it. */
 export const eachNow = <A>(items: ReadonlyArray<A>, each: (item: A) => Rest, from = 0): Rest => {
@@ -39,7 +34,7 @@ export const eachNow = <A>(items: ReadonlyArray<A>, each: (item: A) => Rest, fro
         ? rest
         : Effect.andThen(
             rest,
-            Effect.suspend(() => runRest(eachNow(items, each, i + 1))),
+            later(() => eachNow(items, each, i + 1)),
           )
   }
   return undefined
