@@ -10,6 +10,7 @@
 import { emptyHashTrie } from "../persistent/HashTrie.js"
 import type { PersistentMap } from "../persistent/PersistentMap.js"
 import type { Call, CallRef } from "./Call.js"
+import { endedCall, isSettled } from "./ended.js"
 import { type Routing, routingOf } from "./readers.js"
 import type { UaConfig } from "./UaConfig.js"
 import type { UaOutput } from "./UaOutput.js"
@@ -42,13 +43,30 @@ export const inviteKey = (request: Parameters<typeof routingOf>[0]): string | un
 export const inviteKeyOf = (routing: Routing): string =>
   `${routing.callId} ${routing.fromTag ?? ""} ${routing.seq}`
 
+/** The state with `call` in it. A UAS call that has just ended with nothing pending is kept as `endedCall` makes it
+ * (ended.ts): its keys are re-set with copies, so the map holds nothing of the INVITE's datagram either. */
 export const putCall = (state: UaState, call: Call): UaState => {
+  const before = state.calls.get(call.ref)
+  if (call.phase === "Terminated" && before !== undefined && before.phase !== "Terminated" && isSettled(call))
+    return putEnded(state, endedCall(call))
   const indexed =
-    call.role === "UAS" && !state.calls.has(call.ref) ? (call.inviteKey ?? inviteKey(call.invite)) : undefined
+    call.role === "UAS" && before === undefined ? (call.inviteKey ?? inviteKey(call.invite)) : undefined
   return {
     ...state,
     calls: state.calls.set(call.ref, call),
     invites: indexed === undefined ? state.invites : state.invites.set(indexed, call.ref),
+  }
+}
+
+const putEnded = (state: UaState, call: Call): UaState => {
+  const key = call.inviteKey
+  return {
+    ...state,
+    calls: state.calls.set(call.ref, call),
+    invites:
+      key !== undefined && state.invites.get(key) === call.ref
+        ? state.invites.set(key, call.ref)
+        : state.invites,
   }
 }
 

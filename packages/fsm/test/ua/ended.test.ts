@@ -1,0 +1,97 @@
+/**
+ * An ended UAS call, as the core keeps it for the 64·T1 before the runtime's `Forget` (src/ua/ended.ts): the same
+ * answers as the live record would give (§17.2.2 absorbs the BYE's retransmissions, §12.2.2 481, §9.2 CANCEL,
+ * RFC 3891 §3 Replaces), none of the INVITE's SDP or headers, and nothing at all after `Forget`.
+ */
+import { getHeader, getTag, getTo, isOk, type Request, type Response } from "@sipkit/codec"
+import { describe, expect, it } from "vitest"
+import { receive, respond, TransactionTable } from "../../src/transaction/index.js"
+import { Driver, fromAlice, only, responsesIn } from "./support/drive.js"
+
+const offerSdp =
+  "v=0\r\no=alice 1 1 IN IP4 192.168.1.100\r\ns=-\r\nc=IN IP4 192.168.1.100\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0\r\n"
+
+const toTag = (response: Response): string | undefined => {
+  const to = getTo(response)
+  return isOk(to) ? getTag(to.value) : undefined
+}
+
+/** SIPp's uac seen by Bob: INVITE, 180, 200, ACK, BYE (answered 200). */
+const endedCall = () => {
+  const driver = new Driver()
+  const invite = fromAlice({ body: offerSdp, extra: [["Subject", "Performance Test"]] })
+  const [report] = driver.request(invite)
+  if (report?._tag !== "Report" || report.report._tag !== "IncomingCall") throw new Error("no IncomingCall")
+  const call = report.report.call
+  driver.send({ _tag: "Respond", request: invite, status: 180 })
+  const ok = only(responsesIn(driver.send({ _tag: "Respond", request: invite, status: 200 })))
+  const tag = toTag(ok)!
+  driver.request(fromAlice({ method: "ACK", seq: 1, toTag: tag, branch: "z9hG4bKack" }))
+  const bye = fromAlice({ method: "BYE", seq: 2, toTag: tag, branch: "z9hG4bKbye" })
+  const byeOk = only(responsesIn(driver.request(bye)))
+  return { driver, call, invite, tag, bye, byeOk }
+}
+
+const statusOf = (outputs: ReturnType<Driver["request"]>): ReadonlyArray<number> =>
+  responsesIn(outputs).map((r) => r.status)
+
+describe("an ended UAS call (§17, §12.2.2, §9.2)", () => {
+  it("keeps the dialog's ID and the INVITE's identity, not its SDP, body or other headers", () => {
+    const { driver, call, tag, byeOk } = endedCall()
+    expect(byeOk.status).toBe(200)
+    const ended = driver.state.calls.get(call)!
+    expect(ended.phase).toBe("Terminated")
+    expect(ended.dialog?.state).toBe("terminated")
+    expect(ended.dialog?.id).toEqual({ callId: "c1@192.168.1.100", localTag: tag, remoteTag: "a-tag" })
+    expect(ended.media).toEqual({ local: undefined, remote: undefined, early: undefined, held: false })
+    expect(ended.invite.body.length).toBe(0)
+    expect(ended.invite.headers.map((h) => h.name)).toEqual(["Via", "From", "To", "Call-ID", "CSeq"])
+    expect(getHeader(ended.invite, "Subject")).toBeUndefined()
+  })
+
+  it("§17.2.2: a retransmitted BYE is absorbed by its server transaction, which resends the same 200", () => {
+    const { bye, byeOk } = endedCall()
+    const started = TransactionTable.startServer(TransactionTable.empty, bye, { reliable: false })
+    if (started._tag === "Err") throw new Error("no server transaction")
+    const { table, key } = started.value
+    const answered = TransactionTable.step(table, key, respond(byeOk))
+    const again = TransactionTable.step(answered.table, key, receive<Request>(bye))
+    expect(again.outputs).toEqual([{ _tag: "Send", message: byeOk }])
+  })
+
+  it("§12.2.2: a request in the ended dialog that reaches the core (new transaction) gets 481; an ACK nothing", () => {
+    const { driver, tag } = endedCall()
+    const again = fromAlice({ method: "BYE", seq: 2, toTag: tag, branch: "z9hG4bKbye2" })
+    expect(statusOf(driver.request(again))).toEqual([481])
+    const info = fromAlice({ method: "INFO", seq: 3, toTag: tag, branch: "z9hG4bKinfo" })
+    expect(statusOf(driver.request(info))).toEqual([481])
+    expect(driver.request(fromAlice({ method: "ACK", seq: 1, toTag: tag, branch: "z9hG4bKack2" }))).toEqual(
+      [],
+    )
+  })
+
+  it("§9.2: a CANCEL of its INVITE still gets 200 with the call's To tag, and no 487", () => {
+    const { driver, tag } = endedCall()
+    const responses = responsesIn(driver.request(fromAlice({ method: "CANCEL", seq: 1 })))
+    expect(responses.map((r) => [r.status, toTag(r)])).toEqual([[200, tag]])
+    const other = responsesIn(driver.request(fromAlice({ method: "CANCEL", seq: 1, branch: "z9hG4bKother" })))
+    expect(other.map((r) => r.status)).toEqual([481])
+  })
+
+  it("RFC 3891 §3: an INVITE whose Replaces names the ended dialog is refused with 603", () => {
+    const { driver, tag } = endedCall()
+    const replacing = fromAlice({
+      callId: "c2@192.168.1.100",
+      branch: "z9hG4bKnew",
+      extra: [["Replaces", `c1@192.168.1.100;to-tag=${tag};from-tag=a-tag`]],
+    })
+    expect(statusOf(driver.request(replacing))).toEqual([603])
+  })
+
+  it("after Forget (the runtime's 64·T1) nothing of the call is held", () => {
+    const { driver, call } = endedCall()
+    driver.send({ _tag: "Forget", call })
+    expect(driver.state.calls.size).toBe(0)
+    expect(driver.state.invites.size).toBe(0)
+  })
+})
