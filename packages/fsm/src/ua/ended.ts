@@ -22,22 +22,22 @@ import type { Header, NameAddr, Param, Request } from "@sipkit/codec"
 import type { Dialog } from "../dialog/index.js"
 import { type Call, makeCall } from "./Call.js"
 
-/** A copy of `text` that shares no memory with the string it came from. */
-const copy = (text: string): string => JSON.parse(JSON.stringify(text)) as string
+/** How the record's strings are taken: as they are (to list them), or as copies. */
+type Copy = (text: string) => string
 
-const copyParam = (param: Param): Param => ({
+const copyParam = (param: Param, copy: Copy): Param => ({
   name: copy(param.name),
   value: param.value === undefined ? undefined : copy(param.value),
 })
 
-const copyNameAddr = (nameAddr: NameAddr): NameAddr => ({
+const copyNameAddr = (nameAddr: NameAddr, copy: Copy): NameAddr => ({
   displayName: nameAddr.displayName === undefined ? undefined : copy(nameAddr.displayName),
   uri: copy(nameAddr.uri),
   bracketed: nameAddr.bracketed,
-  params: nameAddr.params.map(copyParam),
+  params: nameAddr.params.map((param) => copyParam(param, copy)),
 })
 
-const copyDialog = (dialog: Dialog): Dialog => ({
+const copyDialog = (dialog: Dialog, copy: Copy): Dialog => ({
   id: {
     callId: copy(dialog.id.callId),
     localTag: copy(dialog.id.localTag),
@@ -45,13 +45,13 @@ const copyDialog = (dialog: Dialog): Dialog => ({
   },
   state: dialog.state,
   role: dialog.role,
-  local: copyNameAddr(dialog.local),
-  remote: copyNameAddr(dialog.remote),
+  local: copyNameAddr(dialog.local, copy),
+  remote: copyNameAddr(dialog.remote, copy),
   localSeq: dialog.localSeq,
   remoteSeq: dialog.remoteSeq,
   localTarget: dialog.localTarget === undefined ? undefined : copy(dialog.localTarget),
   remoteTarget: copy(dialog.remoteTarget),
-  routeSet: dialog.routeSet.map(copyNameAddr),
+  routeSet: dialog.routeSet.map((route) => copyNameAddr(route, copy)),
   secure: dialog.secure,
 })
 
@@ -59,7 +59,7 @@ const identityHeaders = ["via", "v", "from", "f", "to", "t", "call-id", "i", "cs
 const noBody = new Uint8Array(0)
 
 /** The INVITE reduced to its top Via and the From, To, Call-ID and CSeq (§9.2 matching, §8.2.2.2 routing). */
-const identityOf = (invite: Request): Request => {
+const identityOf = (invite: Request, copy: Copy): Request => {
   const headers: Array<Header> = []
   let via = false
   for (const header of invite.headers) {
@@ -70,7 +70,7 @@ const identityOf = (invite: Request): Request => {
   }
   return {
     _tag: "Request",
-    method: invite.method,
+    method: "INVITE",
     uri: copy(invite.uri),
     version: "SIP/2.0",
     headers,
@@ -86,15 +86,14 @@ export const isSettled = (call: Call): boolean =>
   call.reinvite === undefined &&
   call.glare === undefined
 
-/** The call as kept once settled (`isSettled`): the same answers, a fraction of the memory. */
-export const endedCall = (call: Call): Call =>
+const slim = (call: Call, copy: Copy): Call =>
   makeCall({
     ref: copy(call.ref),
     role: call.role,
     phase: "Terminated",
-    invite: identityOf(call.invite),
+    invite: identityOf(call.invite, copy),
     localTag: copy(call.localTag),
-    dialog: call.dialog === undefined ? undefined : copyDialog(call.dialog),
+    dialog: call.dialog === undefined ? undefined : copyDialog(call.dialog, copy),
     referral: call.referral,
     notifier: call.notifier,
     replaces: call.replaces,
@@ -103,3 +102,17 @@ export const endedCall = (call: Call): Call =>
     ...(call.inviteKey === undefined ? {} : { inviteKey: copy(call.inviteKey) }),
     byeAfterAck: call.byeAfterAck,
   })
+
+/** The call as kept once settled (`isSettled`): the same answers, a fraction of the memory. Its strings are copies
+ * (one JSON round trip for all of them makes new strings): a header value read from a datagram is a view into the
+ * datagram's text, and keeping one would keep all of that text. */
+export const endedCall = (call: Call): Call => {
+  const texts: Array<string> = []
+  slim(call, (text) => {
+    texts.push(text)
+    return text
+  })
+  const copies = JSON.parse(JSON.stringify(texts)) as ReadonlyArray<string>
+  let at = 0
+  return slim(call, () => copies[at++] ?? "")
+}
