@@ -14,7 +14,7 @@ import { getHeader, makeResponse, type Request, type Response, type SipMessage }
 import { dialogKey, incomingDialogId } from "@sipkit/fsm/dialog"
 import { defaultTimerConfig, receive, TransactionTable } from "@sipkit/fsm/transaction"
 import { Clock, Context, Effect, FiberSet, Layer, Option, PubSub, Queue, Stream } from "effect"
-import { type HostPort, hostForUri, type PeerAddress, type TransportKind } from "./Address.js"
+import type { HostPort, PeerAddress, TransportKind } from "./Address.js"
 import { decodeConfig, type EndpointConfig, type ListenerConfig } from "./Config.js"
 import { DialogStore, memoryDialogs, memoryDialogsLayer } from "./Dialogs.js"
 import { nodeDnsLayer, SipDns } from "./dns/SipDns.js"
@@ -25,10 +25,12 @@ import {
   type Core,
   connectionClosed,
   dispatchNow,
+  isWireWatched,
   type Listener,
   logWireNow,
   performNow,
   sendToNow,
+  warningOf,
 } from "./engine/Core.js"
 import { makeInbox } from "./engine/Inbox.js"
 import { type Rest, restOf, thenNow } from "./engine/Now.js"
@@ -133,11 +135,8 @@ const answerStatelessly = (
   const route = responseRoute(request, source, connection)
   if (route._tag === "Err") return undefined
   // the status keeps its standard reason phrase (§21); what was wrong goes in a Warning (§20.43, code 399)
-  const listener = core.listeners[0]
-  const agent =
-    listener === undefined ? "sipkit" : `${hostForUri(listener.advertised.host)}:${listener.advertised.port}`
   const headers: ReadonlyArray<readonly [string, string]> =
-    fault === undefined ? [] : [["Warning", `399 ${agent} ${JSON.stringify(fault)}`]]
+    fault === undefined ? [] : [warningOf(core, fault)]
   const sent = sendToNow(core, route.value, makeResponse(request, status, { headers }))
   return sent !== undefined && Effect.isEffect(sent) ? Effect.ignore(sent) : undefined
 }
@@ -167,7 +166,12 @@ const handleInboundNow = (core: Core, event: Inbound<SipMessage>): Rest => {
     message = stamped.value
   }
   const route = TransactionTable.route(core.txs, message)
-  const dialogId = message._tag === "Request" ? incomingDialogId(message) : undefined
+  // the dialog identity is read for a new request (§8.2, below) and for the wire log, not for a retransmission
+  const dialogId =
+    message._tag === "Request" && (route._tag === "NoMatch" || isWireWatched(core))
+      ? incomingDialogId(message)
+      : undefined
+  if (!isWireWatched(core)) return routeInbound(core, message, remote, connection, route, dialogId)
   const logged = logWireNow(core, {
     seq: nextSeq(),
     direction: "in",
@@ -263,6 +267,7 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       timers,
       stats: makeStats(),
       wire: yield* PubSub.unbounded<WireEvent>(),
+      wireReaders: 0,
       listeners,
       fibers,
       fork,
@@ -356,7 +361,19 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
           return response
         }),
       stats: Effect.map(activeCounts(core), (counts) => core.stats.snapshot(counts)),
-      wire: Stream.fromPubSub(core.wire),
+      // counted while read: with no reader and no log, the engine builds no wire event (engine/Core.ts)
+      wire: Stream.unwrap(
+        Effect.sync(() => {
+          core.wireReaders += 1
+          return Stream.fromPubSub(core.wire).pipe(
+            Stream.ensuring(
+              Effect.sync(() => {
+                core.wireReaders -= 1
+              }),
+            ),
+          )
+        }),
+      ),
       shutdown,
     }
     return endpoint

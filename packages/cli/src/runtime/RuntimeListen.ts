@@ -1,8 +1,8 @@
 /**
  * RuntimeListen — `sip listen` over @sipkit/transport-node's endpoint, on any set of transports (udp, tcp, tls,
  * ws): what it answers is written as the runtime's handlers (RFC 3261 §8.2, §13.3, §9.2, §10.3):
- * - a request that fails the §8.2 checks → the status the codec names (400, 416 …) with a Warning; a Require we do
- *   not support → 420 with Unsupported (§8.2.2.3);
+ * - a request that fails the §8.2 checks → the status the codec names (400, 416 …) with a Warning, a Require we do
+ *   not support → 420 with Unsupported (§8.2.2.3): both by the runtime's UA core, once, before any handler runs;
  * - OPTIONS → 200 with Allow, Accept, Supported; MESSAGE → 200; BYE / INFO / UPDATE in a dialog → 200, else 481;
  * - INVITE → 180 (or 183 with the SDP answer), after `--ring-ms` 200 with an SDP answer negotiated from the offer
  *   (488 when nothing matches) or `--answer`; Record-Route copied (§12.1.1); the stack retransmits the 2xx until
@@ -18,14 +18,7 @@
  * With `--quiet` nothing is done per message beyond the runtime's own work (no wire subscription).
  */
 import { performance } from "node:perf_hooks"
-import {
-  getCallId,
-  getFromTag,
-  getHeaderValues,
-  headerKey,
-  type Request,
-  validateRequest,
-} from "@sipkit/codec"
+import { getCallId, getFromTag, getHeaderValues, headerKey, type Request } from "@sipkit/codec"
 import { canonicalAor, makeDigestAuthenticator, makeRegistrarConfig } from "@sipkit/fsm/registrar"
 import {
   type Decision,
@@ -103,25 +96,6 @@ export const makeAckWatch = () => {
     missing: () => waiting.size,
   }
 }
-
-/** §8.2 checks before any method: what the RFC expects of an endpoint for malformed or odd requests. */
-const refusal = (request: Request, where: string): Decision | undefined => {
-  const valid = validateRequest(request)
-  if (valid._tag === "Err")
-    return respond(valid.error.status, {
-      headers: [["Warning", `399 ${where} ${JSON.stringify(valid.error.reason)}`]],
-    })
-  const required = getHeaderValues(request, "Require")
-  if (required.length > 0) return respond(420, { headers: [["Unsupported", required.join(", ")]] })
-  return undefined
-}
-
-const checked =
-  (where: string, handler: Handler): Handler =>
-  (request, ctx) => {
-    const refused = refusal(request, where)
-    return refused === undefined ? handler(request, ctx) : Effect.succeed(refused)
-  }
 
 /**
  * The answer to the last offer seen: a load generator (SIPp) sends the same offer on every call, and negotiating it
@@ -208,7 +182,6 @@ export const handlersFor = (
   tally: Tally,
   acks: AckWatch = makeAckWatch(),
 ): Handlers => {
-  const where = formatHostPort(options)
   const allow: ReadonlyArray<readonly [string, string]> = [
     ["Allow", [...allowed, ...(options.registrar ? ["REGISTER"] : [])].join(", ")],
   ]
@@ -263,10 +236,8 @@ export const handlersFor = (
     prack: notHandled,
     fallback: notHandled,
   }
-  const wrap = (name: string, handler: Handler): Handler => {
-    const answering = checked(where, handler)
-    return options.proxy && name !== "register" ? proxying(location, domains, answering) : answering
-  }
+  const wrap = (name: string, handler: Handler): Handler =>
+    options.proxy && name !== "register" ? proxying(location, domains, handler) : handler
   return {
     ...(Object.fromEntries(
       Object.entries(handlers).map(([name, handler]) => [name, wrap(name, handler)]),

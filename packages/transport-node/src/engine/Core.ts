@@ -23,7 +23,14 @@ import {
   transportError,
 } from "@sipkit/fsm/transaction"
 import { type Deferred, Effect, type Fiber, type FiberSet, PubSub } from "effect"
-import { type HostPort, normalizeHost, type PeerAddress, peerKey, type TransportKind } from "../Address.js"
+import {
+  type HostPort,
+  hostForUri,
+  normalizeHost,
+  type PeerAddress,
+  peerKey,
+  type TransportKind,
+} from "../Address.js"
 import type { DialogStoreShape } from "../Dialogs.js"
 import type { SipDnsShape } from "../dns/SipDns.js"
 import type { DialogContext, Handlers, ProxyDecision, RequestContext } from "../Handlers.js"
@@ -119,6 +126,8 @@ export interface Core {
   readonly timers: Timers<Effect.Effect<void>>
   readonly stats: Stats
   readonly wire: PubSub.PubSub<WireEvent>
+  /** Streams of `wire` being read now: with none (and no log), no wire event is built at all. */
+  wireReaders: number
   readonly listeners: ReadonlyArray<Listener>
   readonly fibers: FiberSet.FiberSet<unknown, unknown>
   /** Starts a fiber at once in the endpoint's context (its clock, logger …), from inside a fiber or not. */
@@ -193,6 +202,7 @@ export const sendToNow = (
   const sent = () => {
     core.stats.countOut(labelOf(message))
     if (meta.retransmission === true) core.stats.countRetransmission()
+    if (!isWireWatched(core)) return undefined
     return logWireNow(core, {
       seq: nextSeq(),
       direction: "out",
@@ -215,9 +225,12 @@ export const sendToNow = (
 export const logWire = (core: Core, event: WireEvent): Effect.Effect<void> =>
   later(() => logWireNow(core, event))
 
+/** Whether anyone sees wire events (a reader of the wire stream, or the log): if not, none need be built. */
+export const isWireWatched = (core: Core): boolean => core.wireReaders > 0 || core.config.logMessages
+
 /** Publishes `event` to the wire stream at once; the log line (only with `logMessages`) is what is left. */
 export const logWireNow = (core: Core, event: WireEvent): Rest => {
-  PubSub.publishUnsafe(core.wire, event)
+  if (core.wireReaders > 0) PubSub.publishUnsafe(core.wire, event)
   if (!core.config.logMessages) return undefined
   const m = event.message
   return Effect.logInfo(formatWireEvent(event)).pipe(
@@ -230,6 +243,14 @@ export const logWireNow = (core: Core, event: WireEvent): Rest => {
       ...(event.dialog === undefined ? {} : { dialog: event.dialog }),
     }),
   )
+}
+
+/** §20.43: a Warning (code 399, this endpoint as the agent) naming what was wrong with a request. */
+export const warningOf = (core: Core, fault: string): readonly [string, string] => {
+  const listener = core.listeners[0]
+  const agent =
+    listener === undefined ? "sipkit" : `${hostForUri(listener.advertised.host)}:${listener.advertised.port}`
+  return ["Warning", `399 ${agent} ${JSON.stringify(fault)}`]
 }
 
 export const timerKey = (key: string, timer: string, id: number): string => `${key}#${timer}#${id}`

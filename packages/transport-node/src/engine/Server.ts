@@ -22,9 +22,10 @@ import {
   type ResponseInit,
   ResponseRefused,
 } from "../Handlers.js"
-import { type Core, dispatch, pickListener, type ServerTxInfo } from "./Core.js"
+import { type Core, dispatch, pickListener, type ServerTxInfo, warningOf } from "./Core.js"
 import { type Rest, restOf, runRest, thenNow } from "./Now.js"
 import { isRoutedThrough, proxyCancel, proxyRouted } from "./Proxy.js"
+import { requestFault } from "./RequestChecks.js"
 import { type Origin, stripBrackets, uaOf, uaStep, uaStepNow } from "./UaCore.js"
 
 /** `<sip:user@host:port;transport=tcp>` for the listener a request came in on (made once per transport and IP family). */
@@ -302,6 +303,22 @@ const runHandler = (
 ): Rest => {
   const handler = handlerFor(core.handlers, request.method)
   if (handler === undefined) return undefined
+  // §8.2: what the UA core does not check (header fields that do not parse …) refuses the request before its handler
+  const fault = requestFault(request)
+  if (fault !== undefined) {
+    const refused = respondAppNow(
+      core,
+      origin.key,
+      request,
+      fault.status,
+      {
+        headers: [warningOf(core, fault.reason)],
+      },
+      toTag,
+      call ?? null,
+    )
+    return refused instanceof ResponseRefused ? undefined : refused
+  }
   const initial = request.method === "INVITE" && toTag !== undefined && call !== undefined
   const info = core.info.get(origin.key)
   const own = info?.side === "server" ? info : undefined
