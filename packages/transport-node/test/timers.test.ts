@@ -109,6 +109,34 @@ describe("Timers (one fiber, TestClock)", () => {
     }),
   )
 
+  it.effect(
+    "wakes at most once per resolution: a deadline soon after a wake fires at the next tick, none is lost",
+    () =>
+      Effect.gen(function* () {
+        const fired: Array<string> = []
+        const coarse = yield* makeTimers((v: string) => Effect.sync(() => void fired.push(`coarse ${v}`)))
+        const exact = yield* makeTimers((v: string) => Effect.sync(() => void fired.push(`exact ${v}`)), {
+          resolutionMs: 0,
+        })
+        for (const timers of [coarse, exact]) {
+          yield* timers.schedule("a", 100, "a@100")
+          yield* timers.schedule("b", 104, "b@104")
+        }
+        yield* TestClock.adjust(100)
+        expect(fired).toEqual(["coarse a@100", "exact a@100"])
+        yield* TestClock.adjust(4)
+        expect(fired).toEqual(["coarse a@100", "exact a@100", "exact b@104"])
+        yield* TestClock.adjust(6) // 10 ms after the last wake
+        expect(fired).toEqual(["coarse a@100", "exact a@100", "exact b@104", "coarse b@104"])
+        // a deadline well after the last wake is kept to the millisecond
+        yield* coarse.schedule("c", 500, "c@610")
+        yield* TestClock.adjust(499)
+        expect(fired).toHaveLength(4)
+        yield* TestClock.adjust(1)
+        expect(fired.at(-1)).toBe("coarse c@610")
+      }),
+  )
+
   it.effect("a failing handler is logged and the facility keeps running", () =>
     Effect.gen(function* () {
       const fired: Array<string> = []
