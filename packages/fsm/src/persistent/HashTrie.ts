@@ -2,14 +2,22 @@
  * HashTrie — the `PersistentMap` as a hash array mapped trie: 32-way branching on an FNV-1a hash of the key.
  *
  * An update copies one path from the root to a leaf (at most seven arrays of at most 32 entries) and makes one map
- * object, however many entries the map holds; reading walks the same path. Keys whose hashes collide share a leaf.
+ * object, however many entries the map holds; reading walks the same path. A leaf holds one key and its value;
+ * keys whose whole hashes collide share a collision node.
  * The map is a class so that an update allocates its nodes and one object, not a closure per operation.
  *
  * Never: mutation of a node once built.
  */
 import type { PersistentMap } from "./PersistentMap.js"
 
+/** One key (the usual case: a whole 32-bit hash is rarely shared). */
 interface Leaf<V> {
+  readonly hash: number
+  readonly key: string
+  readonly value: V
+}
+/** Keys whose whole hashes are equal. */
+interface Collision<V> {
   readonly hash: number
   readonly entries: ReadonlyArray<readonly [string, V]>
 }
@@ -17,12 +25,13 @@ interface Branch<V> {
   readonly bitmap: number
   readonly children: ReadonlyArray<TrieNode<V>>
 }
-type TrieNode<V> = Leaf<V> | Branch<V>
+type TrieNode<V> = Leaf<V> | Collision<V> | Branch<V>
 
 const bits = 5
 const mask = 31
 
-const isLeaf = <V>(node: TrieNode<V>): node is Leaf<V> => "entries" in node
+const isBranch = <V>(node: TrieNode<V>): node is Branch<V> => (node as Branch<V>).children !== undefined
+const isLeaf = <V>(node: Leaf<V> | Collision<V>): node is Leaf<V> => (node as Leaf<V>).key !== undefined
 
 const hashOf = (key: string): number => {
   let hash = 0x811c9dc5
@@ -38,66 +47,87 @@ const popcount = (x: number): number => {
 
 const slot = (bitmap: number, bit: number): number => popcount(bitmap & (bit - 1))
 
-/** The leaf entry under `key`, or undefined. */
-const find = <V>(
-  root: TrieNode<V> | undefined,
-  hash: number,
-  key: string,
-): readonly [string, V] | undefined => {
+/** What `find` gives for a key the map does not hold. */
+const absent: unique symbol = Symbol("absent")
+
+/** The value under `key`; `absent` when there is none (a value may itself be `undefined`). */
+const find = <V>(root: TrieNode<V> | undefined, hash: number, key: string): V | typeof absent => {
   let node = root
   let shift = 0
   while (node !== undefined) {
-    if (isLeaf(node)) {
-      if (node.hash !== hash) return undefined
-      for (const entry of node.entries) if (entry[0] === key) return entry
-      return undefined
+    if (!isBranch(node)) {
+      if (node.hash !== hash) return absent
+      if (isLeaf(node)) return node.key === key ? node.value : absent
+      for (const entry of node.entries) if (entry[0] === key) return entry[1]
+      return absent
     }
     const bit = 1 << ((hash >>> shift) & mask)
-    if ((node.bitmap & bit) === 0) return undefined
+    if ((node.bitmap & bit) === 0) return absent
     node = node.children[slot(node.bitmap, bit)]
     shift += bits
   }
-  return undefined
+  return absent
 }
 
+const entriesOf = <V>(node: Leaf<V> | Collision<V>): ReadonlyArray<readonly [string, V]> =>
+  isLeaf(node) ? [[node.key, node.value]] : node.entries
+
+/** `node` with `key` set; `added.n` grows by one when the key is new. */
 const insert = <V>(
   node: TrieNode<V> | undefined,
   hash: number,
   shift: number,
   key: string,
   value: V,
+  added: { n: number },
 ): TrieNode<V> => {
-  if (node === undefined) return { hash, entries: [[key, value]] }
-  if (isLeaf(node)) {
+  if (node === undefined) {
+    added.n++
+    return { hash, key, value }
+  }
+  if (!isBranch(node)) {
     if (node.hash === hash) {
-      const at = node.entries.findIndex((e) => e[0] === key)
-      const entries = node.entries.slice()
-      if (at < 0) entries.push([key, value])
-      else entries[at] = [key, value]
+      if (isLeaf(node) && node.key === key) return { hash, key, value }
+      const entries = entriesOf(node).slice()
+      const at = entries.findIndex((e) => e[0] === key)
+      if (at < 0) {
+        added.n++
+        entries.push([key, value])
+      } else entries[at] = [key, value]
       return { hash, entries }
     }
     // two different hashes part somewhere in their 32 bits, so this ends by shift 30
     const split: Branch<V> = { bitmap: 1 << ((node.hash >>> shift) & mask), children: [node] }
-    return insert(split, hash, shift, key, value)
+    return insert(split, hash, shift, key, value, added)
   }
   const bit = 1 << ((hash >>> shift) & mask)
   const at = slot(node.bitmap, bit)
   const children = node.children.slice()
   if ((node.bitmap & bit) === 0) {
-    children.splice(at, 0, { hash, entries: [[key, value]] })
+    added.n++
+    children.splice(at, 0, { hash, key, value })
     return { bitmap: node.bitmap | bit, children }
   }
-  children[at] = insert(node.children[at], hash, shift + bits, key, value)
+  children[at] = insert(node.children[at], hash, shift + bits, key, value, added)
   return { bitmap: node.bitmap, children }
 }
 
+const removeFromLeaf = <V>(
+  node: Leaf<V> | Collision<V>,
+  hash: number,
+  key: string,
+): TrieNode<V> | undefined => {
+  if (node.hash !== hash) return node
+  if (isLeaf(node)) return node.key === key ? undefined : node
+  const entries = node.entries.filter((e) => e[0] !== key)
+  if (entries.length === node.entries.length) return node
+  const [only] = entries
+  if (entries.length === 1 && only !== undefined) return { hash, key: only[0], value: only[1] }
+  return entries.length === 0 ? undefined : { hash, entries }
+}
+
 const remove = <V>(node: TrieNode<V>, hash: number, shift: number, key: string): TrieNode<V> | undefined => {
-  if (isLeaf(node)) {
-    if (node.hash !== hash) return node
-    const entries = node.entries.filter((e) => e[0] !== key)
-    if (entries.length === node.entries.length) return node
-    return entries.length === 0 ? undefined : { hash, entries }
-  }
+  if (!isBranch(node)) return removeFromLeaf(node, hash, key)
   const bit = 1 << ((hash >>> shift) & mask)
   if ((node.bitmap & bit) === 0) return node
   const at = slot(node.bitmap, bit)
@@ -111,14 +141,14 @@ const remove = <V>(node: TrieNode<V>, hash: number, shift: number, key: string):
   if (children.length === 0) return undefined
   // a branch left with one leaf is that leaf: lookups compare the whole hash at a leaf
   const only = children.length === 1 ? children[0] : undefined
-  if (only !== undefined && isLeaf(only)) return only
+  if (only !== undefined && !isBranch(only)) return only
   return { bitmap: next === undefined ? node.bitmap & ~bit : node.bitmap, children }
 }
 
 function* walk<V>(node: TrieNode<V> | undefined): Generator<readonly [string, V]> {
   if (node === undefined) return
-  if (isLeaf(node)) {
-    yield* node.entries
+  if (!isBranch(node)) {
+    yield* entriesOf(node)
     return
   }
   for (const child of node.children) yield* walk(child)
@@ -135,11 +165,12 @@ class HashTrie<V> implements PersistentMap<V> {
   }
 
   get(key: string): V | undefined {
-    return find(this.root, hashOf(key), key)?.[1]
+    const found = find(this.root, hashOf(key), key)
+    return found === absent ? undefined : found
   }
 
   has(key: string): boolean {
-    return find(this.root, hashOf(key), key) !== undefined
+    return find(this.root, hashOf(key), key) !== absent
   }
 
   *keys(): IterableIterator<string> {
@@ -155,9 +186,9 @@ class HashTrie<V> implements PersistentMap<V> {
   }
 
   set(key: string, value: V): PersistentMap<V> {
-    const hash = hashOf(key)
-    const had = find(this.root, hash, key) !== undefined
-    return new HashTrie(insert(this.root, hash, 0, key, value), had ? this.size : this.size + 1)
+    const added = { n: 0 }
+    const root = insert(this.root, hashOf(key), 0, key, value, added)
+    return new HashTrie(root, this.size + added.n)
   }
 
   delete(key: string): PersistentMap<V> {

@@ -106,6 +106,9 @@ export interface Call {
 }
 
 const noMedia: Media = { local: undefined, remote: undefined, early: undefined, held: false }
+/** Shared by every call that has none (the records are never mutated). */
+const none: ReadonlyArray<never> = []
+const noRedirect: Call["redirect"] = { follow: false, tried: none }
 
 export const makeCall = (
   init: Pick<Call, "ref" | "role" | "phase" | "invite" | "localTag"> & Partial<Call>,
@@ -113,12 +116,12 @@ export const makeCall = (
   dialogs: undefined,
   dialog: undefined,
   cancel: "none",
-  acks: [],
+  acks: none,
   accepting: undefined,
   reinvite: undefined,
   media: noMedia,
-  challenges: [],
-  redirect: { follow: false, tried: [] },
+  challenges: none,
+  redirect: noRedirect,
   referral: undefined,
   notifier: undefined,
   subscription: undefined,

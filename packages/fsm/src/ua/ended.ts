@@ -9,69 +9,36 @@
  * - a CANCEL of the INVITE: 200 with the call's To tag and no 487 (§9.2) — the INVITE's Via, From, Call-ID, CSeq
  *   and Request-URI, and the local tag;
  * - an INVITE with Replaces naming it: 603 (RFC 3891 §3) — the dialog ID again.
- * So an ended call keeps the dialog (terminated) and the INVITE's identity headers, as copies, and drops the SDP
- * and the INVITE as received. Copies, because a header value parsed from a datagram is a slice of the datagram's
- * text: keeping one would keep every byte of that text alive.
+ * So an ended call keeps the dialog (terminated) and the INVITE's identity headers, and drops the SDP, the body
+ * and the other headers of the INVITE, with the typed values read from them. (The strings it keeps are views into
+ * the text of the INVITE's header section, which stays in memory with them: half a kilobyte, cheaper to hold
+ * than to copy each string out of it.)
  *
  * Only a UAS call with nothing pending is slimmed (no 2xx being retransmitted, no re-INVITE waiting): the UAC keeps
  * its dialog set and ACKs, which §13.2.2.4 needs for a 2xx retransmitted or forked after the end.
  *
  * Never: I/O, clocks.
  */
-import type { Header, NameAddr, Param, Request } from "@sipkit/codec"
-import type { Dialog } from "../dialog/index.js"
+import type { Header, Request } from "@sipkit/codec"
 import { type Call, makeCall } from "./Call.js"
-
-/** How the record's strings are taken: as they are (to list them), or as copies. */
-type Copy = (text: string) => string
-
-const copyParam = (param: Param, copy: Copy): Param => ({
-  name: copy(param.name),
-  value: param.value === undefined ? undefined : copy(param.value),
-})
-
-const copyNameAddr = (nameAddr: NameAddr, copy: Copy): NameAddr => ({
-  displayName: nameAddr.displayName === undefined ? undefined : copy(nameAddr.displayName),
-  uri: copy(nameAddr.uri),
-  bracketed: nameAddr.bracketed,
-  params: nameAddr.params.map((param) => copyParam(param, copy)),
-})
-
-const copyDialog = (dialog: Dialog, copy: Copy): Dialog => ({
-  id: {
-    callId: copy(dialog.id.callId),
-    localTag: copy(dialog.id.localTag),
-    remoteTag: copy(dialog.id.remoteTag),
-  },
-  state: dialog.state,
-  role: dialog.role,
-  local: copyNameAddr(dialog.local, copy),
-  remote: copyNameAddr(dialog.remote, copy),
-  localSeq: dialog.localSeq,
-  remoteSeq: dialog.remoteSeq,
-  localTarget: dialog.localTarget === undefined ? undefined : copy(dialog.localTarget),
-  remoteTarget: copy(dialog.remoteTarget),
-  routeSet: dialog.routeSet.map((route) => copyNameAddr(route, copy)),
-  secure: dialog.secure,
-})
 
 const identityHeaders = ["via", "v", "from", "f", "to", "t", "call-id", "i", "cseq"]
 const noBody = new Uint8Array(0)
 
 /** The INVITE reduced to its top Via and the From, To, Call-ID and CSeq (§9.2 matching, §8.2.2.2 routing). */
-const identityOf = (invite: Request, copy: Copy): Request => {
+const identityOf = (invite: Request): Request => {
   const headers: Array<Header> = []
   let via = false
   for (const header of invite.headers) {
     const name = header.name.toLowerCase()
     if (!identityHeaders.includes(name) || ((name === "via" || name === "v") && via)) continue
     if (name === "via" || name === "v") via = true
-    headers.push({ name: copy(header.name), value: copy(header.value) })
+    headers.push({ name: header.name, value: header.value })
   }
   return {
     _tag: "Request",
     method: "INVITE",
-    uri: copy(invite.uri),
+    uri: invite.uri,
     version: "SIP/2.0",
     headers,
     body: noBody,
@@ -86,33 +53,20 @@ export const isSettled = (call: Call): boolean =>
   call.reinvite === undefined &&
   call.glare === undefined
 
-const slim = (call: Call, copy: Copy): Call =>
+/** The call as kept once settled (`isSettled`): the same answers, a fraction of the memory. */
+export const endedCall = (call: Call): Call =>
   makeCall({
-    ref: copy(call.ref),
+    ref: call.ref,
     role: call.role,
     phase: "Terminated",
-    invite: identityOf(call.invite, copy),
-    localTag: copy(call.localTag),
-    dialog: call.dialog === undefined ? undefined : copyDialog(call.dialog, copy),
+    invite: identityOf(call.invite),
+    localTag: call.localTag,
+    dialog: call.dialog,
     referral: call.referral,
     notifier: call.notifier,
     replaces: call.replaces,
     subscription: call.subscription,
     ...(call.secure === undefined ? {} : { secure: call.secure }),
-    ...(call.inviteKey === undefined ? {} : { inviteKey: copy(call.inviteKey) }),
+    ...(call.inviteKey === undefined ? {} : { inviteKey: call.inviteKey }),
     byeAfterAck: call.byeAfterAck,
   })
-
-/** The call as kept once settled (`isSettled`): the same answers, a fraction of the memory. Its strings are copies
- * (one JSON round trip for all of them makes new strings): a header value read from a datagram is a view into the
- * datagram's text, and keeping one would keep all of that text. */
-export const endedCall = (call: Call): Call => {
-  const texts: Array<string> = []
-  slim(call, (text) => {
-    texts.push(text)
-    return text
-  })
-  const copies = JSON.parse(JSON.stringify(texts)) as ReadonlyArray<string>
-  let at = 0
-  return slim(call, () => copies[at++] ?? "")
-}
