@@ -88,6 +88,12 @@ export interface RequestContext {
   readonly dialog: () => DialogContext | undefined
   /** Sends a response now. A final response ends the transaction; later calls fail (the transaction is done). */
   readonly respond: (status: number, init?: ResponseInit) => Effect.Effect<void, ResponseRefused>
+  /**
+   * `respond` done at once, for a handler that sends a provisional response and then answers at once (a ringing
+   * 180, then `Effect.succeed(respond(200))`): no Effect to run, so such a handler needs no fiber. Call it while the
+   * handler is being called; what it sends goes before the handler's answer. Returns the refusal instead of failing.
+   */
+  readonly respondNow: (status: number, init?: ResponseInit) => ResponseRefused | undefined
   /** Completes when a CANCEL for this request arrived (the stack has already answered 487). */
   readonly cancelled: Deferred.Deferred<void>
 }

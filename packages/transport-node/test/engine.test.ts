@@ -81,6 +81,41 @@ describe("engine: server side answers", () => {
     }),
   )
 
+  it.live.each([
+    ["UDP", udp4],
+    ["TCP", tcp4],
+  ] as const)(
+    "respondNow: a provisional sent at once goes out before the answer given at once (%s)",
+    ([kind, at]) =>
+      Effect.gen(function* () {
+        const refusals: Array<string | undefined> = []
+        const b = yield* endpoint([at], {
+          message: (_req, ctx) => {
+            refusals.push(ctx.respondNow(183)?.message)
+            refusals.push(ctx.respondNow(180)?.message)
+            return Effect.succeed(respond(200, { body: "at once" }))
+          },
+          info: (_req, ctx) => {
+            refusals.push(ctx.respondNow(200, { body: "final now" })?.message)
+            // after the final response the transaction refuses another: a value, not a failure
+            refusals.push(ctx.respondNow(180)?.message)
+            return Effect.succeed(later())
+          },
+        })
+        const a = yield* endpoint([at])
+        const provisionals: Array<number> = []
+        const response = yield* a.request("MESSAGE", uriOf(b, kind), {
+          onProvisional: (r) => Effect.sync(() => void provisionals.push(r.status)),
+        })
+        expect(provisionals).toEqual([183, 180])
+        expect([response.status, new TextDecoder().decode(response.body)]).toEqual([200, "at once"])
+        expect(refusals).toEqual([undefined, undefined])
+        const info = yield* a.request("INFO", uriOf(b, kind))
+        expect([info.status, new TextDecoder().decode(info.body)]).toEqual([200, "final now"])
+        expect(refusals.slice(2)).toEqual([undefined, "no pending transaction for a 180"])
+      }),
+  )
+
   it.live("over TCP too; stats count and the wire stream shows what crossed the wire", () =>
     Effect.gen(function* () {
       const b = yield* endpoint([tcp4])

@@ -109,36 +109,35 @@ const makeAnswerer = (host: string) => {
   }
 }
 
+/**
+ * INVITE: the provisional response goes at once (`ctx.respondNow`); without `--ring-ms` the final one is the
+ * handler's answer at once too, so a call answered straight away costs no fiber. With `--ring-ms` the handler waits
+ * for that long, or for a CANCEL.
+ */
 const invite = (options: ListenOptions, tally: Tally, acks: AckWatch) => {
   const answer = makeAnswerer(options.host)
-  return (request: Request, ctx: RequestContext): Effect.Effect<Decision, unknown> =>
-    Effect.gen(function* () {
-      const offer = offerOf(request)
-      const negotiated = offer === undefined ? undefined : answer(offer)
-      if (negotiated?._tag === "Reject") {
-        tally.callsRejected++
-        return respond(
+  return (request: Request, ctx: RequestContext): Effect.Effect<Decision, unknown> => {
+    const offer = offerOf(request)
+    const negotiated = offer === undefined ? undefined : answer(offer)
+    if (negotiated?._tag === "Reject") {
+      tally.callsRejected++
+      return Effect.succeed(
+        respond(
           negotiated.status,
           negotiated.warning === undefined ? {} : { headers: [["Warning", negotiated.warning]] },
-        )
-      }
-      const sdp = negotiated?.sdp ?? defaultOffer(options.host)
-      // a re-INVITE in a dialog we know (the stack answered 481 to one we do not)
-      if (ctx.toTag === undefined) return respond(200, { body: sdp, contentType: "application/sdp" })
-      const routes = recordRoutes(request)
-      if (options.earlyMedia)
-        yield* ctx.respond(183, { headers: routes, body: sdp, contentType: "application/sdp" })
-      else yield* ctx.respond(180, { headers: routes })
-      if (options.ringMs > 0) {
-        const cancelled = yield* Deferred.await(ctx.cancelled).pipe(
-          Effect.as(true),
-          Effect.timeoutOption(Duration.millis(options.ringMs)),
-        )
-        if (cancelled._tag === "Some") {
-          tally.callsCancelled++
-          return later() // the stack has answered 487 (§9.2)
-        }
-      }
+        ),
+      )
+    }
+    const sdp = negotiated?.sdp ?? defaultOffer(options.host)
+    // a re-INVITE in a dialog we know (the stack answered 481 to one we do not)
+    if (ctx.toTag === undefined)
+      return Effect.succeed(respond(200, { body: sdp, contentType: "application/sdp" }))
+    const routes = recordRoutes(request)
+    const refused = options.earlyMedia
+      ? ctx.respondNow(183, { headers: routes, body: sdp, contentType: "application/sdp" })
+      : ctx.respondNow(180, { headers: routes })
+    if (refused !== undefined) return Effect.fail(refused)
+    const final = (): Decision => {
       if (options.answer >= 300) {
         tally.callsRejected++
         return respond(options.answer)
@@ -146,7 +145,20 @@ const invite = (options: ListenOptions, tally: Tally, acks: AckWatch) => {
       tally.callsAnswered++
       acks.answered(callKey(request))
       return respond(200, { headers: routes, body: sdp, contentType: "application/sdp" })
+    }
+    if (options.ringMs <= 0) return Effect.succeed(final())
+    return Effect.gen(function* () {
+      const cancelled = yield* Deferred.await(ctx.cancelled).pipe(
+        Effect.as(true),
+        Effect.timeoutOption(Duration.millis(options.ringMs)),
+      )
+      if (cancelled._tag === "Some") {
+        tally.callsCancelled++
+        return later() // the stack has answered 487 (§9.2)
+      }
+      return final()
     })
+  }
 }
 
 const inDialog =

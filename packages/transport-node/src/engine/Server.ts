@@ -190,7 +190,9 @@ export const onAck = (core: Core, request: Request, source: PeerAddress): Rest =
           undefined,
           () => dialog,
           () => Effect.fail(new ResponseRefused("an ACK gets no response")),
+          () => new ResponseRefused("an ACK gets no response"),
           () => Deferred.makeUnsafe<void>(),
+          (rest) => void core.fork(rest),
         ),
       ),
     )
@@ -273,17 +275,38 @@ const onIncoming = (core: Core, report: UaReport, origin: Origin | undefined): R
  * property is one getter on the prototype rather than an accessor on every context. */
 class HandlerContext implements RequestContext {
   private made: Deferred.Deferred<void> | undefined
+  /** What `respondNow` left to run while the handler was being called (it runs before the handler's answer);
+   * `null` once `takeLeft` took it: a later `respondNow` runs what it leaves on its own fiber. */
+  private left: Rest | null
   constructor(
     readonly request: Request,
     readonly source: PeerAddress,
     readonly toTag: string | undefined,
     readonly dialog: () => DialogContext | undefined,
     readonly respond: RequestContext["respond"],
+    private readonly respondAt: (status: number, init: ResponseInit) => Rest | ResponseRefused,
     private readonly makeCancelled: () => Deferred.Deferred<void>,
-  ) {}
+    private readonly fork: (rest: Effect.Effect<void>) => void,
+  ) {
+    this.left = undefined
+  }
   get cancelled(): Deferred.Deferred<void> {
     this.made ??= this.makeCancelled()
     return this.made
+  }
+  respondNow(status: number, init: ResponseInit = {}): ResponseRefused | undefined {
+    const sent = this.respondAt(status, init)
+    if (sent instanceof ResponseRefused) return sent
+    if (sent === undefined) return undefined
+    if (this.left === null) this.fork(sent)
+    else this.left = this.left === undefined ? sent : Effect.andThen(this.left, sent)
+    return undefined
+  }
+  /** What `respondNow` left while the handler was being called (engine/Now.ts). */
+  takeLeft(): Rest {
+    const left = this.left ?? undefined
+    this.left = null
+    return left
   }
 }
 
@@ -342,6 +365,7 @@ const runHandler = (
     toTag,
     () => dialogContextOf(core, call),
     (status, init = {}) => respondApp(core, origin.key, request, status, init, toTag, call ?? null),
+    (status, init) => respondAppNow(core, origin.key, request, status, init, toTag, call ?? null),
     () => {
       const deferred = own === undefined ? Deferred.makeUnsafe<void>() : cancelledOf(own)
       if (cancellation !== undefined && cancellation.deferred === undefined) {
@@ -350,23 +374,30 @@ const runHandler = (
       }
       return deferred
     },
+    (rest) => void core.fork(rest),
   )
   const answered = handler(request, ctx)
+  // what `ctx.respondNow` sent while the handler ran goes out before its answer
+  const early = ctx.takeLeft()
   if (Exit.isExit(answered)) {
     const exit = answered as Exit.Exit<Decision, unknown>
-    if (exit._tag === "Failure") return failedHandler(request, ctx, exit.cause)
+    if (exit._tag === "Failure") return thenNow(early, () => failedHandler(request, ctx, exit.cause))
     // a response decided at once is sent at once (a refusal is ignored, as `apply` does)
     const decision = exit.value
-    if (decision._tag === "Respond") {
-      const sent = respondAppNow(core, origin.key, request, decision.status, decision, toTag, call ?? null)
-      return sent instanceof ResponseRefused ? undefined : sent
-    }
-    return restOf(apply(core, origin.key, ctx, decision, call))
+    if (decision._tag === "Respond")
+      return thenNow(early, () => {
+        const sent = respondAppNow(core, origin.key, request, decision.status, decision, toTag, call ?? null)
+        return sent instanceof ResponseRefused ? undefined : sent
+      })
+    return thenNow(early, () => restOf(apply(core, origin.key, ctx, decision, call)))
   }
   const fiber = core.fork(
-    answered.pipe(
-      Effect.flatMap((decision) => apply(core, origin.key, ctx, decision, call)),
-      Effect.catchCause((cause) => failedHandler(request, ctx, cause)),
+    Effect.andThen(
+      runRest(early),
+      answered.pipe(
+        Effect.flatMap((decision) => apply(core, origin.key, ctx, decision, call)),
+        Effect.catchCause((cause) => failedHandler(request, ctx, cause)),
+      ),
     ),
   )
   // a handler still running (a ringing call) is interrupted when the endpoint closes
