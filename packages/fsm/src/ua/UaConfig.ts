@@ -80,8 +80,26 @@ export const makeUaConfig = (
   ...init,
 })
 
+/** Header values made from a configuration list, by the list (lists are never mutated): every response that
+ * creates a dialog carries Allow and Supported, and joining them each time would cost as much as the rest of it. */
+const joined = new WeakMap<ReadonlyArray<string>, string>()
+
+const joinedOnce = (list: ReadonlyArray<string>, join: (list: ReadonlyArray<string>) => string): string => {
+  const known = joined.get(list)
+  if (known !== undefined) return known
+  const value = join(list)
+  joined.set(list, value)
+  return value
+}
+
+const allowValue = (allow: ReadonlyArray<string>): string => allow.filter((m) => m !== "*").join(", ")
+const listValue = (list: ReadonlyArray<string>): string => list.join(", ")
+
 /** The Allow header value (§20.5): the allowed methods, without `*`. */
-export const allowHeader = (config: UaConfig): string => config.allow.filter((m) => m !== "*").join(", ")
+export const allowHeader = (config: UaConfig): string => joinedOnce(config.allow, allowValue)
+
+/** The Supported header value (§20.37): the option tags this UA understands. */
+export const supportedHeader = (config: UaConfig): string => joinedOnce(config.supported, listValue)
 
 export const isAllowed = (config: UaConfig, method: string): boolean =>
   config.allow.includes(method) || config.allow.includes("*")

@@ -43,14 +43,9 @@ export const inviteKey = (request: Parameters<typeof routingOf>[0]): string | un
 export const inviteKeyOf = (routing: Routing): string =>
   `${routing.callId} ${routing.fromTag ?? ""} ${routing.seq}`
 
-/** The state with `call` in it. A UAS call that has just ended with nothing pending is kept as `endedCall` makes it
- * (ended.ts): its keys are re-set with copies, so the map holds nothing of the INVITE's datagram either. */
-export const putCall = (state: UaState, call: Call): UaState => {
-  const before = state.calls.get(call.ref)
-  if (call.phase === "Terminated" && before !== undefined && before.phase !== "Terminated" && isSettled(call))
-    return putEnded(state, endedCall(call))
-  const indexed =
-    call.role === "UAS" && before === undefined ? (call.inviteKey ?? inviteKey(call.invite)) : undefined
+/** The state with a new call in it; a UAS call is indexed by its INVITE too. */
+export const addCall = (state: UaState, call: Call): UaState => {
+  const indexed = call.role === "UAS" ? (call.inviteKey ?? inviteKey(call.invite)) : undefined
   return {
     ...state,
     calls: state.calls.set(call.ref, call),
@@ -58,16 +53,15 @@ export const putCall = (state: UaState, call: Call): UaState => {
   }
 }
 
-const putEnded = (state: UaState, call: Call): UaState => {
-  const key = call.inviteKey
-  return {
-    ...state,
-    calls: state.calls.set(call.ref, call),
-    invites:
-      key !== undefined && state.invites.get(key) === call.ref
-        ? state.invites.set(key, call.ref)
-        : state.invites,
+/** The state with `call` (already in it) updated. A UAS call that has just ended with nothing pending is kept as
+ * `endedCall` makes it (ended.ts). */
+export const putCall = (state: UaState, call: Call): UaState => {
+  if (call.phase === "Terminated" && isSettled(call)) {
+    const before = state.calls.get(call.ref)
+    if (before !== undefined && before.phase !== "Terminated")
+      return { ...state, calls: state.calls.set(call.ref, endedCall(call)) }
   }
+  return { ...state, calls: state.calls.set(call.ref, call) }
 }
 
 /** The state without `ref` (and its index entry). */

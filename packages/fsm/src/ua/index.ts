@@ -38,6 +38,7 @@ export {
   isDelegated,
   knownMethods,
   makeUaConfig,
+  supportedHeader,
   type UaConfig,
 } from "./UaConfig.js"
 export type {

@@ -62,5 +62,7 @@ export const answer = (
   return ok(printSdp(negotiated.value.description))
 }
 
+const utf8 = new TextDecoder()
+
 export const bodyText = (body: Uint8Array): string | undefined =>
-  body.length === 0 ? undefined : new TextDecoder().decode(body)
+  body.length === 0 ? undefined : utf8.decode(body)

@@ -3,7 +3,10 @@
  * the ones that create or refresh a dialog (§12.1.1, §13.3.1.4), and an SDP body when there is one.
  */
 import { getHeaderValues, makeResponse, type Request, type Response } from "@sipkit/codec"
-import { allowHeader, type UaConfig } from "./UaConfig.js"
+import { allowHeader, supportedHeader, type UaConfig } from "./UaConfig.js"
+
+/** No header was given by the caller. */
+const none = (_name: string): boolean => false
 
 export interface ResponseInit {
   readonly toTag?: string
@@ -29,28 +32,26 @@ export const respond = (
   status: number,
   init: ResponseInit = {},
 ): Response => {
-  const given = (name: string) => init.headers?.some(([n]) => n.toLowerCase() === name) === true
+  const extra = init.headers
+  const given =
+    extra === undefined || extra.length === 0
+      ? none
+      : (name: string) => extra.some(([n]) => n.toLowerCase() === name)
   const contact = init.contact === true ? config.contact : init.contact
-  const creates = contact !== undefined && status > 100 && status < 300
-  const headers: Array<readonly [string, string]> = [
-    ...(creates && !given("record-route")
-      ? getHeaderValues(request, "Record-Route").map((rr) => ["Record-Route", rr] as const)
-      : []),
-    ...(contact === undefined || given("contact") || given("m")
-      ? []
-      : [["Contact", contact.startsWith("<") ? contact : `<${contact}>`] as const]),
-    ...(contact !== undefined && request.method === "INVITE" && !given("allow")
-      ? [["Allow", allowHeader(config)] as const]
-      : []),
-    ...(contact !== undefined && request.method === "INVITE" && !given("supported") && !given("k")
-      ? [["Supported", config.supported.join(", ")] as const]
-      : []),
-    ...(init.headers ?? []),
-    ...(init.sdp === undefined ? [] : [["Content-Type", "application/sdp"] as const]),
-    ...(init.body === undefined || given("content-type") || given("c")
-      ? []
-      : [["Content-Type", init.body.type] as const]),
-  ]
+  const headers: Array<readonly [string, string]> = []
+  if (contact !== undefined) {
+    if (status > 100 && status < 300 && !given("record-route"))
+      for (const rr of getHeaderValues(request, "Record-Route")) headers.push(["Record-Route", rr])
+    if (!given("contact") && !given("m"))
+      headers.push(["Contact", contact.startsWith("<") ? contact : `<${contact}>`])
+    if (request.method === "INVITE" && !given("allow")) headers.push(["Allow", allowHeader(config)])
+    if (request.method === "INVITE" && !given("supported") && !given("k"))
+      headers.push(["Supported", supportedHeader(config)])
+  }
+  if (extra !== undefined) headers.push(...extra)
+  if (init.sdp !== undefined) headers.push(["Content-Type", "application/sdp"])
+  if (init.body !== undefined && !given("content-type") && !given("c"))
+    headers.push(["Content-Type", init.body.type])
   const body = init.body?.content ?? init.sdp
   return makeResponse(request, status, {
     ...(status === 100 || init.toTag === undefined ? {} : { toTag: init.toTag }),

@@ -31,7 +31,7 @@ import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
 import { answer, bodyText, offer } from "./media.js"
 import { routingOf, uriOf } from "./readers.js"
 import { notifyReferral } from "./refer.js"
-import { allowHeader } from "./UaConfig.js"
+import { allowHeader, supportedHeader } from "./UaConfig.js"
 import type { Cancel, Invite } from "./UaEvent.js"
 import { report, sendAck, sendRequest, type UaOutput } from "./UaOutput.js"
 import { andThen, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
@@ -55,7 +55,7 @@ export const startInvite = (state: UaState, command: Invite): UaStep => {
       ["CSeq", "1 INVITE"],
       ["Contact", `<${command.contact ?? config.contact}>`],
       ["Allow", allowHeader(config)],
-      ["Supported", config.supported.join(", ")],
+      ["Supported", supportedHeader(config)],
       ...(command.referredBy === undefined ? [] : [["Referred-By", command.referredBy] as const]),
       ...(command.replaces === undefined ? [] : [["Replaces", command.replaces] as const]),
       ...(command.headers ?? []),

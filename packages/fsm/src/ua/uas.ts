@@ -27,7 +27,7 @@ import { replacedCall } from "./replaces.js"
 import { type ResponseInit, respond } from "./responses.js"
 import type { Answer, Progress, Reject } from "./UaEvent.js"
 import { report, sendRequest, sendResponse, startTimer, stopTimer, type UaOutput } from "./UaOutput.js"
-import { callForInvite, inviteKeyOf, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
+import { addCall, callForInvite, inviteKeyOf, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
 
 /** §13.3.1: a new INVITE outside any dialog. The To tag of every later response is chosen now. A dialog-creating
  * request without a Contact is a 400 (§8.1.1.8: "The Contact header field MUST be present … in any request that
@@ -61,15 +61,18 @@ export const onNewInvite = (
     secure,
   })
   const referredBy = getHeader(request, "Referred-By")
-  return stepWith(state, call, [
-    report({
-      _tag: "IncomingCall",
-      call: call.ref,
-      request,
-      ...(replaced === undefined ? {} : { replaces: replaced.call }),
-      ...(referredBy === undefined ? {} : { referredBy }),
-    }),
-  ])
+  return {
+    state: addCall(state, call),
+    outputs: [
+      report({
+        _tag: "IncomingCall",
+        call: call.ref,
+        request,
+        ...(replaced === undefined ? {} : { replaces: replaced.call }),
+        ...(referredBy === undefined ? {} : { referredBy }),
+      }),
+    ],
+  }
 }
 
 /** §8.2.2.2: "If the request has no tag in the To header field, the UAS core MUST check the request against ongoing
