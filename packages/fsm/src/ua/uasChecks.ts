@@ -31,7 +31,9 @@ const list = (values: ReadonlyArray<string>): string => values.join(", ")
 
 /** §8.2 / §21.5.6: "505 … The server does not support … the version of the SIP protocol used in the request." */
 const checkVersion: Check = (_config, request, toTag) =>
-  request.version.toUpperCase() === "SIP/2.0" ? undefined : reject(request, 505, toTag)
+  request.version === "SIP/2.0" || request.version.toUpperCase() === "SIP/2.0"
+    ? undefined
+    : reject(request, 505, toTag)
 
 /** §8.2.1: "If a UAS recognizes but does not support the method of a request, it MUST generate a 405 … The UAS
  * MUST also add an Allow header field". §21.5.2: 501 when it does not recognize the method (RFC 4475 §3.3.?). */
@@ -59,7 +61,9 @@ const checkCSeq: Check = (_config, request, toTag) => {
  * generating a response with status code 420 (Bad Extension). The UAS MUST add an Unsupported header field". */
 const checkRequire: Check = (config, request, toTag) => {
   if (request.method === "CANCEL") return undefined
-  const required = getHeaderValues(request, "Require").map((tag) => tag.trim())
+  const values = getHeaderValues(request, "Require")
+  if (values.length === 0) return undefined
+  const required = values.map((tag) => tag.trim())
   const unknown = required.filter((tag) => tag !== "" && !config.supported.includes(tag.toLowerCase()))
   return unknown.length === 0 ? undefined : reject(request, 420, toTag, [["Unsupported", list(unknown)]])
 }
@@ -73,7 +77,9 @@ const checkContent: Check = (config, request, toTag) => {
   const type = mediaType(getHeader(request, "Content-Type") ?? "application/sdp")
   if (!config.accept.includes(type) && !config.accept.includes("*/*"))
     return reject(request, 415, toTag, [["Accept", list(config.accept)]])
-  const encodings = getHeaderValues(request, "Content-Encoding").map((e) => e.trim().toLowerCase())
+  const values = getHeaderValues(request, "Content-Encoding")
+  if (values.length === 0) return undefined
+  const encodings = values.map((e) => e.trim().toLowerCase())
   if (encodings.every((e) => config.acceptEncoding.includes(e))) return undefined
   return reject(request, 415, toTag, [["Accept-Encoding", list(config.acceptEncoding)]])
 }
