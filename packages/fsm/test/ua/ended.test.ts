@@ -16,8 +16,8 @@ const toTag = (response: Response): string | undefined => {
   return isOk(to) ? getTag(to.value) : undefined
 }
 
-/** SIPp's uac seen by Bob: INVITE, 180, 200, ACK, BYE (answered 200). */
-const endedCall = () => {
+/** INVITE, 180, 200 and ACK: a confirmed call on Bob's side. */
+const answeredAndAcked = () => {
   const driver = new Driver()
   const invite = fromAlice({ body: offerSdp, extra: [["Subject", "Performance Test"]] })
   const [report] = driver.request(invite)
@@ -27,6 +27,12 @@ const endedCall = () => {
   const ok = only(responsesIn(driver.send({ _tag: "Respond", request: invite, status: 200 })))
   const tag = toTag(ok)!
   driver.request(fromAlice({ method: "ACK", seq: 1, toTag: tag, branch: "z9hG4bKack" }))
+  return { driver, call, invite, tag }
+}
+
+/** SIPp's uac seen by Bob: INVITE, 180, 200, ACK, BYE (answered 200). */
+const endedCall = () => {
+  const { driver, call, invite, tag } = answeredAndAcked()
   const bye = fromAlice({ method: "BYE", seq: 2, toTag: tag, branch: "z9hG4bKbye" })
   const byeOk = only(responsesIn(driver.request(bye)))
   return { driver, call, invite, tag, bye, byeOk }
@@ -86,6 +92,20 @@ describe("an ended UAS call (§17, §12.2.2, §9.2)", () => {
       extra: [["Replaces", `c1@192.168.1.100;to-tag=${tag};from-tag=a-tag`]],
     })
     expect(statusOf(driver.request(replacing))).toEqual([603])
+  })
+
+  it("§13.3.1.4: a call that ends while its re-INVITE's 2xx is still retransmitted keeps retransmitting it", () => {
+    const { driver, call, invite, tag } = answeredAndAcked()
+    const reinvite = fromAlice({ method: "INVITE", seq: 2, toTag: tag, branch: "z9hG4bKre", body: offerSdp })
+    const ok = only(responsesIn(driver.request(reinvite)))
+    driver.send({ _tag: "Hangup", call })
+    const ended = driver.state.calls.get(call)!
+    expect([ended.phase, ended.invite]).toEqual(["Terminated", invite])
+    const again = driver.send({
+      _tag: "TimerFired",
+      timer: { _tag: "2xxRetransmit", call, seq: 2, attempt: 0 },
+    })
+    expect(responsesIn(again)).toEqual([ok])
   })
 
   it("after Forget (the runtime's 64·T1) nothing of the call is held", () => {
