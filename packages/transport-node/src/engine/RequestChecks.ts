@@ -19,8 +19,11 @@ import { getContacts, getMaxForwards, type HeaderError, type Request, validateRe
 const Field = { Other: 0, Via: 1, Contact: 2, To: 3, From: 4, CallId: 5, CSeq: 6, MaxForwards: 7 } as const
 type Field = (typeof Field)[keyof typeof Field]
 
-/** The field a header name is (compact forms too), looked at only when its length can be one of ours. */
+/** The field a header name is (compact forms too), looked at only when its length can be one of ours; the usual
+ * spellings are matched before any lower-casing. */
 const fieldOf = (name: string): Field => {
+  const usual = usualFields.get(name)
+  if (usual !== undefined) return usual
   switch (name.length) {
     case 1:
       switch (name.charCodeAt(0) | 0x20) {
@@ -55,6 +58,22 @@ const fieldOf = (name: string): Field => {
       return Field.Other
   }
 }
+
+const usualFields = new Map<string, Field>([
+  ["Via", Field.Via],
+  ["Contact", Field.Contact],
+  ["To", Field.To],
+  ["From", Field.From],
+  ["Call-ID", Field.CallId],
+  ["CSeq", Field.CSeq],
+  ["Max-Forwards", Field.MaxForwards],
+  ["Content-Type", Field.Other],
+  ["Content-Length", Field.Other],
+  ["Subject", Field.Other],
+  ["User-Agent", Field.Other],
+  ["Allow", Field.Other],
+  ["Supported", Field.Other],
+])
 
 /** Whether `validateRequest` could find a fault the earlier checks let through. */
 const suspicious = (request: Request): boolean => {

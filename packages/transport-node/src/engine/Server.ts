@@ -26,7 +26,7 @@ import { type Core, dispatch, pickListener, type ServerTxInfo, warningOf } from 
 import { type Rest, restOf, runRest, thenNow } from "./Now.js"
 import { isRoutedThrough, proxyCancel, proxyRouted } from "./Proxy.js"
 import { requestFault } from "./RequestChecks.js"
-import { type Origin, stripBrackets, uaOf, uaStep, uaStepNow } from "./UaCore.js"
+import { type Origin, stripBrackets, type UaInput, uaOf, uaStep, uaStepNow } from "./UaCore.js"
 
 /** `<sip:user@host:port;transport=tcp>` for the listener a request came in on (made once per transport and IP family). */
 export const localContact = (core: Core, source: PeerAddress): string => {
@@ -108,25 +108,39 @@ const respondAppNow = (
   const info = core.info.get(key)
   if (info === undefined || info.side !== "server" || info.final)
     return new ResponseRefused(`no pending transaction for a ${status}`)
-  const headers = [...(init.headers ?? [])]
-  if (!headers.some(([n]) => n.toLowerCase() === "server")) headers.push(["Server", core.config.userAgent])
+  const given = init.headers ?? []
+  const headers = given.some(isServerHeader) ? given : [...given, serverHeader(core)]
   const options = { origin: { key, source: info.source }, call }
-  return uaStepNow(
-    core,
-    {
-      _tag: "Respond",
-      request,
-      status,
-      headers,
-      ...(init.reason === undefined ? {} : { reason: init.reason }),
-      ...(init.body === undefined ? {} : { body: init.body }),
-      ...(init.contentType === undefined ? {} : { contentType: init.contentType }),
-      ...(toTag === undefined ? {} : { toTag }),
-      contact: stripBrackets(localContact(core, info.source)),
-    },
-    options,
-  )
+  // built field by field (no conditional spreads: they took the generic object-copy path for every response)
+  const command: { -readonly [K in keyof RespondInput]: RespondInput[K] } = {
+    _tag: "Respond",
+    request,
+    status,
+    headers,
+    contact: stripBrackets(localContact(core, info.source)),
+  }
+  if (init.reason !== undefined) command.reason = init.reason
+  if (init.body !== undefined) command.body = init.body
+  if (init.contentType !== undefined) command.contentType = init.contentType
+  if (toTag !== undefined) command.toTag = toTag
+  return uaStepNow(core, command, options)
 }
+
+type RespondInput = Extract<UaInput, { readonly _tag: "Respond" }>
+
+const isServerHeader = ([name]: readonly [string, string]): boolean =>
+  name.length === 6 && name.toLowerCase() === "server"
+
+/** `Server: <user agent>` (§20.35), made once per endpoint. */
+const serverHeader = (core: Core): readonly [string, string] => {
+  let header = serverHeaders.get(core)
+  if (header === undefined) {
+    header = ["Server", core.config.userAgent]
+    serverHeaders.set(core, header)
+  }
+  return header
+}
+const serverHeaders = new WeakMap<Core, readonly [string, string]>()
 
 /** §8.2.6.2: our To tag for a response the UA core does not tag itself (undefined when the request has one). */
 const freshToTag = (core: Core, request: Request): string | undefined =>

@@ -26,23 +26,29 @@ export interface Stats {
   readonly snapshot: (active: { readonly transactions: number; readonly dialogs: number }) => StatsSnapshot
 }
 
+/** A count per label in a Map: a method sliced from a datagram is a fresh string, and as a property key of a plain
+ * object every count looked it up in the engine's string table first. */
+const bump = (counts: Map<string, number>, label: string): void => {
+  counts.set(label, (counts.get(label) ?? 0) + 1)
+}
+
 export const makeStats = (): Stats => {
-  const messagesIn: Record<string, number> = {}
-  const messagesOut: Record<string, number> = {}
+  const messagesIn = new Map<string, number>()
+  const messagesOut = new Map<string, number>()
   let retransmissions = 0
   let malformed = 0
   let transactionsStarted = 0
   let dialogsCreated = 0
   return {
-    countIn: (label) => void (messagesIn[label] = (messagesIn[label] ?? 0) + 1),
-    countOut: (label) => void (messagesOut[label] = (messagesOut[label] ?? 0) + 1),
+    countIn: (label) => bump(messagesIn, label),
+    countOut: (label) => bump(messagesOut, label),
     countRetransmission: () => void retransmissions++,
     countMalformed: () => void malformed++,
     countTransactionStarted: () => void transactionsStarted++,
     countDialogCreated: () => void dialogsCreated++,
     snapshot: (active) => ({
-      messagesIn: { ...messagesIn },
-      messagesOut: { ...messagesOut },
+      messagesIn: Object.fromEntries(messagesIn),
+      messagesOut: Object.fromEntries(messagesOut),
       retransmissions,
       malformed,
       activeTransactions: active.transactions,

@@ -140,7 +140,11 @@ export const uaStep = (core: Core, input: UaInput, options: StepOptions = {}): E
 export const uaStepNow = (core: Core, input: UaInput, options: StepOptions = {}): Rest => {
   const ua = uaOf(core)
   const before = ua.state
-  const result = step(before, { ...input, nonce: core.ids.tag() } as UaEvent)
+  // the nonce is set on the caller's fresh input (each call site builds its own) rather than copied into a new
+  // object: a spread of the event union took the generic object-clone path on every step
+  const event = input as UaInput & { nonce: string }
+  event.nonce = core.ids.tag()
+  const result = step(before, event as UaEvent)
   ua.state = result.state
   // the store learns this step's dialogs before the outputs run (they may start further steps)
   return thenNow(syncCalls(core, before, input, result.outputs, options.call), () =>
