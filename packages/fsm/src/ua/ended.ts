@@ -22,7 +22,24 @@
 import type { Header, Request } from "@sipkit/codec"
 import { type Call, makeCall } from "./Call.js"
 
-const identityHeaders = ["via", "v", "from", "f", "to", "t", "call-id", "i", "cseq"]
+/** The identity headers by their names as usually written, then in lower case, full and compact (§7.3.3); `true`
+ * for Via. */
+const identityHeaders = new Map([
+  ["Via", true],
+  ["From", false],
+  ["To", false],
+  ["Call-ID", false],
+  ["CSeq", false],
+  ["via", true],
+  ["v", true],
+  ["from", false],
+  ["f", false],
+  ["to", false],
+  ["t", false],
+  ["call-id", false],
+  ["i", false],
+  ["cseq", false],
+])
 const noBody = new Uint8Array(0)
 
 /** The INVITE reduced to its top Via and the From, To, Call-ID and CSeq (§9.2 matching, §8.2.2.2 routing). */
@@ -30,9 +47,9 @@ const identityOf = (invite: Request): Request => {
   const headers: Array<Header> = []
   let via = false
   for (const header of invite.headers) {
-    const name = header.name.toLowerCase()
-    if (!identityHeaders.includes(name) || ((name === "via" || name === "v") && via)) continue
-    if (name === "via" || name === "v") via = true
+    const isVia = identityHeaders.get(header.name) ?? identityHeaders.get(header.name.toLowerCase())
+    if (isVia === undefined || (isVia && via)) continue
+    via ||= isVia
     headers.push({ name: header.name, value: header.value })
   }
   return {
