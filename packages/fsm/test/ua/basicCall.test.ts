@@ -79,7 +79,8 @@ describe("basic call (seed ladder, RFC 3665 §3.1) through a record-routing prox
         // Bob, never ACKed, ends with the BYE of §13.3.1.4 — both sides still end.
         if (alice[0]?._tag === "Ended") {
           expect(alice).toMatchObject([{ _tag: "Ended", status: 408 }])
-          expect(bob.at(-1)).toMatchObject({ _tag: "Ended" })
+          // … unless no copy of the INVITE got through at all (seeds 744386, 29316138): Bob never heard of it
+          if (bob.length > 0) expect(bob.at(-1)).toMatchObject({ _tag: "Ended" })
           return
         }
         expect(alice.map((r) => r._tag)).toEqual(["Established", "Ended"])
@@ -87,7 +88,7 @@ describe("basic call (seed ladder, RFC 3665 §3.1) through a record-routing prox
         expect(bob[0]?._tag).toBe("IncomingCall")
         expect(bob.at(-1)).toMatchObject({ _tag: "Ended", status: 200, by: "remote" })
       }),
-      { numRuns: 40 },
+      { numRuns: 40, examples: [[744386], [29316138]] },
     )
   })
 
