@@ -47,10 +47,18 @@ describe("CANCEL (seed ladder, proxy collapsed)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
         const lossy = cancelCall({ loss: 0.2, duplicate: 0.1, minDelay: 5, maxDelay: 60 }, seed)
-        expect(lossy.reportsOf("Alice").at(-1)).toMatchObject({ _tag: "Ended", status: 487 })
-        expect(lossy.reportsOf("Bob").at(-1)).toMatchObject({ _tag: "Ended", status: 487 })
+        const alice = lossy.reportsOf("Alice").at(-1)
+        const bob = lossy.reportsOf("Bob").at(-1)
+        // rarely no provisional reaches Alice before Timer B (seed 947544041): she gives up (408) and, §9.1, never
+        // sends the CANCEL, so Bob's call is left to his application (still ringing here)
+        if (alice?._tag === "Ended" && alice.status === 408) {
+          expect(bob?._tag === "IncomingCall" || bob?._tag === "Ended" || bob === undefined).toBe(true)
+          return
+        }
+        expect(alice).toMatchObject({ _tag: "Ended", status: 487 })
+        expect(bob).toMatchObject({ _tag: "Ended", status: 487 })
       }),
-      { numRuns: 40 },
+      { numRuns: 40, examples: [[947544041]] },
     )
   })
 
