@@ -1,15 +1,17 @@
 /**
  * ended — what the UA core keeps of a UAS call once it is over, for the 64·T1 a runtime holds it before `Forget`.
  *
- * The transaction layer absorbs the retransmissions of the requests that ended the call (§17.2.1, §17.2.2: the
- * server transaction resends its last response until Timer I/J). The core is asked only about requests with a new
- * transaction, and what it answers them needs little:
+ * The transaction layer absorbs the retransmissions of the requests that ended the call: the BYE's non-INVITE
+ * server transaction resends its 200 until Timer J (§17.2.2), the INVITE's server transaction absorbs the INVITE
+ * until Timer L (RFC 6026 §7.1, Accepted) or Timer I. The core is asked only about requests with a new transaction,
+ * and what it answers them needs little:
  * - a request in the dialog: 481 (§12.2.2, "the UAS … does not find a matching dialog") — the dialog ID and the
  *   terminated state;
  * - a CANCEL of the INVITE: 200 with the call's To tag and no 487 (§9.2) — the INVITE's Via, From, Call-ID, CSeq
  *   and Request-URI, and the local tag;
  * - an INVITE with Replaces naming it: 603 (RFC 3891 §3) — the dialog ID again.
- * So an ended call keeps the dialog (terminated) and the INVITE's identity headers, and drops the SDP, the body
+ * So an ended call keeps its dialog (terminated; the object it already had, so nothing new is made) and the
+ * INVITE's identity headers, and drops the SDP, the body
  * and the other headers of the INVITE, with the typed values read from them. (The strings it keeps are views into
  * the text of the INVITE's header section, which stays in memory with them: half a kilobyte, cheaper to hold
  * than to copy each string out of it.)
