@@ -28,6 +28,15 @@ describe("sip over the runtime's stream transports", () => {
     expect(ran.code).toBe(0)
     expect(firstLines(ran.stdout).map(word)).toEqual(["INVITE", "180", "200", "ACK", "BYE", "200"])
     expect(jsonLines(stopped.stdout).find((o) => o.type === "summary")).toMatchObject({ callsAnswered: 1 })
+    // The INVITE's Via and Contact name the port sip send listens on (not 0), so the callee can reach it inside
+    // the dialog (§12.1.2, §18.1.1).
+    const invite = jsonLines(ran.stdout).find((o) => o.type === "message" && o.kind === "request") as {
+      headers: Array<{ name: string; value: string }>
+    }
+    const header = (name: string) => invite.headers.find((h) => h.name === name)?.value ?? ""
+    const contactPort = Number(/127\.0\.0\.1:(\d+)/.exec(header("Contact"))?.[1])
+    expect(contactPort).toBeGreaterThan(0)
+    expect(header("Via")).toContain(`SIP/2.0/TCP 127.0.0.1:${contactPort};`)
   })
 
   it("INVITE over TCP against --answer 486 → exit 1; CANCEL while ringing → 487, exit 0", async () => {

@@ -304,7 +304,9 @@ export const runRuntimeSend = (
               transport: kinds[transport],
               host: options.bind.host,
               port: options.bind.port,
-              listen: false,
+              // over TCP/TLS/WS too, so the Via and Contact name a port the peer can reach: a request inside the
+              // dialog (the callee's BYE) opens a connection to the Contact (§18.1.1, §12.1.2) — with no listener
+              // they named port 0
               ...(options.ca === undefined ? {} : { caFile: options.ca }),
               ...(options.cert === undefined ? {} : { certFile: options.cert }),
               ...(options.key === undefined ? {} : { keyFile: options.key }),
