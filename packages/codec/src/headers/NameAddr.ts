@@ -24,7 +24,7 @@ import {
 } from "../Params.js"
 import { firstIndex, located, locateFirst, SLOT_FROM, SLOT_TO, stateOf, typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
-import { err, ok, type Result } from "../Result.js"
+import { err, type Ok, ok, type Result } from "../Result.js"
 
 export interface NameAddr {
   /** The display name: a quoted-string's content (quoted-pairs resolved) or the token words as written. */
@@ -291,16 +291,24 @@ const many = (
   compact?: string,
 ): Result<ReadonlyArray<NameAddr>, HeaderError> => {
   const kind = kindOf(key)
-  const out: NameAddr[] = []
+  // One field (the usual case) answers its remembered list as it is: the values are immutable.
+  let only: Ok<ReadonlyArray<NameAddr>> | undefined
+  let out: NameAddr[] | undefined
   const hs = message.headers
   for (let i = 0; i < hs.length; i++) {
     if (!nameMatches(hs[i]!.name, key, compact)) continue
     const r = typedField(message, i, kind.listKind, kind.list)
     if (r._tag === "Err") return r
-    out.push(...r.value)
+    if (only === undefined) only = r
+    else {
+      if (out === undefined) out = [...only.value]
+      out.push(...r.value)
+    }
   }
-  return ok(out)
+  return out !== undefined ? ok(out) : (only ?? ok(NONE))
 }
+
+const NONE: ReadonlyArray<NameAddr> = []
 
 export const getFrom = (message: SipMessage): Result<NameAddr, HeaderError> => {
   const i = firstIndex(message, SLOT_FROM)
@@ -337,7 +345,7 @@ export const getContacts = (message: SipMessage): Result<ReadonlyArray<NameAddr>
   const fields = findHeaders(message.headers, "contact", "m")
   if (fields.length === 1 && fields[0]!.value.trim() === "*") return ok("*")
   for (const f of fields)
-    if (splitList(f.value).includes("*"))
+    if (f.value.includes("*") && splitList(f.value).includes("*"))
       return err(makeHeaderError("contact", '"*" mixed with other contacts'))
   return many(message, "contact", "m")
 }

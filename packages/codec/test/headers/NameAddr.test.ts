@@ -73,6 +73,9 @@ describe("message getters", () => {
     expect(contacts !== "*" && contacts.map((c) => c.uri)).toEqual(["sip:a@1.2.3.4", "sip:a@5.6.7.8"])
     expect(unwrap(getRoutes(m)).map((r) => r.uri)).toEqual(["sip:p1;lr", "sip:p2;lr", "sip:p3;lr"])
     expect(unwrap(getRecordRoutes(m)).map((r) => r.uri)).toEqual(["sip:r1;lr"])
+    // read again: joining several fields never changes the list remembered for the first one
+    expect(unwrap(getRoutes(m)).map((r) => r.uri)).toEqual(["sip:p1;lr", "sip:p2;lr", "sip:p3;lr"])
+    expect(unwrap(getRecordRoutes(m))).toBe(unwrap(getRecordRoutes(m)))
   })
 
   it("reads Contact: * and rejects * mixed with contacts", () => {
