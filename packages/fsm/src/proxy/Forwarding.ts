@@ -2,14 +2,25 @@
  * Forwarding — RFC 3261 §16.6, the copy of a request sent to one target.
  *
  *   1. copy the request;  2. Request-URI := the target;  3. Max-Forwards − 1 (70 when absent);
- *   4. Record-Route `<sip:host:port;lr>` on dialog-creating requests outside a dialog;
+ *   4. Record-Route `<sip:host:port;lr>` on dialog-creating requests outside a dialog, naming the transport of the
+ *      hop (`;transport=tcp` …); two of them (RFC 5658 double Record-Route) when the request leaves on another
+ *      transport than it came in on;
  *   6. strict-router post-processing of Route;  7. the next hop;  8. this proxy's Via with the branch of the fork;
  *   9. Content-Length untouched (the body is not changed).
  * Step 10 (send) and 11 (Timer C) are outputs of the proxy reducer.
  *
  * Never: randomness (the branch is handed in), I/O.
  */
-import { getMaxForwards, getRoutes, getToTag, prependHeader, type Request, setHeader } from "@sipkit/codec"
+import {
+  getMaxForwards,
+  getParam,
+  getRoutes,
+  getToTag,
+  parseUri,
+  prependHeader,
+  type Request,
+  setHeader,
+} from "@sipkit/codec"
 import { type ProxyConfig, selfUri } from "./ProxyConfig.js"
 import { nextHop, postprocessRoute } from "./Routing.js"
 
@@ -25,19 +36,62 @@ export const defaultMaxForwards = 70
 /** Methods that create a dialog; only they are record-routed (and only outside a dialog). */
 const dialogCreating = ["INVITE", "SUBSCRIBE", "REFER", "NOTIFY"]
 
+/** `inbound`: the transport the request came in on (`UDP`, `TCP`, `TLS`, `WS`, `WSS`; default: the configured one). */
 export const forwardTo = (
   config: ProxyConfig,
   request: Request,
   target: string,
   branch: string,
+  inbound: string = config.transport,
 ): ForwardedRequest => {
   const retargeted: Request = { ...request, uri: target }
   const counted = decrementMaxForwards(retargeted)
   const routed = postprocessRoute(counted)
+  const destination = nextHop(routed)
   const recorded = shouldRecordRoute(config, counted)
-    ? prependHeader(routed, "Record-Route", `<${selfUri(config, needsSips(routed))};lr>`)
+    ? recordRoute(config, routed, inbound, outboundTransport(destination))
     : routed
-  return { request: withVia(config, recorded, branch), destination: nextHop(routed) }
+  return { request: withVia(config, recorded, branch), destination }
+}
+
+/**
+ * §16.6 step 4: the Record-Route URI must bring the dialog's later requests back to this proxy, in both directions.
+ * When the request came in and goes out on one transport (or the two URIs are the same), one value names it (with
+ * `;transport=` unless UDP). When they differ, RFC 5658 (Abstract: "It is not possible to make one header have the characteristics of both
+ * interfaces at the same time") recommends double Record-Route (§4): on top the value the callee's requests reach us
+ * by (the outbound transport), below it the one the caller's requests reach us by (the inbound transport); §16.4
+ * (Routing.ts) takes both off when they come back as Route values.
+ */
+const recordRoute = (config: ProxyConfig, request: Request, inbound: string, outbound: string): Request => {
+  const secure = needsSips(request)
+  const facingCaller = `<${selfUri(config, secure, inbound)};lr>`
+  const facingCallee = `<${selfUri(config, secure, outbound)};lr>`
+  const inner = prependHeader(request, "Record-Route", facingCaller)
+  return facingCallee === facingCaller ? inner : prependHeader(inner, "Record-Route", facingCallee)
+}
+
+/**
+ * The transport a request to `uri` leaves on, as far as the URI says (RFC 3263 §4.1): its `transport` parameter
+ * (`tcp` in a SIPS URI is TLS, `ws` is WSS), else TLS for a SIPS URI and UDP for a SIP URI. A transport the runtime
+ * would pick by NAPTR/SRV for a domain without a `transport` parameter is not known here.
+ */
+export const outboundTransport = (uri: string): string => {
+  const parsed = parseUri(uri)
+  if (parsed._tag === "Err" || parsed.value._tag !== "SipUri") return "UDP"
+  const secure = parsed.value.scheme === "sips"
+  const param = getParam(parsed.value.params, "transport")?.toUpperCase()
+  switch (param) {
+    case "TCP":
+      return secure ? "TLS" : "TCP"
+    case "WS":
+      return secure ? "WSS" : "WS"
+    case "UDP":
+    case "TLS":
+    case "WSS":
+      return param
+    default:
+      return secure ? "TLS" : "UDP"
+  }
 }
 
 /**

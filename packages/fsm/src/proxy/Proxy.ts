@@ -168,6 +168,7 @@ const onNewRequest = (config: ProxyConfig, state: ProxyState, event: RequestEven
     key,
     request,
     routed,
+    inbound: event.transport ?? config.transport,
     token,
     loopHash: loopHash(request, vias._tag === "Ok" ? vias.value[0] : undefined),
     branches: [],

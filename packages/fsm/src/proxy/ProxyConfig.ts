@@ -11,6 +11,12 @@ export interface ProxyConfig {
   readonly port: number
   /** The transport written in this proxy's Via (`UDP`, `TCP`, `TLS`, …); the runtime may rewrite it per hop. */
   readonly transport: string
+  /**
+   * Every address this proxy listens on, by transport (`UDP`, `TCP`, `TLS`, `WS`, `WSS`): the Record-Route URI facing
+   * a hop names the listener of the transport used on that hop, and a Route or Via naming any of them is ours. Empty:
+   * `host:port` over `transport` only.
+   */
+  readonly listeners: ReadonlyArray<ProxyListener>
   /** Other host names or addresses that name this proxy (for Route and Request-URI recognition, §16.4). */
   readonly aliases: ReadonlyArray<string>
   /** Domains this proxy is responsible for: their Request-URIs are looked up in the location store (§16.5). */
@@ -35,9 +41,17 @@ export interface ProxyConfig {
   readonly linger: number
 }
 
+/** One address this proxy listens on. */
+export interface ProxyListener {
+  readonly transport: string
+  readonly host: string
+  readonly port: number
+}
+
 export const makeProxyConfig = (init: Partial<ProxyConfig> & Pick<ProxyConfig, "host">): ProxyConfig => ({
   port: 5060,
   transport: "UDP",
+  listeners: [],
   aliases: [],
   domains: [],
   schemes: ["sip", "sips"],
@@ -50,15 +64,40 @@ export const makeProxyConfig = (init: Partial<ProxyConfig> & Pick<ProxyConfig, "
 })
 
 /**
- * The Record-Route (and Route) URI of this proxy, without `;lr`: `sip:host[:port]`, or `sips:host[:port]` when
- * `secure`; the port is written unless it is the scheme's default (5060, 5061), so the URI names this proxy again
- * when it comes back in a Route.
+ * The Record-Route (and Route) URI of this proxy, without `;lr`, for a hop over `transport` (default: the configured
+ * one): `sip:host[:port]`, or `sips:host[:port]` when `secure`, at the listener of that transport, with
+ * `;transport=tcp|tls|ws` when the transport is not UDP, so that the requests of the dialog come back over a
+ * transport this proxy listens on (RFC 3263 §4.1 picks UDP for a URI without one). TLS is `sips:` when `secure` and
+ * `sip:…;transport=tls` otherwise; WSS is `sips:…;transport=ws` (RFC 7118 §5.2). The port is written unless it is the
+ * scheme's default (5060, 5061 for SIPS; always for WebSocket), so the URI names this proxy again when it comes back
+ * in a Route.
  */
-export const selfUri = (config: ProxyConfig, secure = false): string => {
-  const scheme = secure ? "sips" : "sip"
-  return config.port === (secure ? 5061 : 5060)
-    ? `${scheme}:${config.host}`
-    : `${scheme}:${config.host}:${config.port}`
+export const selfUri = (config: ProxyConfig, secure = false, transport = config.transport): string => {
+  const kind = transport.toUpperCase()
+  const listener = config.listeners.find((l) => l.transport.toUpperCase() === kind)
+  const host = listener?.host ?? config.host
+  const port = listener?.port ?? config.port
+  const sips = secure || kind === "WSS"
+  const scheme = sips ? "sips" : "sip"
+  const param = transportParam(kind, sips)
+  const defaultPort = kind === "WS" || kind === "WSS" ? undefined : sips ? 5061 : 5060
+  const hostPort = port === defaultPort ? host : `${host}:${port}`
+  return `${scheme}:${hostPort}${param === undefined ? "" : `;transport=${param}`}`
+}
+
+/** The `transport` URI parameter naming `kind` (RFC 3261 §19.1.1, RFC 7118); none for UDP, or TLS in a SIPS URI. */
+const transportParam = (kind: string, sips: boolean): string | undefined => {
+  switch (kind) {
+    case "UDP":
+      return undefined
+    case "TLS":
+      return sips ? undefined : "tls"
+    case "WS":
+    case "WSS":
+      return "ws"
+    default:
+      return kind.toLowerCase()
+  }
 }
 
 /** Whether a host (and port) names this proxy. */
@@ -68,8 +107,12 @@ export const isSelfAddress = (
   port: number | undefined,
   secure: boolean,
 ) => {
-  const names = [config.host, ...config.aliases].map((name) => name.toLowerCase())
-  return names.includes(host.toLowerCase()) && (port ?? (secure ? 5061 : 5060)) === config.port
+  const names = [config.host, ...config.aliases, ...config.listeners.map((l) => l.host)]
+  const ports = [config.port, ...config.listeners.map((l) => l.port)]
+  return (
+    names.some((name) => name.toLowerCase() === host.toLowerCase()) &&
+    ports.includes(port ?? (secure ? 5061 : 5060))
+  )
 }
 
 /** Whether a URI (a Route value, a Request-URI) names this proxy: a SIP URI with no user part at our address. */

@@ -52,7 +52,7 @@ export const openBranches = (
   const timerC = isInvite(context) ? now + config.timerC : undefined
   const fresh: ReadonlyArray<Branch> = targets.map((target, i) => {
     const id = forkBranch(context.loopHash, context.token, context.branches.length + i)
-    const { request, destination } = forwardTo(config, context.routed, target, id)
+    const { request, destination } = forwardTo(config, context.routed, target, id, context.inbound)
     return { id, target, request, destination, state: { _tag: "Trying", timerC } }
   })
   const outputs = fresh.flatMap(

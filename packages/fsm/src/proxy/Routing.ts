@@ -49,11 +49,15 @@ const fixStrictRouter = (config: ProxyConfig, request: Request): Request => {
   return { ...withRoutes(request, routes.slice(0, -1)), uri: last.uri }
 }
 
-/** §16.4: "If the first value in the Route header field indicates this proxy, the proxy MUST remove that value from the request." */
+/**
+ * §16.4: "If the first value in the Route header field indicates this proxy, the proxy MUST remove that value from the
+ * request." With double Record-Route (RFC 5658 §4) the next value names this proxy too (the same proxy on its other
+ * transport): every value at the top that names this proxy comes off.
+ */
 const removeOwnRoute = (config: ProxyConfig, request: Request): Request => {
   const first = routesOf(request)[0]
   return first !== undefined && isSelfUri(config, first.uri)
-    ? removeFirstHeaderValue(request, "Route")
+    ? removeOwnRoute(config, removeFirstHeaderValue(request, "Route"))
     : request
 }
 

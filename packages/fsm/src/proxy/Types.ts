@@ -46,6 +46,8 @@ export interface ResponseContext {
   readonly request: Request
   /** The request after §16.4, from which later forks are made. */
   readonly routed: Request
+  /** The transport the request came in on: the Record-Route of every fork names it (§16.6 step 4, RFC 5658). */
+  readonly inbound: string
   /** The caller's token: unique part of branches, To tag of responses this proxy makes. */
   readonly token: string
   readonly loopHash: string
@@ -73,7 +75,8 @@ export type ProxyEvent =
   /**
    * A request passed up by a server transaction (or an ACK/CANCEL). `token` is fresh randomness from the caller (a
    * SIP token, ≥ 32 random bits): the unique part of this request's branches and the To tag of any response the proxy
-   * generates. `location` is the location store as it is now.
+   * generates. `location` is the location store as it is now. `transport` is the transport the request came in on
+   * (`UDP`, `TCP`, `TLS`, `WS`, `WSS`; absent: the configured one): the Record-Route names it (§16.6 step 4).
    */
   | {
       readonly _tag: "RequestReceived"
@@ -81,6 +84,7 @@ export type ProxyEvent =
       readonly now: number
       readonly token: string
       readonly location: LocationView
+      readonly transport?: string
     }
   /** A response passed up by a client transaction, or received with no transaction. */
   | { readonly _tag: "ResponseReceived"; readonly response: Response; readonly now: number }

@@ -6,11 +6,17 @@
  */
 export { chooseBest } from "./BestResponse.js"
 export { makeCancel } from "./Cancel.js"
-export { decrementMaxForwards, defaultMaxForwards, type ForwardedRequest, forwardTo } from "./Forwarding.js"
+export {
+  decrementMaxForwards,
+  defaultMaxForwards,
+  type ForwardedRequest,
+  forwardTo,
+  outboundTransport,
+} from "./Forwarding.js"
 export { branchLoopHash, cancelledKey, forkBranch, loopHash, transactionKey } from "./Keys.js"
 export { emptyPersistentMap, type PersistentMap } from "./PersistentMap.js"
 export { initialProxyState, stepProxy } from "./Proxy.js"
-export { isSelfUri, makeProxyConfig, type ProxyConfig, selfUri } from "./ProxyConfig.js"
+export { isSelfUri, makeProxyConfig, type ProxyConfig, type ProxyListener, selfUri } from "./ProxyConfig.js"
 export {
   type EndpointConfig,
   type EndpointEvent,
