@@ -34,19 +34,20 @@ import {
   type TransactionOptions,
   terminate,
   timeout,
+  type WithRequest,
 } from "./Transaction.js"
 import { ignore, type MachineSpec, row } from "./Transition.js"
 
 type Common = CommonFields<"InviteClient">
 
-export interface Calling extends Common {
+export interface Calling extends Common, WithRequest {
   readonly _tag: "Calling"
   /** Timer A, the retransmit interval; absent on a reliable transport. */
   readonly timerA: ArmedTimer | undefined
   readonly timerB: ArmedTimer
 }
 
-export interface Proceeding extends Common {
+export interface Proceeding extends Common, WithRequest {
   readonly _tag: "Proceeding"
 }
 
@@ -175,7 +176,7 @@ const response = (
    * further provisional responses MUST be passed up to the TU while in the 'Proceeding' state."
    */
   if (status < 200) {
-    const next: Proceeding = { ...commonFields(state), _tag: "Proceeding" }
+    const next: Proceeding = { ...commonFields(state), _tag: "Proceeding", request: state.request }
     return { state: next, outputs: [...stops, deliver(message)] }
   }
   /**

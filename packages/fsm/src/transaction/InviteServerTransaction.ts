@@ -35,12 +35,13 @@ import {
   terminate,
   timeout,
   transportFailed,
+  type WithRequest,
 } from "./Transaction.js"
 import { ignore, type MachineSpec, row } from "./Transition.js"
 
 type Common = CommonFields<"InviteServer">
 
-export interface Proceeding extends Common {
+export interface Proceeding extends Common, WithRequest {
   readonly _tag: "Proceeding"
   /** The most recent provisional response sent, resent for each INVITE retransmission. */
   readonly provisional: Response | undefined

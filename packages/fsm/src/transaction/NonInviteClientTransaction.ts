@@ -31,19 +31,20 @@ import {
   type TransactionOptions,
   terminate,
   timeout,
+  type WithRequest,
 } from "./Transaction.js"
 import { ignore, type MachineSpec, row } from "./Transition.js"
 
 type Common = CommonFields<"NonInviteClient">
 
-export interface Trying extends Common {
+export interface Trying extends Common, WithRequest {
   readonly _tag: "Trying"
   /** Timer E, the retransmit interval; absent on a reliable transport. */
   readonly timerE: ArmedTimer | undefined
   readonly timerF: ArmedTimer
 }
 
-export interface Proceeding extends Common {
+export interface Proceeding extends Common, WithRequest {
   readonly _tag: "Proceeding"
   readonly timerE: ArmedTimer | undefined
   readonly timerF: ArmedTimer

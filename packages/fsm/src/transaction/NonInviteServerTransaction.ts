@@ -29,16 +29,17 @@ import {
   type TransactionOptions,
   terminate,
   transportFailed,
+  type WithRequest,
 } from "./Transaction.js"
 import { ignore, type MachineSpec, row } from "./Transition.js"
 
 type Common = CommonFields<"NonInviteServer">
 
-export interface Trying extends Common {
+export interface Trying extends Common, WithRequest {
   readonly _tag: "Trying"
 }
 
-export interface Proceeding extends Common {
+export interface Proceeding extends Common, WithRequest {
   readonly _tag: "Proceeding"
   /** The most recent provisional response, resent for each request retransmission. */
   readonly provisional: Response
@@ -135,7 +136,12 @@ const respond = (state: Trying | Proceeding, response: Response): Step<State> =>
    * state MUST be passed to the transport layer for transmission."
    */
   if (response.status < 200) {
-    const next: Proceeding = { ...commonFields(state), _tag: "Proceeding", provisional: response }
+    const next: Proceeding = {
+      ...commonFields(state),
+      _tag: "Proceeding",
+      request: state.request,
+      provisional: response,
+    }
     return { state: next, outputs: [send(response)] }
   }
   /**

@@ -136,22 +136,32 @@ export interface Step<S> {
 }
 
 /**
- * What every state of a machine carries, whatever its RFC state: the machine's tag, the request that created the
- * transaction (the INVITE a client sends, or the request a server received), whether the transport is reliable,
- * the timer values, and the id of the last timer armed (ids only grow, so a stale firing never matches).
+ * What every state of a machine carries, whatever its RFC state: the machine's tag, whether the transport is
+ * reliable, the timer values, and the id of the last timer armed (ids only grow, so a stale firing never matches).
  */
 export interface CommonFields<M extends string> {
   readonly machine: M
-  readonly request: Request
   readonly reliable: boolean
   readonly config: TimerConfig
   readonly lastTimerId: number
 }
 
+/**
+ * The request that created the transaction (the INVITE a client sends, or the request a server received), carried
+ * by the states that may still send or answer from it: the client's Calling/Trying and Proceeding (retransmitted
+ * on Timer A or E; the INVITE's non-2xx ACK is built from it, §17.1.1.3), the server's Trying and Proceeding (the
+ * 100 Trying of §17.2.1 is built from it). A state that only absorbs retransmissions (client Completed and
+ * Accepted, server Completed, Confirmed and Accepted) and Terminated do not carry it: they resend what they hold
+ * of their own (the final response, the ACK) or nothing, and are found by the table's key, so the request — its
+ * body, the bytes it was parsed from — is not held for the 64*T1 those states last.
+ */
+export interface WithRequest {
+  readonly request: Request
+}
+
 /** The fields a state hands on to the next one (spread into it before the next state's own fields). */
 export const commonFields = <M extends string>(state: CommonFields<M>): CommonFields<M> => ({
   machine: state.machine,
-  request: state.request,
   reliable: state.reliable,
   config: state.config,
   lastTimerId: state.lastTimerId,

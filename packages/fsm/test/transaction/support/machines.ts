@@ -81,7 +81,8 @@ export const armedId = (state: Transaction, name: TimerName): number | undefined
 
 /** A concrete event for an event class of the spec, in this state. Unarmed timers get an id never issued. */
 export const eventFor = (state: Transaction, label: string): TransactionEvent => {
-  const request = state.request
+  // the request the machines above start with: absorbing states no longer carry it (Transaction.ts `WithRequest`)
+  const request = state.machine === "InviteClient" || state.machine === "InviteServer" ? invite : nonInvite
   if (label.startsWith("Timer ")) {
     const name = label.slice("Timer ".length) as TimerName
     return timerFired(name, armedId(state, name) ?? state.lastTimerId + 1000)

@@ -1,0 +1,122 @@
+/**
+ * transactions.bench — what the pure transaction table (`@sipkit/fsm/transaction`) holds per call while the RFC's
+ * timers keep a call's transactions after it ended, without sockets, timers or Effect (issue 8, memory side).
+ *
+ * One call is SIPp's built-in `uac` scenario seen by a UAS's transaction layer: the INVITE arrives as bytes
+ * (`startServer`), the TU answers 180 and 200 with SDP (`Respond`: the INVITE server transaction goes to Accepted
+ * for Timer L, RFC 6026 §8.7), the ACK arrives and is passed up (`route` → `Match`), the BYE arrives as bytes and
+ * the TU answers 200 (the non-INVITE server transaction sits in Completed for Timer J, §17.2.2). Both stay for
+ * 64·T1 = 32 s over UDP: ~10 000 calls at 300 calls/s, ~48 000 at 1 500. The bench keeps `held` calls that way.
+ *
+ * `--info` also keeps each server transaction's request beside the table, as transport-node's `TxInfo` does (its
+ * `request` field, until the transaction ends): the figure then is the runtime's, not the table's alone.
+ *
+ * Usage: node transactions.bench.ts [--held=20000] [--info]. Prints the CPU per call (the five steps and the two
+ * parses) and the heap held per call: heapUsed with the calls held minus without, each after a full GC on a later
+ * turn of the event loop (what one job allocated stays reachable until the job ends).
+ */
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
+import { appendHeader, makeResponse, parseMessage, type Request, withBody } from "@sipkit/codec"
+import { receive, respond, TransactionTable } from "@sipkit/fsm/transaction"
+
+const arg = (name: string, fallback: number): number => {
+  const hit = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))
+  const value = Number(hit?.slice(name.length + 3) ?? fallback)
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} is a positive integer`)
+  return value
+}
+const held = arg("held", 20_000)
+const withInfo = process.argv.includes("--info")
+
+const sdp =
+  "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+const encoder = new TextEncoder()
+
+/** The request as SIPp's `uac` writes it, as bytes. */
+const datagram = (method: string, call: number, toTag: string, cseq: number): Uint8Array => {
+  const body = method === "INVITE" ? sdp : ""
+  return encoder.encode(
+    `${method} sip:bob@127.0.0.1:5060 SIP/2.0\r\n` +
+      `Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-${call}-${cseq}-${method === "ACK" ? "ack" : "tx"}\r\n` +
+      `From: sipp <sip:sipp@127.0.0.1:5061>;tag=${call}SIPpTag00\r\n` +
+      `To: bob <sip:bob@127.0.0.1:5060>${toTag === "" ? "" : `;tag=${toTag}`}\r\n` +
+      `Call-ID: ${call}-4242@127.0.0.1\r\nCSeq: ${cseq} ${method}\r\nContact: sip:sipp@127.0.0.1:5061\r\n` +
+      `Max-Forwards: 70\r\nSubject: Performance Test\r\n` +
+      (method === "INVITE" ? "Content-Type: application/sdp\r\n" : "") +
+      `Content-Length: ${body.length}\r\n\r\n${body}`,
+  )
+}
+
+const parsed = (bytes: Uint8Array): Request => {
+  const result = parseMessage(bytes)
+  if (result._tag === "Err" || result.value._tag !== "Request") throw new Error("bench request did not parse")
+  return result.value
+}
+
+const options = { reliable: false }
+let table = TransactionTable.empty
+/** The runtime's `TxInfo.request`, when `--info`: kept until the transaction ends. */
+let info = new Map<string, Request>()
+
+const serve = (request: Request): string => {
+  const started = TransactionTable.startServer(table, request, options)
+  if (started._tag === "Err") throw new Error(`no server transaction: ${JSON.stringify(started.error)}`)
+  table = started.value.table
+  if (withInfo) info.set(started.value.key, request)
+  return started.value.key
+}
+
+const answer = (key: string, request: Request, status: number, toTag: string): void => {
+  let response = makeResponse(request, status, { toTag })
+  if (status === 200 && request.method === "INVITE") {
+    response = withBody(
+      appendHeader(response, "Contact", "<sip:sipkit@127.0.0.1:5060>"),
+      sdp,
+      "application/sdp",
+    )
+  }
+  table = TransactionTable.step(table, key, respond(response)).table
+}
+
+const oneCall = (call: number): void => {
+  const tag = `t${call}`
+  const invite = parsed(datagram("INVITE", call, "", 1))
+  const inviteKey = serve(invite)
+  answer(inviteKey, invite, 180, tag)
+  answer(inviteKey, invite, 200, tag)
+  const ack = parsed(datagram("ACK", call, tag, 1))
+  const routed = TransactionTable.route(table, ack)
+  // the ACK of a 2xx has its own branch (§13.2.2.4): it matches no transaction and goes to the UA core
+  if (routed._tag === "Match") table = TransactionTable.step(table, routed.key, receive(ack)).table
+  const bye = parsed(datagram("BYE", call, tag, 2))
+  const byeKey = serve(bye)
+  answer(byeKey, bye, 200, tag)
+}
+
+setFlagsFromString("--expose-gc")
+const gc = runInNewContext("gc") as () => void
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10))
+
+const before = process.cpuUsage()
+for (let call = 0; call < held; call++) oneCall(call)
+const used = process.cpuUsage(before)
+const states = new Map<string, number>()
+for (const [, t] of TransactionTable.entries(table)) {
+  const name = `${t.machine} ${t._tag}`
+  states.set(name, (states.get(name) ?? 0) + 1)
+}
+console.log(
+  `${held} calls: ${((used.user + used.system) / held).toFixed(1)} µs CPU per call; held: ` +
+    [...states].map(([name, n]) => `${n} ${name}`).join(", ") +
+    (withInfo ? "; and each server transaction's request (as TxInfo)" : ""),
+)
+await settle()
+gc()
+const withCalls = process.memoryUsage().heapUsed
+table = TransactionTable.empty
+info = new Map()
+await settle()
+gc()
+const without = process.memoryUsage().heapUsed
+console.log(`heap held per call: ${((withCalls - without) / held).toFixed(0)} bytes (${held} calls held)`)
