@@ -141,7 +141,7 @@ const simulate = (statuses: ReadonlyArray<number>, seed: number, loss: number): 
       } else if (request.method === "CANCEL") {
         forkRespond(i, key, answer(request, 200, `f${i}`))
         const inviteTx = fork.invite === undefined ? undefined : Table.get(fork.table, fork.invite)
-        if (inviteTx !== undefined && !fork.answered && inviteTx.machine === "InviteServer") {
+        if (inviteTx?.machine === "InviteServer" && inviteTx._tag === "Proceeding" && !fork.answered) {
           forkAnswer(i, answer(inviteTx.request, 487, `f${i}`))
         }
       }
