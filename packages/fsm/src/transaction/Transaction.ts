@@ -190,10 +190,23 @@ export interface TransactionOptions {
   readonly timers?: Partial<TimerConfig>
 }
 
-export const resolveTimers = (options: TransactionOptions): TimerConfig => ({
-  ...defaultTimerConfig,
-  ...options.timers,
-})
+/**
+ * The timer values of a transaction. Every state carries them for as long as the transaction lives (64*T1 in the
+ * absorbing states), so they are shared, not copied: no `timers` gives `defaultTimerConfig` itself, and a complete
+ * `TimerConfig` (a runtime's, made once) is used as it is; only a partial one is completed into a new value.
+ */
+export const resolveTimers = (options: TransactionOptions): TimerConfig => {
+  const timers = options.timers
+  if (timers === undefined) return defaultTimerConfig
+  return isComplete(timers) ? timers : { ...defaultTimerConfig, ...timers }
+}
+
+const isComplete = (timers: Partial<TimerConfig>): timers is TimerConfig =>
+  typeof timers.t1 === "number" &&
+  typeof timers.t2 === "number" &&
+  typeof timers.t4 === "number" &&
+  typeof timers.trying === "number" &&
+  typeof timers.timerD === "number"
 
 /**
  * True when the transport named in a Via (`UDP`, `TCP`, `TLS`, `SCTP`, `WS`, `WSS`) is reliable. Only UDP (and

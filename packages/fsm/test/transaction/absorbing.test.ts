@@ -7,8 +7,10 @@
 import { parseMessage, type Request, type Response, serializeMessage } from "@sipkit/codec"
 import { describe, expect, it } from "vitest"
 import {
+  defaultTimerConfig,
   InviteClientTransaction,
   InviteServerTransaction,
+  makeTimerConfig,
   NonInviteClientTransaction,
   NonInviteServerTransaction,
   receive,
@@ -158,5 +160,19 @@ describe("every machine, every state", () => {
       expect.arrayContaining(["Accepted", "Completed"]),
     )
     expect(reaches(table, invite) || reaches(table, bye) || reaches(table, invite.body)).toBe(false)
+  })
+})
+
+describe("the timer values are shared by every transaction, not copied into each", () => {
+  const runtime = makeTimerConfig({ t1: 100 })
+  it("a complete TimerConfig is kept as it is; none gives the defaults; a partial one is completed", () => {
+    const invite = fromWire("INVITE", "z9hG4bKcfg1")
+    expect(InviteServerTransaction.start(invite, { reliable: false, timers: runtime }).state.config).toBe(
+      runtime,
+    )
+    expect(NonInviteClientTransaction.start(invite, udp).state.config).toBe(defaultTimerConfig)
+    expect(
+      InviteClientTransaction.start(invite, { reliable: true, timers: { t1: 100 } }).state.config,
+    ).toEqual(runtime)
   })
 })
