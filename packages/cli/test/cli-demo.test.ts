@@ -70,6 +70,62 @@ describe("sip listen --registrar --proxy", () => {
     })
   })
 
+  it("over TCP: the Record-Route names transport=tcp, so ACK and BYE reach the proxy and Bob over TCP", async () => {
+    const proxy = await startListen(["--transport", "tcp", "--registrar", "--proxy"])
+    const bob = await startListen(["--transport", "tcp"])
+    const registered = await runSip([
+      "send",
+      "REGISTER",
+      `sip:127.0.0.1:${proxy.port};transport=tcp`,
+      "--transport",
+      "tcp",
+      "--from",
+      "sip:bob@127.0.0.1",
+      "--header",
+      `Contact: <sip:bob@127.0.0.1:${bob.port};transport=tcp>`,
+    ])
+    const call = await runSip([
+      "send",
+      "INVITE",
+      "sip:bob@127.0.0.1",
+      "--transport",
+      "tcp",
+      "--proxy",
+      `sip:127.0.0.1:${proxy.port};transport=tcp`,
+      "--hangup-after-ms",
+      "100",
+      "--json",
+    ])
+    const proxyStopped = await proxy.stop()
+    const bobStopped = await bob.stop()
+    expect(registered.code).toBe(0)
+    expect(call.code).toBe(0)
+    // Alice sends everything to the proxy over TCP: INVITE, and ACK and BYE along the route set.
+    const sent = jsonLines(call.stdout).filter((o) => o.type === "message" && o.kind === "request")
+    expect(sent.map((o) => [word(String(o.firstLine)), o["to"]])).toEqual([
+      ["INVITE", `127.0.0.1:${proxy.port}/tcp`],
+      ["ACK", `127.0.0.1:${proxy.port}/tcp`],
+      ["BYE", `127.0.0.1:${proxy.port}/tcp`],
+    ])
+    const bobLines = jsonLines(bobStopped.stdout)
+    const invite = bobLines.find(
+      (o) => o.type === "message" && o.kind === "request" && word(String(o.firstLine)) === "INVITE",
+    ) as { headers: Array<{ name: string; value: string }> } | undefined
+    expect(invite?.headers.filter((h) => h.name === "Record-Route").map((h) => h.value)).toEqual([
+      `<sip:127.0.0.1:${proxy.port};transport=tcp;lr>`,
+    ])
+    expect(bobLines.find((o) => o.type === "summary")).toMatchObject({
+      callsAnswered: 1,
+      callsEnded: 1,
+      requests: { INVITE: 1, ACK: 1, BYE: 1 },
+    })
+    expect(jsonLines(proxyStopped.stdout).find((o) => o.type === "summary")).toMatchObject({
+      registrations: 1,
+      requests: { REGISTER: 1, INVITE: 1, ACK: 1, BYE: 1 },
+    })
+    expect(proxyStopped.stdout + proxyStopped.stderr).not.toMatch(/no target/i)
+  })
+
   it("forks to every contact of the AOR: the first 200 wins, the other branch is CANCELled (§16.7)", async () => {
     const proxy = await startListen(["--registrar", "--proxy", "--quiet"])
     const quick = await startListen(["--quiet", "--ring-ms", "100"])

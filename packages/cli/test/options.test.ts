@@ -64,6 +64,26 @@ describe("checkSendFlags", () => {
     ])
   })
 
+  it("takes --proxy over tcp, tls and ws too", () => {
+    for (const transport of ["tcp", "tls", "ws"]) {
+      const tls = transport === "tls" ? { cert: "c.pem", key: "k.pem" } : {}
+      const proxy = `sip:127.0.0.1:5080;transport=${transport}`
+      const result = checkSendFlags({ ...send, ...tls, transport, proxy })
+      expect(result._tag === "Ok" && [result.value.transport, result.value.proxy]).toEqual([transport, proxy])
+    }
+  })
+
+  it("gives a --proxy URI without one the ;transport= of --transport (not over udp)", () => {
+    const proxyOf = (transport: string, proxy: string) => {
+      const result = checkSendFlags({ ...send, transport, proxy })
+      return result._tag === "Ok" ? result.value.proxy : result.error
+    }
+    expect(proxyOf("tcp", "sip:127.0.0.1:5080")).toBe("sip:127.0.0.1:5080;transport=tcp")
+    expect(proxyOf("ws", "sip:p.example.com;lr?x=1")).toBe("sip:p.example.com;lr;transport=ws?x=1")
+    expect(proxyOf("tcp", "sip:127.0.0.1:5080;transport=udp")).toBe("sip:127.0.0.1:5080;transport=udp")
+    expect(proxyOf("udp", "sip:127.0.0.1:5080")).toBe("sip:127.0.0.1:5080")
+  })
+
   const refusals: ReadonlyArray<readonly [string, Partial<SendFlags>, RegExp]> = [
     ["lower-case method", { method: "options" }, /upper-case SIP method/],
     ["ACK", { method: "ACK" }, /ACK is sent by sip send itself/],
@@ -71,7 +91,6 @@ describe("checkSendFlags", () => {
     ["a tel: URI", { uri: "tel:+1-201-555-0123" }, /must be a sip: or sips: URI/],
     ["not a URI", { uri: "bob" }, /is not a URI/],
     ["an unknown transport", { transport: "sctp" }, /--transport must be one of/],
-    ["--proxy over tcp", { transport: "tcp", proxy: "sip:127.0.0.1:5080" }, /--proxy needs --transport udp/],
     ["--ca without tls", { ca: "ca.pem" }, /--ca only applies to --transport tls/],
     ["tls without a certificate", { transport: "tls" }, /--transport tls needs --cert FILE and --key FILE/],
     ["--body with --sdp", { body: "a", sdp: "b" }, /cannot be used together/],
@@ -118,11 +137,16 @@ describe("checkListenFlags", () => {
     }
   })
 
+  it("takes --proxy over any set of transports", () => {
+    const transport = ["udp", "tcp", "tls", "ws"]
+    const result = checkListenFlags({ ...listen, transport, cert: "c.pem", key: "k.pem", proxy: true })
+    expect(result._tag === "Ok" && [result.value.transports, result.value.proxy]).toEqual([transport, true])
+  })
+
   const refusals: ReadonlyArray<readonly [string, Partial<ListenFlags>, RegExp]> = [
     ["a bad host", { host: "not a host" }, /--host/],
     ["a port above 65535", { port: 65536 }, /--port/],
     ["an unknown transport", { transport: ["carrier-pigeon"] }, /--transport must be one of/],
-    ["--proxy with tcp", { transport: ["udp", "tcp"], proxy: true }, /--proxy needs --transport udp alone/],
     ["tls without a certificate", { transport: ["tls"] }, /--transport tls needs --cert FILE and --key FILE/],
     ["--cert without tls", { cert: "c.pem", key: "k.pem" }, /only apply to --transport tls/],
     ["a provisional --answer", { answer: 180 }, /--answer must be a final status/],

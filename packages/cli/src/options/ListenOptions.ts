@@ -27,7 +27,7 @@ export type ListenTransport = "udp" | "tcp" | "tls" | "ws"
 export interface ListenOptions {
   readonly host: string
   readonly port: number
-  /** Every listener runs on @sipkit/transport-node's endpoint (`--proxy` is checked with udp alone only, so far). */
+  /** Every listener runs on @sipkit/transport-node's endpoint; `--proxy` works over any of them. */
   readonly transports: ReadonlyArray<ListenTransport>
   /** The final status for INVITE: 200 (with an SDP answer) or 300–699. */
   readonly answer: number
@@ -66,8 +66,6 @@ export const checkListenFlags = (flags: ListenFlags): Result<ListenOptions, stri
       return err(`--transport must be one of ${validTransports.join(", ")}, not ${JSON.stringify(transport)}`)
   }
   const transports = [...new Set(flags.transport)] as Array<ListenTransport>
-  const runtime = transports.some((t) => t !== "udp")
-  if (runtime && flags.proxy) return err("--proxy needs --transport udp alone (for now)")
   if (transports.includes("tls") && (flags.cert === undefined || flags.key === undefined))
     return err("--transport tls needs --cert FILE and --key FILE")
   if ((flags.cert !== undefined || flags.key !== undefined) && !transports.includes("tls"))

@@ -56,7 +56,7 @@ export interface SendOptions {
   readonly rate: number
   readonly json: boolean
   readonly bind: HostPort
-  /** Every transport runs on @sipkit/transport-node's endpoint (`--proxy` is checked over udp only, so far). */
+  /** Every transport runs on @sipkit/transport-node's endpoint, `--proxy` included. */
   readonly transport: "udp" | "tcp" | "tls" | "ws"
   /** TLS: a PEM file of certificates to trust. */
   readonly ca: string | undefined
@@ -97,9 +97,6 @@ const simpleChecks = (flags: SendFlags): ReadonlyArray<string | undefined> => [
   validTransports.includes(flags.transport)
     ? undefined
     : `--transport must be one of ${validTransports.join(", ")}, not ${JSON.stringify(flags.transport)}`,
-  flags.transport !== "udp" && flags.proxy !== undefined
-    ? "--proxy needs --transport udp (for now)"
-    : undefined,
   flags.ca !== undefined && flags.transport !== "tls" ? "--ca only applies to --transport tls" : undefined,
   (flags.cert !== undefined || flags.key !== undefined) && flags.transport !== "tls"
     ? "--cert and --key only apply to --transport tls"
@@ -157,6 +154,18 @@ const parseHeaders = (
   return ok(headers)
 }
 
+/**
+ * `--proxy` over tcp, tls or ws: like the Request-URI, the proxy's URI gets `;transport=` when it names none, so the
+ * RFC 3263 step picks the transport we send on (§4.1: a numeric host without one means UDP). A bracketed URI is
+ * left as given.
+ */
+export const proxyOver = (proxy: string, transport: string): string => {
+  if (transport === "udp" || /;transport=/i.test(proxy) || proxy.includes("<")) return proxy
+  const query = proxy.indexOf("?")
+  const param = `;transport=${transport}`
+  return query < 0 ? `${proxy}${param}` : `${proxy.slice(0, query)}${param}${proxy.slice(query)}`
+}
+
 /** Checks the flags of `sip send`; the error is one line for the user. */
 export const checkSendFlags = (flags: SendFlags): Result<SendOptions, string> => {
   const problem = simpleChecks(flags).find((line) => line !== undefined)
@@ -195,7 +204,7 @@ export const checkSendFlags = (flags: SendFlags): Result<SendOptions, string> =>
             file: bodyFile,
             contentType: flags.sdp !== undefined ? "application/sdp" : (flags.contentType ?? "text/plain"),
           },
-    proxy: flags.proxy,
+    proxy: flags.proxy === undefined ? undefined : proxyOver(flags.proxy, flags.transport),
     credentials:
       flags.user !== undefined && flags.password !== undefined
         ? { user: flags.user, password: flags.password }

@@ -42,7 +42,7 @@ import {
 import { canonicalAor } from "@sipkit/fsm/registrar"
 import { respond as respondEvent, TransactionTable } from "@sipkit/fsm/transaction"
 import { Clock, Effect } from "effect"
-import { isReliable, type TransportKind } from "../Address.js"
+import { hostForUri, isReliable, type TransportKind } from "../Address.js"
 import type { LocationShape } from "../Location.js"
 import { targetsFor } from "./Client.js"
 import { type ClientTxInfo, type Core, type Destination, perform, sendTo } from "./Core.js"
@@ -61,7 +61,10 @@ const asTransport = (text: string): TransportKind => {
   return transports.includes(upper) ? upper : "UDP"
 }
 
-/** The proxy identity of an endpoint: its first listener's advertised address, every listener's as aliases. */
+/**
+ * The proxy identity of an endpoint: its first listener's advertised address, every listener's as aliases and as the
+ * proxy's listeners (the Record-Route facing a hop names the listener of that hop's transport, §16.6 step 4).
+ */
 export const makeProxyRuntime = (
   listeners: ReadonlyArray<{
     readonly kind: TransportKind
@@ -78,6 +81,7 @@ export const makeProxyRuntime = (
       port: first?.advertised.port ?? 5060,
       transport: first?.kind ?? "UDP",
       aliases: [...new Set(listeners.map((l) => l.advertised.host))].filter((h) => h !== host),
+      listeners: listeners.map((l) => ({ transport: l.kind, ...l.advertised })),
       domains,
     }),
     forks: new Map(),
@@ -118,8 +122,20 @@ export const proxy = (core: Core, key: string, request: Request, targets: Readon
       get: (a) => (aor._tag === "Ok" && a === aor.value ? bindings : []),
     }
     const config = domain === undefined ? core.proxy.config : { ...core.proxy.config, domains: [domain] }
-    yield* feed(core, { _tag: "RequestReceived", request, now: t, token: core.ids.tag(), location }, config)
+    yield* feed(core, { ...received(core, key, request, t), location }, config)
   })
+
+/** A new request of server transaction `key`, with the transport it came in on (its Record-Route names it). */
+const received = (core: Core, key: string, request: Request, t: number) => {
+  const info = core.info.get(key)
+  return {
+    _tag: "RequestReceived" as const,
+    request,
+    now: t,
+    token: core.ids.tag(),
+    ...(info?.side === "server" ? { transport: info.source.transport } : {}),
+  }
+}
 
 /** Proxy the request of server transaction `key` to the bindings the Location service has for its Request-URI. */
 export const proxyByLocation = (
@@ -137,11 +153,7 @@ export const proxyByLocation = (
     const known = aor._tag === "Ok" ? yield* location.lookup(aor.value, t) : []
     const view: LocationView = { get: (a) => (aor._tag === "Ok" && a === aor.value ? known : []) }
     const config = { ...core.proxy.config, domains: [...core.proxy.config.domains, ...domains] }
-    yield* feed(
-      core,
-      { _tag: "RequestReceived", request, now: t, token: core.ids.tag(), location: view },
-      config,
-    )
+    yield* feed(core, { ...received(core, key, request, t), location: view }, config)
   })
 
 /**
@@ -219,7 +231,7 @@ const carryOut = (core: Core, output: ProxyOutput): Effect.Effect<void> => {
           return yield* Effect.logWarning(`proxy: cannot resolve ${JSON.stringify(output.destination)}`)
         const message =
           output.message._tag === "Request"
-            ? viaTransport(output.message, destination.transport)
+            ? viaTransport(core, output.message, destination.transport)
             : output.message
         yield* sendTo(core, destination, message).pipe(
           Effect.catch((error) =>
@@ -271,15 +283,25 @@ const sendByVia = (core: Core, response: Response) =>
     )
   })
 
-/** Our Via (top, written by the fsm with the configured transport) names the transport actually used (§18.1.1). */
-const viaTransport = (request: Request, transport: TransportKind): Request => {
+/**
+ * Our Via (top, written by the fsm with the configured transport and address) names the transport actually used and
+ * the sent-by of its listener (§18.1.1; TLS and WS listen on other ports than UDP and TCP).
+ */
+const viaTransport = (core: Core, request: Request, transport: TransportKind): Request => {
   const via = getTopVia(request)
   if (via._tag === "Err" || via.value.transport.toUpperCase() === transport) return request
   // only the first Via field (ours, prepended by the fsm) is rewritten; the others stay as they came
   const index = request.headers.findIndex((header) => headerKey(header.name) === "via")
   const first = request.headers[index]
   if (first === undefined) return request
-  const value = first.value.replace(/^(\s*SIP\s*\/\s*2\.0\s*\/\s*)[A-Za-z]+/i, `$1${transport}`)
+  const sentBy = core.listeners.find((l) => l.transport.kind === transport)?.advertised
+  const value =
+    sentBy === undefined
+      ? first.value.replace(/^(\s*SIP\s*\/\s*2\.0\s*\/\s*)[A-Za-z]+/i, `$1${transport}`)
+      : first.value.replace(
+          /^(\s*SIP\s*\/\s*2\.0\s*\/\s*)[A-Za-z]+\s+[^;\s]+/i,
+          `$1${transport} ${hostForUri(sentBy.host)}:${sentBy.port}`,
+        )
   return {
     ...request,
     headers: request.headers.map((header, i) => (i === index ? { name: header.name, value } : header)),
@@ -315,7 +337,7 @@ const startClientAt = (
   isFork: boolean,
 ) =>
   Effect.gen(function* () {
-    const sent = viaTransport(request, destination.transport)
+    const sent = viaTransport(core, request, destination.transport)
     const started = TransactionTable.startClient(core.txs, sent, {
       reliable: isReliable(destination.transport),
       timers: core.config.timers,
