@@ -7,8 +7,10 @@ import { expect, it } from "@effect/vitest"
 import { getHeaderValues } from "@sipkit/codec"
 import { Effect, Stream } from "effect"
 import { describe } from "vitest"
+import type { ListenerConfig } from "../src/Config.js"
 import type { WireEvent } from "../src/engine/WireLog.js"
 import { proxy, respond } from "../src/Handlers.js"
+import { testCert } from "./support/certs.js"
 import { endpoint, tcp4, udp4, uriOf } from "./support/endpoints.js"
 
 type Ep = Effect.Success<ReturnType<typeof endpoint>>
@@ -36,10 +38,12 @@ const callThrough = (caller: Ep, p: Ep, phone: Ep, inbound: string) =>
 const isRequest = (e: WireEvent, direction: string, method: string) =>
   e.direction === direction && e.message._tag === "Request" && e.message.method === method
 
-const phoneAnswering = () =>
-  endpoint([tcp4], { invite: () => Effect.succeed(respond(200, { body: "v=0\r\n" })) })
+const ws4 = { transport: "WS", host: "127.0.0.1", port: 0 } as const
 
-describe("proxy over TCP", () => {
+const phoneAnswering = (listener: ListenerConfig = tcp4) =>
+  endpoint([listener], { invite: () => Effect.succeed(respond(200, { body: "v=0\r\n" })) })
+
+describe("proxy over TCP, TLS and WS", () => {
   it.live(
     "TCP in, TCP out: Record-Route names transport=tcp; ACK and BYE reach the proxy and the phone over TCP",
     () =>
@@ -101,5 +105,58 @@ describe("proxy over TCP", () => {
           expect(arrived !== undefined && getHeaderValues(arrived.message, "Route")).toEqual([])
         }
       }),
+  )
+
+  it.live("WS in, TCP out: the caller's value names transport=ws at the WS listener's port", () =>
+    Effect.gen(function* () {
+      const phone = yield* phoneAnswering()
+      const p = yield* endpoint([ws4, tcp4], { invite: () => Effect.succeed(proxy([uriOf(phone, "TCP")])) })
+      const caller = yield* endpoint([ws4])
+      const seen = yield* callThrough(caller, p, phone, "WS")
+      const ws = portOf(p, "WS")
+      const recordRoute = [
+        `<sip:127.0.0.1:${portOf(p, "TCP")};transport=tcp;lr>`,
+        `<sip:127.0.0.1:${ws};transport=ws;lr>`,
+      ]
+      const invite = seen.find((e) => isRequest(e, "in", "INVITE"))
+      expect(invite !== undefined && getHeaderValues(invite.message, "Record-Route")).toEqual(recordRoute)
+      for (const method of ["ACK", "BYE"]) {
+        const out = seen.find((e) => isRequest(e, "out", method))
+        expect([out?.transport, out?.remote.port]).toEqual(["WS", ws])
+        const arrived = seen.find((e) => isRequest(e, "in", method))
+        expect(arrived?.transport).toBe("TCP")
+        expect(arrived !== undefined && getHeaderValues(arrived.message, "Route")).toEqual([])
+      }
+    }),
+  )
+
+  it.live("TLS in, TLS out: Record-Route names transport=tls; ACK and BYE come back over TLS", () =>
+    Effect.gen(function* () {
+      const cert = testCert()
+      const tls4: ListenerConfig = {
+        transport: "TLS",
+        host: "127.0.0.1",
+        port: 0,
+        certFile: cert.certPath,
+        keyFile: cert.keyPath,
+        caFile: cert.certPath,
+      }
+      const phone = yield* phoneAnswering(tls4)
+      const p = yield* endpoint([tls4], { invite: () => Effect.succeed(proxy([uriOf(phone, "TLS")])) })
+      const caller = yield* endpoint([tls4])
+      const seen = yield* callThrough(caller, p, phone, "TLS")
+      const port = portOf(p, "TLS")
+      const invite = seen.find((e) => isRequest(e, "in", "INVITE"))
+      expect(invite?.transport).toBe("TLS")
+      expect(invite !== undefined && getHeaderValues(invite.message, "Record-Route")).toEqual([
+        `<sip:127.0.0.1:${port};transport=tls;lr>`,
+      ])
+      for (const method of ["ACK", "BYE"]) {
+        const out = seen.find((e) => isRequest(e, "out", method))
+        expect([out?.transport, out?.remote.port]).toEqual(["TLS", port])
+        const arrived = seen.find((e) => isRequest(e, "in", method))
+        expect(arrived?.transport).toBe("TLS")
+      }
+    }),
   )
 })
