@@ -205,6 +205,12 @@ const onMessage = (
   }
 }
 
+/** The transport a request came in on, as its sender names it in the top Via (§18.1.1): the Record-Route names it. */
+const arrivedOver = (request: Request): { readonly transport?: string } => {
+  const via = getTopVia(request)
+  return via._tag === "Ok" ? { transport: via.value.transport.toUpperCase() } : {}
+}
+
 const options = (env: Env, reliable: boolean) =>
   env.config.timers === undefined ? { reliable } : { reliable, timers: env.config.timers }
 
@@ -237,6 +243,7 @@ const onTxOutputs = (
                 now: env.now,
                 token: env.token,
                 location: env.location,
+                ...arrivedOver(message),
               }
         next = onProxy(env, next, event, out)
         break

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest"
 import { outboundTransport } from "../../src/proxy/Forwarding.js"
 import { initialProxyState, stepProxy } from "../../src/proxy/Proxy.js"
 import { isSelfUri, makeProxyConfig, selfUri } from "../../src/proxy/ProxyConfig.js"
+import { initialEndpointState, stepEndpoint } from "../../src/proxy/ProxyEndpoint.js"
 import { aliceInvite, bindingOf, header, locationWith, single } from "./helpers.js"
 
 /** A proxy listening on UDP and TCP at 5070, TLS at 5071, WS at 5072, WSS at 5073 (as `sip listen` lays ports out). */
@@ -171,5 +172,32 @@ describe("double Record-Route when the transports differ (RFC 5658 §4)", () => 
     const forward = single(routedOn(bye, "TCP"), "Forward")
     expect(header(forward.request, "Route")).toEqual([next])
     expect(forward.destination).toBe("sip:p2.example.net;lr")
+  })
+})
+
+describe("the endpoint takes the inbound transport from the top Via (§18.1.1)", () => {
+  it("an INVITE whose Via names TCP is record-routed with ;transport=tcp", () => {
+    const invite = aliceInvite()
+    const overTcp = {
+      ...invite,
+      headers: invite.headers.map((h) =>
+        h.name === "Via" ? { name: h.name, value: h.value.replace("SIP/2.0/UDP", "SIP/2.0/TCP") } : h,
+      ),
+    }
+    const { outputs } = stepEndpoint({ proxy }, initialEndpointState, {
+      _tag: "MessageReceived",
+      message: overTcp,
+      now: 0,
+      token: "e",
+      location: locationWith("sip:bob@example.com", [bindingOf("sip:bob@192.0.2.4:5080;transport=tcp")]),
+    })
+    const forwarded = outputs.flatMap((output) =>
+      output._tag === "Send" && output.message._tag === "Request" && output.message.method === "INVITE"
+        ? [output.message]
+        : [],
+    )
+    expect(forwarded.map((request) => header(request, "Record-Route"))).toEqual([
+      ["<sip:p.example.com:5070;transport=tcp;lr>"],
+    ])
   })
 })
