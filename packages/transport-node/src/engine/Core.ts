@@ -60,15 +60,43 @@ export interface Destination {
 
 export interface ServerTxInfo {
   readonly side: "server"
-  readonly request: Request
+  /**
+   * The request, whole until the final response; then only its top Via record (`markFinal`): after it the
+   * transaction only absorbs retransmissions for Timer J/L (RFC 6026), and what still reads the request here is
+   * `isAnswerTo` (engine/UaSend.ts), which tells this transaction's 2xx retransmissions by that very Via record.
+   */
+  request: Request
   readonly source: PeerAddress
   readonly route: ResponseRoute
+  /** A final response was sent (set by `markFinal`). */
   final: boolean
   /** The application chose `proxy(…)`: a CANCEL is passed on, and the 487 comes back from the branches (§16.10). */
   proxying: boolean
   /** The handler's `ctx.cancelled`, made when a handler asks for it (engine/Server.ts). */
   cancelled: Deferred.Deferred<void> | undefined
   dialog: string | undefined
+}
+
+const NO_BODY = new Uint8Array(0)
+
+/**
+ * A final response went out on `info`'s transaction: the rest of the request (its other header records, body,
+ * datagram) is let go, so a call ended but still absorbing retransmissions does not hold its INVITE and BYE for
+ * 64·T1. The top Via record itself stays (the same object: `isAnswerTo` compares by identity).
+ */
+export const markFinal = (info: ServerTxInfo): void => {
+  if (info.final) return
+  info.final = true
+  const r = info.request
+  const via = r.headers.find((h) => h.name === "Via" || h.name === "v" || h.name.toLowerCase() === "via")
+  info.request = {
+    _tag: "Request",
+    method: r.method,
+    uri: r.uri,
+    version: r.version,
+    headers: via === undefined ? [] : [via],
+    body: NO_BODY,
+  }
 }
 
 export interface ClientTxInfo {

@@ -45,7 +45,7 @@ import { Clock, Effect } from "effect"
 import { hostForUri, isReliable, type TransportKind } from "../Address.js"
 import type { LocationShape } from "../Location.js"
 import { targetsFor } from "./Client.js"
-import { type ClientTxInfo, type Core, type Destination, perform, sendTo } from "./Core.js"
+import { type ClientTxInfo, type Core, type Destination, markFinal, perform, sendTo } from "./Core.js"
 
 /** What the runtime keeps beside the reducer's state: where each fork went, and its client transaction. */
 export interface ProxyRuntime {
@@ -213,7 +213,7 @@ const carryOut = (core: Core, output: ProxyOutput): Effect.Effect<void> => {
         // The server transaction is gone (a 2xx from another fork after it ended): by the Via (§18.2.2).
         return sendByVia(core, output.response)
       }
-      if (output.response.status >= 200) info.final = true
+      if (output.response.status >= 200) markFinal(info)
       return perform0(core, output.transaction, output.response)
     }
     case "Forward":

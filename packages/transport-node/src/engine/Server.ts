@@ -22,7 +22,7 @@ import {
   type ResponseInit,
   ResponseRefused,
 } from "../Handlers.js"
-import { type Core, dispatch, pickListener, type ServerTxInfo, warningOf } from "./Core.js"
+import { type Core, dispatch, markFinal, pickListener, type ServerTxInfo, warningOf } from "./Core.js"
 import { type Rest, restOf, runRest, thenNow } from "./Now.js"
 import { isRoutedThrough, proxyCancel, proxyRouted } from "./Proxy.js"
 import { requestFault } from "./RequestChecks.js"
@@ -155,7 +155,8 @@ export const respondTx = (
 ): Effect.Effect<void, ResponseRefused> =>
   Effect.suspend(() => {
     const info = core.info.get(key)
-    if (info === undefined || info.side !== "server")
+    // after the final response the request is no longer kept whole (markFinal): nothing is left to answer
+    if (info === undefined || info.side !== "server" || info.final)
       return Effect.fail(new ResponseRefused(`no pending transaction for a ${status}`))
     return respondApp(core, key, info.request, status, init, freshToTag(core, info.request))
   })
@@ -167,7 +168,7 @@ export const replyTx = (core: Core, key: string, response: Response): Effect.Eff
     if (info === undefined || info.side !== "server" || info.final) {
       return yield* Effect.fail(new ResponseRefused(`no pending transaction for a ${response.status}`))
     }
-    if (response.status >= 200) info.final = true
+    if (response.status >= 200) markFinal(info)
     yield* dispatch(core, key, respondEvent(response))
   })
 

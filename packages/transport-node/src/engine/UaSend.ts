@@ -35,6 +35,7 @@ import {
   type Destination,
   dispatchNow,
   hasTransport,
+  markFinal,
   perform,
   pickListener,
   sendTo,
@@ -247,7 +248,7 @@ export const sendResponseNow = (core: Core, response: Response, hint?: string): 
   const info = key === undefined ? undefined : core.info.get(key)
   if (key === undefined || info?.side !== "server") return sendByVia(core, response)
   const again = info.final && response.status >= 200
-  if (response.status >= 200) info.final = true
+  if (response.status >= 200) markFinal(info)
   return TransactionTable.get(core.txs, key) === undefined
     ? sendByVia(core, response)
     : dispatchNow(core, key, respondEvent(response), again)
