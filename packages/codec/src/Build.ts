@@ -12,8 +12,11 @@ import { reasonPhrase } from "./ReasonPhrase.js"
 
 const encoder = new TextEncoder()
 
+/** The body of every built message without one (shared: a zero-length view cannot be written). */
+const NO_BODY = new Uint8Array(0)
+
 const toBytes = (body: Uint8Array | string | undefined): Uint8Array =>
-  body === undefined ? new Uint8Array(0) : typeof body === "string" ? encoder.encode(body) : body
+  body === undefined ? NO_BODY : typeof body === "string" ? encoder.encode(body) : body
 
 const toHeaders = (headers: ReadonlyArray<readonly [string, string]> | ReadonlyArray<Header>): Header[] =>
   headers.map((h) => (Array.isArray(h) ? { name: h[0] as string, value: h[1] as string } : (h as Header)))
