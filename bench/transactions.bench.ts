@@ -17,8 +17,9 @@
  */
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
-import { appendHeader, makeResponse, parseMessage, type Request, withBody } from "@sipkit/codec"
+import { appendHeader, makeResponse, type Request, withBody } from "@sipkit/codec"
 import { receive, respond, TransactionTable } from "@sipkit/fsm/transaction"
+import { parsedRequest, sippRequest, sippSdp } from "./src/sippUac.ts"
 
 const arg = (name: string, fallback: number): number => {
   const hit = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))
@@ -28,31 +29,6 @@ const arg = (name: string, fallback: number): number => {
 }
 const held = arg("held", 20_000)
 const withInfo = process.argv.includes("--info")
-
-const sdp =
-  "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
-const encoder = new TextEncoder()
-
-/** The request as SIPp's `uac` writes it, as bytes. */
-const datagram = (method: string, call: number, toTag: string, cseq: number): Uint8Array => {
-  const body = method === "INVITE" ? sdp : ""
-  return encoder.encode(
-    `${method} sip:bob@127.0.0.1:5060 SIP/2.0\r\n` +
-      `Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-${call}-${cseq}-${method === "ACK" ? "ack" : "tx"}\r\n` +
-      `From: sipp <sip:sipp@127.0.0.1:5061>;tag=${call}SIPpTag00\r\n` +
-      `To: bob <sip:bob@127.0.0.1:5060>${toTag === "" ? "" : `;tag=${toTag}`}\r\n` +
-      `Call-ID: ${call}-4242@127.0.0.1\r\nCSeq: ${cseq} ${method}\r\nContact: sip:sipp@127.0.0.1:5061\r\n` +
-      `Max-Forwards: 70\r\nSubject: Performance Test\r\n` +
-      (method === "INVITE" ? "Content-Type: application/sdp\r\n" : "") +
-      `Content-Length: ${body.length}\r\n\r\n${body}`,
-  )
-}
-
-const parsed = (bytes: Uint8Array): Request => {
-  const result = parseMessage(bytes)
-  if (result._tag === "Err" || result.value._tag !== "Request") throw new Error("bench request did not parse")
-  return result.value
-}
 
 const options = { reliable: false }
 let table = TransactionTable.empty
@@ -72,7 +48,7 @@ const answer = (key: string, request: Request, status: number, toTag: string): v
   if (status === 200 && request.method === "INVITE") {
     response = withBody(
       appendHeader(response, "Contact", "<sip:sipkit@127.0.0.1:5060>"),
-      sdp,
+      sippSdp,
       "application/sdp",
     )
   }
@@ -81,15 +57,15 @@ const answer = (key: string, request: Request, status: number, toTag: string): v
 
 const oneCall = (call: number): void => {
   const tag = `t${call}`
-  const invite = parsed(datagram("INVITE", call, "", 1))
+  const invite = parsedRequest(sippRequest("INVITE", call, "", 1))
   const inviteKey = serve(invite)
   answer(inviteKey, invite, 180, tag)
   answer(inviteKey, invite, 200, tag)
-  const ack = parsed(datagram("ACK", call, tag, 1))
+  const ack = parsedRequest(sippRequest("ACK", call, tag, 1))
   const routed = TransactionTable.route(table, ack)
   // the ACK of a 2xx has its own branch (§13.2.2.4): it matches no transaction and goes to the UA core
   if (routed._tag === "Match") table = TransactionTable.step(table, routed.key, receive(ack)).table
-  const bye = parsed(datagram("BYE", call, tag, 2))
+  const bye = parsedRequest(sippRequest("BYE", call, tag, 2))
   const byeKey = serve(bye)
   answer(byeKey, bye, 200, tag)
 }

@@ -17,7 +17,7 @@
 import { PerformanceObserver } from "node:perf_hooks"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
-import { getToTag, parseMessage, type Request } from "@sipkit/codec"
+import { getToTag } from "@sipkit/codec"
 import {
   callRef,
   makeUa,
@@ -27,6 +27,7 @@ import {
   type UaOutput,
   type UaState,
 } from "@sipkit/fsm/ua"
+import { parsedRequest, sippRequest, sippSdp } from "./src/sippUac.ts"
 
 const arg = (name: string, fallback: number): number => {
   const hit = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))
@@ -50,30 +51,6 @@ const config = makeUaConfig({
   supported: [],
   accept: ["application/sdp"],
 })
-const sdp =
-  "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
-const encoder = new TextEncoder()
-
-/** The request as SIPp's `uac` writes it, as bytes. */
-const datagram = (method: string, call: number, toTag: string, cseq: number): Uint8Array => {
-  const body = method === "INVITE" ? sdp : ""
-  return encoder.encode(
-    `${method} sip:bob@127.0.0.1:5060 SIP/2.0\r\n` +
-      `Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-${call}-${cseq}-${method}\r\n` +
-      `From: sipp <sip:sipp@127.0.0.1:5061>;tag=${call}SIPpTag00\r\n` +
-      `To: bob <sip:bob@127.0.0.1:5060>${toTag === "" ? "" : `;tag=${toTag}`}\r\n` +
-      `Call-ID: ${call}-4242@127.0.0.1\r\nCSeq: ${cseq} ${method}\r\nContact: sip:sipp@127.0.0.1:5061\r\n` +
-      `Max-Forwards: 70\r\nSubject: Performance Test\r\n` +
-      (method === "INVITE" ? "Content-Type: application/sdp\r\n" : "") +
-      `Content-Length: ${body.length}\r\n\r\n${body}`,
-  )
-}
-
-const parsed = (bytes: Uint8Array): Request => {
-  const result = parseMessage(bytes)
-  if (result._tag === "Err" || result.value._tag !== "Request") throw new Error("bench request did not parse")
-  return result.value
-}
 
 let state: UaState = makeUa(config)
 let nonce = 0
@@ -88,21 +65,21 @@ const run = (input: Input): ReadonlyArray<UaOutput> => {
 const refs: Array<string | undefined> = new Array(held).fill(undefined)
 
 const oneCall = (call: number): void => {
-  const invite = parsed(datagram("INVITE", call, "", 1))
+  const invite = parsedRequest(sippRequest("INVITE", call, "", 1))
   run({ _tag: "RequestReceived", request: invite })
   run({ _tag: "Respond", request: invite, status: 180 })
   const answered = run({
     _tag: "Respond",
     request: invite,
     status: 200,
-    body: sdp,
+    body: sippSdp,
     contentType: "application/sdp",
   } as Input)
   const ok = answered.find((o) => o._tag === "SendResponse")
   const tag = ok?._tag === "SendResponse" ? getToTag(ok.response) : undefined
   if (tag?._tag !== "Ok" || tag.value === undefined) throw new Error("the 200 carries no To tag")
-  run({ _tag: "RequestReceived", request: parsed(datagram("ACK", call, tag.value, 1)) })
-  const bye = run({ _tag: "RequestReceived", request: parsed(datagram("BYE", call, tag.value, 2)) })
+  run({ _tag: "RequestReceived", request: parsedRequest(sippRequest("ACK", call, tag.value, 1)) })
+  const bye = run({ _tag: "RequestReceived", request: parsedRequest(sippRequest("BYE", call, tag.value, 2)) })
   if (!bye.some((o) => o._tag === "SendResponse" && o.response.status === 200))
     throw new Error("BYE not answered")
   const old = refs[call % held]
