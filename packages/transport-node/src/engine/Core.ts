@@ -13,7 +13,7 @@
  *
  * Never: decides a protocol question itself — that is the reducers' job.
  */
-import { type Request, type Response, type SipMessage, serializeMessage } from "@sipkit/codec"
+import { type Header, type Request, type Response, type SipMessage, serializeMessage } from "@sipkit/codec"
 import {
   type Output,
   type TerminationReason,
@@ -79,6 +79,10 @@ export interface ServerTxInfo {
 
 const NO_BODY = new Uint8Array(0)
 
+/** The first Via header record of a message (the record itself, not a copy: compared by identity). */
+export const topViaRecord = (m: SipMessage): Header | undefined =>
+  m.headers.find((h) => h.name === "Via" || h.name === "v" || h.name.toLowerCase() === "via")
+
 /**
  * A final response went out on `info`'s transaction: the rest of the request (its other header records, body,
  * datagram) is let go, so a call ended but still absorbing retransmissions does not hold its INVITE and BYE for
@@ -88,7 +92,7 @@ export const markFinal = (info: ServerTxInfo): void => {
   if (info.final) return
   info.final = true
   const r = info.request
-  const via = r.headers.find((h) => h.name === "Via" || h.name === "v" || h.name.toLowerCase() === "via")
+  const via = topViaRecord(r)
   info.request = {
     _tag: "Request",
     method: r.method,

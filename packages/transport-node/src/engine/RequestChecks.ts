@@ -13,51 +13,32 @@
  *
  * Never: answers anything itself (the caller does), or rejects what `validateRequest` accepts.
  */
-import { getContacts, getMaxForwards, type HeaderError, type Request, validateRequest } from "@sipkit/codec"
+import {
+  getContacts,
+  getMaxForwards,
+  type HeaderError,
+  headerKey,
+  type Request,
+  validateRequest,
+} from "@sipkit/codec"
 
 /** What one header name is, for the checks: the single-valued fields (§8.1.1, §20), Via and Contact. */
 const Field = { Other: 0, Via: 1, Contact: 2, To: 3, From: 4, CallId: 5, CSeq: 6, MaxForwards: 7 } as const
 type Field = (typeof Field)[keyof typeof Field]
 
-/** The field a header name is (compact forms too), looked at only when its length can be one of ours; the usual
- * spellings are matched before any lower-casing. */
-const fieldOf = (name: string): Field => {
-  const usual = usualFields.get(name)
-  if (usual !== undefined) return usual
-  switch (name.length) {
-    case 1:
-      switch (name.charCodeAt(0) | 0x20) {
-        case 0x76: // v
-          return Field.Via
-        case 0x6d: // m
-          return Field.Contact
-        case 0x74: // t
-          return Field.To
-        case 0x66: // f
-          return Field.From
-        case 0x69: // i
-          return Field.CallId
-        default:
-          return Field.Other
-      }
-    case 2:
-      return name.toLowerCase() === "to" ? Field.To : Field.Other
-    case 3:
-      return name.toLowerCase() === "via" ? Field.Via : Field.Other
-    case 4: {
-      const lower = name.toLowerCase()
-      return lower === "from" ? Field.From : lower === "cseq" ? Field.CSeq : Field.Other
-    }
-    case 7: {
-      const lower = name.toLowerCase()
-      return lower === "call-id" ? Field.CallId : lower === "contact" ? Field.Contact : Field.Other
-    }
-    case 12:
-      return name.toLowerCase() === "max-forwards" ? Field.MaxForwards : Field.Other
-    default:
-      return Field.Other
-  }
-}
+/** The field a header name is (compact forms too): the usual spellings looked up as written, any other through the
+ * codec's canonical key (`headerKey`: lower case, compact form expanded). */
+const fieldOf = (name: string): Field => usualFields.get(name) ?? byKey.get(headerKey(name)) ?? Field.Other
+
+const byKey = new Map<string, Field>([
+  ["via", Field.Via],
+  ["contact", Field.Contact],
+  ["to", Field.To],
+  ["from", Field.From],
+  ["call-id", Field.CallId],
+  ["cseq", Field.CSeq],
+  ["max-forwards", Field.MaxForwards],
+])
 
 const usualFields = new Map<string, Field>([
   ["Via", Field.Via],

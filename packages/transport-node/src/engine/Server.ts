@@ -155,8 +155,7 @@ export const respondTx = (
 ): Effect.Effect<void, ResponseRefused> =>
   Effect.suspend(() => {
     const info = core.info.get(key)
-    // after the final response the request is no longer kept whole (markFinal): nothing is left to answer
-    if (info === undefined || info.side !== "server" || info.final)
+    if (info === undefined || info.side !== "server")
       return Effect.fail(new ResponseRefused(`no pending transaction for a ${status}`))
     return respondApp(core, key, info.request, status, init, freshToTag(core, info.request))
   })

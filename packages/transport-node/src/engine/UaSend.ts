@@ -40,6 +40,7 @@ import {
   pickListener,
   sendTo,
   sendToNow,
+  topViaRecord,
 } from "./Core.js"
 import { later, type Rest } from "./Now.js"
 import { feedResponse, type Observer, uaOf, uaStep } from "./UaCore.js"
@@ -233,10 +234,8 @@ const serverKeyOf = (response: Response): string | undefined => {
 const isAnswerTo = (core: Core, key: string, response: Response): boolean => {
   const info = core.info.get(key)
   if (info?.side !== "server") return false
-  const via = (m: Request | Response) =>
-    m.headers.find((h) => h.name === "Via" || h.name === "v" || h.name.toLowerCase() === "via")
-  const mine = via(response)
-  return mine !== undefined && mine === via(info.request)
+  const mine = topViaRecord(response)
+  return mine !== undefined && mine === topViaRecord(info.request)
 }
 
 export const sendResponse = (core: Core, response: Response, hint?: string): Effect.Effect<void> =>
