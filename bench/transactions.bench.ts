@@ -15,19 +15,12 @@
  * parses) and the heap held per call: heapUsed with the calls held minus without, each after a full GC on a later
  * turn of the event loop (what one job allocated stays reachable until the job ends).
  */
-import { setFlagsFromString } from "node:v8"
-import { runInNewContext } from "node:vm"
 import { appendHeader, makeResponse, type Request, withBody } from "@sipkit/codec"
 import { receive, respond, TransactionTable } from "@sipkit/fsm/transaction"
+import { exposedGc, intArg } from "./src/benchArgs.ts"
 import { parsedRequest, sippRequest, sippSdp } from "./src/sippUac.ts"
 
-const arg = (name: string, fallback: number): number => {
-  const hit = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))
-  const value = Number(hit?.slice(name.length + 3) ?? fallback)
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} is a positive integer`)
-  return value
-}
-const held = arg("held", 20_000)
+const held = intArg("held", 20_000)
 const withInfo = process.argv.includes("--info")
 
 const options = { reliable: false }
@@ -70,8 +63,7 @@ const oneCall = (call: number): void => {
   answer(byeKey, bye, 200, tag)
 }
 
-setFlagsFromString("--expose-gc")
-const gc = runInNewContext("gc") as () => void
+const gc = exposedGc()
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10))
 
 const before = process.cpuUsage()

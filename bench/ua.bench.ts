@@ -15,8 +15,6 @@
  * full GC each time).
  */
 import { PerformanceObserver } from "node:perf_hooks"
-import { setFlagsFromString } from "node:v8"
-import { runInNewContext } from "node:vm"
 import { getToTag } from "@sipkit/codec"
 import {
   callRef,
@@ -27,17 +25,12 @@ import {
   type UaOutput,
   type UaState,
 } from "@sipkit/fsm/ua"
+import { exposedGc, intArg } from "./src/benchArgs.ts"
 import { parsedRequest, sippRequest, sippSdp } from "./src/sippUac.ts"
 
-const arg = (name: string, fallback: number): number => {
-  const hit = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))
-  const value = Number(hit?.slice(name.length + 3) ?? fallback)
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} is a positive integer`)
-  return value
-}
-const calls = arg("calls", 20_000)
-const rounds = arg("rounds", 3)
-const held = arg("held", 20_000)
+const calls = intArg("calls", 20_000)
+const rounds = intArg("rounds", 3)
+const held = intArg("held", 20_000)
 
 const methods = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS"]
 const config = makeUaConfig({
@@ -87,8 +80,7 @@ const oneCall = (call: number): void => {
   if (old !== undefined) run({ _tag: "Forget", call: old })
 }
 
-setFlagsFromString("--expose-gc")
-const gc = runInNewContext("gc") as () => void
+const gc = exposedGc()
 let pauses = 0
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) pauses += entry.duration
