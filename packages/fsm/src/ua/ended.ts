@@ -21,25 +21,23 @@
  *
  * Never: I/O, clocks.
  */
-import type { Header, Request } from "@sipkit/codec"
+import { type Header, headerKey, type Request } from "@sipkit/codec"
 import { type Call, makeCall } from "./Call.js"
 
-/** The identity headers by their names as usually written, then in lower case, full and compact (§7.3.3); `true`
- * for Via. */
-const identityHeaders = new Map([
+/** The identity headers by their names as usually written, else by the codec's canonical key (`headerKey`: lower
+ * case, compact form expanded, §7.3.3); `true` for Via. */
+const usualIdentity = new Map([
   ["Via", true],
   ["From", false],
   ["To", false],
   ["Call-ID", false],
   ["CSeq", false],
+])
+const identityByKey = new Map([
   ["via", true],
-  ["v", true],
   ["from", false],
-  ["f", false],
   ["to", false],
-  ["t", false],
   ["call-id", false],
-  ["i", false],
   ["cseq", false],
 ])
 const noBody = new Uint8Array(0)
@@ -49,7 +47,7 @@ const identityOf = (invite: Request): Request => {
   const headers: Array<Header> = []
   let via = false
   for (const header of invite.headers) {
-    const isVia = identityHeaders.get(header.name) ?? identityHeaders.get(header.name.toLowerCase())
+    const isVia = usualIdentity.get(header.name) ?? identityByKey.get(headerKey(header.name))
     if (isVia === undefined || (isVia && via)) continue
     via ||= isVia
     headers.push({ name: header.name, value: header.value })
