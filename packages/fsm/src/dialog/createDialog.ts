@@ -7,7 +7,7 @@
  * Never: guesses a missing tag. A response without a To tag creates no dialog (§12.1: "dialogs are created
  * through … responses … with a To tag").
  */
-import { err, isErr, ok, type Request, type Response, type Result } from "@sipkit/codec"
+import { err, isErr, type NameAddr, ok, type Request, type Response, type Result } from "@sipkit/codec"
 import { type Dialog, type DialogError, dialogError } from "./Dialog.js"
 import {
   isSipsUri,
@@ -84,15 +84,41 @@ export const makeUasDialog = (
   request: Request,
   response: Response,
   options: CreateDialogOptions = {},
+): Result<Dialog, DialogError> =>
+  creates(response)
+    ? uasDialog(request, response.status, readTo(response), readContactUri(response), options)
+    : err(dialogError(`a ${response.status} response creates no dialog`, 400))
+
+/**
+ * `makeUasDialog` for a UAS core that knows what its own response says without reading it back: its To (the
+ * request's with the local tag, §8.2.6.2) and the URI of its Contact (§12.1.1 "the local target"), each as
+ * `makeUasDialog` would read it from the response, error included.
+ */
+export const makeUasDialogFrom = (
+  request: Request,
+  status: number,
+  local: {
+    readonly to: Result<NameAddr, DialogError>
+    readonly contact: Result<string | undefined, DialogError>
+  },
+  options: CreateDialogOptions = {},
+): Result<Dialog, DialogError> =>
+  status > 100 && status < 300
+    ? uasDialog(request, status, local.to, local.contact, options)
+    : err(dialogError(`a ${status} response creates no dialog`, 400))
+
+const uasDialog = (
+  request: Request,
+  status: number,
+  to: Result<NameAddr, DialogError>,
+  localContact: Result<string | undefined, DialogError>,
+  options: CreateDialogOptions,
 ): Result<Dialog, DialogError> => {
-  if (!creates(response)) return err(dialogError(`a ${response.status} response creates no dialog`, 400))
   const callId = readCallId(request)
   const from = readFrom(request)
-  const to = readTo(response)
   const cseq = readCSeq(request)
   const contact = readContactUri(request)
   const recordRoutes = readRecordRoutes(request)
-  const localContact = readContactUri(response)
   if (isErr(callId)) return callId
   if (isErr(from)) return from
   if (isErr(to)) return to
@@ -105,7 +131,7 @@ export const makeUasDialog = (
   if (contact.value === undefined) return err(dialogError("a dialog-creating request needs a Contact", 400))
   return ok({
     id: { callId: callId.value, localTag, remoteTag: tagOf(from.value) ?? "" },
-    state: response.status < 200 ? "early" : "confirmed",
+    state: status < 200 ? "early" : "confirmed",
     role: "UAS",
     local: to.value,
     remote: from.value,
@@ -114,6 +140,7 @@ export const makeUasDialog = (
     localTarget: localContact.value,
     remoteTarget: contact.value,
     routeSet: recordRoutes.value,
-    secure: isSipsUri(request.uri) && options.transportSecure === true,
+    // the flag asks for both; the URI is read only when the transport was secure
+    secure: options.transportSecure === true && isSipsUri(request.uri),
   })
 }

@@ -5,7 +5,7 @@
  * Never: I/O, clocks, randomness; tags, branches and initial CSeq numbers come in from the caller.
  */
 
-export { type CreateDialogOptions, makeUacDialog, makeUasDialog } from "./createDialog.js"
+export { type CreateDialogOptions, makeUacDialog, makeUasDialog, makeUasDialogFrom } from "./createDialog.js"
 export {
   type Dialog,
   type DialogError,

@@ -87,10 +87,12 @@ const answerInvite = (state: UaState, call: Call, command: Respond): UaStep => {
   if (status === 100)
     return { state, outputs: [sendResponse(respond(state.config, call.invite, 100, initOf(command)))] }
   if (status < 200) {
-    const response = respond(state.config, call.invite, status, initOf(command, contact))
+    const init = initOf(command, contact)
+    const response = respond(state.config, call.invite, status, init)
     const sdp = sdpOf(command)
     const media = sdp === undefined ? call.media : { ...call.media, local: sdp }
-    return stepWith(state, { ...call, dialog: withDialog(call, response), media }, [sendResponse(response)])
+    const dialog = withDialog(state, call, response, init)
+    return stepWith(state, { ...call, dialog, media }, [sendResponse(response)])
   }
   if (status < 300) return acceptInvite(state, call, command, contact)
   const response = respond(state.config, call.invite, status, initOf(command, { toTag: call.localTag }))
@@ -103,16 +105,14 @@ const answerInvite = (state: UaState, call: Call, command: Respond): UaStep => {
 const acceptInvite = (state: UaState, call: Call, command: Respond, contact: ResponseInit): UaStep => {
   const own = command.body === undefined ? localSdp(state, call, undefined) : undefined
   const sdp = own !== undefined && !isErr(own) ? own.value : undefined
-  const response = respond(state.config, call.invite, command.status, {
-    ...initOf(command, contact),
-    ...(sdp === undefined ? {} : { sdp }),
-  })
+  const init: ResponseInit = { ...initOf(command, contact), ...(sdp === undefined ? {} : { sdp }) }
+  const response = respond(state.config, call.invite, command.status, init)
   const seq = seqOf(call.invite)
   const local = sdpOf(command) ?? sdp ?? call.media.local
   const next: Call = {
     ...call,
     phase: "Accepted",
-    dialog: withDialog(call, response),
+    dialog: withDialog(state, call, response, init),
     media: { ...call.media, local },
     accepting: { response, seq, attempt: 0, interval: state.config.t1 },
   }

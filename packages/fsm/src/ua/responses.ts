@@ -33,17 +33,13 @@ export const respond = (
   init: ResponseInit = {},
 ): Response => {
   const extra = init.headers
-  const given =
-    extra === undefined || extra.length === 0
-      ? none
-      : (name: string) => extra.some(([n]) => n.toLowerCase() === name)
+  const given = givenIn(extra)
   const contact = init.contact === true ? config.contact : init.contact
   const headers: Array<readonly [string, string]> = []
   if (contact !== undefined) {
     if (status > 100 && status < 300 && !given("record-route"))
       for (const rr of getHeaderValues(request, "Record-Route")) headers.push(["Record-Route", rr])
-    if (!given("contact") && !given("m"))
-      headers.push(["Contact", contact.startsWith("<") ? contact : `<${contact}>`])
+    if (!given("contact") && !given("m")) headers.push(["Contact", contactValue(contact)])
     if (request.method === "INVITE" && !given("allow")) headers.push(["Allow", allowHeader(config)])
     if (request.method === "INVITE" && !given("supported") && !given("k"))
       headers.push(["Supported", supportedHeader(config)])
@@ -59,4 +55,22 @@ export const respond = (
     headers,
     ...(body === undefined ? {} : { body }),
   })
+}
+
+/** Whether the caller's headers name a header (by its lower-case name or compact form). */
+const givenIn = (extra: ResponseInit["headers"]): ((name: string) => boolean) =>
+  extra === undefined || extra.length === 0
+    ? none
+    : (name: string) => extra.some(([n]) => n.toLowerCase() === name)
+
+const contactValue = (contact: string): string => (contact.startsWith("<") ? contact : `<${contact}>`)
+
+/** The Contact value `respond` puts in the response for `init`; `undefined` when it puts none (no `contact`, or
+ * the caller's headers carry their own Contact). A UAS core that makes its dialog from the response (§12.1.1
+ * "the local target") knows it from here instead of reading the response back. */
+export const ownContact = (config: UaConfig, init: ResponseInit): string | undefined => {
+  const contact = init.contact === true ? config.contact : init.contact
+  if (contact === undefined) return undefined
+  const given = givenIn(init.headers)
+  return given("contact") || given("m") ? undefined : contactValue(contact)
 }

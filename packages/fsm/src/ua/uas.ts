@@ -10,13 +10,23 @@ import {
   getCSeq,
   getHeader,
   getHeaderValues,
+  getTag,
+  getTo,
   isErr,
+  type NameAddr,
   ok,
+  parseNameAddrList,
   type Request,
   type Response,
   type Result,
 } from "@sipkit/codec"
-import { type Dialog, makeInDialogRequest, makeUasDialog, terminateDialog } from "../dialog/index.js"
+import {
+  type Dialog,
+  makeInDialogRequest,
+  makeUasDialog,
+  makeUasDialogFrom,
+  terminateDialog,
+} from "../dialog/index.js"
 import { type Call, callRef, makeCall } from "./Call.js"
 import { cancels } from "./cancel.js"
 import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
@@ -24,7 +34,7 @@ import { hangup } from "./inDialog.js"
 import { answer, bodyText, type MediaRejection, offer } from "./media.js"
 import { type Routing, routingOf } from "./readers.js"
 import { replacedCall } from "./replaces.js"
-import { type ResponseInit, respond } from "./responses.js"
+import { ownContact, type ResponseInit, respond } from "./responses.js"
 import type { Answer, Progress, Reject } from "./UaEvent.js"
 import { report, sendRequest, sendResponse, startTimer, stopTimer, type UaOutput } from "./UaOutput.js"
 import { addCall, callForInvite, inviteKeyOf, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
@@ -95,12 +105,42 @@ const isMerged = (state: UaState, request: Request, routing: Routing): boolean =
 
 const topVia = (request: Request): string | undefined => getHeaderValues(request, "Via")[0]
 
-/** §12.1.1: the first tagged response makes the UAS dialog (early for 1xx); a 2xx confirms it. */
-export const withDialog = (call: Call, response: Response): Dialog | undefined => {
+/** §12.1.1: the first tagged response makes the UAS dialog (early for 1xx); a 2xx confirms it. `init` is what
+ * the response was built with (`respond`): the dialog's local URI and target are the To and Contact it put there,
+ * known without reading the response back (`ownSide`). */
+export const withDialog = (
+  state: UaState,
+  call: Call,
+  response: Response,
+  init: ResponseInit,
+): Dialog | undefined => {
   if (call.dialog !== undefined)
     return response.status >= 200 ? { ...call.dialog, state: "confirmed" } : call.dialog
-  const created = makeUasDialog(call.invite, response, { transportSecure: call.secure === true })
+  const options = { transportSecure: call.secure === true }
+  const own = ownSide(call, ownContact(state.config, init))
+  const created =
+    own === undefined
+      ? makeUasDialog(call.invite, response, options)
+      : makeUasDialogFrom(call.invite, response.status, own, options)
   return isErr(created) ? undefined : created.value
+}
+
+/** §25.1 token: what a tag parameter's value reads back as, unchanged. */
+const isToken = (text: string): boolean => /^[A-Za-z0-9\-.!%*_+`'~]+$/.test(text)
+
+/**
+ * The To and Contact URI of our response to the call's INVITE as `makeUasDialog` would read them from it: the
+ * INVITE's To (read when it was routed) with `;tag=` and the local tag appended (§8.2.6.2, as `makeResponse`
+ * does), and the first URI of the Contact value we put. `undefined` when they are better read back: no Contact of
+ * ours, a To that already has a tag, a tag or Contact the codec would read differently.
+ */
+const ownSide = (call: Call, contact: string | undefined) => {
+  if (contact === undefined || contact.includes("*") || !isToken(call.localTag)) return undefined
+  const to = getTo(call.invite)
+  const uris = parseNameAddrList(contact, "contact")
+  if (isErr(to) || getTag(to.value) !== undefined || isErr(uris)) return undefined
+  const local: NameAddr = { ...to.value, params: [...to.value.params, { name: "tag", value: call.localTag }] }
+  return { to: ok(local), contact: ok(uris.value[0]?.uri) }
 }
 
 /** The SDP of our answer (to the INVITE's offer) or of our offer (when the INVITE had none, §13.2.1). The same
@@ -122,12 +162,9 @@ export const progress = (state: UaState, call: Call, command: Progress): UaStep 
   const early =
     command.status === 183 || command.sdp !== undefined ? localSdp(state, call, command.sdp) : undefined
   const body = early?._tag === "Ok" ? early.value : undefined
-  const response = respond(state.config, call.invite, command.status, {
-    toTag: call.localTag,
-    contact: true,
-    sdp: body,
-  })
-  const dialog = withDialog(call, response)
+  const init = { toTag: call.localTag, contact: true, sdp: body } as const
+  const response = respond(state.config, call.invite, command.status, init)
+  const dialog = withDialog(state, call, response, init)
   const media = body === undefined ? call.media : { ...call.media, local: body }
   return stepWith(state, { ...call, dialog, media }, [sendResponse(response)])
 }
@@ -139,16 +176,13 @@ export const accept = (state: UaState, call: Call, command: Answer): UaStep => {
   if (call.role !== "UAS" || call.phase !== "Proceeding") return stay(state)
   const sdp = localSdp(state, call, command.sdp)
   if (isErr(sdp)) return rejectWith(state, call, sdp.error.status, sdp.error.warning)
-  const response = respond(state.config, call.invite, 200, {
-    toTag: call.localTag,
-    contact: true,
-    sdp: sdp.value,
-  })
+  const init = { toTag: call.localTag, contact: true, sdp: sdp.value } as const
+  const response = respond(state.config, call.invite, 200, init)
   const seq = seqOf(call.invite)
   const next: Call = {
     ...call,
     phase: "Accepted",
-    dialog: withDialog(call, response),
+    dialog: withDialog(state, call, response, init),
     media: { ...call.media, local: sdp.value },
     accepting: { response, seq, attempt: 0, interval: state.config.t1 },
   }
