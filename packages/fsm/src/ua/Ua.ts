@@ -4,7 +4,7 @@
  *
  * Never: I/O, clocks, randomness, exceptions. Time enters as `TimerFired`, randomness as each event's `nonce`.
  */
-import type { Request, Response } from "@sipkit/codec"
+import { isOk, type Request, type Response } from "@sipkit/codec"
 import { onRespond } from "./answers.js"
 import { type Call, callRef } from "./Call.js"
 import { makeFresh } from "./Fresh.js"
@@ -119,9 +119,10 @@ const onDialogRequest = (state: UaState, request: Request, nonce: string): UaSte
   if (found._tag === "NoDialog")
     return request.method === "ACK" ? stay(state) : answer(state, request, 481, "")
   const { call, verdict } = found
-  if (verdict._tag === "Err")
-    return request.method === "ACK" ? stay(state) : answer(state, request, verdict.error.status, "")
-  if (request.method === "ACK") return onAck(state, call, verdict.value, request, nonce)
+  // an ACK the dialog refuses (it is over) may still be the ACK of a 2xx being retransmitted (§13.3.1.4)
+  if (request.method === "ACK")
+    return onAck(state, call, isOk(verdict) ? verdict.value : undefined, request, nonce)
+  if (verdict._tag === "Err") return answer(state, request, verdict.error.status, "")
   return onInDialogRequest(state, call, verdict.value, request, nonce)
 }
 

@@ -10,7 +10,7 @@
 import { emptyHashTrie } from "../persistent/HashTrie.js"
 import type { PersistentMap } from "../persistent/PersistentMap.js"
 import type { Call, CallRef } from "./Call.js"
-import { endedCall, isSettled } from "./ended.js"
+import { endedCall, isEnded, isSettled } from "./ended.js"
 import { type Routing, routingOf } from "./readers.js"
 import type { UaConfig } from "./UaConfig.js"
 import type { UaOutput } from "./UaOutput.js"
@@ -53,16 +53,12 @@ export const addCall = (state: UaState, call: Call): UaState => {
   }
 }
 
-/** The state with `call` (already in it) updated. A UAS call that has just ended with nothing pending is kept as
- * `endedCall` makes it (ended.ts). */
-export const putCall = (state: UaState, call: Call): UaState => {
-  if (call.phase === "Terminated" && isSettled(call)) {
-    const before = state.calls.get(call.ref)
-    if (before !== undefined && before.phase !== "Terminated")
-      return { ...state, calls: state.calls.set(call.ref, endedCall(call)) }
-  }
-  return { ...state, calls: state.calls.set(call.ref, call) }
-}
+/** The state with `call` (already in it) updated. A UAS call that has settled (ended with nothing pending) is kept
+ * as `endedCall` makes it (ended.ts), once. */
+export const putCall = (state: UaState, call: Call): UaState => ({
+  ...state,
+  calls: state.calls.set(call.ref, isSettled(call) && !isEnded(call) ? endedCall(call) : call),
+})
 
 /** The state without `ref` (and its index entry). */
 export const removeCall = (state: UaState, ref: CallRef): UaState => {

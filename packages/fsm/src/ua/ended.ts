@@ -70,6 +70,10 @@ export const isSettled = (call: Call): boolean =>
   call.reinvite === undefined &&
   call.glare === undefined
 
+/** Whether the call is already as `endedCall` keeps it: its INVITE is the identity made here (no other message
+ * carries this module's empty body). */
+export const isEnded = (call: Call): boolean => call.invite.body === noBody
+
 /** The call as kept once settled (`isSettled`): the same answers, a fraction of the memory. */
 export const endedCall = (call: Call): Call =>
   makeCall({

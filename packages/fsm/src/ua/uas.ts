@@ -259,32 +259,49 @@ export const onRetransmitTimer = (state: UaState, call: Call, seq: number, attem
 }
 
 /** §13.3.1.4: "If the server retransmits the 2xx response for 64*T1 seconds without receiving an ACK, the dialog
- * is confirmed, but the session SHOULD be terminated. This is accomplished with a BYE". Reported as a 408. */
+ * is confirmed, but the session SHOULD be terminated. This is accomplished with a BYE". Reported as a 408. A call
+ * our BYE already ended (a re-INVITE's 2xx was still going, §15) only stops: its BYE went and its end was reported. */
 export const onAckTimeout = (state: UaState, call: Call, seq: number, nonce: string): UaStep => {
   if (call.accepting?.seq !== seq || call.dialog === undefined) return stay(state)
+  const stop = stopTimer({ _tag: "2xxRetransmit", call: call.ref, seq, attempt: call.accepting.attempt })
+  if (call.phase === "Terminated")
+    return stepWith(state, { ...call, accepting: undefined, reinvite: undefined }, [stop])
   const fresh = makeFresh(nonce)
   const bye = makeInDialogRequest(call.dialog, { method: "BYE", via: viaFor(state.config.via, fresh) })
   const dialog = terminateDialog(isErr(bye) ? call.dialog : bye.value.dialog)
   const next: Call = { ...call, phase: "Terminated", dialog, accepting: undefined, reinvite: undefined }
   return stepWith(state, next, [
-    stopTimer({ _tag: "2xxRetransmit", call: call.ref, seq, attempt: call.accepting.attempt }),
+    stop,
     ...(isErr(bye) ? [] : [sendRequest(bye.value.request)]),
     report({ _tag: "Ended", call: call.ref, status: 408, reason: "No ACK for the 2xx", by: "local" }),
   ])
 }
 
 /** §13.3.1.4 / §14.2: the ACK of our 2xx stops its retransmission; the ACK of an offerless INVITE's 2xx carries
- * the answer. An ACK for nothing pending (a retransmission) changes nothing. */
-export const onAck = (state: UaState, call: Call, dialog: Dialog, ack: Request, nonce: string): UaStep => {
+ * the answer. An ACK for nothing pending (a retransmission) changes nothing. `dialog` is the dialog with the ACK
+ * received (§12.2.2), `undefined` when the dialog refused it: a 2xx can outlive its dialog (our BYE went while a
+ * re-INVITE's 2xx was retransmitted, §15), and "retransmissions cease when an ACK request for the response is
+ * received" — matched by its CSeq — and nothing more happens to the ended call. */
+export const onAck = (
+  state: UaState,
+  call: Call,
+  dialog: Dialog | undefined,
+  ack: Request,
+  nonce: string,
+): UaStep => {
   const accepting = call.accepting
   if (accepting === undefined || accepting.seq !== seqOf(ack)) return stay(state)
-  const remote = bodyText(ack.body) ?? call.media.remote
-  const media = { ...call.media, remote }
-  const next: Call = { ...call, dialog, accepting: undefined, reinvite: undefined, media }
   const stops = [
     stopTimer({ _tag: "2xxRetransmit", call: call.ref, seq: accepting.seq, attempt: accepting.attempt }),
     stopTimer({ _tag: "2xxTimeout", call: call.ref, seq: accepting.seq }),
   ]
+  if (dialog === undefined)
+    return call.phase === "Terminated"
+      ? stepWith(state, { ...call, accepting: undefined, reinvite: undefined }, stops)
+      : stay(state)
+  const remote = bodyText(ack.body) ?? call.media.remote
+  const media = { ...call.media, remote }
+  const next: Call = { ...call, dialog, accepting: undefined, reinvite: undefined, media }
   const sdp = {
     ...(media.local === undefined ? {} : { localSdp: media.local }),
     ...(media.remote === undefined ? {} : { remoteSdp: media.remote }),

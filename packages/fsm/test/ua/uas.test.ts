@@ -4,7 +4,7 @@
 import { getCSeq, getHeader, getHeaderValues, getTag, getTo, isOk, type Response } from "@sipkit/codec"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import type { UaOutput } from "../../src/ua/index.js"
+import type { UaOutput, UaTimer } from "../../src/ua/index.js"
 import { Driver, fromAlice, only, requestsIn, responsesIn } from "./support/drive.js"
 
 const toTag = (response: Response): string | undefined => {
@@ -113,6 +113,69 @@ describe("UAS core: §13.3.1.4 2xx retransmission until the ACK", () => {
     const before = driver.state
     expect(driver.send({ _tag: "TimerFired", timer: retransmit!.timer })).toEqual([])
     expect(driver.state).toBe(before)
+  })
+})
+
+/** Virtual time for one driven core: its timers by deadline, fired in order until none is left (bounded). */
+const runTimers = (driver: Driver, from: ReadonlyArray<UaOutput>): ReadonlyArray<UaOutput> => {
+  const armed = new Map<string, { at: number; timer: UaTimer }>()
+  let now = 0
+  const track = (outputs: ReadonlyArray<UaOutput>) => {
+    for (const o of outputs) {
+      if (o._tag === "StartTimer") armed.set(JSON.stringify(o.timer), { at: now + o.after, timer: o.timer })
+      if (o._tag === "StopTimer") armed.delete(JSON.stringify(o.timer))
+    }
+  }
+  track(from)
+  const fired: Array<UaOutput> = []
+  for (let i = 0; i < 100 && armed.size > 0; i++) {
+    const [key, next] = [...armed].reduce((a, b) => (b[1].at < a[1].at ? b : a))
+    armed.delete(key)
+    now = next.at
+    const outputs = driver.send({ _tag: "TimerFired", timer: next.timer })
+    fired.push(...outputs)
+    track(outputs)
+  }
+  return fired
+}
+
+const endedIn = (outputs: ReadonlyArray<UaOutput>) =>
+  outputs.flatMap((o) => (o._tag === "Report" && o.report._tag === "Ended" ? [o.report] : []))
+
+describe("UAS core: hanging up while a re-INVITE's 2xx is retransmitted (§13.3.1.4, §14.2, §15)", () => {
+  /** Bob's call confirmed, Alice's re-INVITE answered 200 (retransmitted until its ACK), then Bob hangs up. */
+  const byeDuringReinvite2xx = () => {
+    const setup = confirmed()
+    const { driver, call, tag } = setup
+    const reinvite = fromAlice({ seq: 2, toTag: tag, branch: "z9hG4bKre", body: offerSdp })
+    expect(only(responsesIn(driver.request(reinvite))).status).toBe(200)
+    const hungUp = driver.send({ _tag: "Hangup", call })
+    expect(only(requestsIn(hungUp)).method).toBe("BYE")
+    expect(endedIn(hungUp)).toMatchObject([{ status: 200, by: "local" }])
+    return setup
+  }
+
+  it("the ACK of the 2xx still stops its retransmissions after our BYE, and the call reports Ended once", () => {
+    const { driver, call, tag } = byeDuringReinvite2xx()
+    const acked = driver.request(fromAlice({ method: "ACK", seq: 2, toTag: tag, branch: "z9hG4bKack2" }))
+    expect(
+      acked.filter((o) => o._tag === "StopTimer").map((o) => o._tag === "StopTimer" && o.timer._tag),
+    ).toEqual(["2xxRetransmit", "2xxTimeout"])
+    const later = runTimers(driver, driver.log)
+    expect(responsesIn(later)).toEqual([])
+    expect(endedIn(driver.log)).toHaveLength(1)
+    // settled now: kept as an ended call (ended.ts), without the INVITE's body and other headers
+    const ended = driver.state.calls.get(call)!
+    expect([ended.accepting, ended.invite.body.length]).toEqual([undefined, 0])
+    expect(ended.invite.headers.map((h) => h.name)).toEqual(["Via", "From", "To", "Call-ID", "CSeq"])
+  })
+
+  it("without the ACK the 2xx stops at 64·T1 with no second BYE and no second Ended", () => {
+    const { driver } = byeDuringReinvite2xx()
+    const later = runTimers(driver, driver.log)
+    expect(responsesIn(later).length).toBeGreaterThan(0)
+    expect(requestsIn(later)).toEqual([])
+    expect(endedIn(driver.log)).toHaveLength(1)
   })
 })
 
