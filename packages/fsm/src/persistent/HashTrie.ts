@@ -112,28 +112,38 @@ const insert = <V>(
   return { bitmap: node.bitmap, children }
 }
 
+const holds = <V>(holding: V | typeof absent, value: V): boolean => holding === absent || value === holding
+
+/** `holding`: remove the entry only when it holds this value (`absent`: whatever it holds). */
 const removeFromLeaf = <V>(
   node: Leaf<V> | Collision<V>,
   hash: number,
   key: string,
+  holding: V | typeof absent,
 ): TrieNode<V> | undefined => {
   if (node.hash !== hash) return node
-  if (isLeaf(node)) return node.key === key ? undefined : node
-  const entries = node.entries.filter((e) => e[0] !== key)
+  if (isLeaf(node)) return node.key === key && holds(holding, node.value) ? undefined : node
+  const entries = node.entries.filter((e) => e[0] !== key || !holds(holding, e[1]))
   if (entries.length === node.entries.length) return node
   const [only] = entries
   if (entries.length === 1 && only !== undefined) return { hash, key: only[0], value: only[1] }
   return entries.length === 0 ? undefined : { hash, entries }
 }
 
-const remove = <V>(node: TrieNode<V>, hash: number, shift: number, key: string): TrieNode<V> | undefined => {
-  if (!isBranch(node)) return removeFromLeaf(node, hash, key)
+const remove = <V>(
+  node: TrieNode<V>,
+  hash: number,
+  shift: number,
+  key: string,
+  holding: V | typeof absent,
+): TrieNode<V> | undefined => {
+  if (!isBranch(node)) return removeFromLeaf(node, hash, key, holding)
   const bit = 1 << ((hash >>> shift) & mask)
   if ((node.bitmap & bit) === 0) return node
   const at = slot(node.bitmap, bit)
   const child = node.children[at]
   if (child === undefined) return node
-  const next = remove(child, hash, shift + bits, key)
+  const next = remove(child, hash, shift + bits, key, holding)
   if (next === child) return node
   const children = node.children.slice()
   if (next === undefined) children.splice(at, 1)
@@ -192,8 +202,16 @@ class HashTrie<V> implements PersistentMap<V> {
   }
 
   delete(key: string): PersistentMap<V> {
+    return this.without(key, absent)
+  }
+
+  deleteIf(key: string, value: V): PersistentMap<V> {
+    return this.without(key, value)
+  }
+
+  private without(key: string, holding: V | typeof absent): PersistentMap<V> {
     if (this.root === undefined) return this
-    const next = remove(this.root, hashOf(key), 0, key)
+    const next = remove(this.root, hashOf(key), 0, key, holding)
     return next === this.root ? this : new HashTrie(next, this.size - 1)
   }
 }

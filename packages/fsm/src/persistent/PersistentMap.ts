@@ -19,4 +19,7 @@ export interface PersistentMap<V> {
   readonly set: (key: string, value: V) => PersistentMap<V>
   /** A map without `key` (this very map when it has no such key). */
   readonly delete: (key: string) => PersistentMap<V>
+  /** A map without `key` if it holds `value` (`===`), else this very map: an index entry removed only while it
+   * still names what is removed, in one walk. */
+  readonly deleteIf: (key: string, value: V) => PersistentMap<V>
 }

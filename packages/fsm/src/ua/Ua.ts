@@ -18,7 +18,7 @@ import {
   reinvite,
   send,
 } from "./inDialog.js"
-import { routingOf } from "./readers.js"
+import { type Routing, routingOf } from "./readers.js"
 import { respond } from "./responses.js"
 import { getDialogForRequest } from "./routing.js"
 import { allowHeader, isDelegated } from "./UaConfig.js"
@@ -81,7 +81,7 @@ const onRequest = (state: UaState, request: Request, nonce: string, secure: bool
   const rejection = checkRequest(state.config, request, fresh.tag())
   if (rejection !== undefined) return { state, outputs: [sendResponse(rejection)] }
   if (request.method === "CANCEL") return onCancel(state, request, fresh)
-  if (routing.toTag !== undefined) return onDialogRequest(state, request, nonce)
+  if (routing.toTag !== undefined) return onDialogRequest(state, request, routing, nonce)
   if (request.method === "INVITE") return onNewInvite(state, request, routing, fresh, secure)
   if (request.method === "ACK") return stay(state)
   if (isDelegated(state.config, request.method))
@@ -114,8 +114,8 @@ const onRequest = (state: UaState, request: Request, nonce: string, secure: bool
 
 /** §12.2.2: "If the UAS … does not find a matching dialog … it SHOULD respond with a 481"; the ACK of a 2xx is
  * never answered. Lower CSeq → 500, terminated dialog → 481. */
-const onDialogRequest = (state: UaState, request: Request, nonce: string): UaStep => {
-  const found = getDialogForRequest(state, request)
+const onDialogRequest = (state: UaState, request: Request, routing: Routing, nonce: string): UaStep => {
+  const found = getDialogForRequest(state, request, routing)
   if (found._tag === "NoDialog")
     return request.method === "ACK" ? stay(state) : answer(state, request, 481, "")
   const { call, verdict } = found

@@ -68,7 +68,7 @@ export const removeCall = (state: UaState, ref: CallRef): UaState => {
   return {
     ...state,
     calls: state.calls.delete(ref),
-    invites: key !== undefined && state.invites.get(key) === ref ? state.invites.delete(key) : state.invites,
+    invites: key === undefined ? state.invites : state.invites.deleteIf(key, ref),
   }
 }
 

@@ -44,6 +44,29 @@ describe("HashTrie", () => {
     )
   })
 
+  it("deleteIf removes a key only while it holds the value, like a Map checked first", () => {
+    const arbOps = fc.array(fc.tuple(fc.constantFrom("set", "delete", "deleteIf"), arbKey, fc.nat(3)), {
+      maxLength: 60,
+    })
+    fc.assert(
+      fc.property(arbOps, (ops) => {
+        let map: PersistentMap<number> = emptyHashTrie()
+        const model = new Map<string, number>()
+        for (const [op, key, value] of ops) {
+          const before = map
+          if (op === "set") map = map.set(key, value)
+          else map = op === "delete" ? map.delete(key) : map.deleteIf(key, value)
+          if (op === "set") model.set(key, value)
+          else if (op === "delete" || model.get(key) === value) model.delete(key)
+          else expect(map).toBe(before)
+          expect([map.size, map.get(key)]).toEqual([model.size, model.get(key)])
+        }
+        expect([...map.entries()].sort(byKey)).toEqual([...model].sort(byKey))
+      }),
+      { numRuns: 100 },
+    )
+  })
+
   it("returns the same map when deleting a missing key", () => {
     const map = emptyHashTrie<number>().set("a", 1)
     expect(map.delete("b")).toBe(map)
