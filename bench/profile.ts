@@ -6,7 +6,8 @@
  * Usage: node profile.ts [--what=task|parse|string] [--message=invite|ringing|register] [--seconds=5]
  * (npm run profile -- --what=parse); without --message the three messages take turns.
  * `task` is the benchmark's headline (bytes, then the five accessors); `parse` is parseMessage alone;
- * `string` is the task on a string.
+ * `string` is the task on a string. `--lines=N` also prints the N hottest source lines of the built code (by V8's
+ * position ticks: self time attributed to a line of `dist/`).
  */
 import { Session } from "node:inspector/promises"
 import { loadCorpus } from "./src/corpus.ts"
@@ -16,6 +17,7 @@ interface Node {
   readonly id: number
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number }
   readonly children?: ReadonlyArray<number>
+  readonly positionTicks?: ReadonlyArray<{ readonly line: number; readonly ticks: number }>
 }
 interface Profile {
   readonly nodes: ReadonlyArray<Node>
@@ -99,3 +101,17 @@ console.log("\nby self time:")
 console.log(top(self, (name) => !name.startsWith("(idle)") && !name.startsWith("(program)"), 25).join("\n"))
 console.log("\ninclusive, the task's top-level calls:")
 console.log(top(inclusive, (name) => topLevel.test(name), 12).join("\n"))
+
+const lineCount = Number(arg("lines", "0"))
+if (lineCount > 0) {
+  const lines = new Map<string, number>()
+  for (const node of profile.nodes) {
+    const file = node.callFrame.url.split("/").slice(-2).join("/")
+    for (const { line, ticks } of node.positionTicks ?? []) {
+      const key = `${file}:${line} (${node.callFrame.functionName || "(anonymous)"})`
+      lines.set(key, (lines.get(key) ?? 0) + ticks)
+    }
+  }
+  console.log("\nhottest lines (self):")
+  console.log(top(lines, () => true, lineCount).join("\n"))
+}
