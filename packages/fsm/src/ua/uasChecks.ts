@@ -68,7 +68,11 @@ const checkRequire: Check = (config, request, toTag) => {
   return unknown.length === 0 ? undefined : reject(request, 420, toTag, [["Unsupported", list(unknown)]])
 }
 
-const mediaType = (contentType: string): string => (contentType.split(";")[0] ?? "").trim().toLowerCase()
+/** The media type of a Content-Type value, before its parameters, in lower case. */
+const mediaType = (contentType: string): string => {
+  const semi = contentType.indexOf(";")
+  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase()
+}
 
 /** §8.2.3: "If a UAS does not understand the body … it MUST respond with a 415 … The response MUST contain an
  * Accept header field listing the types of all bodies it understands" — and Accept-Encoding for an encoding. */
