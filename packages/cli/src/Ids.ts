@@ -2,29 +2,33 @@
  * Ids — the randomness SIP needs (§8.1.1.3 tags, §8.1.1.4 Call-IDs, §8.1.1.7 branches), drawn here in the shell
  * so the core never has to; and `pooledIdsLayer`, the same ids for the runtime's endpoints.
  *
- * Every id takes fresh bytes of one crypto-random pool, refilled 4 KiB at a time: as unpredictable as a
- * `randomBytes` call per id (no byte is used twice), without a call into the CSPRNG per id — under load that call
- * was measured at ~30 µs each on this machine, a sixth of the CPU a call cost `sip listen`.
+ * Every id here takes fresh characters of one crypto-random pool (2 KiB, hex-encoded once per refill): as
+ * unpredictable as a `randomBytes` call per id (no byte is used twice), without a call into the CSPRNG per id —
+ * under load that call was measured at ~30 µs each on this machine, a sixth of the CPU a call cost `sip listen`.
+ * The runtime's ids are transport-node's `cryptoIds`, cut the same way from a base64url pool of its own.
  */
 import { randomFillSync } from "node:crypto"
-import { Ids, type IdsShape } from "@sipkit/transport-node"
+import { cryptoIds, Ids, type IdsShape } from "@sipkit/transport-node"
 import * as Layer from "effect/Layer"
 
-const pool = Buffer.allocUnsafe(4096)
-let used = pool.length
+const poolBytes = Buffer.allocUnsafe(2048)
+let poolText = ""
+let used = 0
 
-/** `bytes` fresh random bytes of the pool, as text in `encoding`. */
-const draw = (bytes: number, encoding: "hex" | "base64url"): string => {
-  if (used + bytes > pool.length) {
-    randomFillSync(pool)
+/** `bytes` fresh random bytes of the pool, as hex: the pool is encoded once per refill (4,096 characters), and
+ * each id is a slice of it (an encode call per id cost ~1–2 µs). No character is used twice. */
+const draw = (bytes: number): string => {
+  const chars = bytes * 2
+  if (used + chars > poolText.length) {
+    randomFillSync(poolBytes)
+    poolText = poolBytes.toString("hex")
     used = 0
   }
-  const text = pool.toString(encoding, used, used + bytes)
-  used += bytes
-  return text
+  used += chars
+  return poolText.slice(used - chars, used)
 }
 
-const hex = (bytes: number): string => draw(bytes, "hex")
+const hex = draw
 
 /** A branch with the RFC 3261 magic cookie (§8.1.1.7). */
 export const newBranch = (): string => `z9hG4bK${hex(10)}`
@@ -38,11 +42,7 @@ export const newCallId = (host: string): string => `${hex(12)}@${host.includes("
 /** A client nonce for digest (RFC 7616 §3.4). */
 export const newCnonce = (): string => hex(8)
 
-/** The runtime's `Ids` service from the pool: the shapes of transport-node's `cryptoIds` (base64url). */
-export const pooledIds: IdsShape = {
-  branch: () => `z9hG4bK${draw(12, "base64url")}`,
-  tag: () => draw(8, "base64url"),
-  callId: () => draw(16, "base64url"),
-}
+/** The runtime's `Ids` service: transport-node's own (base64url ids cut from its crypto-random pool). */
+export const pooledIds: IdsShape = cryptoIds
 
 export const pooledIdsLayer = Layer.succeed(Ids)(pooledIds)

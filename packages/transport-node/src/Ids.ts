@@ -13,18 +13,26 @@ export interface IdsShape {
 
 export class Ids extends Context.Service<Ids, IdsShape>()("@sipkit/transport-node/Ids") {}
 
-/** Random bytes drawn from a pool refilled 4 KiB at a time: one system call per few hundred ids, not one each. */
-const pool = Buffer.allocUnsafe(4096)
-let used = pool.length
+/**
+ * Random text cut from a pool: 3 KiB of crypto-random bytes, encoded once as 4,096 base64url characters (6 random
+ * bits each), refilled when used up. No character is used twice, so an id is as unpredictable as its own
+ * `randomBytes` call; an id costs a string slice, where an encode call per id (`toString` of a few pool bytes) cost
+ * ~1–2 µs, and the UA core takes a fresh nonce on every step.
+ */
+const poolBytes = Buffer.allocUnsafe(3072)
+let poolText = ""
+let used = 0
 
+/** Text carrying at least `bytes` × 8 random bits. */
 const random = (bytes: number): string => {
-  if (used + bytes > pool.length) {
-    randomFillSync(pool)
+  const chars = Math.ceil((bytes * 8) / 6)
+  if (used + chars > poolText.length) {
+    randomFillSync(poolBytes)
+    poolText = poolBytes.toString("base64url")
     used = 0
   }
-  const text = pool.toString("base64url", used, used + bytes)
-  used += bytes
-  return text
+  used += chars
+  return poolText.slice(used - chars, used)
 }
 
 export const cryptoIds: IdsShape = {
