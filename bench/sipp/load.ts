@@ -5,7 +5,9 @@
  * after the other in one run:
  *   - `sipp`    SIPp's own built-in `uas` (the C++ reference);
  *   - `sip-npm` the minimal UAS on the npm package `sip` in `sip-uas.ts`;
- *   - `sipkit`  `sip listen` from packages/cli (skipped when packages/cli/dist/bin.js is not built).
+ *   - `sipkit`  `sip listen` from packages/cli (skipped when packages/cli/dist/bin.js is not built);
+ *   - `node-floor` (only when named) `floor-uas.ts`: no parser, no transaction, replies cut from the request's
+ *               lines — what Node itself costs per call, the floor under any UAS on this runtime.
  * After each step the UAS's resident memory is read from /proc (VmRSS now, VmHWM = peak so far), and the CPU time
  * it spent in the step (utime + stime from /proc/PID/stat) divided by the step's calls: CPU per call, a figure that
  * holds even when the machine is shared (a max-rate ladder does not).
@@ -17,7 +19,7 @@
  * SIPp against its own UAS failed at 1,500 calls/s that way, and holds 6,000 with the buffers (see README.md).
  *
  * Loopback only (127.0.0.1); every wait is bounded; each child is killed by its own pid at the end.
- * Usage: node sipp/load.ts [--targets=sipp,sip-npm,sipkit] [--rates=250,500,…] [--duration=10] [--port=15060]
+ * Usage: node sipp/load.ts [--targets=sipp,sip-npm,sipkit[,node-floor]] [--rates=250,500,…] [--duration=10] [--port=15060]
  *        [--sipkit-cmd="node ../packages/cli/dist/bin.js listen --host {host} --port {port} --quiet"]
  * Progress goes to stderr; the Markdown summary for docs/benchmarks.md to stdout.
  */
@@ -71,12 +73,14 @@ const targetOf = (name: string, port: number): Target => {
       }
     case "sip-npm":
       return { name, command: [process.execPath, join(here, "sip-uas.ts"), String(port), host] }
+    case "node-floor":
+      return { name, command: [process.execPath, join(here, "floor-uas.ts"), String(port), host] }
     case "sipkit":
       return existsSync(cliBin) || arg("sipkit-cmd") !== undefined
         ? { name, command: fill(options.sipkitCmd, port) }
         : { name, command: [], skip: `${cliBin} is not built` }
     default:
-      throw new Error(`unknown target ${name} (sipp, sip-npm, sipkit)`)
+      throw new Error(`unknown target ${name} (sipp, sip-npm, sipkit, node-floor)`)
   }
 }
 
