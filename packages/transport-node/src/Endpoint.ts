@@ -24,12 +24,14 @@ import {
   activeCounts,
   type Core,
   connectionClosed,
+  dispatch,
   dispatchNow,
   isWireWatched,
   type Listener,
   logWireNow,
   performNow,
   sendToNow,
+  type TimerJob,
   warningOf,
 } from "./engine/Core.js"
 import { makeInbox } from "./engine/Inbox.js"
@@ -39,6 +41,7 @@ import { type RegisterOptions, type Registration, register } from "./engine/Regi
 import { oneOffRequest, type RequestOptions } from "./engine/Request.js"
 import { endDialog, onAck, onRequest } from "./engine/Server.js"
 import { makeStats, type StatsSnapshot } from "./engine/Stats.js"
+import { uaStep } from "./engine/UaCore.js"
 import { labelOf, nextSeq, type WireEvent } from "./engine/WireLog.js"
 import type { Handlers } from "./Handlers.js"
 import { cryptoIdsLayer, Ids } from "./Ids.js"
@@ -51,6 +54,18 @@ import { makeUdpTransport } from "./transport/Udp.js"
 import { makeWebSocketTransport } from "./transport/WebSocketTransport.js"
 
 export type { RequestOptions } from "./engine/Request.js"
+
+/** The step a due timer stands for. */
+const fireTimer = (core: Core, job: TimerJob): Effect.Effect<void> => {
+  switch (job._tag) {
+    case "Transaction":
+      return dispatch(core, job.key, { _tag: "TimerFired", timer: job.timer, id: job.id })
+    case "Ua":
+      return uaStep(core, job.input)
+    case "Run":
+      return job.effect
+  }
+}
 
 export interface EndpointShape {
   /** Every listener: its transport, bound address and advertised address. */
@@ -246,7 +261,8 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       listeners.push(yield* openListener(l, inbound, config.idleTimeoutMs, (event) => deliver(event)))
     const fibers = yield* FiberSet.make<unknown, unknown>()
     const fork = Effect.runForkWith(yield* Effect.context<never>())
-    const timers = yield* makeTimers((fire: Effect.Effect<void>) => fire)
+    // a due timer's job is run against the core made just below (timers fire only after it exists)
+    const timers = yield* makeTimers((job: TimerJob) => fireTimer(core, job))
     const core: Core = {
       config: {
         timers: {

@@ -41,7 +41,7 @@ import type { TlsFiles, Transport, TransportError } from "../transport/Transport
 import { eachNow, later, type Rest, restOf, runRest } from "./Now.js"
 import type { ProxyRuntime } from "./Proxy.js"
 import type { Stats } from "./Stats.js"
-import type { UaRuntime } from "./UaCore.js"
+import type { UaInput, UaRuntime } from "./UaCore.js"
 import { formatWireEvent, labelOf, nextSeq, type WireEvent } from "./WireLog.js"
 
 export interface Listener {
@@ -150,12 +150,30 @@ export interface ResolvedConfig {
   readonly supported: ReadonlyArray<string>
 }
 
+/**
+ * What a timer fires, as data: a scheduled timer holds this small record for its whole life (64·T1 for Timers J, L
+ * and the forgetting of an ended call), not an Effect with its closure, context and event. The endpoint turns it
+ * into the step it stands for when it is due (`fireTimer`, Endpoint.ts).
+ */
+export type TimerJob =
+  | {
+      readonly _tag: "Transaction"
+      readonly key: string
+      readonly timer: TransactionTimer
+      readonly id: number
+    }
+  | { readonly _tag: "Ua"; readonly input: UaInput }
+  /** Anything else (the proxy's Timer C): an Effect after all. */
+  | { readonly _tag: "Run"; readonly effect: Effect.Effect<void> }
+
+type TransactionTimer = Extract<Output, { readonly _tag: "StartTimer" }>["timer"]
+
 export interface Core {
   readonly config: ResolvedConfig
   readonly handlers: Handlers
   readonly ids: IdsShape
   readonly dns: SipDnsShape
-  readonly timers: Timers<Effect.Effect<void>>
+  readonly timers: Timers<TimerJob>
   readonly stats: Stats
   readonly wire: PubSub.PubSub<WireEvent>
   /** Streams of `wire` being read now: with none (and no log), no wire event is built at all. */
@@ -358,11 +376,12 @@ const performOne = (core: Core, key: string, output: Output, retransmission: boo
         ? core.hooks.onAck(output.message, info.source)
         : core.hooks.onRequest(key, output.message)
     case "StartTimer":
-      core.timers.scheduleNow(
-        timerKey(key, output.timer, output.id),
-        output.after,
-        dispatch(core, key, { _tag: "TimerFired", timer: output.timer, id: output.id }),
-      )
+      core.timers.scheduleNow(timerKey(key, output.timer, output.id), output.after, {
+        _tag: "Transaction",
+        key,
+        timer: output.timer,
+        id: output.id,
+      })
       return undefined
     case "StopTimer":
       core.timers.cancelNow(timerKey(key, output.timer, output.id))

@@ -242,13 +242,12 @@ const carryOut = (core: Core, output: ProxyOutput): Effect.Effect<void> => {
     case "SetTimer":
       return Effect.gen(function* () {
         const t = yield* now
-        yield* core.timers.schedule(
-          `C#${output.branch}`,
-          Math.max(0, output.at - t),
-          Effect.gen(function* () {
+        yield* core.timers.schedule(`C#${output.branch}`, Math.max(0, output.at - t), {
+          _tag: "Run",
+          effect: Effect.gen(function* () {
             yield* feed(core, { _tag: "TimerFired", timer: "C", branch: output.branch, now: yield* now })
           }),
-        )
+        })
       })
     case "ClearTimer":
       return core.timers.cancel(`C#${output.branch}`)

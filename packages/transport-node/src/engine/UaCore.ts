@@ -165,11 +165,10 @@ const carryOut = (core: Core, output: UaOutput, options: StepOptions): Rest => {
     case "SendResponse":
       return sendResponseNow(core, output.response, options.origin?.key)
     case "StartTimer":
-      core.timers.scheduleNow(
-        uaTimerKey(output.timer),
-        output.after,
-        uaStep(core, { _tag: "TimerFired", timer: output.timer }),
-      )
+      core.timers.scheduleNow(uaTimerKey(output.timer), output.after, {
+        _tag: "Ua",
+        input: { _tag: "TimerFired", timer: output.timer },
+      })
       return undefined
     case "StopTimer":
       core.timers.cancelNow(uaTimerKey(output.timer))
@@ -295,11 +294,10 @@ const syncCall = (
   }
   if (now?.phase === "Terminated" && was?.phase !== "Terminated") {
     if (now.dialog !== undefined) forgetDialog(core, dialogKey(now.dialog.id), work)
-    core.timers.scheduleNow(
-      `ua#forget#${ref}`,
-      64 * core.config.timers.t1,
-      uaStep(core, { _tag: "Forget", call: ref }),
-    )
+    core.timers.scheduleNow(`ua#forget#${ref}`, 64 * core.config.timers.t1, {
+      _tag: "Ua",
+      input: { _tag: "Forget", call: ref },
+    })
   }
   if (now === undefined && was !== undefined) {
     uaOf(core).listeners.delete(ref)
