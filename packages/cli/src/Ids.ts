@@ -1,15 +1,12 @@
 /**
  * Ids — the randomness SIP needs (§8.1.1.3 tags, §8.1.1.4 Call-IDs, §8.1.1.7 branches), drawn here in the shell
- * so the core never has to; and `pooledIdsLayer`, the same ids for the runtime's endpoints.
+ * so the core never has to. The runtime's endpoints take transport-node's own (`cryptoIdsLayer`).
  *
  * Every id here takes fresh characters of one crypto-random pool (2 KiB, hex-encoded once per refill): as
  * unpredictable as a `randomBytes` call per id (no byte is used twice), without a call into the CSPRNG per id —
  * under load that call was measured at ~30 µs each on this machine, a sixth of the CPU a call cost `sip listen`.
- * The runtime's ids are transport-node's `cryptoIds`, cut the same way from a base64url pool of its own.
  */
 import { randomFillSync } from "node:crypto"
-import { cryptoIds, Ids, type IdsShape } from "@sipkit/transport-node"
-import * as Layer from "effect/Layer"
 
 const poolBytes = Buffer.allocUnsafe(2048)
 let poolText = ""
@@ -41,8 +38,3 @@ export const newCallId = (host: string): string => `${hex(12)}@${host.includes("
 
 /** A client nonce for digest (RFC 7616 §3.4). */
 export const newCnonce = (): string => hex(8)
-
-/** The runtime's `Ids` service: transport-node's own (base64url ids cut from its crypto-random pool). */
-export const pooledIds: IdsShape = cryptoIds
-
-export const pooledIdsLayer = Layer.succeed(Ids)(pooledIds)

@@ -12,14 +12,19 @@
  * the static zone.
  */
 import { performance } from "node:perf_hooks"
-import { type CallEvent, type EndpointShape, makeEndpoint, staticDnsLayer } from "@sipkit/transport-node"
+import {
+  type CallEvent,
+  cryptoIdsLayer,
+  type EndpointShape,
+  makeEndpoint,
+  staticDnsLayer,
+} from "@sipkit/transport-node"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import { Exit, ExitCode } from "../ExitCode.js"
-import { pooledIdsLayer } from "../Ids.js"
 import type { Lane } from "../Ladder.js"
 import { defaultOffer } from "../Media.js"
 import { makeOutput, type Output } from "../Output.js"
@@ -74,7 +79,7 @@ const party = (user: string, options: ListenOptions, proxyPort: number) =>
   ).pipe(
     Effect.provide(
       Layer.merge(
-        pooledIdsLayer,
+        cryptoIdsLayer,
         staticDnsLayer({
           srv: {
             [`_sip._udp.${domain}`]: [{ priority: 0, weight: 0, port: proxyPort, target: `proxy.${domain}` }],

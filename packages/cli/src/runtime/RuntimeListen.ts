@@ -21,6 +21,7 @@ import { performance } from "node:perf_hooks"
 import { getCallId, getFromTag, getHeaderValues, headerKey, type Request } from "@sipkit/codec"
 import { canonicalAor, makeDigestAuthenticator, makeRegistrarConfig } from "@sipkit/fsm/registrar"
 import {
+  cryptoIdsLayer,
   type Decision,
   type Handler,
   type Handlers,
@@ -40,7 +41,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { Exit, ExitCode } from "../ExitCode.js"
-import { newTag, pooledIdsLayer } from "../Ids.js"
+import { newTag } from "../Ids.js"
 import { localLanes } from "../Ladder.js"
 import { answerOffer, defaultOffer } from "../Media.js"
 import { makeOutput } from "../Output.js"
@@ -322,7 +323,7 @@ export const runRuntimeListen = (options: ListenOptions) =>
         },
         handlersFor(options, tally, acks),
       ).pipe(
-        Effect.provide(Layer.merge(pooledIdsLayer, nodeDnsLayer)),
+        Effect.provide(Layer.merge(cryptoIdsLayer, nodeDnsLayer)),
         Effect.mapError(
           (cause) =>
             new Exit({ code: ExitCode.timeout, message: `sip listen: cannot listen: ${String(cause)}` }),

@@ -13,6 +13,7 @@ import { performance } from "node:perf_hooks"
 import { parseUri } from "@sipkit/codec"
 import {
   type CallEvent,
+  cryptoIdsLayer,
   type EndpointShape,
   makeEndpoint,
   nodeDnsLayer,
@@ -29,7 +30,6 @@ import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import { percentile, type SendSummary, summaryText } from "../commands/SendSummary.js"
 import { Exit, ExitCode } from "../ExitCode.js"
-import { pooledIdsLayer } from "../Ids.js"
 import type { LadderEvent } from "../Ladder.js"
 import { localLanes } from "../Ladder.js"
 import { makeOutput, type Output } from "../Output.js"
@@ -320,7 +320,7 @@ export const runRuntimeSend = (
         },
         {},
       ).pipe(
-        Effect.provide(Layer.merge(pooledIdsLayer, nodeDnsLayer)),
+        Effect.provide(Layer.merge(cryptoIdsLayer, nodeDnsLayer)),
         Effect.mapError(
           (cause) =>
             new Exit({

@@ -30,16 +30,7 @@ type Field = (typeof Field)[keyof typeof Field]
  * codec's canonical key (`headerKey`: lower case, compact form expanded). */
 const fieldOf = (name: string): Field => usualFields.get(name) ?? byKey.get(headerKey(name)) ?? Field.Other
 
-const byKey = new Map<string, Field>([
-  ["via", Field.Via],
-  ["contact", Field.Contact],
-  ["to", Field.To],
-  ["from", Field.From],
-  ["call-id", Field.CallId],
-  ["cseq", Field.CSeq],
-  ["max-forwards", Field.MaxForwards],
-])
-
+/** The fields the pass looks at, by their usual spelling (as almost every peer writes them). */
 const usualFields = new Map<string, Field>([
   ["Via", Field.Via],
   ["Contact", Field.Contact],
@@ -48,13 +39,10 @@ const usualFields = new Map<string, Field>([
   ["Call-ID", Field.CallId],
   ["CSeq", Field.CSeq],
   ["Max-Forwards", Field.MaxForwards],
-  ["Content-Type", Field.Other],
-  ["Content-Length", Field.Other],
-  ["Subject", Field.Other],
-  ["User-Agent", Field.Other],
-  ["Allow", Field.Other],
-  ["Supported", Field.Other],
 ])
+
+/** The same fields by the codec's canonical key. */
+const byKey = new Map<string, Field>([...usualFields].map(([name, field]) => [headerKey(name), field]))
 
 /** Whether `validateRequest` could find a fault the earlier checks let through. */
 const suspicious = (request: Request): boolean => {
