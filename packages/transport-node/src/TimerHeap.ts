@@ -1,10 +1,13 @@
 /**
- * TimerHeap — a binary min-heap of deadlines, keyed so a timer can be replaced or cancelled.
+ * TimerHeap — the endpoint's deadlines, keyed so a timer can be replaced or cancelled: a bucket queue.
  *
  * The runtime keeps ONE of these for the whole endpoint (RFC 3261 §17 timers A–K, the 2xx retransmission timers,
- * registration refreshes …): one deadline per key, and one sleeping fiber that waits for the earliest (see
- * `Timers.ts`). Cancelling is lazy: a cancelled or replaced entry stays in the heap with a stale generation and is
- * skipped when it reaches the top, so every operation is O(log n).
+ * registration refreshes …): one deadline per key. Under load it holds tens of thousands of them (Timers J and L
+ * run 64·T1 = 32 s after every call), and a call sets and stops about ten. A binary heap of that many entries
+ * paid O(log n) comparisons (each a cache miss) on every set; here the entries are grouped in buckets of
+ * `width` ms: setting a timer appends to its bucket (O(1)), a min-heap orders only the buckets (a few thousand
+ * at most: 64·T1 / width), and cancelling marks the entry dead and lets go of its value at once, so a 2xx timeout
+ * stopped by its ACK holds no memory but an empty slot until its bucket comes up.
  *
  * Never: reads a clock, sleeps or schedules anything — time comes in as `now`.
  */
@@ -12,8 +15,18 @@
 interface Entry<A> {
   readonly key: string
   readonly deadline: number
-  readonly generation: number
-  readonly value: A
+  /** Scheduling order: entries with the same deadline fire in it. */
+  readonly order: number
+  /** Undefined once cancelled (the entry itself waits in its bucket; `live` is what counts). */
+  value: A | undefined
+  live: boolean
+}
+
+/** The entries whose deadlines fall in one `width`-long span, in scheduling order, and the earliest of them. */
+interface Bucket<A> {
+  entries: Array<Entry<A>>
+  /** The entry with the earliest deadline when it was found; recomputed when it is cancelled. */
+  first: Entry<A>
 }
 
 export interface TimerHeap<A> {
@@ -31,102 +44,118 @@ export interface TimerHeap<A> {
   readonly size: () => number
 }
 
-export const makeTimerHeap = <A>(): TimerHeap<A> => {
-  let heap: Array<Entry<A>> = []
-  const live = new Map<string, number>()
-  let generation = 0
-  /** Entries in `heap` that were cancelled or replaced and have not reached the top yet. */
-  let stale = 0
+const earlier = <A>(a: Entry<A>, b: Entry<A>): boolean =>
+  a.deadline < b.deadline || (a.deadline === b.deadline && a.order < b.order)
 
-  const less = (a: Entry<A>, b: Entry<A>): boolean =>
-    a.deadline < b.deadline || (a.deadline === b.deadline && a.generation < b.generation)
+/** The live entry of `entries` that fires first, or undefined when none is live. */
+const firstLive = <A>(entries: ReadonlyArray<Entry<A>>): Entry<A> | undefined => {
+  let first: Entry<A> | undefined
+  for (const e of entries) if (e.live && (first === undefined || earlier(e, first))) first = e
+  return first
+}
 
-  const swap = (i: number, j: number): void => {
-    const t = heap[i]!
-    heap[i] = heap[j]!
-    heap[j] = t
-  }
+/** `width`: the span of one bucket in ms (any positive number; the deadlines themselves stay exact). */
+export const makeTimerHeap = <A>(width = 10): TimerHeap<A> => {
+  const live = new Map<string, Entry<A>>()
+  const buckets = new Map<number, Bucket<A>>()
+  /** A binary min-heap of the bucket numbers in `buckets`. */
+  const slots: Array<number> = []
+  let order = 0
 
-  const up = (i: number): void => {
+  const pushSlot = (s: number): void => {
+    let i = slots.length
+    slots.push(s)
     while (i > 0) {
       const parent = (i - 1) >> 1
-      if (!less(heap[i]!, heap[parent]!)) return
-      swap(i, parent)
+      if (slots[parent]! <= s) break
+      slots[i] = slots[parent]!
       i = parent
     }
+    slots[i] = s
   }
 
-  const down = (i: number): void => {
+  const popSlot = (): void => {
+    const last = slots.pop()!
+    if (slots.length === 0) return
+    let i = 0
     for (;;) {
       const l = 2 * i + 1
-      const r = l + 1
-      let m = i
-      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l
-      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r
-      if (m === i) return
-      swap(i, m)
-      i = m
+      if (l >= slots.length) break
+      const c = l + 1 < slots.length && slots[l + 1]! < slots[l]! ? l + 1 : l
+      if (slots[c]! >= last) break
+      slots[i] = slots[c]!
+      i = c
     }
-  }
-
-  const pop = (): Entry<A> | undefined => {
-    const top = heap[0]
-    const last = heap.pop()
-    if (top !== undefined && last !== undefined && heap.length > 0) {
-      heap[0] = last
-      down(0)
-    }
-    return top
-  }
-
-  const isLive = (e: Entry<A>): boolean => live.get(e.key) === e.generation
-
-  const dropStale = (): void => {
-    while (heap.length > 0 && !isLive(heap[0]!)) {
-      pop()
-      stale -= 1
-    }
-  }
-
-  /** A timer cancelled long before its deadline (a 2xx timeout stopped by the ACK) would stay in the heap, with its
-   * value, until that deadline: once they are most of the heap, the stale entries go at once (O(n), amortized). */
-  const compact = (): void => {
-    if (stale < 64 || stale * 2 < heap.length) return
-    heap = heap.filter(isLive)
-    stale = 0
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i)
+    slots[i] = last
   }
 
   const retire = (key: string): boolean => {
-    if (!live.delete(key)) return false
-    stale += 1
-    compact()
+    const e = live.get(key)
+    if (e === undefined) return false
+    live.delete(key)
+    e.live = false
+    e.value = undefined
     return true
+  }
+
+  /** The earliest bucket that still holds a live entry (emptied ones are dropped on the way), or undefined. */
+  const head = (): Bucket<A> | undefined => {
+    while (slots.length > 0) {
+      const s = slots[0]!
+      const b = buckets.get(s)!
+      if (b.first.live) return b
+      const first = firstLive(b.entries)
+      if (first !== undefined) {
+        b.first = first
+        return b
+      }
+      buckets.delete(s)
+      popSlot()
+    }
+    return undefined
   }
 
   return {
     schedule: (key, deadline, value) => {
       retire(key)
-      generation += 1
-      live.set(key, generation)
-      heap.push({ key, deadline, generation, value })
-      up(heap.length - 1)
+      const e: Entry<A> = { key, deadline, order: ++order, value, live: true }
+      live.set(key, e)
+      const s = Math.floor(deadline / width)
+      const b = buckets.get(s)
+      if (b === undefined) {
+        buckets.set(s, { entries: [e], first: e })
+        pushSlot(s)
+      } else {
+        b.entries.push(e)
+        if (!b.first.live) b.first = firstLive(b.entries)!
+        else if (earlier(e, b.first)) b.first = e
+      }
     },
     cancel: retire,
-    nextDeadline: () => {
-      dropStale()
-      return heap[0]?.deadline
-    },
+    nextDeadline: () => head()?.first.deadline,
     popDue: (now) => {
-      const due: Array<{ key: string; deadline: number; value: A }> = []
-      dropStale()
-      while (heap.length > 0 && heap[0]!.deadline <= now) {
-        const e = pop()!
-        live.delete(e.key)
-        due.push({ key: e.key, deadline: e.deadline, value: e.value })
-        dropStale()
+      const due: Array<Entry<A>> = []
+      const last = Math.floor(now / width)
+      for (let b = head(); b !== undefined; b = head()) {
+        const s = slots[0]!
+        // a bucket before now's own is due as a whole; in now's own, the entries after now stay
+        if (s > last || b.first.deadline > now) break
+        const keep: Array<Entry<A>> = []
+        for (const e of b.entries) if (e.live) (e.deadline <= now ? due : keep).push(e)
+        if (keep.length > 0) {
+          b.entries = keep
+          b.first = firstLive(keep)!
+          break
+        }
+        buckets.delete(s)
+        popSlot()
       }
-      return due
+      for (const e of due) {
+        live.delete(e.key)
+        e.live = false
+      }
+      if (due.length > 1) due.sort((a, b) => (earlier(a, b) ? -1 : 1))
+      return due as ReadonlyArray<{ readonly key: string; readonly deadline: number; readonly value: A }>
     },
     size: () => live.size,
   }

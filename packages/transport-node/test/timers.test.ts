@@ -20,7 +20,9 @@ describe("TimerHeap", () => {
     expect(h.size()).toBe(0)
   })
 
-  const law = (keys: number, maxOps: number, numRuns: number) => {
+  /** The model: live keys with their deadline and scheduling order; due entries fire earliest first, ties in
+   * scheduling order. Checked after every operation: what `popDue` returns, `nextDeadline` and `size`. */
+  const law = (keys: number, maxOps: number, numRuns: number, width?: number) => {
     const op = fc.oneof(
       fc.record({
         kind: fc.constant("s" as const),
@@ -32,23 +34,28 @@ describe("TimerHeap", () => {
     )
     fc.assert(
       fc.property(fc.array(op, { maxLength: maxOps }), fc.nat(120), (ops, now) => {
-        const h = makeTimerHeap<number>()
-        const model = new Map<number, number>()
+        const h = makeTimerHeap<number>(width)
+        const model = new Map<number, { at: number; order: number }>()
+        let order = 0
         const popModel = (at: number) => {
-          const due = [...model.entries()].filter(([, d]) => d <= at)
+          const due = [...model.entries()]
+            .filter(([, d]) => d.at <= at)
+            .sort(([, a], [, b]) => a.at - b.at || a.order - b.order)
           for (const [k] of due) model.delete(k)
-          return due.map(([, d]) => d).sort((a, b) => a - b)
+          return due.map(([k, d]) => [d.at, k])
         }
+        const nextModel = () =>
+          model.size === 0 ? undefined : Math.min(...[...model.values()].map((d) => d.at))
         for (const o of ops) {
           if (o.kind === "s") {
             h.schedule(String(o.key), o.at, o.key)
-            model.set(o.key, o.at)
+            model.set(o.key, { at: o.at, order: order++ })
           } else if (o.kind === "c") {
-            h.cancel(String(o.key))
-            model.delete(o.key)
-          } else expect(h.popDue(o.now).map((d) => d.deadline)).toEqual(popModel(o.now))
+            expect(h.cancel(String(o.key))).toBe(model.delete(o.key))
+          } else expect(h.popDue(o.now).map((d) => [d.deadline, d.value])).toEqual(popModel(o.now))
+          expect(h.nextDeadline()).toBe(nextModel())
         }
-        expect(h.popDue(now).map((d) => d.deadline)).toEqual(popModel(now))
+        expect(h.popDue(now).map((d) => [d.deadline, d.value])).toEqual(popModel(now))
         expect(h.size()).toBe(model.size)
       }),
       { numRuns },
@@ -59,8 +66,14 @@ describe("TimerHeap", () => {
 
   vit("law: the same with many keys and few pops", () => law(300, 1500, 40))
 
+  vit("law: the same whatever the bucket width (one ms, a few, wider than every deadline)", () => {
+    law(10, 60, 100, 1)
+    law(10, 60, 100, 7)
+    law(10, 60, 100, 1000)
+  })
+
   vit(
-    "timers cancelled long before their deadline leave the heap at once, the live ones keep their order",
+    "timers cancelled long before their deadline let go of their values at once, the live ones keep their order",
     () => {
       const h = makeTimerHeap<number>()
       const deadlines = Array.from({ length: 400 }, (_, i) => (i * 7919) % 1000)

@@ -44,17 +44,19 @@ export const respond = (
     if (request.method === "INVITE" && !given("supported") && !given("k"))
       headers.push(["Supported", supportedHeader(config)])
   }
-  if (extra !== undefined) headers.push(...extra)
+  if (extra !== undefined) for (const h of extra) headers.push(h)
   if (init.sdp !== undefined) headers.push(["Content-Type", "application/sdp"])
   if (init.body !== undefined && !given("content-type") && !given("c"))
     headers.push(["Content-Type", init.body.type])
-  const body = init.body?.content ?? init.sdp
-  return makeResponse(request, status, {
-    ...(status === 100 || init.toTag === undefined ? {} : { toTag: init.toTag }),
-    ...(init.reason === undefined ? {} : { reason: init.reason }),
+  // one options record, its fields set in place (spreads of conditional parts took the generic object-clone path)
+  const options: { toTag?: string; reason?: string; headers: typeof headers; body?: string | Uint8Array } = {
     headers,
-    ...(body === undefined ? {} : { body }),
-  })
+  }
+  if (status !== 100 && init.toTag !== undefined) options.toTag = init.toTag
+  if (init.reason !== undefined) options.reason = init.reason
+  const body = init.body?.content ?? init.sdp
+  if (body !== undefined) options.body = body
+  return makeResponse(request, status, options)
 }
 
 /** Whether the caller's headers name a header (by its lower-case name or compact form). */
