@@ -6,14 +6,15 @@
  * run 64·T1 = 32 s after every call), and a call sets and stops about ten. A binary heap of that many entries
  * paid O(log n) comparisons (each a cache miss) on every set; here the entries are grouped in buckets of
  * `width` ms: setting a timer appends to its bucket (O(1)), a min-heap orders only the buckets (a few thousand
- * at most: 64·T1 / width), and cancelling marks the entry dead and lets go of its value at once, so a 2xx timeout
+ * at most: 64·T1 / width), and cancelling marks the entry dead and lets go of its value and key at once, so a 2xx timeout
  * stopped by its ACK holds no memory but an empty slot until its bucket comes up.
  *
  * Never: reads a clock, sleeps or schedules anything — time comes in as `now`.
  */
 
 interface Entry<A> {
-  readonly key: string
+  /** "" once cancelled: a long key is not held by a dead entry. */
+  key: string
   readonly deadline: number
   /** Scheduling order: entries with the same deadline fire in it. */
   readonly order: number
@@ -95,6 +96,7 @@ export const makeTimerHeap = <A>(width = 10): TimerHeap<A> => {
     live.delete(key)
     e.live = false
     e.value = undefined
+    e.key = ""
     return true
   }
 

@@ -189,8 +189,9 @@ const laterBye = (core: Core, request: Request): Observer | undefined => {
   return observer
 }
 
+/** One flat string (`join`, as `timerKey` in Core.ts). */
 const uaTimerKey = (timer: UaTimer): string =>
-  `ua#${timer._tag}#${timer.call}#${timer.seq}#${timer._tag === "2xxRetransmit" ? timer.attempt : ""}`
+  ["ua", timer._tag, timer.call, timer.seq, timer._tag === "2xxRetransmit" ? timer.attempt : ""].join("#")
 
 const deliverReport = (core: Core, report: UaReport, origin: Origin | undefined): Rest => {
   const ua = uaOf(core)
