@@ -1,0 +1,80 @@
+/**
+ * The benchmark programs, run as the docs tell people to run them, with the smallest settings: each must exit 0 and
+ * print what docs/benchmarks.md quotes from it. A benchmark is not a timed test — these assert no figure, only that
+ * every documented command still runs to its report (a bench broken by an API change would otherwise be found
+ * only on the day someone wants its numbers).
+ */
+import { spawnSync } from "node:child_process"
+import { existsSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+
+const bench = join(import.meta.dirname, "..")
+
+/** Runs `node <script> …args` in bench/ (the Node running this test: 24, from the workspace). */
+const run = (script: string, args: ReadonlyArray<string>, timeout = 120_000) => {
+  const r = spawnSync(process.execPath, [script, ...args], { cwd: bench, encoding: "utf8", timeout })
+  return { status: r.status, out: r.stdout, err: r.stderr, all: `${r.stdout}\n${r.stderr}` }
+}
+
+const hasSipp = spawnSync("sipp", ["-v"], { encoding: "utf8" }).error === undefined
+
+describe("bench programs (smallest settings)", { timeout: 200_000 }, () => {
+  it("codec.bench: the Markdown table, every parser's row and the goal lines", () => {
+    const r = run("codec.bench.ts", ["--markdown", "--quick", "--rounds=1", "--round-ms=50"])
+    expect(r.status, r.all).toBe(0)
+    expect(r.out).toMatch(/^\| parser \| invite msg\/s/m)
+    for (const row of ["sipkit", "sip 0", "drachtio-sip", "jssip", "sip.js", "sipkit serialize (unchanged)"])
+      expect(r.out).toContain(`| ${row}`)
+    expect(r.out).toMatch(/Goal ≥ 5× the fastest peer on every message .*: (met|NOT met)/)
+  })
+
+  it("ua.bench: CPU per call per round and the heap held per call", () => {
+    const r = run("ua.bench.ts", ["--calls=200", "--rounds=1", "--held=100"])
+    expect(r.status, r.all).toBe(0)
+    expect(r.out).toMatch(/round 1: [\d.]+ µs CPU per call, [\d.]+ µs per step/)
+    expect(r.out).toMatch(/heap held per call: \d+ bytes \(100 calls held\)/)
+  })
+
+  it("transactions.bench (with --info): CPU per call and what the table holds", () => {
+    const r = run("transactions.bench.ts", ["--held=100", "--info"])
+    expect(r.status, r.all).toBe(0)
+    expect(r.out).toMatch(
+      /100 calls: [\d.]+ µs CPU per call; held: 100 InviteServer Accepted, 100 NonInviteServer Completed/,
+    )
+    expect(r.out).toMatch(/heap held per call: \d+ bytes/)
+  })
+
+  it("profile: the task's hottest functions", () => {
+    const r = run("profile.ts", ["--what=task", "--seconds=1", "--lines=3"])
+    expect(r.status, r.all).toBe(0)
+    expect(r.out).toMatch(/task: [\d,]+ messages\/s under the profiler/)
+    expect(r.out).toContain("by self time:")
+  })
+
+  it("countTask: runs its unit without output (it is counted under valgrind, not read)", () => {
+    for (const unit of ["task", "parse"]) {
+      const r = run("src/countTask.ts", ["100", "invite", unit])
+      expect(r.status, r.all).toBe(0)
+      expect(r.out).toBe("")
+    }
+    const bad = run("src/countTask.ts", ["100", "options", "task"])
+    expect(bad.status).not.toBe(0)
+    expect(bad.err).toContain("the message is invite, ringing or register")
+  })
+
+  it.runIf(hasSipp && existsSync(join(bench, "../packages/cli/dist/bin.js")))(
+    "sipp/load: one low rate for every target, the summary table and CPU per call",
+    () => {
+      const r = run(
+        "sipp/load.ts",
+        ["--targets=sipp,sip-npm,sipkit,node-floor", "--rates=20", "--duration=1", "--port=15260"],
+        180_000,
+      )
+      expect(r.status, r.all).toBe(0)
+      expect(r.out).toMatch(/^\| UAS \| highest rate with zero failed calls \(calls\/s\) \|/m)
+      for (const target of ["sipp", "sip-npm", "sipkit", "node-floor"])
+        expect(r.out).toMatch(new RegExp(`^\\| ${target} \\| 20 \\| none in ladder \\|`, "m"))
+    },
+  )
+})
