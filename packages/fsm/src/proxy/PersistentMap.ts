@@ -1,6 +1,6 @@
 /**
  * PersistentMap — the proxy's name for the reducers' one immutable map (`../persistent/`): one entry per response
- * context and per branch, updated in O(log n) whatever the number of calls in progress.
+ * context and per branch, updated in O(1) whatever the number of calls in progress.
  */
 import { emptyHashTrie } from "../persistent/HashTrie.js"
 

@@ -7,9 +7,9 @@
  * word (§9.1: a CANCELled INVITE client with no final response after 64*T1). A runtime keeps one table in a
  * `Ref` and applies these functions; it needs nothing else.
  *
- * Storage: a persistent hash trie (`../persistent/HashTrie.ts`) — an update copies one root-to-leaf path, so a
- * step costs the same with ten transactions as with the 64 000 a runtime holds at a thousand calls a second (each
- * kept 32 s by Timers D, J, K, L).
+ * Storage: a persistent map (`../persistent/RerootingMap.ts`) — an update of the newest table is one `Map` update
+ * and one small object, so a step costs the same with ten transactions as with the 64 000 a runtime holds at a
+ * thousand calls a second (each kept 32 s by Timers D, J, K, L).
  *
  * Never: I/O, clocks, exceptions.
  */

@@ -2,9 +2,10 @@
  * UaState — the whole state of one UA core: its configuration and its calls, and the small helpers every
  * handler shares.
  *
- * The calls live in a persistent hash trie (../persistent/HashTrie.ts): a step copies one path of it, not every call in progress,
- * so a step costs about the same with ten calls or thirty thousand. UAS calls are also indexed by the INVITE they answer
- * (Call-ID, From tag, CSeq number), so a CANCEL (§9.2) and a merged request (§8.2.2.2) find theirs without a scan.
+ * The calls live in a persistent map (../persistent/RerootingMap.ts): a step updates one entry in O(1), not a copy of
+ * every call in progress, so a step costs about the same with ten calls or thirty thousand. UAS calls are also
+ * indexed by the INVITE they answer (Call-ID, From tag, CSeq number), so a CANCEL (§9.2) and a merged request
+ * (§8.2.2.2) find theirs without a scan.
  */
 
 import { emptyHashTrie } from "../persistent/HashTrie.js"
