@@ -194,6 +194,9 @@ export const findParam = (text: string, i: number, n: number, key: string): stri
  * names without upper-case letters (so a name equal to `key` is equal as written, and the first one is the one
  * `findParam` answers). Answers the value (`""` when valueless, undefined when absent), or `null` for anything
  * else — then `findParam` decides. Whatever it answers, `findParam` would.
+ *
+ * `bytes[n]` must exist and be SP or a control character — it is after a value the parser trimmed (a header line
+ * ends in LF) — so the name and value loops stop there without testing `n` on every byte.
  */
 export const findPlainParam = (
   bytes: Uint8Array,
@@ -207,13 +210,13 @@ export const findPlainParam = (
   while (i < n) {
     if (bytes[i] !== 59) return null
     const ns = ++i
-    while (i < n && LOWER_TOKEN_TABLE[bytes[i]!] === 1) i++
+    while (LOWER_TOKEN_TABLE[bytes[i]!] === 1) i++
     if (i === ns) return null
     const ne = i
     let vs = -1
-    if (i < n && bytes[i] === 61) {
+    if (bytes[i] === 61) {
       vs = ++i
-      while (i < n && VALUE_TABLE[bytes[i]!] === 1) i++
+      while (VALUE_TABLE[bytes[i]!] === 1) i++
       if (i === vs) return null
     }
     if (found === undefined && ne - ns === kn && sameAt(bytes, ns, key))

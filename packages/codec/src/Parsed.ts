@@ -108,9 +108,14 @@ class ParsedResponse implements Response {
   }
 }
 
-/** What a message remembers of its parse, or undefined for a message that was not parsed. */
+/**
+ * What a message remembers of its parse, or undefined for a message that was not parsed. Dispatched on the class,
+ * not on `_tag`: where this is inlined after seeing requests and responses, V8 (13.6) compiled the `_tag` form's
+ * `#p in o` and `o.#p` into generic keyed-IC calls (~140 instructions per read, five reads per transaction key);
+ * after `instanceof` they are a map check and a field load.
+ */
 export const stateOf = (message: SipMessage): ParsedState | undefined =>
-  message._tag === "Request" ? ParsedRequest.state(message) : ParsedResponse.state(message)
+  message instanceof ParsedRequest ? ParsedRequest.state(message) : ParsedResponse.state(message)
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()

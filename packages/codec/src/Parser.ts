@@ -15,7 +15,7 @@
  */
 
 import { isSchemeChar, TOKEN_TABLE } from "./Chars.js"
-import { KIND_CONTENT_LENGTH, kindAt } from "./FieldKind.js"
+import { KIND_CONTENT_LENGTH, kindAt, usualName } from "./FieldKind.js"
 import { type Limits, resolveLimits } from "./Limits.js"
 import type { Header, SipMessage } from "./Message.js"
 import {
@@ -161,15 +161,17 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
       break
     }
     if (c === 32 || c === 9) fail("continuation line without a header field", pos)
-    // field-name: token, then optional SP/HTAB, then ":" (HCOLON)
+    // field-name: token, then optional SP/HTAB, then ":" (HCOLON). Each byte is loaded once (`b`; V8 does not
+    // reuse a typed-array load) and the loops have no end test: past the end `b` is undefined, which stops them.
     let i = pos
-    while (i < len && TOKEN_TABLE[bytes[i]!] === 1) i++
+    let b = c
+    while (TOKEN_TABLE[b!] === 1) b = bytes[++i]
     const nameEnd = i
     if (nameEnd === pos) fail("invalid header name", pos)
-    while (bytes[i] === 32 || bytes[i] === 9) i++
-    if (bytes[i] !== 58) fail("invalid character in header name or missing colon", i)
-    i++
-    while (bytes[i] === 32 || bytes[i] === 9) i++
+    while (b === 32 || b === 9) b = bytes[++i]
+    if (b !== 58) fail("invalid character in header name or missing colon", i)
+    b = bytes[++i]
+    while (b === 32 || b === 9) b = bytes[++i]
     const vs = i
     let e = text !== undefined ? text.indexOf("\n", vs) : bytes.indexOf(10, vs)
     if (e < 0) fail("header line not terminated by CRLF", len)
@@ -185,7 +187,9 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
     if (e - pos > lim.maxLineLength) fail("header line too long", pos, 513)
     let ve = e
     while (ve > vs && bytes[ve - 1]! <= 32) ve--
-    const name = piece(bytes, text, pos, nameEnd)
+    const kind = kindAt(bytes, pos, nameEnd - pos)
+    const name =
+      (kind >= 0 ? usualName(bytes, pos, nameEnd - pos, kind) : undefined) ?? piece(bytes, text, pos, nameEnd)
     const value = folded ? unfold(piece(bytes, text, vs, ve)) : piece(bytes, text, vs, ve)
     const index = headers.length
     if (index >= lim.maxHeaderCount) fail(`more than ${lim.maxHeaderCount} header fields`, pos, 513)
@@ -194,36 +198,37 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
     const at = folded || text === undefined ? -1 : vs
     // Only Content-Length (it frames the body) and the number of Vias (a limit) are looked at while parsing; the
     // first field of each header a transaction reads is noted.
-    switch (kindAt(bytes, pos, nameEnd - pos)) {
-      case SLOT_VIA:
-        if (++vias > lim.maxVias) fail(`more than ${lim.maxVias} Via header fields`, pos, 513)
-        if (via < 0) {
-          via = index
-          viaAt = at
-        }
-        break
-      case SLOT_FROM:
-        if (from < 0) {
-          from = index
-          fromAt = at
-        }
-        break
-      case SLOT_TO:
-        if (to < 0) {
-          to = index
-          toAt = at
-        }
-        break
-      case SLOT_CALL_ID:
-        if (callId < 0) callId = index
-        break
-      case SLOT_CSEQ:
-        if (cseq < 0) cseq = index
-        break
-      case KIND_CONTENT_LENGTH:
-        contentLength = contentLengthOf(value, contentLength, vs)
-        break
-    }
+    if (kind >= 0)
+      switch (kind) {
+        case SLOT_VIA:
+          if (++vias > lim.maxVias) fail(`more than ${lim.maxVias} Via header fields`, pos, 513)
+          if (via < 0) {
+            via = index
+            viaAt = at
+          }
+          break
+        case SLOT_FROM:
+          if (from < 0) {
+            from = index
+            fromAt = at
+          }
+          break
+        case SLOT_TO:
+          if (to < 0) {
+            to = index
+            toAt = at
+          }
+          break
+        case SLOT_CALL_ID:
+          if (callId < 0) callId = index
+          break
+        case SLOT_CSEQ:
+          if (cseq < 0) cseq = index
+          break
+        case KIND_CONTENT_LENGTH:
+          contentLength = contentLengthOf(value, contentLength, vs)
+          break
+      }
     pos = e + 1
   }
 
@@ -303,14 +308,20 @@ const startLine = (
     return makeParsedResponse(version, status, reason, headers, body, state)
   }
   // Request-Line = Method SP Request-URI SP SIP-Version CRLF
-  const sp1 = space(bytes, s, e)
-  if (sp1 < 0) fail("request line without a Request-URI", e)
-  for (let i = s; i < sp1; i++) if (TOKEN_TABLE[bytes[i]!] !== 1) fail("invalid character in method", i)
-  if (sp1 === s) fail("empty method", s)
+  // The usual line: the method's token characters end at a SP (one loop finds and checks the method). The loops
+  // need no end test: `bytes[e]` is the line's CR or LF, which stops them.
+  let sp1 = s
+  while (TOKEN_TABLE[bytes[sp1]!] === 1) sp1++
+  if (sp1 === s || sp1 >= e || bytes[sp1] !== 32) {
+    sp1 = space(bytes, s, e)
+    if (sp1 < 0) fail("request line without a Request-URI", e)
+    for (let i = s; i < sp1; i++) if (TOKEN_TABLE[bytes[i]!] !== 1) fail("invalid character in method", i)
+    if (sp1 === s) fail("empty method", s)
+  }
   const uriStart = sp1 + 1
   // The usual line: the URI's first byte ≤ SP is the SP after it (then it holds no control character).
   let sp2 = uriStart
-  while (sp2 < e && bytes[sp2]! > 32) sp2++
+  while (bytes[sp2]! > 32) sp2++
   const clean = sp2 > uriStart && sp2 < e && bytes[sp2] === 32
   if (!clean) sp2 = space(bytes, uriStart, e)
   if (sp2 < 0) fail("request line without a SIP-Version", e)

@@ -60,6 +60,55 @@ describe("parseMessage", () => {
     expect(text(serializeMessage({ ...m }))).toBe(input)
   })
 
+  it("keeps every spelling of the six names it shares (the usual one, other cases, compact forms)", () => {
+    const names = [
+      ["Via", "VIA", "via", "vIa", "v", "V"],
+      ["From", "FROM", "from", "f", "F"],
+      ["To", "TO", "to", "tO", "t", "T"],
+      ["Call-ID", "CALL-ID", "call-id", "Call-Id", "i", "I"],
+      ["CSeq", "CSEQ", "cseq", "Cseq"],
+    ]
+    const values = ["SIP/2.0/UDP a;branch=z9hG4bK1", "<sip:a@b>;tag=1", "<sip:c@d>", "x@y", "1 OPTIONS"]
+    for (let k = 0; k < names.length; k++)
+      for (const name of names[k]!) {
+        const input = crlf("OPTIONS sip:x@y SIP/2.0", `${name}: ${values[k]}`, "Content-length: 0")
+        for (const form of [input, new TextEncoder().encode(input)]) {
+          const m = unwrap(parseMessage(form))
+          expect(m.headers.map((h) => h.name)).toEqual([name, "Content-length"])
+          expect(getHeader(m, names[k]![0]!)).toBe(values[k])
+        }
+      }
+    for (const name of ["Content-Length", "CONTENT-LENGTH", "content-length", "l", "L"]) {
+      const m = unwrap(parseMessage(crlf("OPTIONS sip:x@y SIP/2.0", `${name}: 3`, "", "abcdef")))
+      expect(m.headers.map((h) => h.name)).toEqual([name])
+      expect(m.body.length).toBe(3)
+    }
+  })
+
+  it("reads a request line's method up to its SP, and rejects one that is not a token or not followed by one", () => {
+    for (const method of ["INVITE", "X-Ext.1", "a"]) {
+      const m = unwrap(parseMessage(crlf(`${method} sip:x@y SIP/2.0`, "l: 0")))
+      expect(isRequest(m) && m.method === method).toBe(true)
+    }
+    expect(unwrapErr(parseMessage(crlf("INV@TE sip:x@y SIP/2.0", "l: 0")))).toMatchObject({ offset: 3 })
+    expect(unwrapErr(parseMessage(crlf(" INVITE sip:x@y SIP/2.0", "l: 0"))).reason).toBe("empty method")
+    expect(unwrapErr(parseMessage(crlf("INVITE", "l: 0"))).reason).toBe("request line without a Request-URI")
+    // The first SP ends the method: a tab before it is a character of the method.
+    expect(unwrapErr(parseMessage(crlf("INVITE\tsip:x@y SIP/2.0", "l: 0")))).toMatchObject({
+      reason: "invalid character in method",
+      offset: 6,
+    })
+  })
+
+  it("answers an error, not a throw, for a field name that runs to the end of the input", () => {
+    for (const input of [
+      "OPTIONS sip:x@y SIP/2.0\r\nVia",
+      "OPTIONS sip:x@y SIP/2.0\r\nVia  ",
+      "OPTIONS sip:x@y SIP/2.0\r\nVia:",
+    ])
+      expect(unwrapErr(parseMessage(input)).status).toBe(400)
+  })
+
   it("unfolds continuation lines into one value", () => {
     const m = unwrap(
       parseMessage(crlf("OPTIONS sip:x@y SIP/2.0", "Subject: one", "   two\t", "\tthree", "l: 0")),

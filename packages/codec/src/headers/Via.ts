@@ -263,17 +263,18 @@ const plainViaParam = (
 ): string | undefined | null => {
   if (s + 8 > e || b[s] !== 83 || b[s + 1] !== 73 || b[s + 2] !== 80 || b[s + 3] !== 47) return null
   if (b[s + 4] !== 50 || b[s + 5] !== 46 || b[s + 6] !== 48 || b[s + 7] !== 47) return null
+  // `b[e]` is SP or a control character (the parser trims those off a value; a line ends in LF): no table loop runs past `e`.
   let i = s + 8
   const ts = i
-  while (i < e && TOKEN_TABLE[b[i]!] === 1) i++
+  while (TOKEN_TABLE[b[i]!] === 1) i++
   if (i === ts || i >= e || b[i] !== 32) return null
   const h = ++i
-  while (i < e && HOST_TABLE[b[i]!] === 1) i++
+  while (HOST_TABLE[b[i]!] === 1) i++
   if (i === h) return null
-  if (i < e && b[i] === 58) {
+  if (b[i] === 58) {
     const p = ++i
     let v = 0
-    while (i < e) {
+    for (;;) {
       const d = b[i]!
       if (d < 48 || d > 57) break
       v = v * 10 + d - 48
