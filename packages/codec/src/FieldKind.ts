@@ -57,19 +57,3 @@ export const kindAt = (bytes: Uint8Array, s: number, n: number): number => {
       return KIND_OTHER
   }
 }
-
-/** The long and compact names of each kind (by kind) as RFC 3261 spells them (§7.3.3, §20). */
-const LONG_NAMES: ReadonlyArray<string> = ["Via", "From", "To", "Call-ID", "CSeq", "Content-Length"]
-const COMPACT_NAMES: ReadonlyArray<string> = ["v", "f", "t", "i", "", "l"]
-
-/**
- * The usual spelling of the name `bytes[s, s + n)` of a `kind` (not `KIND_OTHER`) when it is written so, else
- * undefined: nearly every sender writes these six names so, and a shared string costs less than a slice of the
- * message (an allocation and a copy).
- */
-export const usualName = (bytes: Uint8Array, s: number, n: number, kind: number): string | undefined => {
-  const name = n === 1 ? COMPACT_NAMES[kind]! : LONG_NAMES[kind]!
-  if (name.length !== n) return undefined
-  for (let i = 0; i < n; i++) if (bytes[s + i] !== name.charCodeAt(i)) return undefined
-  return name
-}

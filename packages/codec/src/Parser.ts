@@ -15,7 +15,7 @@
  */
 
 import { isSchemeChar, TOKEN_TABLE } from "./Chars.js"
-import { KIND_CONTENT_LENGTH, kindAt, usualName } from "./FieldKind.js"
+import { KIND_CONTENT_LENGTH, kindAt } from "./FieldKind.js"
 import { type Limits, resolveLimits } from "./Limits.js"
 import type { Header, SipMessage } from "./Message.js"
 import {
@@ -188,8 +188,7 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
     let ve = e
     while (ve > vs && bytes[ve - 1]! <= 32) ve--
     const kind = kindAt(bytes, pos, nameEnd - pos)
-    const name =
-      (kind >= 0 ? usualName(bytes, pos, nameEnd - pos, kind) : undefined) ?? piece(bytes, text, pos, nameEnd)
+    const name = piece(bytes, text, pos, nameEnd)
     const value = folded ? unfold(piece(bytes, text, vs, ve)) : piece(bytes, text, vs, ve)
     const index = headers.length
     if (index >= lim.maxHeaderCount) fail(`more than ${lim.maxHeaderCount} header fields`, pos, 513)

@@ -60,7 +60,7 @@ describe("parseMessage", () => {
     expect(text(serializeMessage({ ...m }))).toBe(input)
   })
 
-  it("keeps every spelling of the six names it shares (the usual one, other cases, compact forms)", () => {
+  it("keeps every spelling of the names the scan recognises (the usual one, other cases, compact forms)", () => {
     const names = [
       ["Via", "VIA", "via", "vIa", "v", "V"],
       ["From", "FROM", "from", "f", "F"],
