@@ -14,8 +14,8 @@
  * Never: I/O, clocks, exceptions.
  */
 import { err, type HeaderError, ok, type Request, type Result, type SipMessage } from "@sipkit/codec"
-import { emptyHashTrie } from "../persistent/HashTrie.js"
 import type { PersistentMap } from "../persistent/PersistentMap.js"
+import { emptyRerootingMap } from "../persistent/RerootingMap.js"
 import * as InviteClientTransaction from "./InviteClientTransaction.js"
 import * as InviteServerTransaction from "./InviteServerTransaction.js"
 import * as NonInviteClientTransaction from "./NonInviteClientTransaction.js"
@@ -50,7 +50,7 @@ const tableOf = (map: PersistentMap<Transaction>): TransactionTable => ({
   map,
 })
 
-export const empty: TransactionTable = tableOf(emptyHashTrie())
+export const empty: TransactionTable = tableOf(emptyRerootingMap())
 
 export const get = (t: TransactionTable, key: TransactionKey): Transaction | undefined => t.map.get(key)
 

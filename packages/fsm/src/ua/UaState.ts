@@ -8,8 +8,8 @@
  * (§8.2.2.2) find theirs without a scan.
  */
 
-import { emptyHashTrie } from "../persistent/HashTrie.js"
 import type { PersistentMap } from "../persistent/PersistentMap.js"
+import { emptyRerootingMap } from "../persistent/RerootingMap.js"
 import type { Call, CallRef } from "./Call.js"
 import { endedCall, isEnded, isSettled } from "./ended.js"
 import { type Routing, routingOf } from "./readers.js"
@@ -31,8 +31,8 @@ export interface UaStep {
 
 export const makeUa = (config: UaConfig): UaState => ({
   config,
-  calls: emptyHashTrie(),
-  invites: emptyHashTrie(),
+  calls: emptyRerootingMap(),
+  invites: emptyRerootingMap(),
 })
 
 /** Call-ID, From tag and CSeq number: what an INVITE, its CANCEL and a merged copy of it share (§9.2, §8.2.2.2). */

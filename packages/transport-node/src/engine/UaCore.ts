@@ -15,6 +15,7 @@
 import { getCallId, getFromTag, getToTag, type Request, type Response } from "@sipkit/codec"
 import { type Dialog, dialogKey } from "@sipkit/fsm/dialog"
 import {
+  type Call,
   type CallRef,
   callForDialogRequest,
   callForInvite,
@@ -144,10 +145,15 @@ export const uaStepNow = (core: Core, input: UaInput, options: StepOptions = {})
   // object: a spread of the event union took the generic object-clone path on every step
   const event = input as UaInput & { nonce: string }
   event.nonce = core.ids.tag()
+  // the call this step is about, read before the step: the state's maps answer fastest for their newest version
+  // (fsm/persistent/RerootingMap.ts), so `before` is not read again after `step` unless another call is reported
+  const hint = options.call
+  const own = hint === undefined ? refOf(input, before) : (hint ?? undefined)
+  const was = own === undefined ? undefined : before.calls.get(own)
   const result = step(before, event as UaEvent)
   ua.state = result.state
   // the store learns this step's dialogs before the outputs run (they may start further steps)
-  return thenNow(syncCalls(core, before, input, result.outputs, options.call), () =>
+  return thenNow(syncCalls(core, before, own, was, result.outputs), () =>
     eachNow(result.outputs, (output) => carryOut(core, output, options)),
   )
 }
@@ -258,18 +264,18 @@ const refOf = (input: UaInput, state: UaState): CallRef | undefined => {
 const syncCalls = (
   core: Core,
   before: UaState,
-  input: UaInput,
+  own: CallRef | undefined,
+  was: Call | undefined,
   outputs: ReadonlyArray<UaOutput>,
-  hint: CallRef | null | undefined,
 ): Rest => {
   const after = uaOf(core).state
-  const own =
-    hint === undefined ? refOf(input, input._tag === "Respond" ? before : after) : (hint ?? undefined)
   const work: Array<Effect.Effect<void>> = []
-  if (own !== undefined) syncCall(core, own, before, after, work)
+  if (own !== undefined) syncCall(core, own, was, after.calls.get(own), work)
   for (const o of outputs)
-    if (o._tag === "Report" && "call" in o.report && o.report.call !== own)
-      syncCall(core, o.report.call, before, after, work)
+    if (o._tag === "Report" && "call" in o.report && o.report.call !== own) {
+      const ref = o.report.call
+      syncCall(core, ref, before.calls.get(ref), after.calls.get(ref), work)
+    }
   return eachNow(work, restOf)
 }
 
@@ -278,12 +284,10 @@ const syncCalls = (
 const syncCall = (
   core: Core,
   ref: CallRef,
-  before: UaState,
-  after: UaState,
+  was: Call | undefined,
+  now: Call | undefined,
   work: Array<Effect.Effect<void>>,
 ): void => {
-  const was = before.calls.get(ref)
-  const now = after.calls.get(ref)
   if (was === now) return
   if (now?.dialog !== was?.dialog) {
     const dialog = now?.dialog ?? was?.dialog
