@@ -213,7 +213,8 @@ const plainTag = (b: Uint8Array, t: string, s: number, e: number): string | unde
   } else while (i < e && ((c = b[i]!) === 32 || TOKEN_TABLE[c] === 1)) i++
   if (i >= e || b[i] !== 60) return null
   // addr-spec = scheme ":" 1*(a character but SP, HTAB and ">"), then ">"
-  // `b[e]` is SP or a control character (the parser trims those off a value; a line ends in LF): the table loop stops by `e`.
+  // `b[e]` is SP or a control character (the parser trims those off a value; a line ends in LF): the table loop
+  // stops by `e`.
   const u = ++i
   while (SCHEME_TABLE[b[i]!] === 1) i++
   if (i === u || i >= e || b[i] !== 58) return null

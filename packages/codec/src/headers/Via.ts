@@ -263,7 +263,8 @@ const plainViaParam = (
 ): string | undefined | null => {
   if (s + 8 > e || b[s] !== 83 || b[s + 1] !== 73 || b[s + 2] !== 80 || b[s + 3] !== 47) return null
   if (b[s + 4] !== 50 || b[s + 5] !== 46 || b[s + 6] !== 48 || b[s + 7] !== 47) return null
-  // `b[e]` is SP or a control character (the parser trims those off a value; a line ends in LF): no table loop runs past `e`.
+  // `b[e]` is SP or a control character (the parser trims those off a value; a line ends in LF): no table loop
+  // runs past `e`.
   let i = s + 8
   const ts = i
   while (TOKEN_TABLE[b[i]!] === 1) i++
