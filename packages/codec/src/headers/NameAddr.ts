@@ -195,32 +195,32 @@ const tagOf = (
 /**
  * The tag of the name-addr at `[s, e)` of a parsed message's ASCII `bytes` (and its `text`) when it is written
  * the way nearly everyone writes it — an optional display name (token words and single spaces, or a quoted-string
- * without quoted-pairs and one space), `<` URI `>`, then plain parameters (`findPlainParam`) — in one pass; `null`
- * for anything else (the full scan decides). Whatever it answers, `getTag(getFrom(m))` … would: every such text is
+ * without quoted-pairs or control characters, and one space), `<` URI `>`, then plain parameters (`findPlainParam`)
+ * — in one pass; `null` for anything else (the full scan decides). Whatever it answers, `getTag(getFrom(m))` … would: every such text is
  * a valid name-addr.
  */
 const plainTag = (b: Uint8Array, t: string, s: number, e: number): string | undefined | null => {
+  // No loop tests `e` on every byte: `b[e]` is SP or a control character and the line ends in LF (the parser trims
+  // those off a value), each loop stops at a control character, and what lies past `e` fails the tests against it.
   let i = s
   let c = b[i]!
   if (c === 34) {
     i++
-    while (i < e && (c = b[i]!) !== 34) {
-      if (c === 92) return null
+    while ((c = b[i]!) !== 34) {
+      if (c === 92 || c < 32) return null
       i++
     }
     if (i >= e) return null
     if (b[++i] === 32) i++
-  } else while (i < e && ((c = b[i]!) === 32 || TOKEN_TABLE[c] === 1)) i++
+  } else while ((c = b[i]!) === 32 || TOKEN_TABLE[c] === 1) i++
   if (i >= e || b[i] !== 60) return null
-  // addr-spec = scheme ":" 1*(a character but SP, HTAB and ">"), then ">"
-  // `b[e]` is SP or a control character (the parser trims those off a value; a line ends in LF): the table loop
-  // stops by `e`.
+  // addr-spec = scheme ":" 1*(a character but SP, HTAB and ">"), then ">" (a control character: the full scan decides)
   const u = ++i
   while (SCHEME_TABLE[b[i]!] === 1) i++
   if (i === u || i >= e || b[i] !== 58) return null
   const r = ++i
-  while (i < e && (c = b[i]!) !== 62) {
-    if (c === 32 || c === 9) return null
+  while ((c = b[i]!) !== 62) {
+    if (c <= 32) return null
     i++
   }
   if (i === r || i >= e) return null
