@@ -44,7 +44,8 @@ for (let k = 0; k < rounds; k++)
     if (z) sink += weigh(ours.serialize(ours.parse(m.bytes)))
   }
 // A marker between the warm-up and the measured loop, for --trace-opt/--trace-deopt logs.
-if (process.env.COUNT_MARK !== undefined) console.log("--- warm-up done")
+const { COUNT_MARK } = process.env
+if (COUNT_MARK !== undefined) console.log("--- warm-up done")
 const bytes = message.bytes
 if (what === "parse") for (let i = 0; i < n; i++) sink += weigh(ours.parse(bytes))
 else for (let i = 0; i < n; i++) sink += weigh(ours.extract(bytes))
