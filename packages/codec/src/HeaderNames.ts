@@ -261,14 +261,24 @@ export const headerNames: ReadonlyArray<HeaderName> = [
 
 const byKey = new Map<string, HeaderName>()
 const compactToKey = new Map<string, string>()
+/** The key of each name as it is usually written (the table's spelling, its compact form in either case): most
+ * peers write exactly these, and one lookup answers them without making a lower-case copy of the name. */
+const keyOfSpelling = new Map<string, string>()
 for (const h of headerNames) {
   const key = h.name.toLowerCase()
   byKey.set(key, h)
-  if (h.compact !== undefined) compactToKey.set(h.compact, key)
+  keyOfSpelling.set(h.name, key)
+  if (h.compact !== undefined) {
+    compactToKey.set(h.compact, key)
+    keyOfSpelling.set(h.compact, key)
+    keyOfSpelling.set(h.compact.toUpperCase(), key)
+  }
 }
 
 /** The canonical lower-case long name: `headerKey("v") === "via"`, `headerKey("CALL-ID") === "call-id"`. */
 export const headerKey = (name: string): string => {
+  const usual = keyOfSpelling.get(name)
+  if (usual !== undefined) return usual
   const lower = name.toLowerCase()
   return lower.length === 1 ? (compactToKey.get(lower) ?? lower) : lower
 }

@@ -4,6 +4,7 @@ import {
   getHeader,
   getHeaderValues,
   headerKey,
+  headerNames,
   parseMessage,
   prependHeader,
   removeFirstHeaderValue,
@@ -57,6 +58,16 @@ describe("header names", () => {
     }
     expect(headerKey("CALL-ID")).toBe("call-id")
     expect(headerKey("X-Foo")).toBe("x-foo")
+  })
+
+  it("gives every spelling of a registered name the key of its lower-case long form, usual spelling or not", () => {
+    for (const h of headerNames) {
+      const key = h.name.toLowerCase()
+      const mixed = [...h.name].map((c, i) => (i % 2 === 0 ? c.toLowerCase() : c.toUpperCase())).join("")
+      for (const spelling of [h.name, key, h.name.toUpperCase(), mixed]) expect(headerKey(spelling)).toBe(key)
+      if (h.compact !== undefined)
+        for (const c of [h.compact, h.compact.toUpperCase()]) expect(headerKey(c)).toBe(key)
+    }
   })
 })
 

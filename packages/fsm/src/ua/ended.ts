@@ -24,15 +24,8 @@
 import { type Header, headerKey, type Request } from "@sipkit/codec"
 import { type Call, makeCall } from "./Call.js"
 
-/** The identity headers by their names as usually written, else by the codec's canonical key (`headerKey`: lower
- * case, compact form expanded, §7.3.3); `true` for Via. */
-const usualIdentity = new Map([
-  ["Via", true],
-  ["From", false],
-  ["To", false],
-  ["Call-ID", false],
-  ["CSeq", false],
-])
+/** The identity headers by the codec's canonical key (`headerKey`: any case, compact forms expanded); `true` for
+ * Via. */
 const identityByKey = new Map([
   ["via", true],
   ["from", false],
@@ -47,7 +40,7 @@ const identityOf = (invite: Request): Request => {
   const headers: Array<Header> = []
   let via = false
   for (const header of invite.headers) {
-    const isVia = usualIdentity.get(header.name) ?? identityByKey.get(headerKey(header.name))
+    const isVia = identityByKey.get(headerKey(header.name))
     if (isVia === undefined || (isVia && via)) continue
     via ||= isVia
     headers.push({ name: header.name, value: header.value })

@@ -26,23 +26,19 @@ import {
 const Field = { Other: 0, Via: 1, Contact: 2, To: 3, From: 4, CallId: 5, CSeq: 6, MaxForwards: 7 } as const
 type Field = (typeof Field)[keyof typeof Field]
 
-/** The field a header name is (compact forms too): the usual spellings looked up as written, any other through the
- * codec's canonical key (`headerKey`: lower case, compact form expanded). */
-const fieldOf = (name: string): Field => usualFields.get(name) ?? byKey.get(headerKey(name)) ?? Field.Other
-
-/** The fields the pass looks at, by their usual spelling (as almost every peer writes them). */
-const usualFields = new Map<string, Field>([
-  ["Via", Field.Via],
-  ["Contact", Field.Contact],
-  ["To", Field.To],
-  ["From", Field.From],
-  ["Call-ID", Field.CallId],
-  ["CSeq", Field.CSeq],
-  ["Max-Forwards", Field.MaxForwards],
+/** The fields the pass looks at, by the codec's canonical key. */
+const byKey = new Map<string, Field>([
+  ["via", Field.Via],
+  ["contact", Field.Contact],
+  ["to", Field.To],
+  ["from", Field.From],
+  ["call-id", Field.CallId],
+  ["cseq", Field.CSeq],
+  ["max-forwards", Field.MaxForwards],
 ])
 
-/** The same fields by the codec's canonical key. */
-const byKey = new Map<string, Field>([...usualFields].map(([name, field]) => [headerKey(name), field]))
+/** The field a header name is, compact forms and any case too (`headerKey` answers the usual spellings at once). */
+const fieldOf = (name: string): Field => byKey.get(headerKey(name)) ?? Field.Other
 
 /** Whether `validateRequest` could find a fault the earlier checks let through. */
 const suspicious = (request: Request): boolean => {
