@@ -21,6 +21,7 @@ import { performance } from "node:perf_hooks"
 import { getCallId, getFromTag, getHeaderValues, headerKey, type Request } from "@sipkit/codec"
 import { canonicalAor, makeDigestAuthenticator, makeRegistrarConfig } from "@sipkit/fsm/registrar"
 import {
+  cryptoIds,
   cryptoIdsLayer,
   type Decision,
   type Handler,
@@ -41,7 +42,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { Exit, ExitCode } from "../ExitCode.js"
-import { newTag } from "../Ids.js"
 import { localLanes } from "../Ladder.js"
 import { answerOffer, defaultOffer } from "../Media.js"
 import { makeOutput } from "../Output.js"
@@ -203,7 +203,8 @@ export const handlersFor = (
       [options.host, options.realm, "localhost", "127.0.0.1", "::1", "[::1]"].map((d) => d.toLowerCase()),
     ),
   ]
-  const nonceSecret = newTag() + newTag()
+  // 128 random bits: two tags of transport-node's ids (the registrar's nonces are keyed with it)
+  const nonceSecret = cryptoIds.tag() + cryptoIds.tag()
   const registrar = makeRegistrarConfig({
     domains,
     minExpires: 1,

@@ -303,9 +303,10 @@ export const warningOf = (core: Core, fault: string): readonly [string, string] 
   return ["Warning", `399 ${agent} ${JSON.stringify(fault)}`]
 }
 
-/** A transaction timer's key in the timer facility. `join` makes one flat string (a template literal makes a tree
- * of V8 cons strings, which each hash and comparison in the facility's map walks, and which is held with the timer). */
-export const timerKey = (key: string, timer: string, id: number): string => [key, timer, id].join("#")
+/** A timer's key in the timer facility, from its parts (a transaction's key, timer and id; a UA timer's call …).
+ * `join` makes one flat string: a template literal makes a tree of V8 cons strings, which each hash and comparison
+ * in the facility's map walks, and which is held with the timer (64·T1 for Timers J, L and a call's forgetting). */
+export const timerKey = (...parts: ReadonlyArray<string | number>): string => parts.join("#")
 
 type Cause = "start" | "timer" | "receive" | "respond" | "transport"
 

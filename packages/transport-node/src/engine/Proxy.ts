@@ -45,7 +45,15 @@ import { Clock, Effect } from "effect"
 import { hostForUri, isReliable, type TransportKind } from "../Address.js"
 import type { LocationShape } from "../Location.js"
 import { targetsFor } from "./Client.js"
-import { type ClientTxInfo, type Core, type Destination, markFinal, perform, sendTo } from "./Core.js"
+import {
+  type ClientTxInfo,
+  type Core,
+  type Destination,
+  markFinal,
+  perform,
+  sendTo,
+  timerKey,
+} from "./Core.js"
 
 /** What the runtime keeps beside the reducer's state: where each fork went, and its client transaction. */
 export interface ProxyRuntime {
@@ -242,7 +250,7 @@ const carryOut = (core: Core, output: ProxyOutput): Effect.Effect<void> => {
     case "SetTimer":
       return Effect.gen(function* () {
         const t = yield* now
-        yield* core.timers.schedule(`C#${output.branch}`, Math.max(0, output.at - t), {
+        yield* core.timers.schedule(timerKey("C", output.branch), Math.max(0, output.at - t), {
           _tag: "Run",
           effect: Effect.gen(function* () {
             yield* feed(core, { _tag: "TimerFired", timer: "C", branch: output.branch, now: yield* now })
@@ -250,7 +258,7 @@ const carryOut = (core: Core, output: ProxyOutput): Effect.Effect<void> => {
         })
       })
     case "ClearTimer":
-      return core.timers.cancel(`C#${output.branch}`)
+      return core.timers.cancel(timerKey("C", output.branch))
     case "AbandonBranch":
       return Effect.sync(() => {
         const fork = core.proxy.forks.get(output.branch)

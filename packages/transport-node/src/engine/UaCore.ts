@@ -33,7 +33,7 @@ import {
 import { Effect } from "effect"
 import type { PeerAddress } from "../Address.js"
 import { allowedMethods, handlerFor } from "../Handlers.js"
-import type { Core, Destination, DialogEntry } from "./Core.js"
+import { type Core, type Destination, type DialogEntry, timerKey } from "./Core.js"
 import { eachNow, later, type Rest, restOf, thenNow } from "./Now.js"
 import { sendAck, sendRequest, sendResponseNow } from "./UaSend.js"
 
@@ -195,9 +195,8 @@ const laterBye = (core: Core, request: Request): Observer | undefined => {
   return observer
 }
 
-/** One flat string (`join`, as `timerKey` in Core.ts). */
 const uaTimerKey = (timer: UaTimer): string =>
-  ["ua", timer._tag, timer.call, timer.seq, timer._tag === "2xxRetransmit" ? timer.attempt : ""].join("#")
+  timerKey("ua", timer._tag, timer.call, timer.seq, timer._tag === "2xxRetransmit" ? timer.attempt : "")
 
 const deliverReport = (core: Core, report: UaReport, origin: Origin | undefined): Rest => {
   const ua = uaOf(core)
@@ -299,7 +298,7 @@ const syncCall = (
   }
   if (now?.phase === "Terminated" && was?.phase !== "Terminated") {
     if (now.dialog !== undefined) forgetDialog(core, dialogKey(now.dialog.id), work)
-    core.timers.scheduleNow(`ua#forget#${ref}`, 64 * core.config.timers.t1, {
+    core.timers.scheduleNow(timerKey("ua", "forget", ref), 64 * core.config.timers.t1, {
       _tag: "Ua",
       input: { _tag: "Forget", call: ref },
     })
