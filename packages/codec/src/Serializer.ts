@@ -5,12 +5,24 @@
  * from its fields: the start line, each header as `name: value` in order with the name as written, an empty line,
  * the body. Folded header lines were unfolded by the parser and are written on one line.
  * Never changes a header value; never adds or fixes Content-Length (the constructors do that).
+ *
+ * A message whose head is ASCII (every message a SIP stack builds from ASCII parts) is encoded into a shared slab
+ * and returned as a view of it: no buffer is allocated per message (a new ArrayBuffer per message cost more than
+ * the encoding: ~4 µs against ~1 µs for a 460-byte 200 with SDP).
+ * A slab region is written once and never reused, so a view stays valid as long as it is held (it keeps its slab,
+ * `SLAB_BYTES`, alive). Anything else (a non-ASCII character, a message larger than `SLAB_BYTES / 2`) is encoded
+ * as UTF-8 into a buffer of its own.
  */
 import { isRequest, type SipMessage } from "./Message.js"
 import { sourceOf, sourceTextOf } from "./Parsed.js"
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
+
+/** The size of one slab; messages up to half of it are written into slabs. */
+const SLAB_BYTES = 16 * 1024
+let slab = new Uint8Array(SLAB_BYTES)
+let used = 0
 
 /** The head (start line, headers, empty line) as text. */
 export const headText = (message: SipMessage): string => {
@@ -23,6 +35,28 @@ export const headText = (message: SipMessage): string => {
 
 /** Writes a message from its fields, ignoring any remembered source bytes. */
 export const serializeFields = (message: SipMessage): Uint8Array => {
+  const body = message.body
+  const head = headText(message)
+  const size = head.length + body.length
+  if (size <= SLAB_BYTES / 2) {
+    if (used + size > SLAB_BYTES) {
+      slab = new Uint8Array(SLAB_BYTES)
+      used = 0
+    }
+    const out = new Uint8Array(slab.buffer, used, size)
+    // an ASCII head is as many bytes as characters; any other is encoded on its own below
+    const done = encoder.encodeInto(head, out)
+    if (done.read === head.length && done.written === head.length) {
+      if (body.length > 0) out.set(body, head.length)
+      used += size
+      return out
+    }
+  }
+  return encodeFields(message)
+}
+
+/** The general path: the head as text, encoded as UTF-8 into a buffer of its own, then the body. */
+const encodeFields = (message: SipMessage): Uint8Array => {
   const head = encoder.encode(headText(message))
   if (message.body.length === 0) return head
   const out = new Uint8Array(head.length + message.body.length)

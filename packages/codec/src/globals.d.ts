@@ -3,6 +3,7 @@
 declare global {
   class TextEncoder {
     encode(input?: string): Uint8Array
+    encodeInto(source: string, destination: Uint8Array): { read: number; written: number }
   }
   class TextDecoder {
     constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean })
