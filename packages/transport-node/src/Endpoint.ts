@@ -10,9 +10,16 @@
  * Needs the `Ids` (randomness) and `SipDns` services; `layer` provides the crypto and node:dns defaults.
  */
 import { readFileSync } from "node:fs"
-import { getHeader, makeResponse, type Request, type Response, type SipMessage } from "@sipkit/codec"
+import {
+  getHeader,
+  type HeaderError,
+  makeResponse,
+  type Request,
+  type Response,
+  type SipMessage,
+} from "@sipkit/codec"
 import { dialogKey, incomingDialogId } from "@sipkit/fsm/dialog"
-import { defaultTimerConfig, receive, TransactionTable } from "@sipkit/fsm/transaction"
+import { defaultTimerConfig, keyOf, receive } from "@sipkit/fsm/transaction"
 import { Clock, Context, Effect, FiberSet, Layer, Option, PubSub, Queue, Stream } from "effect"
 import type { HostPort, PeerAddress, TransportKind } from "./Address.js"
 import { decodeConfig, type EndpointConfig, type ListenerConfig } from "./Config.js"
@@ -29,8 +36,8 @@ import {
   isWireWatched,
   type Listener,
   logWireNow,
-  performNow,
   sendToNow,
+  startTransaction,
   type TimerJob,
   warningOf,
 } from "./engine/Core.js"
@@ -180,7 +187,7 @@ const handleInboundNow = (core: Core, event: Inbound<SipMessage>): Rest => {
     }
     message = stamped.value
   }
-  const route = TransactionTable.route(core.txs, message)
+  const route = routeOf(core, message)
   // the dialog identity is read for a new request (§8.2, below) and for the wire log, not for a retransmission
   const dialogId =
     message._tag === "Request" && (route._tag === "NoMatch" || isWireWatched(core))
@@ -207,7 +214,7 @@ const routeInbound = (
   message: SipMessage,
   remote: PeerAddress,
   connection: string | undefined,
-  route: ReturnType<typeof TransactionTable.route>,
+  route: Route,
   dialogId: ReturnType<typeof incomingDialogId> | undefined,
 ): Rest => {
   if (route._tag === "Invalid") {
@@ -226,25 +233,38 @@ const routeInbound = (
     return answerStatelessly(core, message, remote, connection, 503, undefined)
   const responses = responseRoute(message, remote, connection)
   if (responses._tag === "Err") return undefined
-  const started = TransactionTable.startServer(core.txs, message, {
-    reliable: remote.transport !== "UDP",
-    timers: core.config.timers,
-  })
-  if (started._tag === "Err")
-    return Effect.logWarning(`no server transaction: ${JSON.stringify(started.error)}`)
-  core.txs = started.value.table
-  core.stats.countTransactionStarted()
-  core.info.set(started.value.key, {
-    side: "server",
-    request: message,
-    source: remote,
-    route: responses.value,
-    final: false,
-    proxying: false,
-    cancelled: undefined,
-    dialog: undefined,
-  })
-  return performNow(core, started.value.key, started.value.outputs, false)
+  const started = startTransaction(
+    core,
+    "server",
+    message,
+    route.key,
+    {
+      side: "server",
+      request: message,
+      source: remote,
+      route: responses.value,
+      final: false,
+      proxying: false,
+      cancelled: undefined,
+      dialog: undefined,
+    },
+    { reliable: remote.transport !== "UDP", timers: core.config.timers },
+  )
+  if ("_tag" in started) return Effect.logWarning(`no server transaction: ${JSON.stringify(started)}`)
+  return started.rest
+}
+
+/** §17.1.3, §17.2.3: the transaction a message from the wire belongs to (`TransactionTable.route` over the
+ * runtime's records). */
+type Route =
+  | { readonly _tag: "Match"; readonly key: string }
+  | { readonly _tag: "NoMatch"; readonly key: string }
+  | { readonly _tag: "Invalid"; readonly error: HeaderError }
+
+const routeOf = (core: Core, message: SipMessage): Route => {
+  const key = keyOf(message)
+  if (key._tag === "Err") return { _tag: "Invalid", error: key.error }
+  return core.info.has(key.value) ? { _tag: "Match", key: key.value } : { _tag: "NoMatch", key: key.value }
 }
 
 /** Builds an endpoint in the current scope. */
@@ -317,7 +337,6 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
         },
       },
       proxy: makeProxyRuntime(listeners.map((l) => ({ kind: l.transport.kind, advertised: l.advertised }))),
-      txs: TransactionTable.empty,
       shuttingDown: false,
       pendingCalls: new Set(),
     }
@@ -345,8 +364,8 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       // Wait for transactions still expecting a final response; Completed/Confirmed/Accepted ones only absorb
       // retransmissions and may go with the sockets.
       const pending = () =>
-        TransactionTable.entries(core.txs).filter(
-          ([, t]) => t._tag === "Trying" || t._tag === "Proceeding" || t._tag === "Calling",
+        [...core.info.values()].filter(
+          ({ tx }) => tx._tag === "Trying" || tx._tag === "Proceeding" || tx._tag === "Calling",
         ).length
       while (pending() > 0 && (yield* Clock.currentTimeMillis) - start < core.config.shutdownTimeoutMs) {
         yield* Effect.sleep(50)

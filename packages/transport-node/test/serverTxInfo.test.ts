@@ -4,6 +4,7 @@
  * the 64·T1 of Timers J and L.
  */
 import { parseMessage, type Request } from "@sipkit/codec"
+import { TransactionTable } from "@sipkit/fsm/transaction"
 import { describe, expect, it } from "vitest"
 import { markFinal, type ServerTxInfo } from "../src/engine/Core.js"
 
@@ -29,6 +30,7 @@ const invite = (): Request => {
 
 const infoOf = (request: Request): ServerTxInfo => ({
   side: "server",
+  tx: TransactionTable.newTransaction("server", request, { reliable: false }).state,
   request,
   source: { transport: "UDP", host: "127.0.0.1", port: 5070 },
   route: { transport: "UDP", host: "127.0.0.1", port: 5070, connection: undefined },

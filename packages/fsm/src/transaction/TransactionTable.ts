@@ -126,10 +126,7 @@ export const startClient = (
   const key = clientKey(request)
   if (key._tag === "Err") return key
   if (has(table, key.value)) return err(startError("KeyInUse", key.value))
-  const started: Step<Transaction> =
-    request.method === "INVITE"
-      ? InviteClientTransaction.start(request, options)
-      : NonInviteClientTransaction.start(request, options)
+  const started = newTransaction("client", request, options)
   return ok({ table: add(table, key.value, started.state), key: key.value, outputs: started.outputs })
 }
 
@@ -147,12 +144,27 @@ export const startServer = (
   const key = serverKey(request)
   if (key._tag === "Err") return key
   if (has(table, key.value)) return err(startError("KeyInUse", key.value))
-  const started: Step<Transaction> =
-    request.method === "INVITE"
-      ? InviteServerTransaction.start(request, options)
-      : NonInviteServerTransaction.start(request, options)
+  const started = newTransaction("server", request, options)
   return ok({ table: add(table, key.value, started.state), key: key.value, outputs: started.outputs })
 }
+
+/**
+ * The machine `startClient` / `startServer` start for `request` (not an ACK), outside any table: for a runtime
+ * that keeps each transaction in its own record under its key (`clientKey` / `serverKey`), steps it with
+ * `stepTransaction`, and drops it when it enters Terminated.
+ */
+export const newTransaction = (
+  side: "client" | "server",
+  request: Request,
+  options: TransactionOptions,
+): Step<Transaction> =>
+  side === "client"
+    ? request.method === "INVITE"
+      ? InviteClientTransaction.start(request, options)
+      : NonInviteClientTransaction.start(request, options)
+    : request.method === "INVITE"
+      ? InviteServerTransaction.start(request, options)
+      : NonInviteServerTransaction.start(request, options)
 
 const startError = (reason: "AckIsNotATransaction" | "KeyInUse", key: string): StartError => ({
   _tag: "StartError",

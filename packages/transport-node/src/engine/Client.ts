@@ -13,7 +13,7 @@ import {
   type Response,
   serializeMessage,
 } from "@sipkit/codec"
-import { type TerminationReason, TransactionTable } from "@sipkit/fsm/transaction"
+import type { TerminationReason } from "@sipkit/fsm/transaction"
 import { fillVia, retryWithCredentials } from "@sipkit/fsm/ua"
 import { Data, Deferred, Effect } from "effect"
 import { isReliable, type TransportKind } from "../Address.js"
@@ -25,9 +25,10 @@ import {
   type Core,
   type Destination,
   hasTransport,
-  perform,
   pickListener,
+  startTransaction,
 } from "./Core.js"
+import { runRest } from "./Now.js"
 import { uaOf } from "./UaCore.js"
 
 export class RequestFailed extends Data.TaggedError("RequestFailed")<{
@@ -136,7 +137,7 @@ export const runClientTx = (core: Core, sent: Request, destination: Destination,
   Effect.gen(function* () {
     const done = yield* Deferred.make<Outcome>()
     let finals = 0
-    const info: ClientTxInfo = {
+    const info: Omit<ClientTxInfo, "tx"> = {
       side: "client",
       request: sent,
       destination,
@@ -149,20 +150,17 @@ export const runClientTx = (core: Core, sent: Request, destination: Destination,
       onEnd: (reason) => Deferred.succeed(done, { _tag: "Ended", reason }).pipe(Effect.asVoid),
       dialog: options.dialog,
     }
-    const started = TransactionTable.startClient(core.txs, sent, {
+    const started = startTransaction(core, "client", sent, undefined, info, {
       reliable: isReliable(destination.transport),
       timers: core.config.timers,
     })
-    if (started._tag === "Err") {
+    if ("_tag" in started) {
       return yield* new RequestFailed({
         status: 500,
-        reason: `cannot start a transaction: ${JSON.stringify(started.error)}`,
+        reason: `cannot start a transaction: ${JSON.stringify(started)}`,
       })
     }
-    core.txs = started.value.table
-    core.info.set(started.value.key, info)
-    core.stats.countTransactionStarted()
-    yield* perform(core, started.value.key, started.value.outputs, false, "start")
+    yield* runRest(started.rest)
     if (options.onSent !== undefined) yield* options.onSent(sent, destination)
     const outcome = yield* Deferred.await(done)
     if (outcome._tag === "Final")

@@ -15,10 +15,13 @@
  */
 import { type Header, type Request, type Response, type SipMessage, serializeMessage } from "@sipkit/codec"
 import {
+  clientKey,
   type Output,
   type TerminationReason,
   type TimerConfig,
+  type Transaction,
   type TransactionEvent,
+  type TransactionOptions,
   TransactionTable,
   transportError,
 } from "@sipkit/fsm/transaction"
@@ -60,6 +63,8 @@ export interface Destination {
 
 export interface ServerTxInfo {
   readonly side: "server"
+  /** The transaction's state (@sipkit/fsm/transaction), replaced on every step (`dispatchNow`). */
+  tx: Transaction
   /**
    * The request, whole until the final response; then only its top Via record (`markFinal`): after it the
    * transaction only absorbs retransmissions for Timer J/L (RFC 6026), and what still reads the request here is
@@ -105,6 +110,8 @@ export const markFinal = (info: ServerTxInfo): void => {
 
 export interface ClientTxInfo {
   readonly side: "client"
+  /** The transaction's state (@sipkit/fsm/transaction), replaced on every step (`dispatchNow`). */
+  tx: Transaction
   readonly request: Request
   readonly destination: Destination
   readonly onResponse: (response: Response) => Effect.Effect<void>
@@ -182,6 +189,11 @@ export interface Core {
   readonly fibers: FiberSet.FiberSet<unknown, unknown>
   /** Starts a fiber at once in the endpoint's context (its clock, logger …), from inside a fiber or not. */
   readonly fork: <A, E>(effect: Effect.Effect<A, E>) => Fiber.Fiber<A, E>
+  /**
+   * Every live transaction by its §17 key: the fsm's state of it (`tx`) and what the runtime keeps beside it, in one
+   * record — one lookup per step. (The fsm's `TransactionTable` is the same as one immutable value; a runtime that
+   * only ever uses the newest table pays for versions it never reads.)
+   */
   readonly info: Map<string, TxInfo>
   /** Live handles of the dialogs this process takes part in (their state is in `dialogStore`). */
   readonly dialogs: Map<string, DialogEntry>
@@ -189,7 +201,6 @@ export interface Core {
   readonly hooks: Hooks
   /** The state of @sipkit/fsm/proxy's reducer and the forks' client transactions (engine/Proxy.ts). */
   readonly proxy: ProxyRuntime
-  txs: TransactionTable.TransactionTable
   /** The UA core of @sipkit/fsm/ua beside the transaction table: its `UaState` and who listens to its calls
    * (engine/UaCore.ts makes it on first use). */
   ua?: UaRuntime
@@ -326,16 +337,49 @@ export const dispatchNow = (
   event: TransactionEvent,
   isRetransmission = false,
 ): Rest => {
-  const before = TransactionTable.get(core.txs, key)
-  if (before === undefined) return undefined
-  const stepped = TransactionTable.step(core.txs, key, event)
-  core.txs = stepped.table
+  const info = core.info.get(key)
+  if (info === undefined) return undefined
+  const before = info.tx
+  const stepped = TransactionTable.stepTransaction(before, event)
+  // a transaction that enters Terminated says so last (`Terminated`), and goes then (`performOne`)
+  info.tx = stepped.state
   const retransmitting =
     isRetransmission ||
     (event._tag === "TimerFired" && event.timer !== "Trying100") ||
     (event._tag === "Receive" && (event.message._tag === "Request" || before._tag === "Completed"))
-  return performNow(core, key, stepped.outputs, retransmitting)
+  return performWith(core, key, info, stepped.outputs, retransmitting)
 }
+
+/**
+ * Starts the transaction for `request` on `side` under its §17 key (the client key of a request we send; for a
+ * request received, the key it was routed by) with the runtime's record of it (`info` without the state), and
+ * acts on its first outputs. An ACK is never a transaction; a key in use is refused.
+ */
+export const startTransaction = (
+  core: Core,
+  side: "client" | "server",
+  request: Request,
+  given: string | undefined,
+  record: Omit<ClientTxInfo, "tx"> | Omit<ServerTxInfo, "tx">,
+  options: TransactionOptions,
+): { readonly key: string; readonly rest: Rest } | TransactionTable.StartError => {
+  if (request.method === "ACK") return { _tag: "StartError", reason: "AckIsNotATransaction", key: "" }
+  let key = given
+  if (key === undefined) {
+    const computed = clientKey(request)
+    if (computed._tag === "Err") return computed.error
+    key = computed.value
+  }
+  if (core.info.has(key)) return { _tag: "StartError", reason: "KeyInUse", key }
+  const started = TransactionTable.newTransaction(side, request, options)
+  const info = { ...record, tx: started.state } as TxInfo
+  core.info.set(key, info)
+  core.stats.countTransactionStarted()
+  return { key, rest: performWith(core, key, info, started.outputs, false) }
+}
+
+/** The state of transaction `key`, undefined when there is none. */
+export const transactionOf = (core: Core, key: string): Transaction | undefined => core.info.get(key)?.tx
 
 /** Acts on a transaction's outputs, in order. */
 export const perform = (
@@ -352,15 +396,25 @@ export const performNow = (
   key: string,
   outputs: ReadonlyArray<Output>,
   retransmission: boolean,
-): Rest => eachNow(outputs, (output) => performOne(core, key, output, retransmission))
+): Rest => {
+  const info = core.info.get(key)
+  return info === undefined ? undefined : performWith(core, key, info, outputs, retransmission)
+}
+
+/** `performNow` with the transaction's record at hand. */
+const performWith = (
+  core: Core,
+  key: string,
+  info: TxInfo,
+  outputs: ReadonlyArray<Output>,
+  retransmission: boolean,
+): Rest => eachNow(outputs, (output) => performOne(core, key, info, output, retransmission))
 
 const destinationOf = (info: TxInfo): Destination => (info.side === "client" ? info.destination : info.route)
 
-const performOne = (core: Core, key: string, output: Output, retransmission: boolean): Rest => {
-  const info = core.info.get(key)
+const performOne = (core: Core, key: string, info: TxInfo, output: Output, retransmission: boolean): Rest => {
   switch (output._tag) {
     case "Send": {
-      if (info === undefined) return undefined
       const sent = sendToNow(core, destinationOf(info), output.message, {
         transaction: key,
         dialog: info.dialog,
@@ -371,7 +425,6 @@ const performOne = (core: Core, key: string, output: Output, retransmission: boo
       return sent.pipe(Effect.catch((error) => runRest(failed(core, key, error))))
     }
     case "Deliver":
-      if (info === undefined) return undefined
       if (info.side === "client")
         return output.message._tag === "Response" ? restOf(info.onResponse(output.message)) : undefined
       if (output.message._tag !== "Request") return undefined
@@ -392,8 +445,8 @@ const performOne = (core: Core, key: string, output: Output, retransmission: boo
     case "TransportFailed":
       return Effect.logWarning(`transaction ${key}: transport failure: ${output.reason}`)
     case "Terminated":
-      core.info.delete(key)
-      return info?.side === "client" ? restOf(info.onEnd(output.reason)) : undefined
+      if (core.info.get(key) === info) core.info.delete(key)
+      return info.side === "client" ? restOf(info.onEnd(output.reason)) : undefined
   }
 }
 
@@ -414,4 +467,4 @@ export const connectionClosed = (core: Core, peer: PeerAddress): Effect.Effect<v
   )
 
 export const activeCounts = (core: Core) =>
-  Effect.map(core.dialogStore.size, (dialogs) => ({ transactions: core.txs.size, dialogs }))
+  Effect.map(core.dialogStore.size, (dialogs) => ({ transactions: core.info.size, dialogs }))

@@ -40,7 +40,7 @@ import {
   viaDestination,
 } from "@sipkit/fsm/proxy"
 import { canonicalAor } from "@sipkit/fsm/registrar"
-import { respond as respondEvent, TransactionTable } from "@sipkit/fsm/transaction"
+import { clientKey, respond as respondEvent } from "@sipkit/fsm/transaction"
 import { Clock, Effect } from "effect"
 import { hostForUri, isReliable, type TransportKind } from "../Address.js"
 import type { LocationShape } from "../Location.js"
@@ -49,11 +49,13 @@ import {
   type ClientTxInfo,
   type Core,
   type Destination,
+  dispatch,
   markFinal,
-  perform,
   sendTo,
+  startTransaction,
   timerKey,
 } from "./Core.js"
+import { runRest } from "./Now.js"
 
 /** What the runtime keeps beside the reducer's state: where each fork went, and its client transaction. */
 export interface ProxyRuntime {
@@ -264,7 +266,6 @@ const carryOut = (core: Core, output: ProxyOutput): Effect.Effect<void> => {
         const fork = core.proxy.forks.get(output.branch)
         if (fork === undefined) return
         core.proxy.forks.delete(output.branch)
-        core.txs = TransactionTable.remove(core.txs, fork.key)
         core.info.delete(fork.key)
       })
     case "Absorbed":
@@ -274,9 +275,7 @@ const carryOut = (core: Core, output: ProxyOutput): Effect.Effect<void> => {
 
 const perform0 = (core: Core, key: string, response: Response): Effect.Effect<void> =>
   Effect.suspend(() => {
-    const stepped = TransactionTable.step(core.txs, key, respondEvent(response))
-    core.txs = stepped.table
-    return perform(core, key, stepped.outputs, false, "respond")
+    return dispatch(core, key, respondEvent(response))
   })
 
 const sendByVia = (core: Core, response: Response) =>
@@ -345,23 +344,21 @@ const startClientAt = (
 ) =>
   Effect.gen(function* () {
     const sent = viaTransport(core, request, destination.transport)
-    const started = TransactionTable.startClient(core.txs, sent, {
-      reliable: isReliable(destination.transport),
-      timers: core.config.timers,
-    })
-    if (started._tag === "Err") {
-      yield* Effect.logWarning(`proxy: no client transaction: ${JSON.stringify(started.error)}`)
-      if (isFork)
-        yield* feed(core, {
-          _tag: "ClientTransactionFailed",
-          branch,
-          reason: "TransportError",
-          now: yield* now,
-        })
-      return
-    }
-    const key = started.value.key
-    const info: ClientTxInfo = {
+    const failedToStart = (error: unknown) =>
+      Effect.gen(function* () {
+        yield* Effect.logWarning(`proxy: no client transaction: ${JSON.stringify(error)}`)
+        if (isFork)
+          yield* feed(core, {
+            _tag: "ClientTransactionFailed",
+            branch,
+            reason: "TransportError",
+            now: yield* now,
+          })
+      })
+    const computed = clientKey(sent)
+    if (computed._tag === "Err") return yield* failedToStart(computed.error)
+    const key = computed.value
+    const info: Omit<ClientTxInfo, "tx"> = {
       side: "client",
       request: sent,
       destination,
@@ -379,9 +376,12 @@ const startClientAt = (
           })
         }),
     }
-    core.txs = started.value.table
-    core.info.set(key, info)
-    core.stats.countTransactionStarted()
-    if (isFork) core.proxy.forks.set(branch, { key, destination })
-    yield* perform(core, key, started.value.outputs, false, "start")
+    // the fork is known before its first send, which may fail at once and end it
+    if (isFork && !core.info.has(key)) core.proxy.forks.set(branch, { key, destination })
+    const started = startTransaction(core, "client", sent, key, info, {
+      reliable: isReliable(destination.transport),
+      timers: core.config.timers,
+    })
+    if ("_tag" in started) return yield* failedToStart(started)
+    yield* runRest(started.rest)
   })

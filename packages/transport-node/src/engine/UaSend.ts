@@ -23,7 +23,7 @@ import {
   viaReceived,
   viaRport,
 } from "@sipkit/codec"
-import { respond as respondEvent, serverKey, TransactionTable } from "@sipkit/fsm/transaction"
+import { respond as respondEvent, serverKey } from "@sipkit/fsm/transaction"
 import { fillVia } from "@sipkit/fsm/ua"
 import { Deferred, Effect, FiberSet } from "effect"
 import { defaultPort, isReliable, normalizeHost, type TransportKind } from "../Address.js"
@@ -36,13 +36,13 @@ import {
   dispatchNow,
   hasTransport,
   markFinal,
-  perform,
   pickListener,
   sendTo,
   sendToNow,
+  startTransaction,
   topViaRecord,
 } from "./Core.js"
-import { later, type Rest } from "./Now.js"
+import { later, type Rest, runRest } from "./Now.js"
 import { feedResponse, type Observer, uaOf, uaStep } from "./UaCore.js"
 
 // ------------------------------------------------------------------------------------------------ requests
@@ -163,7 +163,7 @@ const runTx = (
   Effect.gen(function* () {
     const done = yield* Deferred.make<Ending>()
     let final = false
-    const info: ClientTxInfo = {
+    const info: Omit<ClientTxInfo, "tx"> = {
       side: "client",
       request: sent,
       destination,
@@ -189,16 +189,13 @@ const runTx = (
               },
         ).pipe(Effect.asVoid),
     }
-    const started = TransactionTable.startClient(core.txs, sent, {
+    const started = startTransaction(core, "client", sent, undefined, info, {
       reliable: isReliable(destination.transport),
       timers: core.config.timers,
     })
-    if (started._tag === "Err")
+    if ("_tag" in started)
       return { _tag: "Failed", reason: "TransportError", text: "cannot start a transaction" } as Ending
-    core.txs = started.value.table
-    core.info.set(started.value.key, info)
-    core.stats.countTransactionStarted()
-    yield* perform(core, started.value.key, started.value.outputs, false, "start")
+    yield* runRest(started.rest)
     return yield* Deferred.await(done)
   })
 
@@ -248,7 +245,7 @@ export const sendResponseNow = (core: Core, response: Response, hint?: string): 
   if (key === undefined || info?.side !== "server") return sendByVia(core, response)
   const again = info.final && response.status >= 200
   if (response.status >= 200) markFinal(info)
-  return TransactionTable.get(core.txs, key) === undefined
+  return info.tx._tag === "Terminated"
     ? sendByVia(core, response)
     : dispatchNow(core, key, respondEvent(response), again)
 }
