@@ -14,7 +14,9 @@ import type { Credentials } from "./UaConfig.js"
 /** Names a call: the Call-ID and this UA's tag (the From tag of the INVITE on the UAC, the To tag on the UAS). */
 export type CallRef = string
 
-export const callRef = (callId: string, localTag: string): CallRef => `${callId};${localTag}`
+/** `Call-ID;tag`, built by `join` as one flat string: a template literal would keep the Call-ID, a view into the
+ * datagram it was read from, and with it the whole datagram's text for as long as the call is held (ended.ts). */
+export const callRef = (callId: string, localTag: string): CallRef => [callId, localTag].join(";")
 
 export type Phase = "Calling" | "Proceeding" | "Accepted" | "Confirmed" | "Terminated"
 

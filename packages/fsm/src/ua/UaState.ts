@@ -41,8 +41,9 @@ export const inviteKey = (request: Parameters<typeof routingOf>[0]): string | un
   return routing === undefined ? undefined : inviteKeyOf(routing)
 }
 
+/** One flat string (`join`, see `callRef`): it is held as long as the call. */
 export const inviteKeyOf = (routing: Routing): string =>
-  `${routing.callId} ${routing.fromTag ?? ""} ${routing.seq}`
+  [routing.callId, routing.fromTag ?? "", routing.seq].join(" ")
 
 /** The state with a new call in it; a UAS call is indexed by its INVITE too. */
 export const addCall = (state: UaState, call: Call): UaState => {
@@ -58,7 +59,7 @@ export const addCall = (state: UaState, call: Call): UaState => {
  * as `endedCall` makes it (ended.ts), once. */
 export const putCall = (state: UaState, call: Call): UaState => ({
   ...state,
-  calls: state.calls.set(call.ref, isSettled(call) && !isEnded(call) ? endedCall(call) : call),
+  calls: state.calls.set(call.ref, isSettled(call) && !isEnded(call) ? endedCall(call, state.config) : call),
 })
 
 /** The state without `ref` (and its index entry). */
