@@ -19,7 +19,7 @@ import {
   type SipMessage,
 } from "@sipkit/codec"
 import { dialogKey, incomingDialogId } from "@sipkit/fsm/dialog"
-import { defaultTimerConfig, keyOf, receive } from "@sipkit/fsm/transaction"
+import { defaultTimerConfig, keyOf, receive, TransactionTable } from "@sipkit/fsm/transaction"
 import { Clock, Context, Effect, FiberSet, Layer, Option, PubSub, Queue, Stream } from "effect"
 import type { HostPort, PeerAddress, TransportKind } from "./Address.js"
 import { decodeConfig, type EndpointConfig, type ListenerConfig } from "./Config.js"
@@ -29,15 +29,16 @@ import { type CallHandle, type CallOptions, call, sendInDialog } from "./engine/
 import { RequestFailed } from "./engine/Client.js"
 import {
   activeCounts,
+  addTransaction,
   type Core,
   connectionClosed,
   dispatch,
   dispatchNow,
   isWireWatched,
+  KeyInUse,
   type Listener,
   logWireNow,
   sendToNow,
-  startTransaction,
   type TimerJob,
   warningOf,
 } from "./engine/Core.js"
@@ -233,13 +234,17 @@ const routeInbound = (
     return answerStatelessly(core, message, remote, connection, 503, undefined)
   const responses = responseRoute(message, remote, connection)
   if (responses._tag === "Err") return undefined
-  const started = startTransaction(
+  const started = TransactionTable.newTransaction("server", message, {
+    reliable: remote.transport !== "UDP",
+    timers: core.config.timers,
+  })
+  const added = addTransaction(
     core,
-    "server",
-    message,
     route.key,
     {
       side: "server",
+      tx: started.state,
+      timers: undefined,
       request: message,
       source: remote,
       route: responses.value,
@@ -248,10 +253,11 @@ const routeInbound = (
       cancelled: undefined,
       dialog: undefined,
     },
-    { reliable: remote.transport !== "UDP", timers: core.config.timers },
+    started.outputs,
   )
-  if ("_tag" in started) return Effect.logWarning(`no server transaction: ${JSON.stringify(started)}`)
-  return started.rest
+  return added instanceof KeyInUse
+    ? Effect.logWarning(`no server transaction: key ${added.key} in use`)
+    : added
 }
 
 /** §17.1.3, §17.2.3: the transaction a message from the wire belongs to (`TransactionTable.route` over the

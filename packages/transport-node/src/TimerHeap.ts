@@ -13,8 +13,8 @@
  */
 
 interface Entry<A> {
-  /** "" once cancelled: a long key is not held by a dead entry. */
-  key: string
+  /** "" once cancelled: a long key is not held by a dead entry; `undefined` for a timer set without a key (`add`). */
+  key: string | undefined
   readonly deadline: number
   /** Scheduling order: entries with the same deadline fire in it. */
   readonly order: number
@@ -30,17 +30,33 @@ interface Bucket<A> {
   first: Entry<A>
 }
 
+/** A timer set without a key (`add`): what `drop` cancels it by. Opaque. */
+export interface TimerHandle<A> {
+  readonly deadline: number
+  /** The value until the timer is cancelled (it stays after it fires). */
+  readonly value: A | undefined
+  /** False once it has fired or been cancelled. */
+  readonly live: boolean
+}
+
 export interface TimerHeap<A> {
   /** Schedules `value` at `deadline` (ms), replacing any live timer with the same key. */
   readonly schedule: (key: string, deadline: number, value: A) => void
   /** Cancels the live timer with this key, if any. */
   readonly cancel: (key: string) => boolean
+  /**
+   * Schedules `value` at `deadline` (ms) with no key: the caller keeps the handle to cancel it (`drop`). For an
+   * owner that has its timers at hand (a transaction's record): no key string is built and no map is touched.
+   */
+  readonly add: (deadline: number, value: A) => TimerHandle<A>
+  /** Cancels a timer set by `add`, if it is still live; answers whether it was. */
+  readonly drop: (handle: TimerHandle<A>) => boolean
   /** The earliest live deadline, or undefined when nothing is scheduled. */
   readonly nextDeadline: () => number | undefined
   /** Removes and returns every live entry whose deadline is ≤ now, earliest first (ties in scheduling order). */
   readonly popDue: (
     now: number,
-  ) => ReadonlyArray<{ readonly key: string; readonly deadline: number; readonly value: A }>
+  ) => ReadonlyArray<{ readonly key: string | undefined; readonly deadline: number; readonly value: A }>
   /** Number of live timers. */
   readonly size: () => number
 }
@@ -62,6 +78,8 @@ export const makeTimerHeap = <A>(width = 10): TimerHeap<A> => {
   /** A binary min-heap of the bucket numbers in `buckets`. */
   const slots: Array<number> = []
   let order = 0
+  /** Live timers set by `add` (they are not in `live`). */
+  let unkeyed = 0
 
   const pushSlot = (s: number): void => {
     let i = slots.length
@@ -100,6 +118,19 @@ export const makeTimerHeap = <A>(width = 10): TimerHeap<A> => {
     return true
   }
 
+  const insert = (e: Entry<A>): void => {
+    const s = Math.floor(e.deadline / width)
+    const b = buckets.get(s)
+    if (b === undefined) {
+      buckets.set(s, { entries: [e], first: e })
+      pushSlot(s)
+    } else {
+      b.entries.push(e)
+      if (!b.first.live) b.first = firstLive(b.entries)!
+      else if (earlier(e, b.first)) b.first = e
+    }
+  }
+
   /** The earliest bucket that still holds a live entry (emptied ones are dropped on the way), or undefined. */
   const head = (): Bucket<A> | undefined => {
     while (slots.length > 0) {
@@ -122,18 +153,23 @@ export const makeTimerHeap = <A>(width = 10): TimerHeap<A> => {
       retire(key)
       const e: Entry<A> = { key, deadline, order: ++order, value, live: true }
       live.set(key, e)
-      const s = Math.floor(deadline / width)
-      const b = buckets.get(s)
-      if (b === undefined) {
-        buckets.set(s, { entries: [e], first: e })
-        pushSlot(s)
-      } else {
-        b.entries.push(e)
-        if (!b.first.live) b.first = firstLive(b.entries)!
-        else if (earlier(e, b.first)) b.first = e
-      }
+      insert(e)
     },
     cancel: retire,
+    add: (deadline, value) => {
+      const e: Entry<A> = { key: undefined, deadline, order: ++order, value, live: true }
+      unkeyed++
+      insert(e)
+      return e
+    },
+    drop: (handle) => {
+      const e = handle as Entry<A>
+      if (!e.live || e.key !== undefined) return false
+      e.live = false
+      e.value = undefined
+      unkeyed--
+      return true
+    },
     nextDeadline: () => head()?.first.deadline,
     popDue: (now) => {
       const due: Array<Entry<A>> = []
@@ -153,12 +189,17 @@ export const makeTimerHeap = <A>(width = 10): TimerHeap<A> => {
         popSlot()
       }
       for (const e of due) {
-        live.delete(e.key)
+        if (e.key === undefined) unkeyed--
+        else live.delete(e.key)
         e.live = false
       }
       if (due.length > 1) due.sort((a, b) => (earlier(a, b) ? -1 : 1))
-      return due as ReadonlyArray<{ readonly key: string; readonly deadline: number; readonly value: A }>
+      return due as ReadonlyArray<{
+        readonly key: string | undefined
+        readonly deadline: number
+        readonly value: A
+      }>
     },
-    size: () => live.size,
+    size: () => live.size + unkeyed,
   }
 }

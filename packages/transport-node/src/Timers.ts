@@ -15,7 +15,7 @@
  * Never: interprets what it fires. A stale firing is the reducer's business (RFC timers are idempotent there).
  */
 import { Clock, Duration, Effect, Fiber } from "effect"
-import { makeTimerHeap } from "./TimerHeap.js"
+import { makeTimerHeap, type TimerHandle } from "./TimerHeap.js"
 
 export interface Timers<A> {
   /** Fires `value` after `delayMs`, replacing any pending timer with the same key. */
@@ -25,6 +25,10 @@ export interface Timers<A> {
   readonly scheduleNow: (key: string, delayMs: number, value: A) => void
   /** `cancel` done at once. */
   readonly cancelNow: (key: string) => void
+  /** Fires `value` after `delayMs`; no key: the handle cancels it (`dropNow`). For an owner that keeps its timers. */
+  readonly addNow: (delayMs: number, value: A) => TimerHandle<A>
+  /** Cancels a timer set by `addNow`, if it has not fired. */
+  readonly dropNow: (handle: TimerHandle<A>) => void
   /** Live timers (for counters and tests). */
   readonly size: Effect.Effect<number>
 }
@@ -39,7 +43,7 @@ export interface Timers<A> {
  * arms the next one.
  */
 export const makeTimers = <A, R>(
-  onFire: (value: A, key: string) => Effect.Effect<void, never, R>,
+  onFire: (value: A, key: string | undefined) => Effect.Effect<void, never, R>,
   options: { readonly resolutionMs?: number } = {},
 ) =>
   Effect.gen(function* () {
@@ -108,12 +112,20 @@ export const makeTimers = <A, R>(
       arm()
     }
     const cancelNow = (key: string): void => void heap.cancel(key)
+    const addNow = (delayMs: number, value: A): TimerHandle<A> => {
+      const handle = heap.add(clock.currentTimeMillisUnsafe() + Math.max(0, delayMs), value)
+      arm()
+      return handle
+    }
+    const dropNow = (handle: TimerHandle<A>): void => void heap.drop(handle)
 
     const timers: Timers<A> = {
       schedule: (key, delayMs, value) => Effect.sync(() => scheduleNow(key, delayMs, value)),
       cancel: (key) => Effect.sync(() => cancelNow(key)),
       scheduleNow,
       cancelNow,
+      addNow,
+      dropNow,
       size: Effect.sync(() => heap.size()),
     }
     return timers

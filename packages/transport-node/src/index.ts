@@ -35,7 +35,7 @@ export {
   memoryLocationLayer,
   registrarHandler,
 } from "./Location.js"
-export { makeTimerHeap, type TimerHeap } from "./TimerHeap.js"
+export { makeTimerHeap, type TimerHandle, type TimerHeap } from "./TimerHeap.js"
 export { makeTimers, type Timers } from "./Timers.js"
 export { sipFraming } from "./transport/SipFraming.js"
 export { makeStreamTransport, type StreamTransportOptions } from "./transport/StreamTransport.js"

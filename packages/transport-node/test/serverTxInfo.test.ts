@@ -31,6 +31,7 @@ const invite = (): Request => {
 const infoOf = (request: Request): ServerTxInfo => ({
   side: "server",
   tx: TransactionTable.newTransaction("server", request, { reliable: false }).state,
+  timers: undefined,
   request,
   source: { transport: "UDP", host: "127.0.0.1", port: 5070 },
   route: { transport: "UDP", host: "127.0.0.1", port: 5070, connection: undefined },

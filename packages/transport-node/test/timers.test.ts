@@ -31,11 +31,16 @@ describe("TimerHeap", () => {
       }),
       fc.record({ kind: fc.constant("c" as const), key: fc.integer({ min: 0, max: keys - 1 }) }),
       fc.record({ kind: fc.constant("p" as const), now: fc.nat(120) }),
+      // a timer without a key (`add`), and the cancelling of one added earlier by its handle (`drop`)
+      fc.record({ kind: fc.constant("a" as const), at: fc.nat(100) }),
+      fc.record({ kind: fc.constant("d" as const), which: fc.nat(1000) }),
     )
     fc.assert(
       fc.property(fc.array(op, { maxLength: maxOps }), fc.nat(120), (ops, now) => {
         const h = makeTimerHeap<number>(width)
+        // keyed timers under their key; added ones under -1, -2 … (their value too)
         const model = new Map<number, { at: number; order: number }>()
+        const handles: Array<ReturnType<typeof h.add>> = []
         let order = 0
         const popModel = (at: number) => {
           const due = [...model.entries()]
@@ -52,11 +57,21 @@ describe("TimerHeap", () => {
             model.set(o.key, { at: o.at, order: order++ })
           } else if (o.kind === "c") {
             expect(h.cancel(String(o.key))).toBe(model.delete(o.key))
+          } else if (o.kind === "a") {
+            const id = -(handles.length + 1)
+            handles.push(h.add(o.at, id))
+            model.set(id, { at: o.at, order: order++ })
+          } else if (o.kind === "d") {
+            if (handles.length === 0) continue
+            const i = o.which % handles.length
+            expect(h.drop(handles[i]!)).toBe(model.delete(-(i + 1)))
+            expect(handles[i]!.live).toBe(false)
           } else expect(h.popDue(o.now).map((d) => [d.deadline, d.value])).toEqual(popModel(o.now))
           expect(h.nextDeadline()).toBe(nextModel())
         }
         expect(h.popDue(now).map((d) => [d.deadline, d.value])).toEqual(popModel(now))
         expect(h.size()).toBe(model.size)
+        for (const [i, handle] of handles.entries()) expect(handle.live).toBe(model.has(-(i + 1)))
       }),
       { numRuns },
     )

@@ -137,7 +137,7 @@ export const runClientTx = (core: Core, sent: Request, destination: Destination,
   Effect.gen(function* () {
     const done = yield* Deferred.make<Outcome>()
     let finals = 0
-    const info: Omit<ClientTxInfo, "tx"> = {
+    const info: Omit<ClientTxInfo, "tx" | "timers"> = {
       side: "client",
       request: sent,
       destination,

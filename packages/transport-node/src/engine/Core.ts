@@ -39,6 +39,7 @@ import type { SipDnsShape } from "../dns/SipDns.js"
 import type { DialogContext, Handlers, ProxyDecision, RequestContext } from "../Handlers.js"
 import type { IdsShape } from "../Ids.js"
 import type { ResponseRoute } from "../Routing.js"
+import type { TimerHandle } from "../TimerHeap.js"
 import type { Timers } from "../Timers.js"
 import type { TlsFiles, Transport, TransportError } from "../transport/Transport.js"
 import { eachNow, later, type Rest, restOf, runRest } from "./Now.js"
@@ -65,6 +66,8 @@ export interface ServerTxInfo {
   readonly side: "server"
   /** The transaction's state (@sipkit/fsm/transaction), replaced on every step (`dispatchNow`). */
   tx: Transaction
+  /** Its timers not yet stopped (`StartTimer`/`StopTimer`), by handle: no key per timer. */
+  timers: Array<TimerHandle<TimerJob>> | undefined
   /**
    * The request, whole until the final response; then only its top Via record (`markFinal`): after it the
    * transaction only absorbs retransmissions for Timer J/L (RFC 6026), and what still reads the request here is
@@ -112,6 +115,8 @@ export interface ClientTxInfo {
   readonly side: "client"
   /** The transaction's state (@sipkit/fsm/transaction), replaced on every step (`dispatchNow`). */
   tx: Transaction
+  /** Its timers not yet stopped (`StartTimer`/`StopTimer`), by handle: no key per timer. */
+  timers: Array<TimerHandle<TimerJob>> | undefined
   readonly request: Request
   readonly destination: Destination
   readonly onResponse: (response: Response) => Effect.Effect<void>
@@ -360,7 +365,7 @@ export const startTransaction = (
   side: "client" | "server",
   request: Request,
   given: string | undefined,
-  record: Omit<ClientTxInfo, "tx"> | Omit<ServerTxInfo, "tx">,
+  record: NewTxInfo,
   options: TransactionOptions,
 ): { readonly key: string; readonly rest: Rest } | TransactionTable.StartError => {
   if (request.method === "ACK") return { _tag: "StartError", reason: "AckIsNotATransaction", key: "" }
@@ -370,12 +375,36 @@ export const startTransaction = (
     if (computed._tag === "Err") return computed.error
     key = computed.value
   }
-  if (core.info.has(key)) return { _tag: "StartError", reason: "KeyInUse", key }
   const started = TransactionTable.newTransaction(side, request, options)
-  const info = { ...record, tx: started.state } as TxInfo
+  const rest = addTransaction(
+    core,
+    key,
+    { ...record, tx: started.state, timers: undefined } as TxInfo,
+    started.outputs,
+  )
+  return rest instanceof KeyInUse ? { _tag: "StartError", reason: "KeyInUse", key } : { key, rest }
+}
+
+/** A transaction's record before its machine is started (`startTransaction`). */
+export type NewTxInfo = Omit<ClientTxInfo, "tx" | "timers"> | Omit<ServerTxInfo, "tx" | "timers">
+
+/** `addTransaction` found the key taken. */
+export class KeyInUse {
+  constructor(readonly key: string) {}
+}
+
+/** Keeps a started transaction (`info.tx`, from `TransactionTable.newTransaction`) under `key` and acts on its first
+ * outputs; refuses a key in use. */
+export const addTransaction = (
+  core: Core,
+  key: string,
+  info: TxInfo,
+  outputs: ReadonlyArray<Output>,
+): Rest | KeyInUse => {
+  if (core.info.has(key)) return new KeyInUse(key)
   core.info.set(key, info)
   core.stats.countTransactionStarted()
-  return { key, rest: performWith(core, key, info, started.outputs, false) }
+  return performWith(core, key, info, outputs, false)
 }
 
 /** The state of transaction `key`, undefined when there is none. */
@@ -431,17 +460,37 @@ const performOne = (core: Core, key: string, info: TxInfo, output: Output, retra
       return output.message.method === "ACK"
         ? core.hooks.onAck(output.message, info.source)
         : core.hooks.onRequest(key, output.message)
-    case "StartTimer":
-      core.timers.scheduleNow(timerKey(key, output.timer, output.id), output.after, {
+    case "StartTimer": {
+      const handle = core.timers.addNow(output.after, {
         _tag: "Transaction",
         key,
         timer: output.timer,
         id: output.id,
       })
+      const timers = info.timers
+      if (timers === undefined) info.timers = [handle]
+      else {
+        // the ones that fired go (a transaction arms a handful over its life, one or two at a time)
+        let n = 0
+        for (const h of timers) if (h.live) timers[n++] = h
+        timers.length = n
+        timers.push(handle)
+      }
       return undefined
-    case "StopTimer":
-      core.timers.cancelNow(timerKey(key, output.timer, output.id))
+    }
+    case "StopTimer": {
+      const timers = info.timers
+      if (timers === undefined) return undefined
+      for (let i = 0; i < timers.length; i++) {
+        const job = timers[i]!.value
+        if (job?._tag === "Transaction" && job.timer === output.timer && job.id === output.id) {
+          core.timers.dropNow(timers[i]!)
+          timers.splice(i, 1)
+          break
+        }
+      }
       return undefined
+    }
     case "TransportFailed":
       return Effect.logWarning(`transaction ${key}: transport failure: ${output.reason}`)
     case "Terminated":

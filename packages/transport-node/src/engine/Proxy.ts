@@ -358,7 +358,7 @@ const startClientAt = (
     const computed = clientKey(sent)
     if (computed._tag === "Err") return yield* failedToStart(computed.error)
     const key = computed.value
-    const info: Omit<ClientTxInfo, "tx"> = {
+    const info: Omit<ClientTxInfo, "tx" | "timers"> = {
       side: "client",
       request: sent,
       destination,

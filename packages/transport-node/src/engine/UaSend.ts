@@ -163,7 +163,7 @@ const runTx = (
   Effect.gen(function* () {
     const done = yield* Deferred.make<Ending>()
     let final = false
-    const info: Omit<ClientTxInfo, "tx"> = {
+    const info: Omit<ClientTxInfo, "tx" | "timers"> = {
       side: "client",
       request: sent,
       destination,
