@@ -32,7 +32,6 @@ import {
   addTransaction,
   type Core,
   connectionClosed,
-  dispatch,
   dispatchNow,
   isWireWatched,
   KeyInUse,
@@ -43,13 +42,13 @@ import {
   warningOf,
 } from "./engine/Core.js"
 import { makeInbox } from "./engine/Inbox.js"
-import { type Rest, restOf, thenNow } from "./engine/Now.js"
+import { type Rest, restOf, runRest, thenNow } from "./engine/Now.js"
 import { isForkResponse, makeProxyRuntime, proxy, proxyByLocation, proxyResponse } from "./engine/Proxy.js"
 import { type RegisterOptions, type Registration, register } from "./engine/Register.js"
 import { oneOffRequest, type RequestOptions } from "./engine/Request.js"
 import { endDialog, onAck, onRequest } from "./engine/Server.js"
 import { makeStats, type StatsSnapshot } from "./engine/Stats.js"
-import { uaStep } from "./engine/UaCore.js"
+import { uaStepNow } from "./engine/UaCore.js"
 import { labelOf, nextSeq, type WireEvent } from "./engine/WireLog.js"
 import type { Handlers } from "./Handlers.js"
 import { cryptoIdsLayer, Ids } from "./Ids.js"
@@ -63,13 +62,13 @@ import { makeWebSocketTransport } from "./transport/WebSocketTransport.js"
 
 export type { RequestOptions } from "./engine/Request.js"
 
-/** The step a due timer stands for. */
-const fireTimer = (core: Core, job: TimerJob): Effect.Effect<void> => {
+/** The step a due timer stands for, done at once: what is left of it (engine/Now.ts). */
+const fireTimerNow = (core: Core, job: TimerJob): Rest => {
   switch (job._tag) {
     case "Transaction":
-      return dispatch(core, job.key, { _tag: "TimerFired", timer: job.timer, id: job.id })
+      return dispatchNow(core, job.key, { _tag: "TimerFired", timer: job.timer, id: job.id })
     case "Ua":
-      return uaStep(core, job.input)
+      return uaStepNow(core, job.input)
     case "Run":
       return job.effect
   }
@@ -288,7 +287,9 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
     const fibers = yield* FiberSet.make<unknown, unknown>()
     const fork = Effect.runForkWith(yield* Effect.context<never>())
     // a due timer's job is run against the core made just below (timers fire only after it exists)
-    const timers = yield* makeTimers((job: TimerJob) => fireTimer(core, job))
+    const timers = yield* makeTimers((job: TimerJob) => runRest(fireTimerNow(core, job)), {
+      fireNow: (job) => fireTimerNow(core, job),
+    })
     const core: Core = {
       config: {
         timers: {

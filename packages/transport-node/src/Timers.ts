@@ -44,7 +44,15 @@ export interface Timers<A> {
  */
 export const makeTimers = <A, R>(
   onFire: (value: A, key: string | undefined) => Effect.Effect<void, never, R>,
-  options: { readonly resolutionMs?: number } = {},
+  options: {
+    readonly resolutionMs?: number
+    /**
+     * Fires a value at once, in the sleeper (its synchronous part: a reducer step, a UDP send), answering what is
+     * left to run, or undefined (engine/Now.ts): used instead of `onFire` when given, so a due timer whose work is
+     * synchronous builds no Effect.
+     */
+    readonly fireNow?: (value: A) => Effect.Effect<void, never, R> | undefined
+  } = {},
 ) =>
   Effect.gen(function* () {
     const resolution = Math.max(0, options.resolutionMs ?? 10)
@@ -60,11 +68,39 @@ export const makeTimers = <A, R>(
     /** When the sleeper last woke (ms on the clock): the next wake is `resolution` later at the earliest. */
     let lastWake = Number.NEGATIVE_INFINITY
 
+    /** `fireNow` for `due[from …]` in order: at once until one leaves work, the rest after that work. */
+    const fireFrom = (
+      fireNow: (value: A) => Effect.Effect<void, never, R> | undefined,
+      due: ReadonlyArray<{ readonly value: A }>,
+      from: number,
+    ): Effect.Effect<void, never, R> => {
+      for (let i = from; i < due.length; i++) {
+        let rest: Effect.Effect<void, never, R> | undefined
+        try {
+          rest = fireNow(due[i]!.value)?.pipe(
+            Effect.catchCause((cause) => Effect.logError("timer handler failed", cause)),
+          )
+        } catch (defect) {
+          rest = Effect.logError("timer handler failed", defect)
+        }
+        if (rest !== undefined)
+          return i + 1 === due.length
+            ? rest
+            : Effect.andThen(
+                rest,
+                Effect.suspend(() => fireFrom(fireNow, due, i + 1)),
+              )
+      }
+      return Effect.void
+    }
+
     /** Fires what is due now, in order, then arms the next deadline. */
     const fireDue: Effect.Effect<void, never, R> = Effect.suspend(() => {
       firing = true
       lastWake = clock.currentTimeMillisUnsafe()
       const due = heap.popDue(lastWake)
+      const fireNow = options.fireNow
+      if (fireNow !== undefined) return fireFrom(fireNow, due, 0)
       return Effect.forEach(
         due,
         (d) =>

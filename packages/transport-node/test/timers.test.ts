@@ -165,6 +165,36 @@ describe("Timers (one fiber, TestClock)", () => {
       }),
   )
 
+  it.effect(
+    "fireNow: due values fire at once in order; work one leaves runs before the next; a throw is logged, the rest fire",
+    () =>
+      Effect.gen(function* () {
+        const fired: Array<string> = []
+        const timers = yield* makeTimers((v: string) => Effect.sync(() => void fired.push(`onFire ${v}`)), {
+          fireNow: (v: string) => {
+            if (v === "throws") throw new Error("boom")
+            fired.push(`now ${v}`)
+            return v === "leaves" ? Effect.sync(() => void fired.push(`left by ${v}`)) : undefined
+          },
+        })
+        yield* timers.schedule("a", 10, "first")
+        yield* timers.schedule("b", 11, "leaves")
+        yield* timers.schedule("c", 12, "throws")
+        yield* timers.schedule("d", 13, "last")
+        const handle = timers.addNow(14, "added")
+        timers.addNow(30, "later")
+        timers.dropNow(timers.addNow(15, "dropped"))
+        yield* TestClock.adjust(20)
+        expect(fired).toEqual(["now first", "now leaves", "left by leaves", "now last", "now added"])
+        expect(handle.live).toBe(false)
+        expect(yield* timers.size).toBe(1)
+        yield* TestClock.adjust(20)
+        expect(fired.at(-1)).toBe("now later")
+        expect(fired).not.toContain("now dropped")
+        expect(yield* timers.size).toBe(0)
+      }),
+  )
+
   it.effect("a failing handler is logged and the facility keeps running", () =>
     Effect.gen(function* () {
       const fired: Array<string> = []
