@@ -298,10 +298,8 @@ const syncCall = (
   }
   if (now?.phase === "Terminated" && was?.phase !== "Terminated") {
     if (now.dialog !== undefined) forgetDialog(core, dialogKey(now.dialog.id), work)
-    core.timers.scheduleNow(timerKey("ua", "forget", ref), 64 * core.config.timers.t1, {
-      _tag: "Ua",
-      input: { _tag: "Forget", call: ref },
-    })
+    // set once per call and never stopped: no key (the keyed timers' map would hold one per ended call for 64·T1)
+    core.timers.addNow(64 * core.config.timers.t1, { _tag: "Ua", input: { _tag: "Forget", call: ref } })
   }
   if (now === undefined && was !== undefined) {
     uaOf(core).listeners.delete(ref)
