@@ -3,7 +3,7 @@
  * answers as the live record would give (§17.2.2 absorbs the BYE's retransmissions, §12.2.2 481, §9.2 CANCEL,
  * RFC 3891 §3 Replaces), none of the INVITE's SDP or headers, and nothing at all after `Forget`.
  */
-import { getHeader, getTag, getTo, isOk, type Request, type Response } from "@sipkit/codec"
+import { getHeader, getTag, getTo, isOk, parseMessage, type Request, type Response } from "@sipkit/codec"
 import { describe, expect, it } from "vitest"
 import { receive, respond, TransactionTable } from "../../src/transaction/index.js"
 import { Driver, fromAlice, only, responsesIn } from "./support/drive.js"
@@ -106,6 +106,46 @@ describe("an ended UAS call (§17, §12.2.2, §9.2)", () => {
       timer: { _tag: "2xxRetransmit", call, seq: 2, attempt: 0 },
     })
     expect(responsesIn(again)).toEqual([ok])
+  })
+
+  it("keeps the values it copies out of the datagram: the dialog and the identity read as before the end", () => {
+    const wire = (method: string, seq: number, toTag: string, body = "") =>
+      `${method} sip:bob@10.0.0.50:5060;transport=udp SIP/2.0\r\n` +
+      `Via: SIP/2.0/UDP 192.168.1.100:5060;branch=z9hG4bK-${method}-long-branch\r\n` +
+      `Record-Route: <sip:proxy.example.com;lr>, "A Proxy Display Name" <sip:p2.example.com;lr>\r\n` +
+      `From: "Alice Liddell of Wonderland" <sip:alice@example.com>;tag=a-long-from-tag-1234\r\n` +
+      `t: Bob <sip:bob@example.com>${toTag === "" ? "" : `;tag=${toTag}`}\r\n` +
+      `Call-ID: long-call-id-0123456789@192.168.1.100\r\nCSeq: ${seq} ${method}\r\n` +
+      `Contact: <sip:alice@192.168.1.100:5060;transport=udp>\r\n` +
+      `Content-Length: ${body.length}\r\n${body === "" ? "" : "Content-Type: application/sdp\r\n"}\r\n${body}`
+    const parsed = (text: string): Request => {
+      const message = parseMessage(text)
+      if (!isOk(message) || message.value._tag !== "Request") throw new Error("did not parse")
+      return message.value
+    }
+    const driver = new Driver()
+    const invite = parsed(wire("INVITE", 1, "", offerSdp))
+    const [report] = driver.request(invite)
+    if (report?._tag !== "Report" || report.report._tag !== "IncomingCall") throw new Error("no IncomingCall")
+    const call = report.report.call
+    const tag = toTag(only(responsesIn(driver.send({ _tag: "Respond", request: invite, status: 200 }))))!
+    driver.request(parsed(wire("ACK", 1, tag)))
+    const live = driver.state.calls.get(call)!
+    expect(statusOf(driver.request(parsed(wire("BYE", 2, tag))))).toEqual([200])
+    const ended = driver.state.calls.get(call)!
+    expect(ended.invite).not.toBe(live.invite)
+    expect(ended.dialog).toEqual({ ...live.dialog, state: "terminated", remoteSeq: 2 })
+    expect(ended.dialog?.routeSet.length).toBe(2)
+    expect(ended.invite.uri).toBe(invite.uri)
+    expect(ended.invite.headers).toEqual([
+      { name: "Via", value: getHeader(invite, "Via") },
+      { name: "From", value: getHeader(invite, "From") },
+      { name: "t", value: getHeader(invite, "To") },
+      { name: "Call-ID", value: getHeader(invite, "Call-ID") },
+      { name: "CSeq", value: getHeader(invite, "CSeq") },
+    ])
+    const cancel = parsed(wire("CANCEL", 1, "").replace("branch=z9hG4bK-CANCEL", "branch=z9hG4bK-INVITE"))
+    expect(responsesIn(driver.request(cancel)).map((r) => [r.status, toTag(r)])).toEqual([[200, tag]])
   })
 
   it("after Forget (the runtime's 64·T1) nothing of the call is held", () => {
