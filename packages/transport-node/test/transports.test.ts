@@ -79,6 +79,25 @@ describe("every transport, loopback, IPv4 and IPv6", () => {
   }
 })
 
+describe("UDP sends", () => {
+  it.live("fifty sends in one turn arrive in order; a bad port, size or address family fails at once", () =>
+    Effect.gen(function* () {
+      const qa = yield* inbox
+      const qb = yield* inbox
+      const a = yield* make("UDP", "127.0.0.1", qa)
+      const b = yield* make("UDP", "127.0.0.1", qb)
+      const sendNow = a.sendNow!
+      for (let i = 0; i < 50; i++) expect(sendNow(b.local, enc(`m${i}\n`))).toBeUndefined()
+      const got: Array<string> = []
+      for (let i = 0; i < 50; i++) got.push((yield* nextMessage(qb)).message)
+      expect(got).toEqual(Array.from({ length: 50 }, (_, i) => `m${i}`))
+      expect(sendNow({ ...b.local, port: 0 }, enc("x\n"))?._tag).toBe("TransportError")
+      expect(sendNow(b.local, new Uint8Array(65_508))?._tag).toBe("TransportError")
+      expect(sendNow({ host: "::1", port: b.local.port }, enc("x\n"))?._tag).toBe("TransportError")
+    }),
+  )
+})
+
 describe("stream connections", () => {
   it.live("TCP: a message split over many writes and several coalesced in one arrive whole", () =>
     Effect.gen(function* () {
