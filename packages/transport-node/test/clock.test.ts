@@ -13,12 +13,21 @@ import { cryptoIds, Ids } from "../src/Ids.js"
 const settle = TestClock.withLive(Effect.sleep(30))
 
 const silentPeer = Effect.acquireRelease(
-  Effect.callback<{ socket: dgram.Socket; port: number; received: Array<string> }>((resume) => {
+  Effect.callback<{
+    socket: dgram.Socket
+    port: number
+    received: Array<string>
+    texts: Array<string>
+  }>((resume) => {
     const socket = dgram.createSocket("udp4")
     const received: Array<string> = []
-    socket.on("message", (m) => received.push(m.toString().split("\r\n")[0]!))
+    const texts: Array<string> = []
+    socket.on("message", (m) => {
+      texts.push(m.toString())
+      received.push(m.toString().split("\r\n")[0]!)
+    })
     socket.bind(0, "127.0.0.1", () =>
-      resume(Effect.succeed({ socket, port: socket.address().port, received })),
+      resume(Effect.succeed({ socket, port: socket.address().port, received, texts })),
     )
   }),
   ({ socket }) => Effect.sync(() => socket.close()),
@@ -109,6 +118,36 @@ describe("retransmissions on the TestClock", () => {
         // the BYE's own transaction gives up (Timer F) before the endpoint's scope closes
         yield* TestClock.adjust(33_000)
         yield* settle
+      }),
+  )
+
+  it.effect(
+    "the UA core's 2xx ACKed after one retransmission: no more 200s, no BYE (both timers stopped)",
+    () =>
+      Effect.gen(function* () {
+        const peer = yield* silentPeer
+        const ep = yield* makeEndpoint(
+          { listeners: [{ transport: "UDP", host: "127.0.0.1", port: 0 }], logMessages: false },
+          { invite: () => Effect.succeed(respond(200, { body: "v=0\r\n" })) },
+        ).pipe(Effect.provideService(Ids, cryptoIds), Effect.provideService(SipDns, staticDns({})))
+        const port = ep.listeners[0]!.local.port
+        const head = (method: string, branch: string, toTag: string) =>
+          `${method} sip:bob@127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=${branch}\r\n` +
+          `From: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>${toTag}\r\nCall-ID: acked\r\n` +
+          `CSeq: 1 ${method}\r\nContact: <sip:alice@127.0.0.1:${peer.port}>\r\nMax-Forwards: 70\r\n` +
+          "Content-Length: 0\r\n\r\n"
+        peer.socket.send(head("INVITE", "z9hG4bKacked", ""), port, "127.0.0.1")
+        yield* settle
+        yield* TestClock.adjust(500)
+        yield* settle
+        expect(peer.received).toEqual(["SIP/2.0 200 OK", "SIP/2.0 200 OK"])
+        const toTag = /\r\nTo:[^\r]*;tag=([^;\r]+)/.exec(peer.texts[0]!)?.[1]
+        peer.socket.send(head("ACK", "z9hG4bKack", `;tag=${toTag}`), port, "127.0.0.1")
+        yield* settle
+        yield* TestClock.adjust(40_000)
+        yield* settle
+        expect(peer.received).toEqual(["SIP/2.0 200 OK", "SIP/2.0 200 OK"])
+        expect((yield* ep.stats).activeDialogs).toBe(1)
       }),
   )
 })

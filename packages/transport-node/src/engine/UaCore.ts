@@ -33,7 +33,8 @@ import {
 import { Effect } from "effect"
 import type { PeerAddress } from "../Address.js"
 import { allowedMethods, handlerFor } from "../Handlers.js"
-import { type Core, type Destination, type DialogEntry, timerKey } from "./Core.js"
+import type { TimerHandle } from "../TimerHeap.js"
+import type { Core, Destination, DialogEntry, TimerJob } from "./Core.js"
 import { eachNow, later, type Rest, restOf, thenNow } from "./Now.js"
 import { sendAck, sendRequest, sendResponseNow } from "./UaSend.js"
 
@@ -89,6 +90,9 @@ export interface UaRuntime {
   readonly invites: Map<string, { readonly destination: Destination; readonly via: string }>
   /** Who waits for the BYE a call sends later (a UAS hanging up before the ACK, §15), by call. */
   readonly pendingByes: Map<CallRef, Observer>
+  /** The core's timers not yet stopped or fired, by call (a call has at most a few at a time: its 2xx
+   * retransmission and give-up, a 491 retry): handles, so no key string is built per timer. */
+  readonly timers: Map<CallRef, Array<TimerHandle<TimerJob>>>
 }
 
 export const stripBrackets = (uri: string): string =>
@@ -127,6 +131,7 @@ export const uaOf = (core: Core): UaRuntime => {
     onIncoming: () => undefined,
     invites: new Map(),
     pendingByes: new Map(),
+    timers: new Map(),
   }
   return core.ua
 }
@@ -170,14 +175,16 @@ const carryOut = (core: Core, output: UaOutput, options: StepOptions): Rest => {
       return sendAck(core, output.request)
     case "SendResponse":
       return sendResponseNow(core, output.response, options.origin?.key)
-    case "StartTimer":
-      core.timers.scheduleNow(uaTimerKey(output.timer), output.after, {
-        _tag: "Ua",
-        input: { _tag: "TimerFired", timer: output.timer },
-      })
+    case "StartTimer": {
+      const timer = output.timer
+      const live = liveTimersOf(core, timer.call, timer)
+      const handle = core.timers.addNow(output.after, { _tag: "Ua", input: { _tag: "TimerFired", timer } })
+      if (live === undefined) uaOf(core).timers.set(timer.call, [handle])
+      else live.push(handle)
       return undefined
+    }
     case "StopTimer":
-      core.timers.cancelNow(uaTimerKey(output.timer))
+      liveTimersOf(core, output.timer.call, output.timer)
       return undefined
     case "Report":
       return deliverReport(core, output.report, options.origin)
@@ -195,8 +202,35 @@ const laterBye = (core: Core, request: Request): Observer | undefined => {
   return observer
 }
 
-const uaTimerKey = (timer: UaTimer): string =>
-  timerKey("ua", timer._tag, timer.call, timer.seq, timer._tag === "2xxRetransmit" ? timer.attempt : "")
+/** The same timer of the core: a StopTimer names the timer its StartTimer set (a start replaces it). */
+const sameTimer = (a: UaTimer, b: UaTimer): boolean =>
+  a._tag === b._tag &&
+  a.seq === b.seq &&
+  (a._tag !== "2xxRetransmit" || (b._tag === "2xxRetransmit" && a.attempt === b.attempt))
+
+/**
+ * The live timers of `call` with `stop` cancelled (and the fired ones let go), or undefined when none is left
+ * (then the call's entry goes).
+ */
+const liveTimersOf = (core: Core, call: CallRef, stop: UaTimer): Array<TimerHandle<TimerJob>> | undefined => {
+  const all = uaOf(core).timers
+  const handles = all.get(call)
+  if (handles === undefined) return undefined
+  let n = 0
+  for (const h of handles) {
+    const job = h.value
+    if (!h.live || job === undefined) continue
+    if (job._tag === "Ua" && job.input._tag === "TimerFired" && sameTimer(job.input.timer, stop)) {
+      core.timers.dropNow(h)
+      continue
+    }
+    handles[n++] = h
+  }
+  handles.length = n
+  if (n > 0) return handles
+  all.delete(call)
+  return undefined
+}
 
 const deliverReport = (core: Core, report: UaReport, origin: Origin | undefined): Rest => {
   const ua = uaOf(core)
@@ -304,6 +338,7 @@ const syncCall = (
   if (now === undefined && was !== undefined) {
     uaOf(core).listeners.delete(ref)
     uaOf(core).pendingByes.delete(ref)
+    uaOf(core).timers.delete(ref)
     if (was.dialog !== undefined) forgetDialog(core, dialogKey(was.dialog.id), work)
   }
 }
