@@ -12,48 +12,78 @@ import { SLOT_CALL_ID, SLOT_CSEQ, SLOT_FROM, SLOT_TO, SLOT_VIA } from "./Parsed.
 export const KIND_CONTENT_LENGTH = 5
 /** The kind of every other header. */
 export const KIND_OTHER = -1
+/**
+ * Added to a kind when the name is written exactly as `KIND_NAMES` spells it (`kind & KIND_MASK` is the kind):
+ * the parser then shares that string instead of slicing the name out of the message.
+ */
+export const KIND_EXACT = 8
+export const KIND_MASK = 7
 
-/** `bytes[s, s + key.length)` equals the lower-case ASCII `key` ignoring ASCII case. */
-const eqLowerAt = (bytes: Uint8Array, s: number, key: string): boolean => {
-  for (let i = 0; i < key.length; i++) {
-    let c = bytes[s + i]!
-    if (c >= 65 && c <= 90) c += 32
-    if (c !== key.charCodeAt(i)) return false
-  }
-  return true
-}
+/** Each kind's long form as RFC 3261 §20 spells it — how nearly every message writes it. */
+export const KIND_NAMES: ReadonlyArray<string> = ["Via", "From", "To", "Call-ID", "CSeq", "Content-Length"]
 
-/** The kind of the field name `bytes[s, s + n)` (a token), in any case, long or compact form. */
+/** `KIND_NAMES` as bytes, one after the other, and where each starts. */
+const NAME_BYTES = new TextEncoder().encode(KIND_NAMES.join(""))
+const NAME_AT: ReadonlyArray<number> = KIND_NAMES.map((_, k) =>
+  KIND_NAMES.slice(0, k).reduce((n, name) => n + name.length, 0),
+)
+
+/**
+ * The kind of the field name `bytes[s, s + n)` (a token), in any case, long or compact form; plus `KIND_EXACT`
+ * when it is the long form spelled as in `KIND_NAMES`.
+ */
 export const kindAt = (bytes: Uint8Array, s: number, n: number): number => {
   const c = bytes[s]! | 0x20
-  switch (n) {
-    case 1:
-      return c === 118
-        ? SLOT_VIA
-        : c === 102
-          ? SLOT_FROM
-          : c === 116
-            ? SLOT_TO
-            : c === 105
-              ? SLOT_CALL_ID
-              : c === 108
+  // The length and first letter leave at most one candidate; its other letters are then compared.
+  const k =
+    n === 1
+      ? compactKind(c)
+      : n === 3
+        ? c === 118
+          ? SLOT_VIA
+          : KIND_OTHER
+        : n === 4
+          ? c === 102
+            ? SLOT_FROM
+            : c === 99
+              ? SLOT_CSEQ
+              : KIND_OTHER
+          : n === 2
+            ? c === 116
+              ? SLOT_TO
+              : KIND_OTHER
+            : n === 7
+              ? c === 99
+                ? SLOT_CALL_ID
+                : KIND_OTHER
+              : n === 14 && c === 99
                 ? KIND_CONTENT_LENGTH
                 : KIND_OTHER
-    case 2:
-      return c === 116 && eqLowerAt(bytes, s, "to") ? SLOT_TO : KIND_OTHER
-    case 3:
-      return c === 118 && eqLowerAt(bytes, s, "via") ? SLOT_VIA : KIND_OTHER
-    case 4:
-      return c === 102 && eqLowerAt(bytes, s, "from")
-        ? SLOT_FROM
-        : c === 99 && eqLowerAt(bytes, s, "cseq")
-          ? SLOT_CSEQ
-          : KIND_OTHER
-    case 7:
-      return c === 99 && eqLowerAt(bytes, s, "call-id") ? SLOT_CALL_ID : KIND_OTHER
-    case 14:
-      return c === 99 && eqLowerAt(bytes, s, "content-length") ? KIND_CONTENT_LENGTH : KIND_OTHER
-    default:
-      return KIND_OTHER
+  if (k < 0 || n === 1) return k
+  const at = NAME_AT[k]!
+  let exact = KIND_EXACT
+  for (let i = 0; i < n; i++) {
+    const b = bytes[s + i]!
+    const w = NAME_BYTES[at + i]!
+    // A name is a token: among token characters only letters pair up under `| 0x20`, so this ignores case.
+    if (b !== w) {
+      if ((b | 0x20) !== (w | 0x20)) return KIND_OTHER
+      exact = 0
+    }
   }
+  return k + exact
 }
+
+/** The kind of a one-letter name (`c` in lower case): the compact forms of §7.3.3 the parser looks at. */
+const compactKind = (c: number): number =>
+  c === 118
+    ? SLOT_VIA
+    : c === 102
+      ? SLOT_FROM
+      : c === 116
+        ? SLOT_TO
+        : c === 105
+          ? SLOT_CALL_ID
+          : c === 108
+            ? KIND_CONTENT_LENGTH
+            : KIND_OTHER

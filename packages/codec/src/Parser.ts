@@ -5,7 +5,7 @@
  * spaces — is read off the bytes, one typed-array load per character (V8 reads a byte about twice as fast as a
  * `charCodeAt`); line ends are found by the text's native `indexOf`; every header line becomes one
  * `Header { name, value }` record sliced from the decoded text (folded continuation lines are unfolded into one
- * value, §7.3.1). When the header section holds multi-byte characters, byte and text offsets part: each name and
+ * value, §7.3.1; the name of a usual header spelled as RFC 3261 spells it is a shared string, not a slice). When the header section holds multi-byte characters, byte and text offsets part: each name and
  * value is then decoded on its own. Offsets are byte offsets throughout.
  * Header values are not interpreted here, except Content-Length (it frames the body) — typed accessors parse a
  * header when it is first read, so a message with one malformed header still parses and can be forwarded.
@@ -15,7 +15,7 @@
  */
 
 import { isSchemeChar, TOKEN_TABLE } from "./Chars.js"
-import { KIND_CONTENT_LENGTH, kindAt } from "./FieldKind.js"
+import { KIND_CONTENT_LENGTH, KIND_EXACT, KIND_MASK, KIND_NAMES, kindAt } from "./FieldKind.js"
 import { type Limits, resolveLimits } from "./Limits.js"
 import type { Header, SipMessage } from "./Message.js"
 import {
@@ -187,8 +187,10 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
     if (e - pos > lim.maxLineLength) fail("header line too long", pos, 513)
     let ve = e
     while (ve > vs && bytes[ve - 1]! <= 32) ve--
-    const kind = kindAt(bytes, pos, nameEnd - pos)
-    const name = piece(bytes, text, pos, nameEnd)
+    const named = kindAt(bytes, pos, nameEnd - pos)
+    // A usual header written as RFC 3261 spells it shares that string: no slice, no allocation.
+    const name = named >= KIND_EXACT ? KIND_NAMES[named - KIND_EXACT]! : piece(bytes, text, pos, nameEnd)
+    const kind = named < 0 ? named : named & KIND_MASK
     const value = folded ? unfold(piece(bytes, text, vs, ve)) : piece(bytes, text, vs, ve)
     const index = headers.length
     if (index >= lim.maxHeaderCount) fail(`more than ${lim.maxHeaderCount} header fields`, pos, 513)

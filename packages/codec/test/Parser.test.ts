@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest"
 import {
+  getCallId,
+  getCSeq,
+  getFromTag,
   getHeader,
+  getTopViaBranch,
+  getToTag,
   isRequest,
   isResponse,
   messageToString,
@@ -82,6 +87,32 @@ describe("parseMessage", () => {
       const m = unwrap(parseMessage(crlf("OPTIONS sip:x@y SIP/2.0", `${name}: 3`, "", "abcdef")))
       expect(m.headers.map((h) => h.name)).toEqual([name])
       expect(m.body.length).toBe(3)
+    }
+  })
+
+  it("takes no other name for one it recognises: same length and first letter, one letter off", () => {
+    const near = [
+      "Vie",
+      "Fron",
+      "Tq",
+      "Call-IF",
+      "CSeQ1",
+      "CSer",
+      "Content-Lengtx",
+      "Content-Type",
+      "VIa-",
+      "ll",
+    ]
+    for (const name of near) {
+      const input = crlf("OPTIONS sip:x@y SIP/2.0", `${name}: 99`, "Content-Length: 0")
+      const m = unwrap(parseMessage(new TextEncoder().encode(input)))
+      expect(m.headers).toEqual([
+        { name, value: "99" },
+        { name: "Content-Length", value: "0" },
+      ])
+      // The typed accessors of a parsed message read the scan's notes: none may point at this field.
+      for (const read of [getTopViaBranch, getFromTag, getToTag, getCallId, getCSeq])
+        expect(read(m)._tag).toBe("Err")
     }
   })
 
