@@ -1,6 +1,6 @@
 /**
  * What the runtime keeps beside a server transaction (engine/Core.ts `ServerTxInfo`): the request whole until the
- * final response, then only its top Via record (`markFinal`), so an ended call does not hold its INVITE and BYE for
+ * final response, then only its top Via, CSeq and Request-URI (`markFinal`), so an ended call does not hold its INVITE and BYE for
  * the 64·T1 of Timers J and L.
  */
 import { parseMessage, type Request } from "@sipkit/codec"
@@ -42,14 +42,15 @@ const infoOf = (request: Request): ServerTxInfo => ({
 })
 
 describe("ServerTxInfo after the final response (markFinal)", () => {
-  it("keeps only the very top Via record of the request, and no body", () => {
+  it("keeps only the top Via, the CSeq and the Request-URI of the request, and no body", () => {
     const request = invite()
     const info = infoOf(request)
     markFinal(info)
     expect(info.final).toBe(true)
-    expect(info.request.headers).toHaveLength(1)
-    // the same object: isAnswerTo (engine/UaSend.ts) tells the 2xx retransmissions by its identity
-    expect(info.request.headers[0]).toBe(request.headers[0])
+    // the same fields (copies: a slice of the datagram's text would keep the whole text): isAnswerTo
+    // (engine/UaSend.ts) tells the 2xx retransmissions by their values
+    expect(info.request.headers).toEqual([request.headers[0], { name: "CSeq", value: "1 INVITE" }])
+    expect(info.request.uri).toBe(request.uri)
     expect(info.request.body).toHaveLength(0)
     expect(info.request.method).toBe("INVITE")
     // the request itself is not changed (messages are immutable values)

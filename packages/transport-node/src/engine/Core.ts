@@ -71,7 +71,7 @@ export interface ServerTxInfo {
   /**
    * The request, whole until the final response; then only its top Via record (`markFinal`): after it the
    * transaction only absorbs retransmissions for Timer J/L (RFC 6026), and what still reads the request here is
-   * `isAnswerTo` (engine/UaSend.ts), which tells this transaction's 2xx retransmissions by that very Via record.
+   * `isAnswerTo` (engine/UaSend.ts), which tells this transaction's 2xx retransmissions by its Via and CSeq.
    */
   request: Request
   readonly source: PeerAddress
@@ -87,29 +87,39 @@ export interface ServerTxInfo {
 
 const NO_BODY = new Uint8Array(0)
 
-/** The first Via header record of a message (the record itself, not a copy: compared by identity). */
+/** The first Via header record of a message. */
 export const topViaRecord = (m: SipMessage): Header | undefined =>
   m.headers.find((h) => h.name === "Via" || h.name === "v" || h.name.toLowerCase() === "via")
+
+/** The CSeq header record of a message. */
+export const cseqRecord = (m: SipMessage): Header | undefined =>
+  m.headers.find((h) => h.name === "CSeq" || h.name.toLowerCase() === "cseq")
 
 /**
  * A final response went out on `info`'s transaction: the rest of the request (its other header records, body,
  * datagram) is let go, so a call ended but still absorbing retransmissions does not hold its INVITE and BYE for
- * 64·T1. The top Via record itself stays (the same object: `isAnswerTo` compares by identity).
+ * 64·T1. What stays — the top Via and the CSeq (`isAnswerTo` compares their values) and the Request-URI — is
+ * copied: a string sliced from a datagram's text is a view of that whole text, which it would keep alive.
  */
 export const markFinal = (info: ServerTxInfo): void => {
   if (info.final) return
   info.final = true
   const r = info.request
-  const via = topViaRecord(r)
+  const headers: Array<Header> = []
+  for (const h of [topViaRecord(r), cseqRecord(r)])
+    if (h !== undefined) headers.push({ name: h.name, value: ownText(h.value) })
   info.request = {
     _tag: "Request",
     method: r.method,
-    uri: r.uri,
+    uri: ownText(r.uri),
     version: r.version,
-    headers: via === undefined ? [] : [via],
+    headers,
     body: NO_BODY,
   }
 }
+
+/** A fresh flat copy of `text`, holding no other string alive (V8 copies slices under 13 characters itself). */
+const ownText = (text: string): string => (text.length < 13 ? text : JSON.parse(JSON.stringify(text)))
 
 export interface ClientTxInfo {
   readonly side: "client"

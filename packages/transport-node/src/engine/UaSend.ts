@@ -32,6 +32,7 @@ import { targetsFor } from "./Client.js"
 import {
   type ClientTxInfo,
   type Core,
+  cseqRecord,
   type Destination,
   dispatchNow,
   hasTransport,
@@ -226,13 +227,17 @@ const serverKeyOf = (response: Response): string | undefined => {
   return key._tag === "Ok" ? key.value : undefined
 }
 
-/** The response to the request of server transaction `hint` carries that request's very Via record (makeResponse
- * copies it), so its key need not be computed again. */
+/** The response to the request of server transaction `hint` carries that request's top Via and CSeq (makeResponse
+ * copies them; the Via record itself until `markFinal` keeps a copy), so its key need not be computed again. A
+ * CANCEL's top Via is its INVITE's (§9.1): the CSeq tells their responses apart. */
 const isAnswerTo = (core: Core, key: string, response: Response): boolean => {
   const info = core.info.get(key)
   if (info?.side !== "server") return false
   const mine = topViaRecord(response)
-  return mine !== undefined && mine === topViaRecord(info.request)
+  const theirs = topViaRecord(info.request)
+  if (mine === undefined || theirs === undefined) return false
+  if (mine === theirs) return true
+  return mine.value === theirs.value && cseqRecord(response)?.value === cseqRecord(info.request)?.value
 }
 
 export const sendResponse = (core: Core, response: Response, hint?: string): Effect.Effect<void> =>
