@@ -5,9 +5,8 @@
 import {
   getCallId,
   getCSeq,
-  getFrom,
-  getTag,
-  getTo,
+  getFromTag,
+  getToTag,
   isErr,
   parseNameAddr,
   type SipMessage,
@@ -21,16 +20,18 @@ export interface Routing {
   readonly method: string
 }
 
+/** The tags are read in place (`getFromTag`, `getToTag`: the same answers and errors as `getFrom`/`getTo` and
+ * `getTag`, without building the name-addrs): an ACK or BYE needs no more of its From and To. */
 export const routingOf = (message: SipMessage): Routing | undefined => {
   const callId = getCallId(message)
   const cseq = getCSeq(message)
-  const from = getFrom(message)
-  const to = getTo(message)
-  if (isErr(callId) || isErr(cseq) || isErr(from) || isErr(to)) return undefined
+  const fromTag = getFromTag(message)
+  const toTag = getToTag(message)
+  if (isErr(callId) || isErr(cseq) || isErr(fromTag) || isErr(toTag)) return undefined
   return {
     callId: callId.value,
-    fromTag: getTag(from.value),
-    toTag: getTag(to.value),
+    fromTag: fromTag.value,
+    toTag: toTag.value,
     seq: cseq.value.seq,
     method: cseq.value.method,
   }
