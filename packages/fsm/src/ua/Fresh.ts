@@ -9,13 +9,22 @@ export interface Fresh {
   readonly tag: () => string
 }
 
-export const makeFresh = (nonce: string): Fresh => {
-  let n = 0
-  return {
-    branch: () => `z9hG4bK${nonce}.${n++}`,
-    tag: () => `${nonce}${n++ === 0 ? "" : `.${n}`}`,
+/** One object per step (closures would be four): the counter is a field. */
+class StepFresh implements Fresh {
+  readonly #nonce: string
+  #n = 0
+  constructor(nonce: string) {
+    this.#nonce = nonce
+  }
+  branch(): string {
+    return `z9hG4bK${this.#nonce}.${this.#n++}`
+  }
+  tag(): string {
+    return `${this.#nonce}${this.#n++ === 0 ? "" : `.${this.#n}`}`
   }
 }
+
+export const makeFresh = (nonce: string): Fresh => new StepFresh(nonce)
 
 /** A Via header value for a new request of this UA. */
 export const viaFor = (sentBy: string, fresh: Fresh): string => `${sentBy};branch=${fresh.branch()}`

@@ -8,11 +8,12 @@
  * (§8.2.2.2) find theirs without a scan.
  */
 
+import { getCallId, getCSeq, getFromTag, getToTag, isErr } from "@sipkit/codec"
 import type { PersistentMap } from "../persistent/PersistentMap.js"
 import { emptyRerootingMap } from "../persistent/RerootingMap.js"
 import type { Call, CallRef } from "./Call.js"
 import { endedCall, isEnded, isSettled } from "./ended.js"
-import { type Routing, routingOf } from "./readers.js"
+import type { Routing, routingOf } from "./readers.js"
 import type { UaConfig } from "./UaConfig.js"
 import type { UaOutput } from "./UaOutput.js"
 
@@ -35,10 +36,14 @@ export const makeUa = (config: UaConfig): UaState => ({
   invites: emptyRerootingMap(),
 })
 
-/** Call-ID, From tag and CSeq number: what an INVITE, its CANCEL and a merged copy of it share (§9.2, §8.2.2.2). */
+/** Call-ID, From tag and CSeq number: what an INVITE, its CANCEL and a merged copy of it share (§9.2, §8.2.2.2).
+ * Read without the To tag `routingOf` reads too. */
 export const inviteKey = (request: Parameters<typeof routingOf>[0]): string | undefined => {
-  const routing = routingOf(request)
-  return routing === undefined ? undefined : inviteKeyOf(routing)
+  const callId = getCallId(request)
+  const cseq = getCSeq(request)
+  const fromTag = getFromTag(request)
+  if (isErr(callId) || isErr(cseq) || isErr(fromTag) || isErr(getToTag(request))) return undefined
+  return [callId.value, fromTag.value ?? "", cseq.value.seq].join(" ")
 }
 
 /** One flat string (`join`, see `callRef`): it is held as long as the call. */
@@ -78,9 +83,9 @@ export const removeCall = (state: UaState, ref: CallRef): UaState => {
 export const callForInvite = (
   state: UaState,
   request: Parameters<typeof routingOf>[0],
-  routing: Routing | undefined = routingOf(request),
+  routing?: Routing,
 ): Call | undefined => {
-  const key = routing === undefined ? undefined : inviteKeyOf(routing)
+  const key = routing === undefined ? inviteKey(request) : inviteKeyOf(routing)
   const ref = key === undefined ? undefined : state.invites.get(key)
   return ref === undefined ? undefined : state.calls.get(ref)
 }

@@ -17,22 +17,25 @@ import { acceptReinvite, localSdp, seqOf, startRetransmitting, withDialog } from
 
 const sdpMethods = new Set(["INVITE", "UPDATE", "PRACK", "ACK"])
 
-/** What the command asks for, as `respond` options: its reason, headers and body (SDP by default for INVITE …). */
-const initOf = (command: Respond, extra: ResponseInit = {}): ResponseInit => ({
-  ...extra,
-  ...(command.reason === undefined ? {} : { reason: command.reason }),
-  ...(command.headers === undefined ? {} : { headers: command.headers }),
-  ...(command.body === undefined
-    ? {}
-    : {
-        body: {
-          content: command.body,
-          type:
-            command.contentType ??
-            (sdpMethods.has(command.request.method) ? "application/sdp" : "text/plain"),
-        },
-      }),
-})
+type Init = { -readonly [K in keyof ResponseInit]: ResponseInit[K] }
+
+/** What the command asks for, as `respond` options: its reason, headers and body (SDP by default for INVITE …),
+ * with the To tag and Contact given. One record, its fields set in place (spreads of conditional parts take V8's
+ * generic object-clone path). */
+const initOf = (command: Respond, toTag?: string, contact?: true | string): Init => {
+  const init: Init = {}
+  if (toTag !== undefined) init.toTag = toTag
+  if (contact !== undefined) init.contact = contact
+  if (command.reason !== undefined) init.reason = command.reason
+  if (command.headers !== undefined) init.headers = command.headers
+  if (command.body !== undefined)
+    init.body = {
+      content: command.body,
+      type:
+        command.contentType ?? (sdpMethods.has(command.request.method) ? "application/sdp" : "text/plain"),
+    }
+  return init
+}
 
 const sdpOf = (command: Respond): string | undefined => {
   if (command.body === undefined) return undefined
@@ -55,9 +58,7 @@ export const onRespond = (state: UaState, command: Respond): UaStep => {
   if (inDialog !== undefined) return answerInDialog(state, inDialog, command)
   return {
     state,
-    outputs: [
-      sendResponse(respond(state.config, request, command.status, initOf(command, toTagOf(command)))),
-    ],
+    outputs: [sendResponse(respond(state.config, request, command.status, initOf(command, command.toTag)))],
   }
 }
 
@@ -65,9 +66,6 @@ const hasToTag = (request: Request): boolean => {
   const to = getToTag(request)
   return !isErr(to) && to.value !== undefined
 }
-
-const toTagOf = (command: Respond): ResponseInit =>
-  command.toTag === undefined ? {} : { toTag: command.toTag }
 
 /** The call whose dialog an incoming request names (Call-ID, To tag as ours, From tag as theirs, §12.2.2). */
 export const callForDialogRequest = (state: UaState, request: Request): Call | undefined => {
@@ -83,29 +81,29 @@ export const callForDialogRequest = (state: UaState, request: Request): Call | u
 const answerInvite = (state: UaState, call: Call, command: Respond): UaStep => {
   if (call.phase !== "Proceeding") return stay(state)
   const status = command.status
-  const contact = { contact: command.contact ?? (true as const), toTag: call.localTag }
   if (status === 100)
     return { state, outputs: [sendResponse(respond(state.config, call.invite, 100, initOf(command)))] }
   if (status < 200) {
-    const init = initOf(command, contact)
+    const init = initOf(command, call.localTag, command.contact ?? true)
     const response = respond(state.config, call.invite, status, init)
     const sdp = sdpOf(command)
     const media = sdp === undefined ? call.media : { ...call.media, local: sdp }
     const dialog = withDialog(state, call, response, init)
     return stepWith(state, { ...call, dialog, media }, [sendResponse(response)])
   }
-  if (status < 300) return acceptInvite(state, call, command, contact)
-  const response = respond(state.config, call.invite, status, initOf(command, { toTag: call.localTag }))
+  if (status < 300) return acceptInvite(state, call, command)
+  const response = respond(state.config, call.invite, status, initOf(command, call.localTag))
   const dialog = call.dialog === undefined ? undefined : terminateDialog(call.dialog)
   const ended = report({ _tag: "Ended", call: call.ref, status, reason: response.reason, by: "local" })
   return stepWith(state, { ...call, phase: "Terminated", dialog }, [sendResponse(response), ended])
 }
 
 /** A 2xx without a body carries the core's own SDP (an answer to the offer, or an offer) when it has a session. */
-const acceptInvite = (state: UaState, call: Call, command: Respond, contact: ResponseInit): UaStep => {
+const acceptInvite = (state: UaState, call: Call, command: Respond): UaStep => {
   const own = command.body === undefined ? localSdp(state, call, undefined) : undefined
   const sdp = own !== undefined && !isErr(own) ? own.value : undefined
-  const init: ResponseInit = { ...initOf(command, contact), ...(sdp === undefined ? {} : { sdp }) }
+  const init = initOf(command, call.localTag, command.contact ?? true)
+  if (sdp !== undefined) init.sdp = sdp
   const response = respond(state.config, call.invite, command.status, init)
   const seq = seqOf(call.invite)
   const local = sdpOf(command) ?? sdp ?? call.media.local

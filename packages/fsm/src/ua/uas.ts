@@ -55,7 +55,8 @@ export const onNewInvite = (
     outputs: [sendResponse(respond(state.config, request, status, { toTag: localTag }))],
   })
   if (getHeaderValues(request, "Contact").length === 0) return refuse(400)
-  if (isMerged(state, request, routing)) return refuse(482)
+  const inviteKey = inviteKeyOf(routing)
+  if (isMerged(state, request, routing, inviteKey)) return refuse(482)
   const replacesValue = getHeader(request, "Replaces")
   const replaced = replacesValue === undefined ? undefined : replacedCall(state, replacesValue)
   if (replaced?._tag === "Refuse") return refuse(replaced.status)
@@ -67,7 +68,7 @@ export const onNewInvite = (
     localTag,
     media: { local: undefined, remote: bodyText(request.body), early: undefined, held: false },
     replaces: replaced?.call,
-    inviteKey: inviteKeyOf(routing),
+    inviteKey,
     secure,
   })
   const referredBy = getHeader(request, "Referred-By")
@@ -89,8 +90,9 @@ export const onNewInvite = (
  * transactions. If the From tag, Call-ID, and CSeq exactly match those associated with an ongoing transaction, but
  * the request does not match that transaction (based on the matching rules in Section 17.2.3), the UAS core SHOULD
  * generate a 482 (Loop Detected) response" — the same INVITE reaching us a second time along another fork. */
-const isMerged = (state: UaState, request: Request, routing: Routing): boolean => {
-  const call = callForInvite(state, request, routing)
+const isMerged = (state: UaState, request: Request, routing: Routing, inviteKey: string): boolean => {
+  const ref = state.invites.get(inviteKey)
+  const call = ref === undefined ? undefined : state.calls.get(ref)
   if (call === undefined || call.role !== "UAS" || call.phase !== "Proceeding") return false
   const theirs = routingOf(call.invite)
   return (
@@ -137,10 +139,24 @@ const isToken = (text: string): boolean => /^[A-Za-z0-9\-.!%*_+`'~]+$/.test(text
 const ownSide = (call: Call, contact: string | undefined) => {
   if (contact === undefined || contact.includes("*") || !isToken(call.localTag)) return undefined
   const to = getTo(call.invite)
-  const uris = parseNameAddrList(contact, "contact")
-  if (isErr(to) || getTag(to.value) !== undefined || isErr(uris)) return undefined
+  const uri = firstContactUri(contact)
+  if (isErr(to) || getTag(to.value) !== undefined || uri === null) return undefined
   const local: NameAddr = { ...to.value, params: [...to.value.params, { name: "tag", value: call.localTag }] }
-  return { to: ok(local), contact: ok(uris.value[0]?.uri) }
+  return { to: ok(local), contact: ok(uri) }
+}
+
+/** The first URI of a Contact value of ours (`null` when it does not parse), parsed once per value: a UA puts the
+ * same Contact (its configured one) in every dialog-creating response. The values are the configuration's and the
+ * ones `Respond` commands name, so the memo stays small; it is emptied at 64 values all the same. */
+const contactUris = new Map<string, string | undefined | null>()
+const firstContactUri = (contact: string): string | undefined | null => {
+  const known = contactUris.get(contact)
+  if (known !== undefined || contactUris.has(contact)) return known
+  const uris = parseNameAddrList(contact, "contact")
+  const uri = isErr(uris) ? null : uris.value[0]?.uri
+  if (contactUris.size >= 64) contactUris.clear()
+  contactUris.set(contact, uri)
+  return uri
 }
 
 /** The SDP of our answer (to the INVITE's offer) or of our offer (when the INVITE had none, §13.2.1). The same
@@ -300,19 +316,32 @@ export const onAck = (
       ? stepWith(state, { ...call, accepting: undefined, reinvite: undefined }, stops)
       : stay(state)
   const remote = bodyText(ack.body) ?? call.media.remote
-  const media = { ...call.media, remote }
-  const next: Call = { ...call, dialog, accepting: undefined, reinvite: undefined, media }
-  const sdp = {
-    ...(media.local === undefined ? {} : { localSdp: media.local }),
-    ...(media.remote === undefined ? {} : { remoteSdp: media.remote }),
+  const media = remote === call.media.remote ? call.media : { ...call.media, remote }
+  const accepted = call.phase === "Accepted"
+  const next: Call = {
+    ...call,
+    phase: accepted ? "Confirmed" : call.phase,
+    dialog,
+    accepting: undefined,
+    reinvite: undefined,
+    media,
+    byeAfterAck: accepted ? false : call.byeAfterAck,
   }
-  if (call.phase !== "Accepted")
+  const sdp = sdpReport(media)
+  if (!accepted)
     return stepWith(state, next, [...stops, report({ _tag: "MediaUpdated", call: call.ref, ...sdp })])
-  const confirmed: Call = { ...next, phase: "Confirmed", byeAfterAck: false }
-  const step = stepWith(state, confirmed, [...stops, report({ _tag: "Established", call: call.ref, ...sdp })])
+  const step = stepWith(state, next, [...stops, report({ _tag: "Established", call: call.ref, ...sdp })])
   const replaced = call.replaces === undefined ? undefined : step.state.calls.get(call.replaces)
   const withReplaced = replaced === undefined ? step : hangupAfter(step, replaced, `${nonce}r`)
-  return call.byeAfterAck ? hangupAfter(withReplaced, confirmed, nonce) : withReplaced
+  return call.byeAfterAck ? hangupAfter(withReplaced, next, nonce) : withReplaced
+}
+
+/** The SDP fields of an `Established` or `MediaUpdated` report: each only when known. */
+const sdpReport = (media: Call["media"]): { localSdp?: string; remoteSdp?: string } => {
+  const sdp: { localSdp?: string; remoteSdp?: string } = {}
+  if (media.local !== undefined) sdp.localSdp = media.local
+  if (media.remote !== undefined) sdp.remoteSdp = media.remote
+  return sdp
 }
 
 /** RFC 3891 §3: once the new dialog is confirmed the replaced one is ended (BYE when confirmed, CANCEL or 603

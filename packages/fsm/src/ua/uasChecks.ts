@@ -45,9 +45,23 @@ const checkMethod: Check = (config, request, toTag) => {
 
 /** §8.2.2.1: "If the Request-URI uses a scheme not supported by the UAS, it SHOULD reject the request with a 416". */
 const checkScheme: Check = (_config, request, toTag) => {
-  const uri = parseUri(request.uri)
-  if (isErr(uri)) return reject(request, 400, toTag)
-  return uri.value._tag === "SipUri" ? undefined : reject(request, 416, toTag)
+  const status = uriStatus(request.uri)
+  return status === 0 ? undefined : reject(request, status, toTag)
+}
+
+/** What `checkScheme` answers for a Request-URI: 0 (a SIP URI), 400 (it does not parse) or 416. Remembered by the
+ * URI's text: the requests a UA gets name a few URIs (its address, the Contacts it gave), and parsing one costs
+ * more than the other checks together. Network input must not grow it: it is emptied at 256 URIs, and keeps
+ * copies (a URI sliced from a datagram would keep the datagram's text). */
+const uriStatuses = new Map<string, number>()
+const uriStatus = (uri: string): number => {
+  const known = uriStatuses.get(uri)
+  if (known !== undefined) return known
+  const parsed = parseUri(uri)
+  const status = isErr(parsed) ? 400 : parsed.value._tag === "SipUri" ? 0 : 416
+  if (uriStatuses.size >= 256) uriStatuses.clear()
+  uriStatuses.set(JSON.parse(JSON.stringify(uri)), status)
+  return status
 }
 
 /** §8.1.1.5: the CSeq method "MUST match that of the request" (RFC 4475 §3.1.2.? mismatch01 → 400). */
