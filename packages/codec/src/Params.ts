@@ -193,7 +193,7 @@ export const findParam = (text: string, i: number, n: number, key: string): stri
  * the same offsets as `text` — in one pass: `*( ";" name [ "=" value ] )` up to `n` with no LWS, no quoted value,
  * names without upper-case letters (so a name equal to `key` is equal as written, and the first one is the one
  * `findParam` answers). Answers the value (`""` when valueless, undefined when absent), or `null` for anything
- * else — then `findParam` decides. Whatever it answers, `findParam` would.
+ * else — then `findParam` decides. Whatever it answers, `findParam` would. `key` is `plainKey(name)`.
  *
  * `bytes[n]` must exist and be SP or a control character — it is after a value the parser trimmed (a header line
  * ends in LF) — so the name and value loops stop there without testing `n` on every byte.
@@ -203,7 +203,7 @@ export const findPlainParam = (
   text: string,
   i: number,
   n: number,
-  key: string,
+  key: Uint8Array,
 ): string | undefined | null => {
   let found: string | undefined
   const kn = key.length
@@ -225,8 +225,16 @@ export const findPlainParam = (
   return found
 }
 
-/** `bytes[s, s + key.length)` is the ASCII `key` as written. */
-const sameAt = (bytes: Uint8Array, s: number, key: string): boolean => {
-  for (let k = 0; k < key.length; k++) if (bytes[s + k] !== key.charCodeAt(k)) return false
+/** `bytes[s, s + key.length)` is `key`. */
+const sameAt = (bytes: Uint8Array, s: number, key: Uint8Array): boolean => {
+  for (let k = 0; k < key.length; k++) if (bytes[s + k] !== key[k]) return false
   return true
 }
+
+const encoder = new TextEncoder()
+
+/**
+ * A lower-case parameter name as the key `findPlainParam` takes: its bytes (the name is compared with the message's
+ * bytes, one typed-array load a side — a string argument's characters cost a representation check each).
+ */
+export const plainKey = (name: string): Uint8Array => encoder.encode(name)

@@ -17,6 +17,7 @@ import {
   getParam,
   type Param,
   parseParams,
+  plainKey,
   printParams,
   quote,
   quotedEnd,
@@ -192,6 +193,8 @@ const tagOf = (
   return na._tag === "Err" ? na : ok(getTag(na.value))
 }
 
+const TAG = plainKey("tag")
+
 /**
  * The tag of the name-addr at `[s, e)` of a parsed message's ASCII `bytes` (and its `text`) when it is written
  * the way nearly everyone writes it — an optional display name (token words and single spaces, or a quoted-string
@@ -224,7 +227,7 @@ const plainTag = (b: Uint8Array, t: string, s: number, e: number): string | unde
     i++
   }
   if (i === r || i >= e) return null
-  return findPlainParam(b, t, i + 1, e, "tag")
+  return findPlainParam(b, t, i + 1, e, TAG)
 }
 
 const needsBrackets = (uri: string): boolean => /[;,?]/.test(uri)

@@ -9,7 +9,15 @@ import { HOST_TABLE, isWs, TOKEN_TABLE } from "../Chars.js"
 import { nameMatches } from "../HeaderNames.js"
 import { parseListRange } from "../Lists.js"
 import type { SipMessage } from "../Message.js"
-import { findParam, findPlainParam, getParam, type Param, parseParams, printParams } from "../Params.js"
+import {
+  findParam,
+  findPlainParam,
+  getParam,
+  type Param,
+  parseParams,
+  plainKey,
+  printParams,
+} from "../Params.js"
 import { firstIndex, located, locateFirst, SLOT_VIA, stateOf, typedField } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
@@ -213,22 +221,31 @@ export const getTopVia = (message: SipMessage): Result<Via, HeaderError> => {
   return typedField(message, i, "via-top", parseTopViaRange)
 }
 
+const BRANCH = plainKey("branch")
+
 /**
  * The `branch` parameter of the top Via — `viaBranch(getTopVia(message))` without building the Via: what a
  * transaction layer reads to match a message to its transaction (§17.1.3, §17.2.3). Undefined when the top Via
  * has no branch; the same error as `getTopVia` when it does not parse.
  */
 export const getTopViaBranch = (message: SipMessage): Result<string | undefined, HeaderError> =>
-  topViaParam(message, "branch")
+  topViaParam(message, "branch", BRANCH)
 
-/** A parameter of the top Via (lower-case name), read in place; falls back to `getTopVia` for its error. */
-const topViaParam = (message: SipMessage, key: string): Result<string | undefined, HeaderError> => {
+/**
+ * A parameter of the top Via (lower-case name `key`, `plainKey(key)`), read in place; falls back to `getTopVia` for
+ * its error.
+ */
+const topViaParam = (
+  message: SipMessage,
+  key: string,
+  plain: Uint8Array,
+): Result<string | undefined, HeaderError> => {
   const p = stateOf(message)
   if (p !== undefined && p.viaAt >= 0) {
     // The first Via value lies in the message bytes: a plain one is read there, whatever was read before.
     const s = p.viaAt
-    const plain = plainViaParam(p.bytes!, p.text, s, s + message.headers[p.via]!.value.length, key)
-    if (plain !== null) return ok(plain)
+    const value = plainViaParam(p.bytes!, p.text, s, s + message.headers[p.via]!.value.length, plain)
+    if (value !== null) return ok(value)
   }
   const i = locateFirst(message, SLOT_VIA, "via-top")
   if (i < 0) return fault("missing Via")
@@ -259,7 +276,7 @@ const plainViaParam = (
   t: string,
   s: number,
   e: number,
-  key: string,
+  key: Uint8Array,
 ): string | undefined | null => {
   if (s + 8 > e || b[s] !== 83 || b[s + 1] !== 73 || b[s + 2] !== 80 || b[s + 3] !== 47) return null
   if (b[s + 4] !== 50 || b[s + 5] !== 46 || b[s + 6] !== 48 || b[s + 7] !== 47) return null
