@@ -105,9 +105,18 @@ export const markFinal = (info: ServerTxInfo): void => {
   if (info.final) return
   info.final = true
   const r = info.request
-  const headers: Array<Header> = []
-  for (const h of [topViaRecord(r), cseqRecord(r)])
-    if (h !== undefined) headers.push({ name: h.name, value: ownText(h.value) })
+  // an array literal of the exact length: it is held 64·T1 (pushing into [] leaves room for 17)
+  const kept = (h: Header): Header => ({ name: h.name, value: ownText(h.value) })
+  const via = topViaRecord(r)
+  const cseq = cseqRecord(r)
+  const headers =
+    via === undefined
+      ? cseq === undefined
+        ? []
+        : [kept(cseq)]
+      : cseq === undefined
+        ? [kept(via)]
+        : [kept(via), kept(cseq)]
   info.request = {
     _tag: "Request",
     method: r.method,
@@ -477,15 +486,7 @@ const performOne = (core: Core, key: string, info: TxInfo, output: Output, retra
         timer: output.timer,
         id: output.id,
       })
-      const timers = info.timers
-      if (timers === undefined) info.timers = [handle]
-      else {
-        // the ones that fired go (a transaction arms a handful over its life, one or two at a time)
-        let n = 0
-        for (const h of timers) if (h.live) timers[n++] = h
-        timers.length = n
-        timers.push(handle)
-      }
+      info.timers = withTimer(info.timers, handle)
       return undefined
     }
     case "StopTimer": {
@@ -507,6 +508,25 @@ const performOne = (core: Core, key: string, info: TxInfo, output: Output, retra
       if (core.info.get(key) === info) core.info.delete(key)
       return info.side === "client" ? restOf(info.onEnd(output.reason)) : undefined
   }
+}
+
+/**
+ * `handles` without the ones that fired or were stopped, and `added`: a new array of that exact length (a
+ * transaction or a call arms a handful of timers over its life, one or two at a time). Not `push`: growing an
+ * array from one element gives it room for 17, and it is held as long as its owner (64·T1 for a transaction).
+ */
+export const withTimer = <A>(
+  handles: ReadonlyArray<TimerHandle<A>> | undefined,
+  added: TimerHandle<A>,
+): Array<TimerHandle<A>> => {
+  if (handles === undefined) return [added]
+  let n = 0
+  for (const h of handles) if (h.live) n++
+  const next = new Array<TimerHandle<A>>(n + 1)
+  let i = 0
+  for (const h of handles) if (h.live) next[i++] = h
+  next[i] = added
+  return next
 }
 
 /** A send that failed is the transaction's `TransportError` (§17.1.4, §17.2.4). */

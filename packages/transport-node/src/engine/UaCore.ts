@@ -34,7 +34,7 @@ import { Effect } from "effect"
 import type { PeerAddress } from "../Address.js"
 import { allowedMethods, handlerFor } from "../Handlers.js"
 import type { TimerHandle } from "../TimerHeap.js"
-import type { Core, Destination, DialogEntry, TimerJob } from "./Core.js"
+import { type Core, type Destination, type DialogEntry, type TimerJob, withTimer } from "./Core.js"
 import { eachNow, later, type Rest, restOf, thenNow } from "./Now.js"
 import { sendAck, sendRequest, sendResponseNow } from "./UaSend.js"
 
@@ -179,8 +179,7 @@ const carryOut = (core: Core, output: UaOutput, options: StepOptions): Rest => {
       const timer = output.timer
       const live = liveTimersOf(core, timer.call, timer)
       const handle = core.timers.addNow(output.after, { _tag: "Ua", input: { _tag: "TimerFired", timer } })
-      if (live === undefined) uaOf(core).timers.set(timer.call, [handle])
-      else live.push(handle)
+      uaOf(core).timers.set(timer.call, withTimer(live, handle))
       return undefined
     }
     case "StopTimer":
