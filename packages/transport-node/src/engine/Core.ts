@@ -338,12 +338,10 @@ export const warningOf = (core: Core, fault: string): readonly [string, string] 
   return ["Warning", `399 ${agent} ${JSON.stringify(fault)}`]
 }
 
-/** A timer's key in the timer facility, from its parts (a transaction's key, timer and id; a UA timer's call …).
- * `join` makes one flat string: a template literal makes a tree of V8 cons strings, which each hash and comparison
- * in the facility's map walks, and which is held with the timer (64·T1 for Timers J, L and a call's forgetting). */
+/** A keyed timer's key in the timer facility, from its parts (the proxy's Timer C: `C`, the branch; transactions and
+ * the UA core keep handles instead). `join` makes one flat string: a template literal makes a tree of V8 cons
+ * strings, which each hash and comparison in the facility's map walks. */
 export const timerKey = (...parts: ReadonlyArray<string | number>): string => parts.join("#")
-
-type Cause = "start" | "timer" | "receive" | "respond" | "transport"
 
 /** Feeds `event` to transaction `key` and acts on what it says. A no-op for an unknown key. */
 export const dispatch = (
@@ -426,30 +424,8 @@ export const addTransaction = (
   return performWith(core, key, info, outputs, false)
 }
 
-/** The state of transaction `key`, undefined when there is none. */
-export const transactionOf = (core: Core, key: string): Transaction | undefined => core.info.get(key)?.tx
-
-/** Acts on a transaction's outputs, in order. */
-export const perform = (
-  core: Core,
-  key: string,
-  outputs: ReadonlyArray<Output>,
-  retransmission: boolean,
-  _cause: Cause,
-): Effect.Effect<void> => later(() => performNow(core, key, outputs, retransmission))
-
-/** `perform` at once: each output's synchronous part now, in order; what is left is returned. */
-export const performNow = (
-  core: Core,
-  key: string,
-  outputs: ReadonlyArray<Output>,
-  retransmission: boolean,
-): Rest => {
-  const info = core.info.get(key)
-  return info === undefined ? undefined : performWith(core, key, info, outputs, retransmission)
-}
-
-/** `performNow` with the transaction's record at hand. */
+/** Acts on a transaction's outputs, in order, with its record at hand: each output's synchronous part now; what is
+ * left is returned (engine/Now.ts). */
 const performWith = (
   core: Core,
   key: string,
