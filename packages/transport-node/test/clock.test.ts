@@ -33,6 +33,18 @@ const silentPeer = Effect.acquireRelease(
   ({ socket }) => Effect.sync(() => socket.close()),
 )
 
+/** A request from the peer at `from` to the endpoint at `to` (Call-ID `callId`, To tag `toTag` if any). */
+const request = (method: string, to: number, from: number, branch: string, callId: string, toTag: string) =>
+  `${method} sip:bob@127.0.0.1:${to} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${from};branch=${branch}\r\n` +
+  `From: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>${toTag}\r\nCall-ID: ${callId}\r\n` +
+  `CSeq: 1 ${method}\r\nContact: <sip:alice@127.0.0.1:${from}>\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`
+
+/** An endpoint whose INVITE handler answers 200 at once. */
+const answeringEndpoint = makeEndpoint(
+  { listeners: [{ transport: "UDP", host: "127.0.0.1", port: 0 }], logMessages: false },
+  { invite: () => Effect.succeed(respond(200, { body: "v=0\r\n" })) },
+).pipe(Effect.provideService(Ids, cryptoIds), Effect.provideService(SipDns, staticDns({})))
+
 const endpoint = makeEndpoint({
   listeners: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
   logMessages: false,
@@ -97,16 +109,9 @@ describe("retransmissions on the TestClock", () => {
     () =>
       Effect.gen(function* () {
         const peer = yield* silentPeer
-        const ep = yield* makeEndpoint(
-          { listeners: [{ transport: "UDP", host: "127.0.0.1", port: 0 }], logMessages: false },
-          { invite: () => Effect.succeed(respond(200, { body: "v=0\r\n" })) },
-        ).pipe(Effect.provideService(Ids, cryptoIds), Effect.provideService(SipDns, staticDns({})))
+        const ep = yield* answeringEndpoint
         const port = ep.listeners[0]!.local.port
-        const invite =
-          `INVITE sip:bob@127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKnoack\r\n` +
-          `From: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>\r\nCall-ID: no-ack\r\nCSeq: 1 INVITE\r\n` +
-          `Contact: <sip:alice@127.0.0.1:${peer.port}>\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`
-        peer.socket.send(invite, port, "127.0.0.1")
+        peer.socket.send(request("INVITE", port, peer.port, "z9hG4bKnoack", "no-ack", ""), port, "127.0.0.1")
         yield* settle
         const counts = yield* countsAt(peer.received, [499, 500, 1500, 3500, 7500, 11500, 31500])
         expect(counts).toEqual([1, 2, 3, 4, 5, 6, 11])
@@ -126,23 +131,19 @@ describe("retransmissions on the TestClock", () => {
     () =>
       Effect.gen(function* () {
         const peer = yield* silentPeer
-        const ep = yield* makeEndpoint(
-          { listeners: [{ transport: "UDP", host: "127.0.0.1", port: 0 }], logMessages: false },
-          { invite: () => Effect.succeed(respond(200, { body: "v=0\r\n" })) },
-        ).pipe(Effect.provideService(Ids, cryptoIds), Effect.provideService(SipDns, staticDns({})))
+        const ep = yield* answeringEndpoint
         const port = ep.listeners[0]!.local.port
-        const head = (method: string, branch: string, toTag: string) =>
-          `${method} sip:bob@127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=${branch}\r\n` +
-          `From: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>${toTag}\r\nCall-ID: acked\r\n` +
-          `CSeq: 1 ${method}\r\nContact: <sip:alice@127.0.0.1:${peer.port}>\r\nMax-Forwards: 70\r\n` +
-          "Content-Length: 0\r\n\r\n"
-        peer.socket.send(head("INVITE", "z9hG4bKacked", ""), port, "127.0.0.1")
+        peer.socket.send(request("INVITE", port, peer.port, "z9hG4bKacked", "acked", ""), port, "127.0.0.1")
         yield* settle
         yield* TestClock.adjust(500)
         yield* settle
         expect(peer.received).toEqual(["SIP/2.0 200 OK", "SIP/2.0 200 OK"])
         const toTag = /\r\nTo:[^\r]*;tag=([^;\r]+)/.exec(peer.texts[0]!)?.[1]
-        peer.socket.send(head("ACK", "z9hG4bKack", `;tag=${toTag}`), port, "127.0.0.1")
+        peer.socket.send(
+          request("ACK", port, peer.port, "z9hG4bKack", "acked", `;tag=${toTag}`),
+          port,
+          "127.0.0.1",
+        )
         yield* settle
         yield* TestClock.adjust(40_000)
         yield* settle
