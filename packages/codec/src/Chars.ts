@@ -45,6 +45,10 @@ VALUE_TABLE[58] = 1
 VALUE_TABLE[91] = 1
 VALUE_TABLE[93] = 1
 
+/** 1 for a token character or SP: the characters of a display name written as token words (§25.1). */
+export const WORDS_TABLE = TOKEN_TABLE.slice()
+WORDS_TABLE[32] = 1
+
 /** 1 for a token character that is not an upper-case letter (the parameter names the in-place readers accept). */
 export const LOWER_TOKEN_TABLE = TOKEN_TABLE.slice()
 for (let c = 65; c <= 90; c++) LOWER_TOKEN_TABLE[c] = 0

@@ -6,7 +6,7 @@
  * In the addr-spec form (no `<>`) the parameters after `;` belong to the header, not the URI (§20).
  * Example: `From: "Bob \"B\" Smith" <sip:bob@biloxi.com>;tag=a6c85cf`
  */
-import { isTokenChar, isWs, SCHEME_TABLE, TOKEN_TABLE } from "../Chars.js"
+import { isTokenChar, isWs, SCHEME_TABLE, TOKEN_TABLE, WORDS_TABLE } from "../Chars.js"
 import { nameMatches } from "../HeaderNames.js"
 import { findHeaderIndex, findHeaders } from "../Headers.js"
 import { parseListRange, splitList } from "../Lists.js"
@@ -215,7 +215,10 @@ const plainTag = (b: Uint8Array, t: string, s: number, e: number): string | unde
     }
     if (i >= e) return null
     if (b[++i] === 32) i++
-  } else while ((c = b[i]!) === 32 || TOKEN_TABLE[c] === 1) i++
+  } else {
+    // Token words and spaces by one table read a byte (testing SP first made V8 reload the token table each byte).
+    while (WORDS_TABLE[b[i]!] === 1) i++
+  }
   if (i >= e || b[i] !== 60) return null
   // addr-spec = scheme ":" 1*(a character but SP, HTAB and ">"), then ">" (a control character: the full scan decides)
   const u = ++i
