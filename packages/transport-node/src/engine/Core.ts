@@ -284,27 +284,38 @@ export const sendToNow = (
   if (listener === undefined) return { _tag: "NoListener", transport: destination.transport }
   const transport = listener.transport
   const bytes = serializeMessage(message)
-  const sent = () => {
-    core.stats.countOut(labelOf(message))
-    if (meta.retransmission === true) core.stats.countRetransmission()
-    if (!isWireWatched(core)) return undefined
-    return logWireNow(core, {
-      seq: nextSeq(),
-      direction: "out",
-      message,
-      transport: destination.transport,
-      local: transport.local,
-      remote: { host: destination.host, port: destination.port },
-      transaction: meta.transaction,
-      dialog: meta.dialog,
-      retransmission: meta.retransmission === true,
-    })
-  }
   if (transport.sendNow !== undefined) {
     const error = transport.sendNow(destination, bytes)
-    return error ?? sent()
+    return error ?? sentNow(core, transport, destination, message, meta)
   }
-  return Effect.andThen(transport.send(destination, bytes, destination.connection), later(sent))
+  return Effect.andThen(
+    transport.send(destination, bytes, destination.connection),
+    later(() => sentNow(core, transport, destination, message, meta)),
+  )
+}
+
+/** A message went out: counted, and published to the wire stream when anyone watches it. */
+const sentNow = (
+  core: Core,
+  transport: Transport,
+  destination: Destination,
+  message: SipMessage,
+  meta: SendMeta,
+): Rest => {
+  core.stats.countOut(labelOf(message))
+  if (meta.retransmission === true) core.stats.countRetransmission()
+  if (!isWireWatched(core)) return undefined
+  return logWireNow(core, {
+    seq: nextSeq(),
+    direction: "out",
+    message,
+    transport: destination.transport,
+    local: transport.local,
+    remote: { host: destination.host, port: destination.port },
+    transaction: meta.transaction,
+    dialog: meta.dialog,
+    retransmission: meta.retransmission === true,
+  })
 }
 
 export const logWire = (core: Core, event: WireEvent): Effect.Effect<void> =>
