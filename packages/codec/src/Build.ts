@@ -79,26 +79,37 @@ const toHasTag = (value: string): boolean => {
  * CSeq and Timestamp (§8.2.6.1) are copied as fields; then `options.headers`; then Content-Length.
  */
 export const makeResponse = (request: Request, status: number, options: ResponseOptions = {}): Response => {
-  const copied: Header[] = []
+  const body = toBytes(options.body)
+  // one array, built in one pass (a response is made for every request; the final one of a non-INVITE is held
+  // for Timer J): the copied fields, the given ones, Content-Length in place of the first given one or last
+  const headers: Header[] = []
   for (const h of request.headers) {
     const key = headerKey(h.name)
     if (key === "via" || key === "from" || key === "call-id" || key === "cseq" || key === "timestamp")
-      copied.push(h)
+      headers.push(h)
     else if (key === "to")
-      copied.push(
+      headers.push(
         options.toTag !== undefined && !toHasTag(h.value)
           ? { name: h.name, value: `${h.value};tag=${options.toTag}` }
           : h,
       )
   }
-  const body = toBytes(options.body)
-  const extra = options.headers === undefined ? [] : toHeaders(options.headers)
+  let placed = false
+  if (options.headers !== undefined)
+    for (const [name, value] of options.headers) {
+      if (!nameMatches(name, "content-length", "l")) headers.push({ name, value })
+      else if (!placed) {
+        headers.push({ name, value: String(body.length) })
+        placed = true
+      }
+    }
+  if (!placed) headers.push({ name: "Content-Length", value: String(body.length) })
   return {
     _tag: "Response",
     version: "SIP/2.0",
     status,
     reason: options.reason ?? reasonPhrase(status),
-    headers: withContentLength([...copied, ...extra], body.length),
+    headers,
     body,
   }
 }

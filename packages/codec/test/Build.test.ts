@@ -68,6 +68,23 @@ describe("makeResponse (§8.2.6)", () => {
     ])
   })
 
+  it("a Content-Length among the given headers (any spelling) is set to the body's length in its place, once", () => {
+    const r = makeResponse(req, 200, {
+      headers: [
+        ["Contact", "<sip:b@x>"],
+        ["l", "99"],
+        ["Server", "s"],
+        ["CONTENT-LENGTH", "7"],
+      ],
+      body: "x=1",
+    })
+    expect(r.headers.slice(-3)).toEqual([
+      { name: "Contact", value: "<sip:b@x>" },
+      { name: "l", value: "3" },
+      { name: "Server", value: "s" },
+    ])
+  })
+
   it("knows the §21 reason phrases", () => {
     expect(reasonPhrase(100)).toBe("Trying")
     expect(reasonPhrase(481)).toBe("Call/Transaction Does Not Exist")
