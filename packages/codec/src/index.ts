@@ -127,6 +127,7 @@ export {
   type Response,
   type SipMessage,
 } from "./Message.js"
+export { ownString } from "./OwnString.js"
 export { getParam, hasParam, type Param, printParams, quote, unquote } from "./Params.js"
 export { type HeaderError, makeHeaderError, makeParseError, type ParseError } from "./ParseError.js"
 export { parseMessage } from "./Parser.js"

@@ -13,7 +13,14 @@
  *
  * Never: decides a protocol question itself — that is the reducers' job.
  */
-import { type Header, type Request, type Response, type SipMessage, serializeMessage } from "@sipkit/codec"
+import {
+  type Header,
+  ownString,
+  type Request,
+  type Response,
+  type SipMessage,
+  serializeMessage,
+} from "@sipkit/codec"
 import {
   clientKey,
   type Output,
@@ -106,7 +113,7 @@ export const markFinal = (info: ServerTxInfo): void => {
   info.final = true
   const r = info.request
   // an array literal of the exact length: it is held 64·T1 (pushing into [] leaves room for 17)
-  const kept = (h: Header): Header => ({ name: h.name, value: ownText(h.value) })
+  const kept = (h: Header): Header => ({ name: h.name, value: ownString(h.value) })
   const via = topViaRecord(r)
   const cseq = cseqRecord(r)
   const headers =
@@ -120,15 +127,12 @@ export const markFinal = (info: ServerTxInfo): void => {
   info.request = {
     _tag: "Request",
     method: r.method,
-    uri: ownText(r.uri),
+    uri: ownString(r.uri),
     version: r.version,
     headers,
     body: NO_BODY,
   }
 }
-
-/** A fresh flat copy of `text`, holding no other string alive (V8 copies slices under 13 characters itself). */
-const ownText = (text: string): string => (text.length < 13 ? text : JSON.parse(JSON.stringify(text)))
 
 export interface ClientTxInfo {
   readonly side: "client"
