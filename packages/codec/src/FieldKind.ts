@@ -33,7 +33,8 @@ const NAME_AT: ReadonlyArray<number> = KIND_NAMES.map((_, k) =>
  * when it is the long form spelled as in `KIND_NAMES`.
  */
 export const kindAt = (bytes: Uint8Array, s: number, n: number): number => {
-  const c = bytes[s]! | 0x20
+  const first = bytes[s]!
+  const c = first | 0x20
   // The length and first letter leave at most one candidate; its other letters are then compared.
   const k =
     n === 1
@@ -60,14 +61,15 @@ export const kindAt = (bytes: Uint8Array, s: number, n: number): number => {
                 ? KIND_CONTENT_LENGTH
                 : KIND_OTHER
   if (k < 0 || n === 1) return k
-  const at = NAME_AT[k]!
-  let exact = KIND_EXACT
-  for (let i = 0; i < n; i++) {
-    const b = bytes[s + i]!
-    const w = NAME_BYTES[at + i]!
+  // The first letter matched ignoring case; every `KIND_NAMES` spelling starts with a capital.
+  let exact = first !== c ? KIND_EXACT : 0
+  const end = s + n
+  for (let i = s + 1, w = NAME_AT[k]! + 1; i < end; i++, w++) {
+    const b = bytes[i]!
+    const x = NAME_BYTES[w]!
     // A name is a token: among token characters only letters pair up under `| 0x20`, so this ignores case.
-    if (b !== w) {
-      if ((b | 0x20) !== (w | 0x20)) return KIND_OTHER
+    if (b !== x) {
+      if ((b | 0x20) !== (x | 0x20)) return KIND_OTHER
       exact = 0
     }
   }
