@@ -31,6 +31,20 @@ import {
 import { makeParseError, type ParseError } from "./ParseError.js"
 import { err, ok, type Result } from "./Result.js"
 
+// What the scan reads on every line, bound in this module: V8 (13.6) compiles an immutable module-local binding to
+// its value, while an imported binding is live, so each use re-reads and checks it.
+const TOKENS = TOKEN_TABLE
+const VIA = SLOT_VIA
+const FROM = SLOT_FROM
+const TO = SLOT_TO
+const CALL_ID = SLOT_CALL_ID
+const CSEQ = SLOT_CSEQ
+const CONTENT_LENGTH = KIND_CONTENT_LENGTH
+const EXACT = KIND_EXACT
+const MASK = KIND_MASK
+const NAMES = KIND_NAMES
+const kindOfName = kindAt
+
 const utf8 = new TextDecoder()
 /** For pieces of a message: a value may start with U+FEFF (RFC 4475 intmeth), which must stay. */
 const utf8Piece = new TextDecoder("utf-8", { ignoreBOM: true })
@@ -165,7 +179,7 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
     // reuse a typed-array load) and the loops have no end test: past the end `b` is undefined, which stops them.
     let i = pos
     let b = c
-    while (TOKEN_TABLE[b!] === 1) b = bytes[++i]
+    while (TOKENS[b!] === 1) b = bytes[++i]
     const nameEnd = i
     if (nameEnd === pos) fail("invalid header name", pos)
     while (b === 32 || b === 9) b = bytes[++i]
@@ -187,10 +201,10 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
     if (e - pos > lim.maxLineLength) fail("header line too long", pos, 513)
     let ve = e
     while (ve > vs && bytes[ve - 1]! <= 32) ve--
-    const named = kindAt(bytes, pos, nameEnd - pos)
+    const named = kindOfName(bytes, pos, nameEnd - pos)
     // A usual header written as RFC 3261 spells it shares that string: no slice, no allocation.
-    const name = named >= KIND_EXACT ? KIND_NAMES[named - KIND_EXACT]! : piece(bytes, text, pos, nameEnd)
-    const kind = named < 0 ? named : named & KIND_MASK
+    const name = named >= EXACT ? NAMES[named - EXACT]! : piece(bytes, text, pos, nameEnd)
+    const kind = named < 0 ? named : named & MASK
     const value = folded ? unfold(piece(bytes, text, vs, ve)) : piece(bytes, text, vs, ve)
     const index = headers.length
     if (index >= lim.maxHeaderCount) fail(`more than ${lim.maxHeaderCount} header fields`, pos, 513)
@@ -201,32 +215,32 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
     // first field of each header a transaction reads is noted.
     if (kind >= 0)
       switch (kind) {
-        case SLOT_VIA:
+        case VIA:
           if (++vias > lim.maxVias) fail(`more than ${lim.maxVias} Via header fields`, pos, 513)
           if (via < 0) {
             via = index
             viaAt = at
           }
           break
-        case SLOT_FROM:
+        case FROM:
           if (from < 0) {
             from = index
             fromAt = at
           }
           break
-        case SLOT_TO:
+        case TO:
           if (to < 0) {
             to = index
             toAt = at
           }
           break
-        case SLOT_CALL_ID:
+        case CALL_ID:
           if (callId < 0) callId = index
           break
-        case SLOT_CSEQ:
+        case CSEQ:
           if (cseq < 0) cseq = index
           break
-        case KIND_CONTENT_LENGTH:
+        case CONTENT_LENGTH:
           contentLength = contentLengthOf(value, contentLength, vs)
           break
       }
