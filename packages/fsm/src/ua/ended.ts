@@ -29,14 +29,38 @@ import type { UaConfig } from "./UaConfig.js"
 
 const noBody = new Uint8Array(0)
 
-/** The identity headers in their usual spellings, by key: an ended call names them with these shared strings. */
-const identityNames = new Map([
-  ["via", "Via"],
-  ["from", "From"],
-  ["to", "To"],
-  ["call-id", "Call-ID"],
-  ["cseq", "CSeq"],
+/** An identity header: its usual spelling (an ended call names it with this shared string) and its bit. */
+type Identity = readonly [usual: string, bit: number]
+const via: Identity = ["Via", 1]
+const from: Identity = ["From", 2]
+const to: Identity = ["To", 4]
+const callId: Identity = ["Call-ID", 8]
+const cseq: Identity = ["CSeq", 16]
+const allFive = 31
+
+/** The identity headers by the codec's canonical key (`headerKey`: any case, compact forms expanded). */
+const identityByKey = new Map([
+  ["via", via],
+  ["from", from],
+  ["to", to],
+  ["call-id", callId],
+  ["cseq", cseq],
 ])
+/** The same by their usual spellings and compact forms: most names are found without `headerKey`. */
+const identityBySpelling = new Map([
+  ["Via", via],
+  ["v", via],
+  ["From", from],
+  ["f", from],
+  ["To", to],
+  ["t", to],
+  ["Call-ID", callId],
+  ["i", callId],
+  ["CSeq", cseq],
+])
+
+const identityOfName = (name: string): Identity | undefined =>
+  identityBySpelling.get(name) ?? identityByKey.get(headerKey(name))
 
 /** Any regular expression: executing one flattens its subject in place (V8), see `copyText`. */
 const flattens = /^./
@@ -98,15 +122,18 @@ const ownDialog = (dialog: Dialog, own: Copier): Dialog => ({
   secure: dialog.secure,
 })
 
-/** The INVITE reduced to its top Via and the From, To, Call-ID and CSeq (§9.2 matching, §8.2.2.2 routing). */
+/** The INVITE reduced to the first Via, From, To, Call-ID and CSeq fields (§9.2 matching, §8.2.2.2 routing: the
+ * typed reads take the first field), in their order; the walk stops once it has all five. */
 const identityOf = (invite: Request, own: Copier): Request => {
   const headers: Array<Header> = []
-  let via = false
+  let seen = 0
   for (const header of invite.headers) {
-    const usual = identityNames.get(headerKey(header.name))
-    if (usual === undefined || (usual === "Via" && via)) continue
-    via ||= usual === "Via"
+    const identity = identityOfName(header.name)
+    if (identity === undefined || (seen & identity[1]) !== 0) continue
+    seen |= identity[1]
+    const usual = identity[0]
     headers.push({ name: header.name === usual ? usual : own(header.name), value: own(header.value) })
+    if (seen === allFive) break
   }
   return {
     _tag: "Request",
