@@ -13,16 +13,16 @@
  * So an ended call keeps its dialog (terminated) and the INVITE's identity headers, and drops the SDP, the body and
  * the other headers of the INVITE, with the typed values read from them.
  *
- * What it keeps it copies (`makeCopier`): a string the codec sliced from a datagram is a view that keeps the whole
- * datagram's text (half a kilobyte) alive, for the 32 s the call is held. Lists are copied to their exact length
- * (an array grown by `push` reserves 17 slots).
+ * What it keeps it copies (`makeCopier`, with the codec's `ownString`): a string the codec sliced from a datagram
+ * is a view that keeps the whole datagram's text (half a kilobyte) alive, for the 32 s the call is held. Lists are
+ * copied to their exact length (an array grown by `push` reserves 17 slots).
  *
  * Only a UAS call with nothing pending is slimmed (no 2xx being retransmitted, no re-INVITE waiting): the UAC keeps
  * its dialog set and ACKs, which §13.2.2.4 needs for a 2xx retransmitted or forked after the end.
  *
  * Never: I/O, clocks.
  */
-import { type Header, headerKey, type NameAddr, type Param, type Request } from "@sipkit/codec"
+import { type Header, headerKey, type NameAddr, ownString, type Param, type Request } from "@sipkit/codec"
 import type { Dialog } from "../dialog/index.js"
 import { type Call, makeCall } from "./Call.js"
 import type { UaConfig } from "./UaConfig.js"
@@ -62,31 +62,16 @@ const identityBySpelling = new Map([
 const identityOfName = (name: string): Identity | undefined =>
   identityBySpelling.get(name) ?? identityByKey.get(headerKey(name))
 
-/** Any regular expression: executing one flattens its subject in place (V8), see `copyText`. */
-const flattens = /^./
-
-/**
- * `text` as a string of its own. A string sliced from a longer one is a view that keeps the longer one alive
- * (V8 copies slices shorter than 13 characters). Two parts joined by `+` make a cons string of the two views; a
- * regular expression run on it copies both into one new flat string, which the cons then points to alone (a GC
- * drops the cons): one copy, for ~1,260 instructions where a JSON round trip took ~2,000. (`[text].join("")` gives `text` back, and
- * a read such as `charCodeAt` does not flatten.)
- */
-const copyText = (text: string): string => {
-  const copy = text.slice(0, 1) + text.slice(1)
-  flattens.test(copy)
-  return copy
-}
-
 /** Copies the strings of one ended call; strings that read the same share one copy (the Request-URI and the
- * local URI, the remote URI and target), and one that reads as `keep` (the configured Contact, shared by every call) is `keep`. */
+ * local URI, the remote URI and target), and one that reads as `keep` (the configured Contact, shared by every
+ * call) is `keep`. */
 const makeCopier = (keep: string) => {
   const copies: Array<string> = []
   return (text: string): string => {
     if (text.length < 13) return text
     if (text === keep) return keep
     for (const copy of copies) if (copy === text) return copy
-    const copy = copyText(text)
+    const copy = ownString(text)
     copies.push(copy)
     return copy
   }

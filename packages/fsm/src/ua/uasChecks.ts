@@ -12,6 +12,7 @@ import {
   getHeaderValues,
   isErr,
   makeResponse,
+  ownString,
   parseUri,
   type Request,
   type Response,
@@ -60,7 +61,7 @@ const uriStatus = (uri: string): number => {
   const parsed = parseUri(uri)
   const status = isErr(parsed) ? 400 : parsed.value._tag === "SipUri" ? 0 : 416
   if (uriStatuses.size >= 256) uriStatuses.clear()
-  uriStatuses.set(JSON.parse(JSON.stringify(uri)), status)
+  uriStatuses.set(ownString(uri), status)
   return status
 }
 
