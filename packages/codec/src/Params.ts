@@ -6,6 +6,11 @@
  */
 import { eqLower, isWs, LOWER_TOKEN_TABLE, TOKEN_TABLE, VALUE_TABLE } from "./Chars.js"
 
+// Bound in this module for `findPlainParam`: V8 (13.6) compiles an immutable module-local binding to its value,
+// while an imported binding is live, so each use re-reads and checks it (see Parser.ts).
+const LOWER_TOKENS = LOWER_TOKEN_TABLE
+const VALUES = VALUE_TABLE
+
 export interface Param {
   readonly name: string
   /** The value as written (quotes kept), or undefined for a valueless `;name`. */
@@ -210,13 +215,13 @@ export const findPlainParam = (
   while (i < n) {
     if (bytes[i] !== 59) return null
     const ns = ++i
-    while (LOWER_TOKEN_TABLE[bytes[i]!] === 1) i++
+    while (LOWER_TOKENS[bytes[i]!] === 1) i++
     if (i === ns) return null
     const ne = i
     let vs = -1
     if (bytes[i] === 61) {
       vs = ++i
-      while (VALUE_TABLE[bytes[i]!] === 1) i++
+      while (VALUES[bytes[i]!] === 1) i++
       if (i === vs) return null
     }
     if (found === undefined && ne - ns === kn && sameAt(bytes, ns, key))

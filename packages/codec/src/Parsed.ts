@@ -23,6 +23,12 @@ export const SLOT_FROM = 1
 export const SLOT_TO = 2
 export const SLOT_CALL_ID = 3
 export const SLOT_CSEQ = 4
+// The slots bound in this module too: V8 (13.6) compiles an immutable module-local binding to its value, while an
+// exported or imported binding is live, so each use re-reads and checks it (`slotIndex` runs on every read).
+const VIA = SLOT_VIA
+const FROM = SLOT_FROM
+const TO = SLOT_TO
+const CALL_ID = SLOT_CALL_ID
 /** The canonical key and compact form of each slot, for messages that were not parsed. */
 const SLOT_KEYS = ["via", "from", "to", "call-id", "cseq"] as const
 const SLOT_COMPACT = ["v", "f", "t", "i", undefined] as const
@@ -115,7 +121,10 @@ class ParsedResponse implements Response {
  * after `instanceof` they are a map check and a field load.
  */
 export const stateOf = (message: SipMessage): ParsedState | undefined =>
-  message instanceof ParsedRequest ? ParsedRequest.state(message) : ParsedResponse.state(message)
+  message instanceof REQUEST ? REQUEST.state(message) : RESPONSE.state(message)
+// A class declaration's binding is mutable: immutable copies compile to the classes themselves.
+const REQUEST = ParsedRequest
+const RESPONSE = ParsedResponse
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -140,15 +149,7 @@ export const makeParsedResponse = (
 
 /** The first field of a slot's header in a parsed message (-1 when absent). */
 export const slotIndex = (p: ParsedState, slot: number): number =>
-  slot === SLOT_VIA
-    ? p.via
-    : slot === SLOT_FROM
-      ? p.from
-      : slot === SLOT_TO
-        ? p.to
-        : slot === SLOT_CALL_ID
-          ? p.callId
-          : p.cseq
+  slot === VIA ? p.via : slot === FROM ? p.from : slot === TO ? p.to : slot === CALL_ID ? p.callId : p.cseq
 
 /**
  * Index of the first field of a slot's header (`SLOT_VIA` …), -1 when absent: read off the parse for a parsed

@@ -27,6 +27,16 @@ import { firstIndex, located, locateFirst, SLOT_FROM, SLOT_TO, stateOf, typedFie
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, type Ok, ok, type Result } from "../Result.js"
 
+// Bound in this module for the in-place path: V8 (13.6) compiles an immutable module-local binding to its value,
+// while an imported binding is live, so each use re-reads and checks it (see Parser.ts).
+const parsedState = stateOf
+const okValue = ok
+const FROM_SLOT = SLOT_FROM
+const TO_SLOT = SLOT_TO
+const WORDS = WORDS_TABLE
+const SCHEME = SCHEME_TABLE
+const plainParam = findPlainParam
+
 export interface NameAddr {
   /** The display name: a quoted-string's content (quoted-pairs resolved) or the token words as written. */
   readonly displayName: string | undefined
@@ -170,14 +180,14 @@ const tagOf = (
   key: string,
   kind: Kind,
 ): Result<string | undefined, HeaderError> => {
-  const p = stateOf(message)
+  const p = parsedState(message)
   if (p !== undefined) {
     // The first From/To value lies in the message bytes: a plain one is read there, whatever was read before.
-    const s = slot === SLOT_FROM ? p.fromAt : p.toAt
+    const s = slot === FROM_SLOT ? p.fromAt : p.toAt
     if (s >= 0) {
-      const e = s + message.headers[slot === SLOT_FROM ? p.from : p.to]!.value.length
+      const e = s + message.headers[slot === FROM_SLOT ? p.from : p.to]!.value.length
       const plain = plainTag(p.bytes!, p.text, s, e)
-      if (plain !== null) return ok(plain)
+      if (plain !== null) return okValue(plain)
     }
   }
   const i = locateFirst(message, slot, key)
@@ -217,12 +227,12 @@ const plainTag = (b: Uint8Array, t: string, s: number, e: number): string | unde
     if (b[++i] === 32) i++
   } else {
     // Token words and spaces by one table read a byte (testing SP first made V8 reload the token table each byte).
-    while (WORDS_TABLE[b[i]!] === 1) i++
+    while (WORDS[b[i]!] === 1) i++
   }
   if (i >= e || b[i] !== 60) return null
   // addr-spec = scheme ":" 1*(a character but SP, HTAB and ">"), then ">" (a control character: the full scan decides)
   const u = ++i
-  while (SCHEME_TABLE[b[i]!] === 1) i++
+  while (SCHEME[b[i]!] === 1) i++
   if (i === u || i >= e || b[i] !== 58) return null
   const r = ++i
   while ((c = b[i]!) !== 62) {
@@ -230,7 +240,7 @@ const plainTag = (b: Uint8Array, t: string, s: number, e: number): string | unde
     i++
   }
   if (i === r || i >= e) return null
-  return findPlainParam(b, t, i + 1, e, TAG)
+  return plainParam(b, t, i + 1, e, TAG)
 }
 
 const needsBrackets = (uri: string): boolean => /[;,?]/.test(uri)
@@ -333,10 +343,10 @@ export const getTo = (message: SipMessage): Result<NameAddr, HeaderError> => {
  * does not parse.
  */
 export const getFromTag = (message: SipMessage): Result<string | undefined, HeaderError> =>
-  tagOf(message, SLOT_FROM, "from", FROM)
+  tagOf(message, FROM_SLOT, "from", FROM)
 /** The To tag (§8.2.6.2, §12): `getTag(getTo(message))` read in place; `getTo`'s error when To is unusable. */
 export const getToTag = (message: SipMessage): Result<string | undefined, HeaderError> =>
-  tagOf(message, SLOT_TO, "to", TO)
+  tagOf(message, TO_SLOT, "to", TO)
 /** Reply-To (§20.31); an error when absent. */
 export const getReplyTo = (message: SipMessage): Result<NameAddr, HeaderError> =>
   single(message, "reply-to", undefined, kindOf("reply-to"))

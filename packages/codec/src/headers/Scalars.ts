@@ -15,6 +15,13 @@ import { firstIndex, SLOT_CALL_ID } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 
+// Bound in this module for the read: V8 (13.6) compiles an immutable module-local binding to its value, while an
+// imported binding is live, so each use re-reads and checks it (see Parser.ts).
+const CALL_ID = SLOT_CALL_ID
+const firstField = firstIndex
+const okValue = ok
+const trimmed = trimLws
+
 const MAX32 = 0xffffffff
 
 const raw = (message: SipMessage, key: string): string | undefined => {
@@ -43,13 +50,13 @@ const delta = (key: string, value: string | undefined): Result<number | undefine
   value === undefined ? ok(undefined) : parseDeltaSeconds(key, value)
 
 export const getCallId = (message: SipMessage): Result<string, HeaderError> => {
-  const i = firstIndex(message, SLOT_CALL_ID)
+  const i = firstField(message, CALL_ID)
   const v = i < 0 ? undefined : message.headers[i]!.value
   if (v === undefined) return err(makeHeaderError("call-id", "missing Call-ID"))
-  const id = trimLws(v)
+  const id = trimmed(v)
   if (id.length === 0) return err(makeHeaderError("call-id", "empty Call-ID"))
   if (id.indexOf(" ") >= 0 || id.indexOf("\t") >= 0) return err(makeHeaderError("call-id", "invalid Call-ID"))
-  return ok(id)
+  return okValue(id)
 }
 
 export const getMaxForwards = (message: SipMessage): Result<number | undefined, HeaderError> =>

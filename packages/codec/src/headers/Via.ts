@@ -23,6 +23,14 @@ import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 import { isHost } from "../uri/Escapes.js"
 
+// Bound in this module for the in-place path: V8 (13.6) compiles an immutable module-local binding to its value,
+// while an imported binding is live, so each use re-reads and checks it (see Parser.ts).
+const parsedState = stateOf
+const okValue = ok
+const TOKENS = TOKEN_TABLE
+const HOSTS = HOST_TABLE
+const plainParam = findPlainParam
+
 export interface Via {
   /** `SIP/2.0` */
   readonly protocol: string
@@ -240,12 +248,12 @@ const topViaParam = (
   key: string,
   plain: Uint8Array,
 ): Result<string | undefined, HeaderError> => {
-  const p = stateOf(message)
+  const p = parsedState(message)
   if (p !== undefined && p.viaAt >= 0) {
     // The first Via value lies in the message bytes: a plain one is read there, whatever was read before.
     const s = p.viaAt
     const value = plainViaParam(p.bytes!, p.text, s, s + message.headers[p.via]!.value.length, plain)
-    if (value !== null) return ok(value)
+    if (value !== null) return okValue(value)
   }
   const i = locateFirst(message, SLOT_VIA, "via-top")
   if (i < 0) return fault("missing Via")
@@ -284,10 +292,10 @@ const plainViaParam = (
   // runs past `e`.
   let i = s + 8
   const ts = i
-  while (TOKEN_TABLE[b[i]!] === 1) i++
+  while (TOKENS[b[i]!] === 1) i++
   if (i === ts || i >= e || b[i] !== 32) return null
   const h = ++i
-  while (HOST_TABLE[b[i]!] === 1) i++
+  while (HOSTS[b[i]!] === 1) i++
   if (i === h) return null
   if (b[i] === 58) {
     const p = ++i
@@ -300,7 +308,7 @@ const plainViaParam = (
     }
     if (i === p || i - p > 5 || v > 65535) return null
   }
-  return findPlainParam(b, t, i, e, key)
+  return plainParam(b, t, i, e, key)
 }
 
 /** The first via-parm of a Via field value (the rest of the list is not read). */
