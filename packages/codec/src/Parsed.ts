@@ -136,7 +136,7 @@ export const makeParsedRequest = (
   headers: ReadonlyArray<Header>,
   body: Uint8Array,
   state: ParsedState,
-): Request => new ParsedRequest(method, uri, version, headers, body, state)
+): Request => new REQUEST(method, uri, version, headers, body, state)
 
 export const makeParsedResponse = (
   version: string,
@@ -145,7 +145,7 @@ export const makeParsedResponse = (
   headers: ReadonlyArray<Header>,
   body: Uint8Array,
   state: ParsedState,
-): Response => new ParsedResponse(version, status, reason, headers, body, state)
+): Response => new RESPONSE(version, status, reason, headers, body, state)
 
 /** The first field of a slot's header in a parsed message (-1 when absent). */
 export const slotIndex = (p: ParsedState, slot: number): number =>

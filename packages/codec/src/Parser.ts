@@ -31,7 +31,7 @@ import {
 import { makeParseError, type ParseError } from "./ParseError.js"
 import { err, ok, type Result } from "./Result.js"
 
-// What the scan reads on every line, bound in this module: V8 (13.6) compiles an immutable module-local binding to
+// What every parse reads (the scan on every line), bound in this module: V8 (13.6) compiles an immutable module-local binding to
 // its value, while an imported binding is live, so each use re-reads and checks it.
 const TOKENS = TOKEN_TABLE
 const VIA = SLOT_VIA
@@ -44,6 +44,10 @@ const EXACT = KIND_EXACT
 const MASK = KIND_MASK
 const NAMES = KIND_NAMES
 const kindOfName = kindAt
+const makeRequest = makeParsedRequest
+const makeResponse = makeParsedResponse
+const okValue = ok
+const limitsOf = resolveLimits
 
 const utf8 = new TextDecoder()
 /** For pieces of a message: a value may start with U+FEFF (RFC 4475 intmeth), which must stay. */
@@ -75,7 +79,7 @@ export const parseMessage = (
   input: Uint8Array | string,
   limits?: Partial<Limits>,
 ): Result<SipMessage, ParseError> => {
-  const lim = resolveLimits(limits)
+  const lim = limitsOf(limits)
   // Every UTF-16 code unit takes at least one UTF-8 byte: a text longer than the limit is too large.
   if (input.length > lim.maxMessageBytes)
     return err(makeParseError(`message larger than ${lim.maxMessageBytes} bytes`, lim.maxMessageBytes, 513))
@@ -91,7 +95,7 @@ export const parseMessage = (
     text = alignedText(bytes)
   }
   try {
-    return ok(scan(bytes, text, lim))
+    return okValue(scan(bytes, text, lim))
   } catch (e) {
     if (e instanceof ParseFailure) return err(makeParseError(e.fail.reason, e.fail.offset, e.fail.status))
     return err(makeParseError(`internal parser fault: ${String(e)}`, 0, 400))
@@ -320,13 +324,13 @@ const startLine = (
       if (bytes[sp + 4] !== 32) fail("status code is not three digits", sp + 4)
       reason = piece(bytes, text, sp + 5, e)
     }
-    return makeParsedResponse(version, status, reason, headers, body, state)
+    return makeResponse(version, status, reason, headers, body, state)
   }
   // Request-Line = Method SP Request-URI SP SIP-Version CRLF
   // The usual line: the method's token characters end at a SP (one loop finds and checks the method). The loops
   // need no end test: `bytes[e]` is the line's CR or LF, which stops them.
   let sp1 = s
-  while (TOKEN_TABLE[bytes[sp1]!] === 1) sp1++
+  while (TOKENS[bytes[sp1]!] === 1) sp1++
   if (sp1 === s || sp1 >= e || bytes[sp1] !== 32) {
     sp1 = space(bytes, s, e)
     if (sp1 < 0) fail("request line without a Request-URI", e)
@@ -345,7 +349,7 @@ const startLine = (
   if (!clean)
     for (let i = uriStart; i < sp2; i++) if (bytes[i]! <= 32) fail("control character in Request-URI", i)
   const version = checkVersion(bytes, text, sp2 + 1, e)
-  return makeParsedRequest(
+  return makeRequest(
     piece(bytes, text, s, sp1),
     piece(bytes, text, uriStart, sp2),
     version,
