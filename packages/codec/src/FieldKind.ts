@@ -22,6 +22,17 @@ export const KIND_MASK = 7
 /** Each kind's long form as RFC 3261 §20 spells it — how nearly every message writes it. */
 export const KIND_NAMES: ReadonlyArray<string> = ["Via", "From", "To", "Call-ID", "CSeq", "Content-Length"]
 
+// The kinds bound in this module too: V8 (13.6) compiles an immutable module-local binding to its value, while an
+// exported or imported binding is live, so each use re-reads and checks it (kindAt runs on every header line).
+const VIA = SLOT_VIA
+const FROM = SLOT_FROM
+const TO = SLOT_TO
+const CALL_ID = SLOT_CALL_ID
+const CSEQ = SLOT_CSEQ
+const CONTENT_LENGTH = KIND_CONTENT_LENGTH
+const OTHER = KIND_OTHER
+const EXACT = KIND_EXACT
+
 /** `KIND_NAMES` as bytes, one after the other, and where each starts. */
 const NAME_BYTES = new TextEncoder().encode(KIND_NAMES.join(""))
 const NAME_AT: ReadonlyArray<number> = KIND_NAMES.map((_, k) =>
@@ -41,35 +52,35 @@ export const kindAt = (bytes: Uint8Array, s: number, n: number): number => {
       ? compactKind(c)
       : n === 3
         ? c === 118
-          ? SLOT_VIA
-          : KIND_OTHER
+          ? VIA
+          : OTHER
         : n === 4
           ? c === 102
-            ? SLOT_FROM
+            ? FROM
             : c === 99
-              ? SLOT_CSEQ
-              : KIND_OTHER
+              ? CSEQ
+              : OTHER
           : n === 2
             ? c === 116
-              ? SLOT_TO
-              : KIND_OTHER
+              ? TO
+              : OTHER
             : n === 7
               ? c === 99
-                ? SLOT_CALL_ID
-                : KIND_OTHER
+                ? CALL_ID
+                : OTHER
               : n === 14 && c === 99
-                ? KIND_CONTENT_LENGTH
-                : KIND_OTHER
+                ? CONTENT_LENGTH
+                : OTHER
   if (k < 0 || n === 1) return k
   // The first letter matched ignoring case; every `KIND_NAMES` spelling starts with a capital.
-  let exact = first !== c ? KIND_EXACT : 0
+  let exact = first !== c ? EXACT : 0
   const end = s + n
   for (let i = s + 1, w = NAME_AT[k]! + 1; i < end; i++, w++) {
     const b = bytes[i]!
     const x = NAME_BYTES[w]!
     // A name is a token: among token characters only letters pair up under `| 0x20`, so this ignores case.
     if (b !== x) {
-      if ((b | 0x20) !== (x | 0x20)) return KIND_OTHER
+      if ((b | 0x20) !== (x | 0x20)) return OTHER
       exact = 0
     }
   }
@@ -79,13 +90,13 @@ export const kindAt = (bytes: Uint8Array, s: number, n: number): number => {
 /** The kind of a one-letter name (`c` in lower case): the compact forms of §7.3.3 the parser looks at. */
 const compactKind = (c: number): number =>
   c === 118
-    ? SLOT_VIA
+    ? VIA
     : c === 102
-      ? SLOT_FROM
+      ? FROM
       : c === 116
-        ? SLOT_TO
+        ? TO
         : c === 105
-          ? SLOT_CALL_ID
+          ? CALL_ID
           : c === 108
-            ? KIND_CONTENT_LENGTH
-            : KIND_OTHER
+            ? CONTENT_LENGTH
+            : OTHER
