@@ -191,6 +191,12 @@ export interface Respond {
   readonly toTag?: string
   /** The Contact URI of a dialog-creating response, overriding `config.contact`. */
   readonly contact?: string
+  /**
+   * The `call` of the `IncomingCall` report of this INVITE, when the caller has it: the core then finds the call by
+   * it instead of reading the INVITE's Call-ID, From tag and CSeq. Only a hint — a call whose INVITE is not this very
+   * request is looked up as without it.
+   */
+  readonly call?: CallRef
   readonly nonce: string
 }
 

@@ -48,7 +48,13 @@ export const onRespond = (state: UaState, command: Respond): UaStep => {
   const { request } = command
   if (request.method === "ACK" || request.method === "CANCEL" || command.status < 100 || command.status > 699)
     return stay(state)
-  const invited = request.method === "INVITE" ? callForInvite(state, request) : undefined
+  const named = command.call === undefined ? undefined : state.calls.get(command.call)
+  const invited =
+    request.method !== "INVITE"
+      ? undefined
+      : named !== undefined && named.invite === request
+        ? named
+        : callForInvite(state, request)
   if (invited !== undefined && invited.role === "UAS" && invited.invite === request)
     return answerInvite(state, invited, command)
   // §13.3.1: an INVITE's responses belong to its call; one the core does not hold (forgotten, never reported) gets

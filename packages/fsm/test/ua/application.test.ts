@@ -99,6 +99,28 @@ describe("Respond to a call's INVITE", () => {
     expect(reports(ack).map((r) => r._tag)).toEqual(["Established"])
   })
 
+  it("the call named by `call` (the IncomingCall's) answers as the call found from the INVITE; another call's name is ignored", () => {
+    const plain = incoming()
+    const named = incoming()
+    const other = incoming()
+    const respond = { _tag: "Respond", status: 180 } as const
+    const without = plain.driver.send({ ...respond, request: plain.request })
+    expect(named.driver.send({ ...respond, request: named.request, call: named.call })).toEqual(without)
+    // a call of this core that is not this INVITE's, and a name the core does not know
+    other.driver.send({
+      _tag: "Invite",
+      callId: "c2",
+      fromTag: "f2",
+      from: "<sip:bob@b>",
+      to: "<sip:carol@c>",
+    })
+    const elsewhere = [...other.driver.state.calls.keys()].find((ref) => ref !== other.call)!
+    expect(other.driver.send({ ...respond, request: other.request, call: elsewhere })).toEqual(without)
+    expect(plain.driver.send({ ...respond, request: plain.request, call: "nobody;x" })).toEqual(
+      plain.driver.send({ ...respond, request: plain.request }),
+    )
+  })
+
   it("a final ≥ 300 ends the call; nothing more can be sent for it", () => {
     const { driver, request } = incoming()
     const outputs = driver.send({ _tag: "Respond", request, status: 486, headers: [["Retry-After", "30"]] })

@@ -123,6 +123,8 @@ const respondAppNow = (
   if (init.body !== undefined) command.body = init.body
   if (init.contentType !== undefined) command.contentType = init.contentType
   if (toTag !== undefined) command.toTag = toTag
+  // the call of the IncomingCall: the core finds it by name rather than from the INVITE's headers
+  if (typeof call === "string" && request.method === "INVITE") command.call = call
   return uaStepNow(core, command, options)
 }
 
