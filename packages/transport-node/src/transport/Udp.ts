@@ -11,7 +11,7 @@
  * The datagrams asked for while the input of one event-loop turn is handled go out together at the end of that
  * turn (`setImmediate`: after every datagram the turn read), in order. On loopback a send does the receiver's work
  * in the sender's system call, waking the receiver each time; sent one by one between the handling of each input,
- * the 180, 200 and BYE's 200 of a call cost `sip listen` ~40–70 µs each under SIPp, and sent together about a third
+ * the 180, 200 and BYE's 200 of a call cost `sip listen` ~40–70 µs each under SIPp, and sent together about a quarter
  * less CPU per call in all (A/B at 1,500 and 2,500 calls/s, docs/benchmarks.md).
  *
  * Both socket buffers are asked for `socketBufferBytes` (the kernel caps it at net.core.rmem_max/wmem_max): the
