@@ -375,7 +375,17 @@ export const dispatchNow = (
   isRetransmission = false,
 ): Rest => {
   const info = core.info.get(key)
-  if (info === undefined) return undefined
+  return info === undefined ? undefined : dispatchTo(core, key, info, event, isRetransmission)
+}
+
+/** `dispatchNow` with the transaction's record at hand (its caller has just looked it up). */
+export const dispatchTo = (
+  core: Core,
+  key: string,
+  info: TxInfo,
+  event: TransactionEvent,
+  isRetransmission = false,
+): Rest => {
   const before = info.tx
   const stepped = TransactionTable.stepTransaction(before, event)
   // a transaction that enters Terminated says so last (`Terminated`), and goes then (`performOne`)

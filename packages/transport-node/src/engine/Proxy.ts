@@ -224,7 +224,7 @@ const carryOut = (core: Core, output: ProxyOutput): Effect.Effect<void> => {
         return sendByVia(core, output.response)
       }
       if (output.response.status >= 200) markFinal(info)
-      return perform0(core, output.transaction, output.response)
+      return dispatch(core, output.transaction, respondEvent(output.response))
     }
     case "Forward":
       return startClient(core, output.branch, output.request, { _tag: "Uri", uri: output.destination }, true)
@@ -272,11 +272,6 @@ const carryOut = (core: Core, output: ProxyOutput): Effect.Effect<void> => {
       return Effect.logDebug(`proxy: absorbed (${output.reason})`)
   }
 }
-
-const perform0 = (core: Core, key: string, response: Response): Effect.Effect<void> =>
-  Effect.suspend(() => {
-    return dispatch(core, key, respondEvent(response))
-  })
 
 const sendByVia = (core: Core, response: Response) =>
   Effect.gen(function* () {

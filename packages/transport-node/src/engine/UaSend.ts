@@ -34,13 +34,15 @@ import {
   type Core,
   cseqRecord,
   type Destination,
-  dispatchNow,
+  dispatchTo,
   hasTransport,
   markFinal,
   pickListener,
+  type ServerTxInfo,
   sendTo,
   sendToNow,
   startTransaction,
+  type TxInfo,
   topViaRecord,
 } from "./Core.js"
 import { later, type Rest, runRest } from "./Now.js"
@@ -227,11 +229,10 @@ const serverKeyOf = (response: Response): string | undefined => {
   return key._tag === "Ok" ? key.value : undefined
 }
 
-/** The response to the request of server transaction `hint` carries that request's top Via and CSeq (makeResponse
+/** The response to the request of server transaction `info` carries that request's top Via and CSeq (makeResponse
  * copies them; the Via record itself until `markFinal` keeps a copy), so its key need not be computed again. A
  * CANCEL's top Via is its INVITE's (§9.1): the CSeq tells their responses apart. */
-const isAnswerTo = (core: Core, key: string, response: Response): boolean => {
-  const info = core.info.get(key)
+const isAnswerTo = (info: TxInfo | undefined, response: Response): info is ServerTxInfo => {
   if (info?.side !== "server") return false
   const mine = topViaRecord(response)
   const theirs = topViaRecord(info.request)
@@ -245,14 +246,17 @@ export const sendResponse = (core: Core, response: Response, hint?: string): Eff
 
 /** `sendResponse` at once (engine/Now.ts). */
 export const sendResponseNow = (core: Core, response: Response, hint?: string): Rest => {
-  const key = hint !== undefined && isAnswerTo(core, hint, response) ? hint : serverKeyOf(response)
-  const info = key === undefined ? undefined : core.info.get(key)
+  // the hinted transaction's record, when the response is its answer; else the one its Via and CSeq name
+  const hinted = hint === undefined ? undefined : core.info.get(hint)
+  const answers = isAnswerTo(hinted, response)
+  const key = answers ? hint : serverKeyOf(response)
+  const info = answers ? hinted : key === undefined ? undefined : core.info.get(key)
   if (key === undefined || info?.side !== "server") return sendByVia(core, response)
   const again = info.final && response.status >= 200
   if (response.status >= 200) markFinal(info)
   return info.tx._tag === "Terminated"
     ? sendByVia(core, response)
-    : dispatchNow(core, key, respondEvent(response), again)
+    : dispatchTo(core, key, info, respondEvent(response), again)
 }
 
 /** §18.2.2 without the request at hand: the Via's `received`/`rport`/`maddr`, else its sent-by. */
