@@ -2,8 +2,12 @@
  * measure — a hand-rolled timing loop: calibrate a batch, warm up, then timed rounds; the figure is the median
  * of the rounds' messages per second.
  *
- * Rounds are interleaved across all cases (round 1 of every case, then round 2 …), so a burst of load from
- * other processes on the machine spreads over every parser instead of landing on one.
+ * The machine's speed is not steady: on this VM one parser alone, timed in rounds of 300 ms, gives rates up to
+ * 1.7× apart from one round to the next, by the thread clock as much as by the wall clock (a sibling hardware
+ * thread or the host taking the caches), and the peers move the same way. So a round is not one stretch per case:
+ * the cases take turns in slices of `sliceMs` (every case once, then every case again …) until each has had
+ * `roundMs`. Every case of a round then samples the same minutes of the machine, and a ratio between two cases
+ * of one round compares like with like.
  */
 export interface Case {
   readonly id: string
@@ -15,6 +19,8 @@ export interface Options {
   readonly warmupMs: number
   readonly rounds: number
   readonly roundMs: number
+  /** The turn each case takes within a round: small against the round, large against a batch (~5 ms). */
+  readonly sliceMs: number
   /**
    * `wall`: operations per elapsed second. `thread`: per second of CPU time of this (the main) thread, which
    * other processes competing for the cores do not inflate; GC work on helper threads is not counted.
@@ -68,8 +74,8 @@ const threadCpuSeconds = (): number => {
   return (u.user + u.system) / 1e6
 }
 
-/** One round of at least `ms` milliseconds of wall time. */
-const timeRound = (c: Case, batch: number, ms: number): Round => {
+/** One slice of at least `ms` milliseconds of wall time, whole batches. */
+const timeSlice = (c: Case, batch: number, ms: number): Round => {
   const limit = BigInt(Math.round(ms * 1e6))
   const cpu0 = threadCpuSeconds()
   const t0 = nowNs()
@@ -83,7 +89,28 @@ const timeRound = (c: Case, batch: number, ms: number): Round => {
   return { ops, wallSeconds: Number(elapsed) / 1e9, cpuSeconds: threadCpuSeconds() - cpu0 }
 }
 
-const median = (xs: ReadonlyArray<number>): number => {
+const add = (a: Round, b: Round): Round => ({
+  ops: a.ops + b.ops,
+  wallSeconds: a.wallSeconds + b.wallSeconds,
+  cpuSeconds: a.cpuSeconds + b.cpuSeconds,
+})
+
+/** One round: the cases take turns of `sliceMs` until each has run `roundMs` of wall time. */
+const timeRound = (
+  cases: ReadonlyArray<Case>,
+  batches: ReadonlyArray<number>,
+  options: Options,
+): ReadonlyArray<Round> => {
+  const totals = cases.map(() => ({ ops: 0, wallSeconds: 0, cpuSeconds: 0 }))
+  const turns = Math.max(1, Math.round(options.roundMs / options.sliceMs))
+  for (let t = 0; t < turns; t++)
+    cases.forEach((c, i) => {
+      totals[i] = add(totals[i]!, timeSlice(c, batches[i]!, options.sliceMs))
+    })
+  return totals
+}
+
+export const median = (xs: ReadonlyArray<number>): number => {
   const s = [...xs].sort((a, b) => a - b)
   const mid = s.length >> 1
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
@@ -96,14 +123,14 @@ export const measureAll = (
 ): ReadonlyArray<Measurement> => {
   const batches = cases.map((c) => {
     const batch = calibrate(c, 5)
-    timeRound(c, batch, options.warmupMs)
+    timeSlice(c, batch, options.warmupMs)
     return batch
   })
   const rounds: Array<Array<Round>> = cases.map(() => [])
   for (let r = 0; r < options.rounds; r++) {
     onProgress(`round ${r + 1}/${options.rounds}`)
-    cases.forEach((c, i) => {
-      rounds[i]!.push(timeRound(c, batches[i]!, options.roundMs))
+    timeRound(cases, batches, options).forEach((round, i) => {
+      rounds[i]!.push(round)
     })
   }
   return cases.map((c, i) => {

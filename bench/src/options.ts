@@ -8,6 +8,7 @@ export interface BenchOptions {
   readonly warmupMs: number
   readonly rounds: number
   readonly roundMs: number
+  readonly sliceMs: number
   readonly clock: "wall" | "thread"
 }
 
@@ -35,5 +36,6 @@ export const parseOptions = (argv: ReadonlyArray<string>): BenchOptions => {
     warmupMs: quick ? 100 : 500,
     rounds: count(flag(argv, "rounds"), quick ? 3 : 5, 1, 50),
     roundMs: count(flag(argv, "round-ms"), quick ? 200 : 500, 50, 10_000),
+    sliceMs: count(flag(argv, "slice-ms"), 20, 5, 10_000),
   }
 }

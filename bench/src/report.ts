@@ -5,18 +5,24 @@ import { cpus, loadavg, release, totalmem } from "node:os"
 
 export interface Row {
   readonly label: string
-  /** Shown after the table; a row without a ratio is a diagnostic, not a contender. */
+  /** Shown after the table. */
   readonly note: string
-  /** Messages per second by corpus message name. */
+  /** Messages per second by corpus message name: the median round. */
   readonly perSecond: Readonly<Record<string, number>>
-  readonly ratio: boolean
+  /** The ratio to the fastest peer by message, taken round by round; absent for a diagnostic row. */
+  readonly ratios?: Readonly<Record<string, Paired>>
+}
+
+/** A contender's rate over the fastest peer's in the same round: the median round, and the spread of the rounds. */
+export interface Paired {
+  readonly median: number
+  readonly low: number
+  readonly high: number
 }
 
 export interface Report {
   readonly messages: ReadonlyArray<string>
   readonly rows: ReadonlyArray<Row>
-  /** Fastest peer per message (messages per second). */
-  readonly fastestPeer: Readonly<Record<string, number>>
   readonly verdicts: ReadonlyArray<string>
   readonly settings: string
 }
@@ -37,16 +43,14 @@ export const loadAtStart = `load average ${loadavg()[0]!.toFixed(2)} at start`
 const rate = (n: number | undefined): string =>
   n === undefined ? "—" : Math.round(n).toLocaleString("en-US")
 
-const ratio = (n: number | undefined, fastest: number | undefined): string => {
-  if (n === undefined || fastest === undefined) return ""
-  const r = n / fastest
-  return `${r >= 10 ? r.toFixed(0) : r >= 0.95 ? r.toFixed(1) : r.toPrecision(2)}×`
-}
+const times = (r: number): string =>
+  `${r >= 10 ? r.toFixed(0) : r >= 0.95 ? r.toFixed(1) : r.toPrecision(2)}×`
 
 const cells = (report: Report, row: Row): ReadonlyArray<string> =>
   report.messages.map((m) => {
     const n = row.perSecond[m]
-    return row.ratio ? `${rate(n)} (${ratio(n, report.fastestPeer[m])})` : rate(n)
+    const paired = row.ratios?.[m]
+    return paired === undefined ? rate(n) : `${rate(n)} (${times(paired.median)})`
   })
 
 export const toText = (report: Report): string => {
