@@ -2,11 +2,8 @@
  * responses — the responses a UA core builds (§8.2.6): To tag on every response but 100 (§8.2.6.2), Contact on
  * the ones that create or refresh a dialog (§12.1.1, §13.3.1.4), and an SDP body when there is one.
  */
-import { getHeaderValues, makeResponse, type Request, type Response } from "@sipkit/codec"
+import { getHeaderValues, makeResponse, ownString, type Request, type Response } from "@sipkit/codec"
 import { allowHeader, supportedHeader, type UaConfig } from "./UaConfig.js"
-
-/** No header was given by the caller. */
-const none = (_name: string): boolean => false
 
 export interface ResponseInit {
   readonly toTag?: string
@@ -37,17 +34,16 @@ export const respond = (
   const contact = init.contact === true ? config.contact : init.contact
   const headers: Array<readonly [string, string]> = []
   if (contact !== undefined) {
-    if (status > 100 && status < 300 && !given("record-route"))
+    if (status > 100 && status < 300 && (given & RECORD_ROUTE) === 0)
       for (const rr of getHeaderValues(request, "Record-Route")) headers.push(["Record-Route", rr])
-    if (!given("contact") && !given("m")) headers.push(["Contact", contactValue(contact)])
-    if (request.method === "INVITE" && !given("allow")) headers.push(["Allow", allowHeader(config)])
-    if (request.method === "INVITE" && !given("supported") && !given("k"))
+    if ((given & CONTACT) === 0) headers.push(["Contact", contactValue(contact)])
+    if (request.method === "INVITE" && (given & ALLOW) === 0) headers.push(["Allow", allowHeader(config)])
+    if (request.method === "INVITE" && (given & SUPPORTED) === 0)
       headers.push(["Supported", supportedHeader(config)])
   }
   if (extra !== undefined) for (const h of extra) headers.push(h)
   if (init.sdp !== undefined) headers.push(["Content-Type", "application/sdp"])
-  if (init.body !== undefined && !given("content-type") && !given("c"))
-    headers.push(["Content-Type", init.body.type])
+  if (init.body !== undefined && (given & CONTENT_TYPE) === 0) headers.push(["Content-Type", init.body.type])
   // one options record, its fields set in place (spreads of conditional parts took the generic object-clone path)
   const options: { toTag?: string; reason?: string; headers: typeof headers; body?: string | Uint8Array } = {
     headers,
@@ -59,13 +55,57 @@ export const respond = (
   return makeResponse(request, status, options)
 }
 
-/** Whether the caller's headers name a header (by its lower-case name or compact form). */
-const givenIn = (extra: ResponseInit["headers"]): ((name: string) => boolean) =>
-  extra === undefined || extra.length === 0
-    ? none
-    : (name: string) => extra.some(([n]) => n.toLowerCase() === name)
+/** The headers `respond` may add itself, one bit each: the caller's own (any case, or the compact form) wins. */
+const RECORD_ROUTE = 1
+const CONTACT = 2
+const ALLOW = 4
+const SUPPORTED = 8
+const CONTENT_TYPE = 16
 
-const contactValue = (contact: string): string => (contact.startsWith("<") ? contact : `<${contact}>`)
+/** Which of those the caller's headers name, in one pass and no closure (a response is built three times a call,
+ * and a runtime adds a header of its own to every one). */
+const givenIn = (extra: ResponseInit["headers"]): number => {
+  let given = 0
+  if (extra !== undefined) for (const header of extra) given |= bitOf(header[0])
+  return given
+}
+
+/** The bit of a header name, by its lower-case name or compact form. Only a name of one of their lengths is
+ * lower-cased: a name whose lower case is one of these ASCII names has its length (a character that lower-cases
+ * to ASCII, such as the Kelvin sign, is one unit, as its image). */
+const bitOf = (name: string): number => {
+  switch (name.length) {
+    case 1: {
+      const compact = name.toLowerCase()
+      return compact === "m" ? CONTACT : compact === "k" ? SUPPORTED : compact === "c" ? CONTENT_TYPE : 0
+    }
+    case 5:
+      return name.toLowerCase() === "allow" ? ALLOW : 0
+    case 7:
+      return name.toLowerCase() === "contact" ? CONTACT : 0
+    case 9:
+      return name.toLowerCase() === "supported" ? SUPPORTED : 0
+    case 12: {
+      const lower = name.toLowerCase()
+      return lower === "record-route" ? RECORD_ROUTE : lower === "content-type" ? CONTENT_TYPE : 0
+    }
+    default:
+      return 0
+  }
+}
+
+/** The Contact value for a URI: bracketed (§20.10). The last one made is kept (a UA puts the same Contact in
+ * every dialog-creating response), so the same text is not built again for each. */
+let lastContact = ""
+let lastValue = ""
+const contactValue = (contact: string): string => {
+  if (contact.startsWith("<")) return contact
+  if (contact !== lastContact) {
+    lastValue = ownString(`<${contact}>`)
+    lastContact = lastValue.slice(1, -1)
+  }
+  return lastValue
+}
 
 /** The Contact value `respond` puts in the response for `init`; `undefined` when it puts none (no `contact`, or
  * the caller's headers carry their own Contact). A UAS core that makes its dialog from the response (§12.1.1
@@ -73,6 +113,5 @@ const contactValue = (contact: string): string => (contact.startsWith("<") ? con
 export const ownContact = (config: UaConfig, init: ResponseInit): string | undefined => {
   const contact = init.contact === true ? config.contact : init.contact
   if (contact === undefined) return undefined
-  const given = givenIn(init.headers)
-  return given("contact") || given("m") ? undefined : contactValue(contact)
+  return (givenIn(init.headers) & CONTACT) === 0 ? contactValue(contact) : undefined
 }
