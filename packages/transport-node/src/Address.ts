@@ -25,8 +25,19 @@ export const isSecure = (transport: TransportKind): boolean => transport === "TL
 
 /** Strips the brackets of an IPv6 reference and an IPv4-mapped prefix (`::ffff:1.2.3.4` → `1.2.3.4`). */
 export const normalizeHost = (host: string): string => {
+  // most hosts (every address a socket gives) are normal already: answered without a new string
+  if (isNormal(host)) return host
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host
   return bare.toLowerCase().startsWith("::ffff:") && bare.includes(".") ? bare.slice(7) : bare.toLowerCase()
+}
+
+/** No upper-case letter, no bracket, and not IPv4-mapped: `normalizeHost` would give it back unchanged. */
+const isNormal = (host: string): boolean => {
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i)
+    if ((c >= 65 && c <= 90) || c === 91 || c > 127) return false
+  }
+  return !host.startsWith("::ffff:")
 }
 
 /** `::1` → `[::1]`; names and IPv4 unchanged. */

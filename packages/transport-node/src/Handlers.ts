@@ -29,11 +29,19 @@ export type Decision =
   /** Send this response as built (e.g. by a core of @sipkit/fsm such as the registrar); use `ctx.toTag`. */
   | { readonly _tag: "Reply"; readonly response: Response }
 
-export const respond = (status: number, init: ResponseInit = {}): Decision => ({
-  _tag: "Respond",
-  status,
-  ...init,
-})
+export const respond = (status: number, init?: ResponseInit): Decision => {
+  // field by field (a spread of `init` took the generic object-copy path for every answer)
+  const decision: { -readonly [K in keyof ResponseInit]: ResponseInit[K] } & {
+    readonly _tag: "Respond"
+    readonly status: number
+  } = { _tag: "Respond", status }
+  if (init === undefined) return decision
+  if (init.reason !== undefined) decision.reason = init.reason
+  if (init.headers !== undefined) decision.headers = init.headers
+  if (init.body !== undefined) decision.body = init.body
+  if (init.contentType !== undefined) decision.contentType = init.contentType
+  return decision
+}
 export const reject = (status: number, reason?: string): Decision =>
   reason === undefined ? { _tag: "Respond", status } : { _tag: "Respond", status, reason }
 export const redirect = (contacts: ReadonlyArray<string>, status = 302): Decision => ({
@@ -132,10 +140,40 @@ const byMethod: Readonly<Record<string, keyof Handlers>> = {
   PRACK: "prack",
 }
 
+/** The handler of `method`, else the fallback. A switch: a method read from the wire is a string of its own, and
+ * looking it up as a property key of `byMethod` had V8 find its interned copy first, for every request. */
 export const handlerFor = (handlers: Handlers, method: string): Handler | undefined => {
-  const name = byMethod[method]
-  const own = name === undefined || name === "ack" ? undefined : (handlers[name] as Handler | undefined)
+  const own = ownHandler(handlers, method)
   return own ?? handlers.fallback
+}
+
+const ownHandler = (handlers: Handlers, method: string): Handler | undefined => {
+  switch (method) {
+    case "INVITE":
+      return handlers.invite
+    case "BYE":
+      return handlers.bye
+    case "OPTIONS":
+      return handlers.options
+    case "REGISTER":
+      return handlers.register
+    case "MESSAGE":
+      return handlers.message
+    case "INFO":
+      return handlers.info
+    case "REFER":
+      return handlers.refer
+    case "NOTIFY":
+      return handlers.notify
+    case "SUBSCRIBE":
+      return handlers.subscribe
+    case "UPDATE":
+      return handlers.update
+    case "PRACK":
+      return handlers.prack
+    default:
+      return undefined
+  }
 }
 
 /** The methods we accept (§20.5 Allow): those with a handler, plus what the stack itself handles. */

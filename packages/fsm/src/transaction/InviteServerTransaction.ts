@@ -30,6 +30,7 @@ import {
   send,
   startTimer,
   stopAll,
+  stopThen,
   type TerminationReason,
   type TransactionOptions,
   terminate,
@@ -147,7 +148,6 @@ const proceeding = (state: Proceeding, event: Event): Step<State> => {
 }
 
 const respond = (state: Proceeding, response: Response): Step<State> => {
-  const stops = stopAll(state.timer100)
   /**
    * §17.2.1: "The TU passes any number of provisional responses to the server transaction. So long as the server
    * transaction is in the 'Proceeding' state, each of these MUST be passed to the transport layer for
@@ -155,10 +155,17 @@ const respond = (state: Proceeding, response: Response): Step<State> => {
    * state of the server transaction."
    */
   if (response.status < 200) {
-    return {
-      state: { ...state, provisional: response, timer100: undefined },
-      outputs: [...stops, send(response)],
+    const next: Proceeding = {
+      _tag: "Proceeding",
+      machine: state.machine,
+      request: state.request,
+      reliable: state.reliable,
+      config: state.config,
+      lastTimerId: state.lastTimerId,
+      provisional: response,
+      timer100: undefined,
     }
+    return { state: next, outputs: stopThen(state.timer100, send(response)) }
   }
   /**
    * RFC 6026 §8.5: "If, while in the 'Proceeding' state, the TU passes a 2xx response to the server transaction,
@@ -168,8 +175,16 @@ const respond = (state: Proceeding, response: Response): Step<State> => {
    */
   if (response.status < 300) {
     const timerL = armTimer(state.lastTimerId, "L", timerDuration("L", state.config, state.reliable) ?? 0)
-    const next: Accepted = { ...commonFields(state), _tag: "Accepted", timerL, lastTimerId: timerL.id }
-    return { state: next, outputs: [...stops, send(response), startTimer(timerL)] }
+    // every field named (a spread of the common fields leaves this state, held 64·T1, an out-of-object property array)
+    const next: Accepted = {
+      _tag: "Accepted",
+      machine: state.machine,
+      reliable: state.reliable,
+      config: state.config,
+      lastTimerId: timerL.id,
+      timerL,
+    }
+    return { state: next, outputs: stopThen(state.timer100, send(response), startTimer(timerL)) }
   }
   /**
    * §17.2.1: "While in the 'Proceeding' state, if the TU passes a response with status code from 300 to 699 to the
@@ -193,7 +208,7 @@ const respond = (state: Proceeding, response: Response): Step<State> => {
     timerH,
     lastTimerId: timerH.id,
   }
-  const outputs: Array<Output> = [...stops, send(response)]
+  const outputs: Array<Output> = [...stopAll(state.timer100), send(response)]
   if (timerG !== undefined) outputs.push(startTimer(timerG))
   outputs.push(startTimer(timerH))
   return { state: next, outputs }

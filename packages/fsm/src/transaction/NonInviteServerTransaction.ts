@@ -16,7 +16,6 @@ import type { Request, Response } from "@sipkit/codec"
 import { type ArmedTimer, armTimer, isFiringOf, timerDuration } from "./Timers.js"
 import {
   type CommonFields,
-  commonFields,
   deliver,
   normal,
   type Output,
@@ -137,9 +136,12 @@ const respond = (state: Trying | Proceeding, response: Response): Step<State> =>
    */
   if (response.status < 200) {
     const next: Proceeding = {
-      ...commonFields(state),
       _tag: "Proceeding",
+      machine: state.machine,
       request: state.request,
+      reliable: state.reliable,
+      config: state.config,
+      lastTimerId: state.lastTimerId,
       provisional: response,
     }
     return { state: next, outputs: [send(response)] }
@@ -153,12 +155,15 @@ const respond = (state: Trying | Proceeding, response: Response): Step<State> =>
   const j = timerDuration("J", state.config, state.reliable) ?? 0
   if (j === 0) return end(state, normal, [send(response)])
   const timerJ = armTimer(state.lastTimerId, "J", j)
+  // every field named (a spread of the common fields leaves this state, held 64·T1, an out-of-object property array)
   const next: Completed = {
-    ...commonFields(state),
     _tag: "Completed",
+    machine: state.machine,
+    reliable: state.reliable,
+    config: state.config,
+    lastTimerId: timerJ.id,
     response,
     timerJ,
-    lastTimerId: timerJ.id,
   }
   return { state: next, outputs: [send(response), startTimer(timerJ)] }
 }

@@ -172,14 +172,41 @@ export const terminate = <M extends string>(
   state: CommonFields<M>,
   reason: TerminationReason,
   before: ReadonlyArray<Output>,
-): Step<CommonFields<M> & { readonly _tag: "Terminated"; readonly reason: TerminationReason }> => ({
-  state: { ...commonFields(state), _tag: "Terminated", reason },
-  outputs: [...before, terminated(reason)],
-})
+): Step<CommonFields<M> & { readonly _tag: "Terminated"; readonly reason: TerminationReason }> => {
+  // one array of the exact length: a spread of `before` into a literal leaves room to grow
+  const outputs = new Array<Output>(before.length + 1)
+  for (let i = 0; i < before.length; i++) outputs[i] = before[i] as Output
+  outputs[before.length] = terminated(reason)
+  const next = {
+    _tag: "Terminated" as const,
+    machine: state.machine,
+    reliable: state.reliable,
+    config: state.config,
+    lastTimerId: state.lastTimerId,
+    reason,
+  }
+  return { state: next, outputs }
+}
 
-/** Stop every timer in `armed` that is set (helper for leaving a state). */
-export const stopAll = (...armed: ReadonlyArray<ArmedTimer | undefined>): ReadonlyArray<StopTimer> =>
-  armed.flatMap((a) => (a === undefined ? [] : [stopTimer(a)]))
+/** Stop every timer in `armed` that is set (helper for leaving a state). A loop into an array of the exact length:
+ * `flatMap` over one-element arrays cost more than the step it served, on every final response. */
+export const stopAll = (...armed: ReadonlyArray<ArmedTimer | undefined>): ReadonlyArray<StopTimer> => {
+  let n = 0
+  for (const a of armed) if (a !== undefined) n++
+  const stops = new Array<StopTimer>(n)
+  let i = 0
+  for (const a of armed) if (a !== undefined) stops[i++] = stopTimer(a)
+  return stops
+}
+
+/** `StopTimer` for `armed` when it is set, then `outputs`, in one array (no spread of a list of stops). */
+export const stopThen = (armed: ArmedTimer | undefined, ...outputs: Array<Output>): Array<Output> => {
+  if (armed === undefined) return outputs
+  const all = new Array<Output>(outputs.length + 1)
+  all[0] = stopTimer(armed)
+  for (let i = 0; i < outputs.length; i++) all[i + 1] = outputs[i] as Output
+  return all
+}
 
 // ---------------------------------------------------------------------------------------------------- options
 

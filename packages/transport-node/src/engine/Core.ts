@@ -49,7 +49,7 @@ import type { ResponseRoute } from "../Routing.js"
 import type { TimerHandle } from "../TimerHeap.js"
 import type { Timers } from "../Timers.js"
 import type { TlsFiles, Transport, TransportError } from "../transport/Transport.js"
-import { eachNow, later, type Rest, restOf, runRest } from "./Now.js"
+import { later, type Rest, restOf, runRest } from "./Now.js"
 import type { ProxyRuntime } from "./Proxy.js"
 import type { Stats } from "./Stats.js"
 import type { UaInput, UaRuntime } from "./UaCore.js"
@@ -131,6 +131,32 @@ export const markFinal = (info: ServerTxInfo): void => {
     version: r.version,
     headers,
     body: NO_BODY,
+  }
+}
+
+/**
+ * The final response `info`'s transaction will keep to resend (§17.2.2: a non-INVITE's final response "whenever a
+ * retransmission of the request is received", for Timer J; §17.2.1: an INVITE's 300-699, until the ACK or Timer
+ * H), with header values of its own: they are the request's, slices of its datagram's text, which they would keep
+ * alive for 64·T1. Any other response is returned as it is (a 2xx of an INVITE is not kept by the transaction; on
+ * a reliable transport nothing is resent).
+ */
+export const keptResponse = (info: ServerTxInfo, response: Response): Response => {
+  if (response.status < 200 || info.final || info.tx.reliable) return response
+  if (info.request.method === "INVITE" && response.status < 300) return response
+  const given = response.headers
+  const headers = new Array<Header>(given.length)
+  for (let i = 0; i < given.length; i++) {
+    const h = given[i] as Header
+    headers[i] = { name: ownString(h.name), value: ownString(h.value) }
+  }
+  return {
+    _tag: "Response",
+    version: response.version,
+    status: response.status,
+    reason: response.reason,
+    headers,
+    body: response.body,
   }
 }
 
@@ -457,7 +483,20 @@ const performWith = (
   info: TxInfo,
   outputs: ReadonlyArray<Output>,
   retransmission: boolean,
-): Rest => eachNow(outputs, (output) => performOne(core, key, info, output, retransmission))
+  from = 0,
+): Rest => {
+  // `eachNow` written out: no closure per step
+  for (let i = from; i < outputs.length; i++) {
+    const rest = performOne(core, key, info, outputs[i] as Output, retransmission)
+    if (rest === undefined) continue
+    if (i + 1 === outputs.length) return rest
+    return Effect.andThen(
+      rest,
+      later(() => performWith(core, key, info, outputs, retransmission, i + 1)),
+    )
+  }
+  return undefined
+}
 
 const destinationOf = (info: TxInfo): Destination => (info.side === "client" ? info.destination : info.route)
 

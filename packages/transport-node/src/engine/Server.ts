@@ -23,27 +23,41 @@ import {
   ResponseRefused,
 } from "../Handlers.js"
 import { type Core, dispatch, markFinal, pickListener, type ServerTxInfo, warningOf } from "./Core.js"
-import { type Rest, restOf, runRest, thenNow } from "./Now.js"
+import { later, type Rest, restOf, runRest, thenNow } from "./Now.js"
 import { isRoutedThrough, proxyCancel, proxyRouted } from "./Proxy.js"
 import { requestFault } from "./RequestChecks.js"
 import { type Origin, stripBrackets, type UaInput, uaOf, uaStep, uaStepNow } from "./UaCore.js"
 
 /** `<sip:user@host:port;transport=tcp>` for the listener a request came in on (made once per transport and IP family). */
-export const localContact = (core: Core, source: PeerAddress): string => {
+export const localContact = (core: Core, source: PeerAddress): string => contactsOf(core, source)[0]
+
+/** `localContact` without its brackets (what a response's Contact is built from). */
+const bareContact = (core: Core, source: PeerAddress): string => contactsOf(core, source)[1]
+
+/** The contact for `source`'s transport and IP family, with and without brackets: made once, then looked up by
+ * transport and family (no key string per request). */
+const contactsOf = (core: Core, source: PeerAddress): readonly [string, string] => {
   let byKind = contacts.get(core)
   if (byKind === undefined) {
     byKind = new Map()
     contacts.set(core, byKind)
   }
-  const key = `${source.transport}|${normalizeHost(source.host).includes(":") ? 6 : 4}`
-  let contact = byKind.get(key)
-  if (contact === undefined) {
-    contact = makeContact(core, source)
-    byKind.set(key, contact)
+  let byFamily = byKind.get(source.transport)
+  if (byFamily === undefined) {
+    byFamily = [undefined, undefined]
+    byKind.set(source.transport, byFamily)
   }
-  return contact
+  const family = normalizeHost(source.host).includes(":") ? 1 : 0
+  let made = byFamily[family]
+  if (made === undefined) {
+    const contact = makeContact(core, source)
+    made = [contact, stripBrackets(contact)]
+    byFamily[family] = made
+  }
+  return made
 }
-const contacts = new WeakMap<Core, Map<string, string>>()
+type Made = readonly [string, string] | undefined
+const contacts = new WeakMap<Core, Map<string, [Made, Made]>>()
 
 const makeContact = (core: Core, source: PeerAddress): string => {
   const listener = pickListener(core, source.transport, source.host)
@@ -108,8 +122,7 @@ const respondAppNow = (
   const info = core.info.get(key)
   if (info === undefined || info.side !== "server" || info.final)
     return new ResponseRefused(`no pending transaction for a ${status}`)
-  const given = init.headers ?? []
-  const headers = given.some(isServerHeader) ? given : [...given, serverHeader(core)]
+  const headers = withServer(core, init.headers)
   const options = { origin: { key, source: info.source }, call }
   // built field by field (no conditional spreads: they took the generic object-copy path for every response)
   const command: { -readonly [K in keyof RespondInput]: RespondInput[K] } = {
@@ -117,7 +130,7 @@ const respondAppNow = (
     request,
     status,
     headers,
-    contact: stripBrackets(localContact(core, info.source)),
+    contact: bareContact(core, info.source),
   }
   if (init.reason !== undefined) command.reason = init.reason
   if (init.body !== undefined) command.body = init.body
@@ -132,6 +145,30 @@ type RespondInput = Extract<UaInput, { readonly _tag: "Respond" }>
 
 const isServerHeader = ([name]: readonly [string, string]): boolean =>
   name.length === 6 && name.toLowerCase() === "server"
+
+/** The application's headers with our `Server` last unless it gave one: one array of the exact length. */
+const withServer = (
+  core: Core,
+  given: ReadonlyArray<readonly [string, string]> | undefined,
+): ReadonlyArray<readonly [string, string]> => {
+  if (given === undefined || given.length === 0) return serverOnly(core)
+  if (given.some(isServerHeader)) return given
+  const headers = new Array<readonly [string, string]>(given.length + 1)
+  for (let i = 0; i < given.length; i++) headers[i] = given[i] as readonly [string, string]
+  headers[given.length] = serverHeader(core)
+  return headers
+}
+
+/** `[Server: …]` alone, made once per endpoint (the headers of most responses). */
+const serverOnly = (core: Core): ReadonlyArray<readonly [string, string]> => {
+  let headers = serverOnlies.get(core)
+  if (headers === undefined) {
+    headers = [serverHeader(core)]
+    serverOnlies.set(core, headers)
+  }
+  return headers
+}
+const serverOnlies = new WeakMap<Core, ReadonlyArray<readonly [string, string]>>()
 
 /** `Server: <user agent>` (§20.35), made once per endpoint. */
 const serverHeader = (core: Core): readonly [string, string] => {
@@ -193,27 +230,50 @@ export const onAck = (core: Core, request: Request, source: PeerAddress): Rest =
   if (call === undefined)
     // the ACK of a 2xx on a route set this endpoint Record-Routed: passed on end to end (§16.11, by the fsm)
     return isRoutedThrough(core, request) ? proxyRouted(core, request) : undefined
-  return thenNow(uaStepNow(core, { _tag: "RequestReceived", request }), () => {
-    const ack = core.handlers.ack
-    if (ack === undefined) return undefined
-    const dialog = dialogContextOf(core, call.ref)
-    return restOf(
-      ack(
-        request,
-        new HandlerContext(
-          request,
-          source,
-          undefined,
-          () => dialog,
-          () => Effect.fail(new ResponseRefused("an ACK gets no response")),
-          () => new ResponseRefused("an ACK gets no response"),
-          () => Deferred.makeUnsafe<void>(),
-          (rest) => void core.fork(rest),
-        ),
-      ),
-    )
-  })
+  const stepped = uaStepNow(core, { _tag: "RequestReceived", request })
+  if (core.handlers.ack === undefined) return stepped
+  if (stepped === undefined) return ackToHandler(core, request, source, call.ref)
+  return Effect.andThen(
+    stepped,
+    later(() => ackToHandler(core, request, source, call.ref)),
+  )
 }
+
+const refusedAck = () => new ResponseRefused("an ACK gets no response")
+const refuseAck = () => Effect.fail(refusedAck())
+const makeDeferred = () => Deferred.makeUnsafe<void>()
+
+/** The application's `ack` handler, with a context that answers nothing (an ACK gets no response). */
+const ackToHandler = (core: Core, request: Request, source: PeerAddress, call: CallRef): Rest => {
+  const ack = core.handlers.ack
+  if (ack === undefined) return undefined
+  return restOf(
+    ack(
+      request,
+      new HandlerContext(
+        request,
+        source,
+        undefined,
+        () => dialogContextOf(core, call),
+        refuseAck,
+        refusedAck,
+        makeDeferred,
+        forkerOf(core),
+      ),
+    ),
+  )
+}
+
+/** `core.fork` for a context's leftovers, made once per endpoint. */
+const forkerOf = (core: Core): ((rest: Effect.Effect<void>) => void) => {
+  let forker = forkers.get(core)
+  if (forker === undefined) {
+    forker = (rest) => void core.fork(rest)
+    forkers.set(core, forker)
+  }
+  return forker
+}
+const forkers = new WeakMap<Core, (rest: Effect.Effect<void>) => void>()
 
 /** A new server transaction delivered its request. */
 export const onRequest = (core: Core, key: string, request: Request): Rest => {
@@ -232,28 +292,47 @@ export const onRequest = (core: Core, key: string, request: Request): Rest => {
       { headers: [["Retry-After", "5"]] },
       freshToTag(core, request),
     ).pipe(Effect.ignore)
-  const received = () =>
-    uaStepNow(
-      core,
-      { _tag: "RequestReceived", request, secure: isSecure(info.source.transport) },
-      { origin: { key, source: info.source } },
-    )
   const inDialog = /;\s*tag=/i.test(getHeader(request, "To") ?? "")
-  if (!inDialog) return received()
+  if (!inDialog) return received(core, key, request, info.source)
   const call = callForDialogRequest(ua.state, request)
   // a request on a route set this endpoint Record-Routed as a proxy: passed on (§16.4, by the fsm)
   if (call === undefined && isRoutedThrough(core, request)) {
     info.proxying = true
     return proxyRouted(core, request)
   }
-  if (call?.dialog === undefined) return received()
+  if (call?.dialog === undefined) return received(core, key, request, info.source)
   // a shared store that lost the dialog (expired, ended on another node): the core forgets it too → 481
   const id = dialogKey(call.dialog.id)
-  const forgetLost = (dialog: unknown): Rest =>
-    thenNow(dialog === undefined ? uaStepNow(core, { _tag: "Forget", call: call.ref }) : undefined, received)
   const store = core.dialogStore
-  if (store.now !== undefined) return forgetLost(store.now.get(id))
-  return Effect.flatMap(store.get(id), (dialog) => runRest(forgetLost(dialog)))
+  if (store.now !== undefined) {
+    if (store.now.get(id) !== undefined) return received(core, key, request, info.source)
+    return forgetLost(core, key, request, info.source, call.ref)
+  }
+  return Effect.flatMap(store.get(id), (dialog) =>
+    runRest(
+      dialog === undefined
+        ? forgetLost(core, key, request, info.source, call.ref)
+        : received(core, key, request, info.source),
+    ),
+  )
+}
+
+/** The request of server transaction `key` to the UA core. */
+const received = (core: Core, key: string, request: Request, source: PeerAddress): Rest =>
+  uaStepNow(
+    core,
+    { _tag: "RequestReceived", request, secure: isSecure(source.transport) },
+    { origin: { key, source } },
+  )
+
+/** The store lost the call's dialog: the core forgets the call, then the request goes to it (→ 481). */
+const forgetLost = (core: Core, key: string, request: Request, source: PeerAddress, call: CallRef): Rest => {
+  const forgotten = uaStepNow(core, { _tag: "Forget", call })
+  if (forgotten === undefined) return received(core, key, request, source)
+  return Effect.andThen(
+    forgotten,
+    later(() => received(core, key, request, source)),
+  )
 }
 
 /** §9.2 by the core (200, and 487 for a pending INVITE); a CANCEL of a request we proxied goes to the proxy. */
@@ -390,7 +469,7 @@ const runHandler = (
       }
       return deferred
     },
-    (rest) => void core.fork(rest),
+    forkerOf(core),
   )
   const answered = handler(request, ctx)
   // what `ctx.respondNow` sent while the handler ran goes out before its answer

@@ -35,7 +35,7 @@ import type { PeerAddress } from "../Address.js"
 import { allowedMethods, handlerFor } from "../Handlers.js"
 import type { TimerHandle } from "../TimerHeap.js"
 import { type Core, type Destination, type DialogEntry, type TimerJob, withTimer } from "./Core.js"
-import { eachNow, later, type Rest, restOf, thenNow } from "./Now.js"
+import { eachNow, later, type Rest, restOf } from "./Now.js"
 import { sendAck, sendRequest, sendResponseNow } from "./UaSend.js"
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -139,11 +139,14 @@ export const uaOf = (core: Core): UaRuntime => {
 // ------------------------------------------------------------------------------------------------ stepping
 
 /** Steps the UA core with `input` (a fresh nonce from `Ids`) and carries out its outputs in order. */
-export const uaStep = (core: Core, input: UaInput, options: StepOptions = {}): Effect.Effect<void> =>
+/** No options (one object for every step that has none). */
+const noOptions: StepOptions = {}
+
+export const uaStep = (core: Core, input: UaInput, options: StepOptions = noOptions): Effect.Effect<void> =>
   later(() => uaStepNow(core, input, options))
 
 /** `uaStep` at once: what is left of carrying out the outputs is returned (engine/Now.ts). */
-export const uaStepNow = (core: Core, input: UaInput, options: StepOptions = {}): Rest => {
+export const uaStepNow = (core: Core, input: UaInput, options: StepOptions = noOptions): Rest => {
   const ua = uaOf(core)
   const before = ua.state
   // the nonce is set on the caller's fresh input (each call site builds its own) rather than copied into a new
@@ -158,9 +161,32 @@ export const uaStepNow = (core: Core, input: UaInput, options: StepOptions = {})
   const result = step(before, event as UaEvent)
   ua.state = result.state
   // the store learns this step's dialogs before the outputs run (they may start further steps)
-  return thenNow(syncCalls(core, before, own, was, result.outputs), () =>
-    eachNow(result.outputs, (output) => carryOut(core, output, options)),
+  const synced = syncCalls(core, before, own, was, result.outputs)
+  if (synced === undefined) return carryOutFrom(core, result.outputs, options, 0)
+  return Effect.andThen(
+    synced,
+    later(() => carryOutFrom(core, result.outputs, options, 0)),
   )
+}
+
+/** `carryOut` for `outputs[from …]` in order, at once until one leaves work, the rest after that work (`eachNow`
+ * written out: no closure per step). */
+const carryOutFrom = (
+  core: Core,
+  outputs: ReadonlyArray<UaOutput>,
+  options: StepOptions,
+  from: number,
+): Rest => {
+  for (let i = from; i < outputs.length; i++) {
+    const rest = carryOut(core, outputs[i] as UaOutput, options)
+    if (rest === undefined) continue
+    if (i + 1 === outputs.length) return rest
+    return Effect.andThen(
+      rest,
+      later(() => carryOutFrom(core, outputs, options, i + 1)),
+    )
+  }
+  return undefined
 }
 
 const carryOut = (core: Core, output: UaOutput, options: StepOptions): Rest => {
@@ -238,8 +264,14 @@ const deliverReport = (core: Core, report: UaReport, origin: Origin | undefined)
     case "IncomingRequest":
       return ua.onIncoming(core, report, origin)
     case "InDialogRequest":
-    case "Referred":
-      return thenNow(listenerOf(core, report.call, report), () => ua.onIncoming(core, report, origin))
+    case "Referred": {
+      const heard = listenerOf(core, report.call, report)
+      if (heard === undefined) return ua.onIncoming(core, report, origin)
+      return Effect.andThen(
+        heard,
+        later(() => ua.onIncoming(core, report, origin)),
+      )
+    }
     case "Ringing":
     case "Established":
     case "Ended":
@@ -301,14 +333,15 @@ const syncCalls = (
   outputs: ReadonlyArray<UaOutput>,
 ): Rest => {
   const after = uaOf(core).state
-  const work: Array<Effect.Effect<void>> = []
+  // the store's work that cannot be done at once (none with a store in this process: no array is made then)
+  const work = core.dialogStore.now === undefined ? ([] as Effect.Effect<void>[]) : undefined
   if (own !== undefined) syncCall(core, own, was, after.calls.get(own), work)
   for (const o of outputs)
     if (o._tag === "Report" && "call" in o.report && o.report.call !== own) {
       const ref = o.report.call
       syncCall(core, ref, before.calls.get(ref), after.calls.get(ref), work)
     }
-  return eachNow(work, restOf)
+  return work === undefined ? undefined : eachNow(work, restOf)
 }
 
 /** What changed for one call: its dialog (to the store), its end (forgotten after 64·T1), its removal. The store's
@@ -318,7 +351,7 @@ const syncCall = (
   ref: CallRef,
   was: Call | undefined,
   now: Call | undefined,
-  work: Array<Effect.Effect<void>>,
+  work: Array<Effect.Effect<void>> | undefined,
 ): void => {
   if (was === now) return
   if (now?.dialog !== was?.dialog) {
@@ -347,7 +380,7 @@ const keepDialog = (
   id: string,
   ref: CallRef,
   dialog: Dialog,
-  work: Array<Effect.Effect<void>>,
+  work: Array<Effect.Effect<void>> | undefined,
 ): void => {
   if (!core.dialogs.has(id)) {
     const entry: DialogEntry = {
@@ -368,13 +401,13 @@ const keepDialog = (
   }
   const store = core.dialogStore
   if (store.now !== undefined) store.now.put(id, dialog)
-  else work.push(store.put(id, dialog))
+  else work?.push(store.put(id, dialog))
 }
 
-const forgetDialog = (core: Core, id: string, work: Array<Effect.Effect<void>>): void => {
+const forgetDialog = (core: Core, id: string, work: Array<Effect.Effect<void>> | undefined): void => {
   if (!core.dialogs.has(id)) return
   core.dialogs.delete(id)
   const store = core.dialogStore
   if (store.now !== undefined) store.now.remove(id)
-  else work.push(store.remove(id))
+  else work?.push(store.remove(id))
 }

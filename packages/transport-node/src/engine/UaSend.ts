@@ -36,6 +36,7 @@ import {
   type Destination,
   dispatchTo,
   hasTransport,
+  keptResponse,
   markFinal,
   pickListener,
   type ServerTxInfo,
@@ -253,10 +254,13 @@ export const sendResponseNow = (core: Core, response: Response, hint?: string): 
   const info = answers ? hinted : key === undefined ? undefined : core.info.get(key)
   if (key === undefined || info?.side !== "server") return sendByVia(core, response)
   const again = info.final && response.status >= 200
+  if (info.tx._tag === "Terminated") {
+    if (response.status >= 200) markFinal(info)
+    return sendByVia(core, response)
+  }
+  const kept = keptResponse(info, response)
   if (response.status >= 200) markFinal(info)
-  return info.tx._tag === "Terminated"
-    ? sendByVia(core, response)
-    : dispatchTo(core, key, info, respondEvent(response), again)
+  return dispatchTo(core, key, info, respondEvent(kept), again)
 }
 
 /** §18.2.2 without the request at hand: the Via's `received`/`rport`/`maddr`, else its sent-by. */
