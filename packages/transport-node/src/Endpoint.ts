@@ -38,6 +38,7 @@ import {
   type Listener,
   logWireNow,
   sendToNow,
+  sharedRoute,
   type TimerJob,
   warningOf,
 } from "./engine/Core.js"
@@ -246,7 +247,7 @@ const routeInbound = (
       timers: undefined,
       request: message,
       source: remote,
-      route: responses.value,
+      route: sharedRoute(core, responses.value),
       final: false,
       proxying: false,
       cancelled: undefined,
@@ -345,6 +346,7 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       },
       proxy: makeProxyRuntime(listeners.map((l) => ({ kind: l.transport.kind, advertised: l.advertised }))),
       shuttingDown: false,
+      lastRoute: undefined,
       pendingCalls: new Set(),
     }
     // Input is handled in arrival order, one event at a time, at once where it can be (engine/Inbox.ts); what the

@@ -59,6 +59,10 @@ export const makeTimers = <A, R>(
     const heap = makeTimerHeap<A>()
     // the clock of the scope that made the facility: deadlines are read from it and the sleeper sleeps on it
     const clock = yield* Clock.clockWith(Effect.succeed)
+    // deadlines are kept in ms since the facility started: small integers, which V8 stores in the entry itself;
+    // the clock's own ms (about 1.7e12) are a boxed number in each of the tens of thousands of entries
+    const epoch = clock.currentTimeMillisUnsafe()
+    const now = (): number => clock.currentTimeMillisUnsafe() - epoch
     const context = yield* Effect.context<R>()
     const fork = Effect.runForkWith(context)
     let sleeper: Fiber.Fiber<void> | undefined
@@ -97,7 +101,7 @@ export const makeTimers = <A, R>(
     /** Fires what is due now, in order, then arms the next deadline. */
     const fireDue: Effect.Effect<void, never, R> = Effect.suspend(() => {
       firing = true
-      lastWake = clock.currentTimeMillisUnsafe()
+      lastWake = now()
       const due = heap.popDue(lastWake)
       const fireNow = options.fireNow
       if (fireNow !== undefined) return fireFrom(fireNow, due, 0)
@@ -130,7 +134,7 @@ export const makeTimers = <A, R>(
       if (at >= armedFor) return
       sleeper?.interruptUnsafe()
       armedFor = at
-      const delay = Math.max(0, at - clock.currentTimeMillisUnsafe())
+      const delay = Math.max(0, at - now())
       sleeper = fork(Effect.andThen(clock.sleep(Duration.millis(delay)), fireDue))
     }
 
@@ -144,12 +148,12 @@ export const makeTimers = <A, R>(
     )
 
     const scheduleNow = (key: string, delayMs: number, value: A): void => {
-      heap.schedule(key, clock.currentTimeMillisUnsafe() + Math.max(0, delayMs), value)
+      heap.schedule(key, now() + Math.max(0, delayMs), value)
       arm()
     }
     const cancelNow = (key: string): void => void heap.cancel(key)
     const addNow = (delayMs: number, value: A): TimerHandle<A> => {
-      const handle = heap.add(clock.currentTimeMillisUnsafe() + Math.max(0, delayMs), value)
+      const handle = heap.add(now() + Math.max(0, delayMs), value)
       arm()
       return handle
     }

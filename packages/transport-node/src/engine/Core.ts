@@ -106,24 +106,19 @@ export const cseqRecord = (m: SipMessage): Header | undefined =>
  * A final response went out on `info`'s transaction: the rest of the request (its other header records, body,
  * datagram) is let go, so a call ended but still absorbing retransmissions does not hold its INVITE and BYE for
  * 64·T1. What stays — the top Via and the CSeq (`isAnswerTo` compares their values) and the Request-URI — is
- * copied: a string sliced from a datagram's text is a view of that whole text, which it would keep alive.
+ * copied: a string sliced from a datagram's text is a view of that whole text, which it would keep alive. With
+ * `kept` (the response the transaction keeps, `keptResponse`: its values are copies already) its records of the
+ * same values are shared rather than copied again.
  */
-export const markFinal = (info: ServerTxInfo): void => {
+export const markFinal = (info: ServerTxInfo, kept?: Response): void => {
   if (info.final) return
   info.final = true
   const r = info.request
+  const via = ownRecord(topViaRecord(r), kept === undefined ? undefined : topViaRecord(kept))
+  const cseq = ownRecord(cseqRecord(r), kept === undefined ? undefined : cseqRecord(kept))
   // an array literal of the exact length: it is held 64·T1 (pushing into [] leaves room for 17)
-  const kept = (h: Header): Header => ({ name: h.name, value: ownString(h.value) })
-  const via = topViaRecord(r)
-  const cseq = cseqRecord(r)
   const headers =
-    via === undefined
-      ? cseq === undefined
-        ? []
-        : [kept(cseq)]
-      : cseq === undefined
-        ? [kept(via)]
-        : [kept(via), kept(cseq)]
+    via === undefined ? (cseq === undefined ? [] : [cseq]) : cseq === undefined ? [via] : [via, cseq]
   info.request = {
     _tag: "Request",
     method: r.method,
@@ -132,6 +127,13 @@ export const markFinal = (info: ServerTxInfo): void => {
     headers,
     body: NO_BODY,
   }
+}
+
+/** `h` with a value of its own: `copy` when it has the same value (a record of its own already), else a new one. */
+const ownRecord = (h: Header | undefined, copy: Header | undefined): Header | undefined => {
+  if (h === undefined) return undefined
+  if (copy !== undefined && copy.value === h.value) return copy
+  return { name: h.name, value: ownString(h.value) }
 }
 
 /**
@@ -259,6 +261,8 @@ export interface Core {
    * (engine/UaCore.ts makes it on first use). */
   ua?: UaRuntime
   shuttingDown: boolean
+  /** The response route of the last new server transaction (`sharedRoute`). */
+  lastRoute: ResponseRoute | undefined
   /** Calls this endpoint placed that have no final response yet: shutdown CANCELs them (§9.1). */
   readonly pendingCalls: Set<Effect.Effect<void>>
 }
@@ -453,6 +457,24 @@ export const startTransaction = (
   return rest instanceof KeyInUse ? { _tag: "StartError", reason: "KeyInUse", key } : { key, rest }
 }
 
+/**
+ * `route`, or the equal route of the previous new server transaction: requests from one peer (most of them, under
+ * load) share one route object, rather than each transaction holding its own for 64·T1.
+ */
+export const sharedRoute = (core: Core, route: ResponseRoute): ResponseRoute => {
+  const last = core.lastRoute
+  if (
+    last !== undefined &&
+    last.port === route.port &&
+    last.host === route.host &&
+    last.transport === route.transport &&
+    last.connection === route.connection
+  )
+    return last
+  core.lastRoute = route
+  return route
+}
+
 /** A transaction's record before its machine is started (`startTransaction`). */
 export type NewTxInfo = Omit<ClientTxInfo, "tx" | "timers"> | Omit<ServerTxInfo, "tx" | "timers">
 
@@ -561,10 +583,13 @@ export const withTimer = <A>(
 ): Array<TimerHandle<A>> => {
   if (handles === undefined) return [added]
   let n = 0
-  for (const h of handles) if (h.live) n++
+  for (let j = 0; j < handles.length; j++) if ((handles[j] as TimerHandle<A>).live) n++
   const next = new Array<TimerHandle<A>>(n + 1)
   let i = 0
-  for (const h of handles) if (h.live) next[i++] = h
+  for (let j = 0; j < handles.length; j++) {
+    const h = handles[j] as TimerHandle<A>
+    if (h.live) next[i++] = h
+  }
   next[i] = added
   return next
 }
