@@ -100,6 +100,7 @@ export interface ResponseRoute {
 }
 
 const viaTransport = (via: Via, fallback: TransportKind): TransportKind => {
+  if (via.transport === "UDP") return "UDP" // as nearly every Via writes it: no upper-cased copy
   const t = via.transport.toUpperCase()
   return t === "UDP" || t === "TCP" || t === "TLS" || t === "WS" || t === "WSS" ? t : fallback
 }

@@ -95,12 +95,16 @@ export interface ServerTxInfo {
 const NO_BODY = new Uint8Array(0)
 
 /** The first Via header record of a message. */
-export const topViaRecord = (m: SipMessage): Header | undefined =>
-  m.headers.find((h) => h.name === "Via" || h.name === "v" || h.name.toLowerCase() === "via")
+export const topViaRecord = (m: SipMessage): Header | undefined => m.headers.find(isVia)
 
 /** The CSeq header record of a message. */
-export const cseqRecord = (m: SipMessage): Header | undefined =>
-  m.headers.find((h) => h.name === "CSeq" || h.name.toLowerCase() === "cseq")
+export const cseqRecord = (m: SipMessage): Header | undefined => m.headers.find(isCSeq)
+
+// a name of another length is not lower-cased (a new string for every header before the one looked for)
+const isVia = (h: Header): boolean =>
+  h.name === "Via" || h.name === "v" || (h.name.length === 3 && h.name.toLowerCase() === "via")
+const isCSeq = (h: Header): boolean =>
+  h.name === "CSeq" || (h.name.length === 4 && h.name.toLowerCase() === "cseq")
 
 /**
  * A final response went out on `info`'s transaction: the rest of the request (its other header records, body,
@@ -273,7 +277,9 @@ const family = (host: string): 4 | 6 => (normalizeHost(host).includes(":") ? 6 :
 export const pickListener = (core: Core, transport: TransportKind, host: string): Listener | undefined => {
   let first: Listener | undefined
   const wanted = family(host)
-  for (const l of core.listeners) {
+  const listeners = core.listeners
+  for (let i = 0; i < listeners.length; i++) {
+    const l = listeners[i] as Listener
     if (l.transport.kind !== transport) continue
     if (family(l.transport.local.host) === wanted) return l
     first ??= l
@@ -520,16 +526,21 @@ const performWith = (
   return undefined
 }
 
+const retransmitted: SendMeta = { retransmission: true }
+const firstSend: SendMeta = { retransmission: false }
+
 const destinationOf = (info: TxInfo): Destination => (info.side === "client" ? info.destination : info.route)
 
 const performOne = (core: Core, key: string, info: TxInfo, output: Output, retransmission: boolean): Rest => {
   switch (output._tag) {
     case "Send": {
-      const sent = sendToNow(core, destinationOf(info), output.message, {
-        transaction: key,
-        dialog: info.dialog,
-        retransmission,
-      })
+      // what the wire log reads is built only when the wire is watched
+      const meta = isWireWatched(core)
+        ? { transaction: key, dialog: info.dialog, retransmission }
+        : retransmission
+          ? retransmitted
+          : firstSend
+      const sent = sendToNow(core, destinationOf(info), output.message, meta)
       if (sent === undefined) return undefined
       if (!Effect.isEffect(sent)) return failed(core, key, sent)
       return sent.pipe(Effect.catch((error) => runRest(failed(core, key, error))))

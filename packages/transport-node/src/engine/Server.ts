@@ -11,7 +11,13 @@
 import { getHeader, type Request, type Response } from "@sipkit/codec"
 import { dialogKey } from "@sipkit/fsm/dialog"
 import { cancelTargetKey, respond as respondEvent } from "@sipkit/fsm/transaction"
-import { type CallRef, callForDialogRequest, callForInvite, type UaReport } from "@sipkit/fsm/ua"
+import {
+  type CallRef,
+  callForDialogRequest,
+  callForInvite,
+  type UaEvent,
+  type UaReport,
+} from "@sipkit/fsm/ua"
 import { type Cause, Deferred, Effect, Exit, FiberSet } from "effect"
 import { hostForUri, isSecure, normalizeHost, type PeerAddress } from "../Address.js"
 import {
@@ -26,7 +32,7 @@ import { type Core, dispatch, markFinal, pickListener, type ServerTxInfo, warnin
 import { later, type Rest, restOf, runRest, thenNow } from "./Now.js"
 import { isRoutedThrough, proxyCancel, proxyRouted } from "./Proxy.js"
 import { requestFault } from "./RequestChecks.js"
-import { type Origin, stripBrackets, type UaInput, uaOf, uaStep, uaStepNow } from "./UaCore.js"
+import { type Origin, stripBrackets, uaOf, uaStep, uaStepNow } from "./UaCore.js"
 
 /** `<sip:user@host:port;transport=tcp>` for the listener a request came in on (made once per transport and IP family). */
 export const localContact = (core: Core, source: PeerAddress): string => contactsOf(core, source)[0]
@@ -125,12 +131,13 @@ const respondAppNow = (
   const headers = withServer(core, init.headers)
   const options = { origin: { key, source: info.source }, call }
   // built field by field (no conditional spreads: they took the generic object-copy path for every response)
-  const command: { -readonly [K in keyof RespondInput]: RespondInput[K] } = {
+  const command: { -readonly [K in keyof RespondEvent]: RespondEvent[K] } = {
     _tag: "Respond",
     request,
     status,
     headers,
     contact: bareContact(core, info.source),
+    nonce: "", // set by uaStepNow (a slot in the object: engine/UaCore.ts)
   }
   if (init.reason !== undefined) command.reason = init.reason
   if (init.body !== undefined) command.body = init.body
@@ -141,7 +148,7 @@ const respondAppNow = (
   return uaStepNow(core, command, options)
 }
 
-type RespondInput = Extract<UaInput, { readonly _tag: "Respond" }>
+type RespondEvent = Extract<UaEvent, { readonly _tag: "Respond" }>
 
 const isServerHeader = ([name]: readonly [string, string]): boolean =>
   name.length === 6 && name.toLowerCase() === "server"
@@ -230,7 +237,7 @@ export const onAck = (core: Core, request: Request, source: PeerAddress): Rest =
   if (call === undefined)
     // the ACK of a 2xx on a route set this endpoint Record-Routed: passed on end to end (§16.11, by the fsm)
     return isRoutedThrough(core, request) ? proxyRouted(core, request) : undefined
-  const stepped = uaStepNow(core, { _tag: "RequestReceived", request })
+  const stepped = uaStepNow(core, { _tag: "RequestReceived", request, nonce: "" })
   if (core.handlers.ack === undefined) return stepped
   if (stepped === undefined) return ackToHandler(core, request, source, call.ref)
   return Effect.andThen(
@@ -321,7 +328,7 @@ export const onRequest = (core: Core, key: string, request: Request): Rest => {
 const received = (core: Core, key: string, request: Request, source: PeerAddress): Rest =>
   uaStepNow(
     core,
-    { _tag: "RequestReceived", request, secure: isSecure(source.transport) },
+    { _tag: "RequestReceived", request, secure: isSecure(source.transport), nonce: "" },
     { origin: { key, source } },
   )
 

@@ -32,7 +32,7 @@ import {
 } from "@sipkit/fsm/ua"
 import { Effect } from "effect"
 import type { PeerAddress } from "../Address.js"
-import { allowedMethods, handlerFor } from "../Handlers.js"
+import { allowedMethods, type DialogContext, handlerFor } from "../Handlers.js"
 import type { TimerHandle } from "../TimerHeap.js"
 import { type Core, type Destination, type DialogEntry, type TimerJob, withTimer } from "./Core.js"
 import { eachNow, later, type Rest, restOf } from "./Now.js"
@@ -146,11 +146,13 @@ export const uaStep = (core: Core, input: UaInput, options: StepOptions = noOpti
   later(() => uaStepNow(core, input, options))
 
 /** `uaStep` at once: what is left of carrying out the outputs is returned (engine/Now.ts). */
-export const uaStepNow = (core: Core, input: UaInput, options: StepOptions = noOptions): Rest => {
+export const uaStepNow = (core: Core, input: UaInput | UaEvent, options: StepOptions = noOptions): Rest => {
   const ua = uaOf(core)
   const before = ua.state
   // the nonce is set on the caller's fresh input (each call site builds its own) rather than copied into a new
-  // object: a spread of the event union took the generic object-clone path on every step
+  // object: a spread of the event union took the generic object-clone path on every step. A hot call site builds
+  // its input with `nonce: ""` already (a UaEvent), so this store finds the slot in the object rather than
+  // adding a property (an out-of-object property array per step)
   const event = input as UaInput & { nonce: string }
   event.nonce = core.ids.tag()
   // the call this step is about, read before the step: the state's maps answer fastest for their newest version
@@ -384,17 +386,11 @@ const keepDialog = (
 ): void => {
   if (!core.dialogs.has(id)) {
     const entry: DialogEntry = {
-      context: {
-        id,
-        callId: dialog.id.callId,
-        localTag: dialog.id.localTag,
-        remoteTag: dialog.id.remoteTag,
-        data: new Map(),
-      },
+      context: new Context(id, dialog.id.callId, dialog.id.localTag, dialog.id.remoteTag),
       call: ref,
       onRemoteEnd: undefined,
       onLocalEnd: undefined,
-      onStray2xx: (response) => feedResponse(core, response),
+      onStray2xx: feederOf(core),
     }
     core.dialogs.set(id, entry)
     core.stats.countDialogCreated()
@@ -403,6 +399,35 @@ const keepDialog = (
   if (store.now !== undefined) store.now.put(id, dialog)
   else work?.push(store.put(id, dialog))
 }
+
+/** A dialog's context for its handlers; the application's `data` bag is made when first read (most calls never
+ * read it). A class, so the lazy property is one getter on the prototype. */
+class Context implements DialogContext {
+  private bag: Map<string, unknown> | undefined
+  constructor(
+    readonly id: string,
+    readonly callId: string,
+    readonly localTag: string,
+    readonly remoteTag: string,
+  ) {
+    this.bag = undefined
+  }
+  get data(): Map<string, unknown> {
+    this.bag ??= new Map()
+    return this.bag
+  }
+}
+
+/** `feedResponse` for `core`, made once per endpoint (every dialog's `onStray2xx`). */
+const feederOf = (core: Core): ((response: Response) => Effect.Effect<void>) => {
+  let feeder = feeders.get(core)
+  if (feeder === undefined) {
+    feeder = (response) => feedResponse(core, response)
+    feeders.set(core, feeder)
+  }
+  return feeder
+}
+const feeders = new WeakMap<Core, (response: Response) => Effect.Effect<void>>()
 
 const forgetDialog = (core: Core, id: string, work: Array<Effect.Effect<void>> | undefined): void => {
   if (!core.dialogs.has(id)) return
