@@ -112,12 +112,46 @@ const noMedia: Media = { local: undefined, remote: undefined, early: undefined, 
 const none: ReadonlyArray<never> = []
 const noRedirect: Call["redirect"] = { follow: false, tried: none }
 
+/** A call whose fields a step sets before it stores the call (a fresh record: nobody else holds it yet). */
+export type CallDraft = { -readonly [K in keyof Call]: Call[K] }
+
+/** A copy of `call` to change field by field before it is stored: the same as `{ ...call }`, which took V8's generic
+ * object-clone path once the spread had seen calls of more than one shape (UAC, UAS, ended). */
+export const copyCall = (call: Call): CallDraft => {
+  const copy: CallDraft = {
+    ref: call.ref,
+    role: call.role,
+    phase: call.phase,
+    invite: call.invite,
+    localTag: call.localTag,
+    dialogs: call.dialogs,
+    dialog: call.dialog,
+    cancel: call.cancel,
+    acks: call.acks,
+    accepting: call.accepting,
+    reinvite: call.reinvite,
+    media: call.media,
+    challenges: call.challenges,
+    redirect: call.redirect,
+    referral: call.referral,
+    notifier: call.notifier,
+    subscription: call.subscription,
+    replaces: call.replaces,
+    glare: call.glare,
+    byeAfterAck: call.byeAfterAck,
+    credentials: call.credentials,
+  }
+  if (call.secure !== undefined) copy.secure = call.secure
+  if (call.inviteKey !== undefined) copy.inviteKey = call.inviteKey
+  return copy
+}
+
 /** A call with `init`'s fields and the defaults for the rest. Built field by field: a spread of `init` after the
  * defaults took V8's generic property-copy path (a new call is made twice per UAS call: INVITE and end). */
 export const makeCall = (
   init: Pick<Call, "ref" | "role" | "phase" | "invite" | "localTag"> & Partial<Call>,
 ): Call => {
-  const call: { -readonly [K in keyof Call]: Call[K] } = {
+  const call: CallDraft = {
     ref: init.ref,
     role: init.role,
     phase: init.phase,

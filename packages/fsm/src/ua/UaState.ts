@@ -54,7 +54,7 @@ export const inviteKeyOf = (routing: Routing): string =>
 export const addCall = (state: UaState, call: Call): UaState => {
   const indexed = call.role === "UAS" ? (call.inviteKey ?? inviteKey(call.invite)) : undefined
   return {
-    ...state,
+    config: state.config,
     calls: state.calls.set(call.ref, call),
     invites: indexed === undefined ? state.invites : state.invites.set(indexed, call.ref),
   }
@@ -63,8 +63,9 @@ export const addCall = (state: UaState, call: Call): UaState => {
 /** The state with `call` (already in it) updated. A UAS call that has settled (ended with nothing pending) is kept
  * as `endedCall` makes it (ended.ts), once. */
 export const putCall = (state: UaState, call: Call): UaState => ({
-  ...state,
+  config: state.config,
   calls: state.calls.set(call.ref, isSettled(call) && !isEnded(call) ? endedCall(call, state.config) : call),
+  invites: state.invites,
 })
 
 /** The state without `ref` (and its index entry). */
@@ -73,7 +74,7 @@ export const removeCall = (state: UaState, ref: CallRef): UaState => {
   if (call === undefined) return state
   const key = call.role === "UAS" ? (call.inviteKey ?? inviteKey(call.invite)) : undefined
   return {
-    ...state,
+    config: state.config,
     calls: state.calls.delete(ref),
     invites: key === undefined ? state.invites : state.invites.deleteIf(key, ref),
   }

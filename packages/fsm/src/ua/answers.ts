@@ -7,13 +7,13 @@
  */
 import { getCallId, getFromTag, getToTag, isErr, type Request } from "@sipkit/codec"
 import { terminateDialog } from "../dialog/index.js"
-import { type Call, callRef } from "./Call.js"
+import { type Call, callRef, copyCall } from "./Call.js"
 import { bodyText } from "./media.js"
 import { type ResponseInit, respond } from "./responses.js"
 import type { Respond } from "./UaEvent.js"
 import { report, sendResponse } from "./UaOutput.js"
 import { callForInvite, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
-import { acceptReinvite, localSdp, seqOf, startRetransmitting, withDialog } from "./uas.js"
+import { acceptReinvite, localSdp, seqOf, startRetransmitting, withDialog, withLocalSdp } from "./uas.js"
 
 const sdpMethods = new Set(["INVITE", "UPDATE", "PRACK", "ACK"])
 
@@ -98,15 +98,18 @@ const answerInvite = (state: UaState, call: Call, command: Respond): UaStep => {
     const init = initOf(command, call.localTag, command.contact ?? true)
     const response = respond(state.config, call.invite, status, init)
     const sdp = sdpOf(command)
-    const media = sdp === undefined ? call.media : { ...call.media, local: sdp }
-    const dialog = withDialog(state, call, response, init)
-    return stepWith(state, { ...call, dialog, media }, [sendResponse(response)])
+    const next = copyCall(call)
+    next.dialog = withDialog(state, call, response, init)
+    if (sdp !== undefined) next.media = withLocalSdp(call.media, sdp)
+    return stepWith(state, next, [sendResponse(response)])
   }
   if (status < 300) return acceptInvite(state, call, command)
   const response = respond(state.config, call.invite, status, initOf(command, call.localTag))
-  const dialog = call.dialog === undefined ? undefined : terminateDialog(call.dialog)
+  const next = copyCall(call)
+  next.phase = "Terminated"
+  next.dialog = call.dialog === undefined ? undefined : terminateDialog(call.dialog)
   const ended = report({ _tag: "Ended", call: call.ref, status, reason: response.reason, by: "local" })
-  return stepWith(state, { ...call, phase: "Terminated", dialog }, [sendResponse(response), ended])
+  return stepWith(state, next, [sendResponse(response), ended])
 }
 
 /** A 2xx without a body carries the core's own SDP (an answer to the offer, or an offer) when it has a session. */
@@ -117,14 +120,11 @@ const acceptInvite = (state: UaState, call: Call, command: Respond): UaStep => {
   if (sdp !== undefined) init.sdp = sdp
   const response = respond(state.config, call.invite, command.status, init)
   const seq = seqOf(call.invite)
-  const local = sdpOf(command) ?? sdp ?? call.media.local
-  const next: Call = {
-    ...call,
-    phase: "Accepted",
-    dialog: withDialog(state, call, response, init),
-    media: { ...call.media, local },
-    accepting: { response, seq, attempt: 0, interval: state.config.t1 },
-  }
+  const next = copyCall(call)
+  next.phase = "Accepted"
+  next.dialog = withDialog(state, call, response, init)
+  next.media = withLocalSdp(call.media, sdpOf(command) ?? sdp ?? call.media.local)
+  next.accepting = { response, seq, attempt: 0, interval: state.config.t1 }
   return stepWith(state, next, [sendResponse(response), ...startRetransmitting(state, call, seq)])
 }
 
@@ -143,8 +143,10 @@ const answerInDialog = (state: UaState, call: Call, command: Respond): UaStep =>
     const outputs = [sendResponse(response)]
     if (call.role === "UAS" && call.phase === "Proceeding")
       outputs.push(sendResponse(respond(state.config, call.invite, 487, { toTag: call.localTag })))
-    const dialog = call.dialog === undefined ? undefined : terminateDialog(call.dialog)
-    const next: Call = { ...call, phase: "Terminated", dialog, accepting: undefined }
+    const next = copyCall(call)
+    next.phase = "Terminated"
+    next.dialog = call.dialog === undefined ? undefined : terminateDialog(call.dialog)
+    next.accepting = undefined
     return stepWith(state, next, [
       ...outputs,
       report({ _tag: "Ended", call: call.ref, status: 200, reason: "BYE", by: "remote" }),

@@ -13,21 +13,23 @@
  * So an ended call keeps its dialog (terminated) and the INVITE's identity headers, and drops the SDP, the body and
  * the other headers of the INVITE, with the typed values read from them.
  *
- * What it keeps it copies (`makeCopier`, with the codec's `ownString`): a string the codec sliced from a datagram
- * is a view that keeps the whole datagram's text (half a kilobyte) alive, for the 32 s the call is held. Lists are
- * copied to their exact length (an array grown by `push` reserves 17 slots).
+ * What it keeps it copies (`makeCopier`): a string the codec sliced from a datagram is a view that keeps the whole
+ * datagram's text (half a kilobyte) alive, for the 32 s the call is held. Lists are copied to their exact length (an
+ * array grown by `push` reserves 17 slots).
  *
  * Only a UAS call with nothing pending is slimmed (no 2xx being retransmitted, no re-INVITE waiting): the UAC keeps
  * its dialog set and ACKs, which §13.2.2.4 needs for a 2xx retransmitted or forked after the end.
  *
  * Never: I/O, clocks.
  */
-import { type Header, headerKey, type NameAddr, ownString, type Param, type Request } from "@sipkit/codec"
+import { type Header, headerKey, type NameAddr, type Param, type Request } from "@sipkit/codec"
 import type { Dialog } from "../dialog/index.js"
 import { type Call, makeCall } from "./Call.js"
 import type { UaConfig } from "./UaConfig.js"
 
 const noBody = new Uint8Array(0)
+/** The empty lists of every ended call (parameters, route sets): one shared array, never written. */
+const none: ReadonlyArray<never> = []
 
 /** An identity header: its usual spelling (an ended call names it with this shared string) and its bit. */
 type Identity = readonly [usual: string, bit: number]
@@ -62,6 +64,12 @@ const identityBySpelling = new Map([
 const identityOfName = (name: string): Identity | undefined =>
   identityBySpelling.get(name) ?? identityByKey.get(headerKey(name))
 
+/** `text` as one flat string of its own: `join` writes its two parts into a new sequential string. The codec's
+ * `ownString` makes a cons string of the two and flattens it with a RegExp run: two objects held (the cons and its
+ * flat text) and a RegExp run per string, where this holds one; a slice shorter than 13 characters is a copy
+ * already. */
+const flatCopy = (text: string): string => [text.slice(0, 1), text.slice(1)].join("")
+
 /** Copies the strings of one ended call; strings that read the same share one copy (the Request-URI and the
  * local URI, the remote URI and target), and one that reads as `keep` (the configured Contact, shared by every
  * call) is `keep`. */
@@ -71,7 +79,7 @@ const makeCopier = (keep: string) => {
     if (text.length < 13) return text
     if (text === keep) return keep
     for (const copy of copies) if (copy === text) return copy
-    const copy = ownString(text)
+    const copy = flatCopy(text)
     copies.push(copy)
     return copy
   }
@@ -79,7 +87,9 @@ const makeCopier = (keep: string) => {
 type Copier = ReturnType<typeof makeCopier>
 
 const ownParams = (params: ReadonlyArray<Param>, own: Copier): ReadonlyArray<Param> =>
-  params.map((p) => ({ name: own(p.name), value: p.value === undefined ? undefined : own(p.value) }))
+  params.length === 0
+    ? none
+    : params.map((p) => ({ name: own(p.name), value: p.value === undefined ? undefined : own(p.value) }))
 
 const ownNameAddr = (nameAddr: NameAddr, own: Copier): NameAddr => ({
   displayName: nameAddr.displayName === undefined ? undefined : own(nameAddr.displayName),
@@ -103,7 +113,7 @@ const ownDialog = (dialog: Dialog, own: Copier): Dialog => ({
   remoteSeq: dialog.remoteSeq,
   localTarget: dialog.localTarget === undefined ? undefined : own(dialog.localTarget),
   remoteTarget: own(dialog.remoteTarget),
-  routeSet: dialog.routeSet.map((route) => ownNameAddr(route, own)),
+  routeSet: dialog.routeSet.length === 0 ? none : dialog.routeSet.map((route) => ownNameAddr(route, own)),
   secure: dialog.secure,
 })
 

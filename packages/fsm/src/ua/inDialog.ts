@@ -10,7 +10,7 @@ import {
   refreshRemoteTarget,
   terminateDialog,
 } from "../dialog/index.js"
-import type { Call, PendingReinvite } from "./Call.js"
+import { type Call, copyCall, type PendingReinvite } from "./Call.js"
 import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
 import { answer, bodyText, offer } from "./media.js"
 import { onNotify, onRefer, onReferResponse } from "./refer.js"
@@ -59,7 +59,11 @@ export const onInDialogRequest = (
  * a re-INVITE is checked for glare first (§14.2, the core's answer) and then pending until the application's. */
 const delegated = (state: UaState, call: Call, dialog: Dialog, request: Request, nonce: string): UaStep => {
   const reported = report({ _tag: "InDialogRequest", call: call.ref, request })
-  if (request.method !== "INVITE") return stepWith(state, { ...call, dialog }, [reported])
+  if (request.method !== "INVITE") {
+    const next = copyCall(call)
+    next.dialog = dialog
+    return stepWith(state, next, [reported])
+  }
   const glare = reinviteRefusal(state, call, dialog, request, nonce)
   if (glare !== undefined) return glare
   const media = { ...call.media, remote: bodyText(request.body) ?? call.media.remote }
@@ -89,8 +93,12 @@ const onBye = (state: UaState, call: Call, dialog: Dialog, request: Request): Ua
   const outputs: Array<UaOutput> = [sendResponse(respond(state.config, request, 200))]
   if (call.role === "UAS" && call.phase === "Proceeding")
     outputs.push(sendResponse(respond(state.config, call.invite, 487, { toTag: call.localTag })))
-  const next: Call = { ...call, phase: "Terminated", dialog: terminateDialog(dialog), accepting: undefined }
-  return stepWith(state, next, [...outputs, ended(call, 200, "BYE", "remote")])
+  const next = copyCall(call)
+  next.phase = "Terminated"
+  next.dialog = terminateDialog(dialog)
+  next.accepting = undefined
+  outputs.push(ended(call, 200, "BYE", "remote"))
+  return stepWith(state, next, outputs)
 }
 
 /** §14.2: "A UAS that receives an INVITE on a dialog while an INVITE it had sent on that dialog is in progress MUST

@@ -27,7 +27,7 @@ import {
   makeUasDialogFrom,
   terminateDialog,
 } from "../dialog/index.js"
-import { type Call, callRef, makeCall } from "./Call.js"
+import { type Call, type CallRef, callRef, copyCall, type Media, makeCall } from "./Call.js"
 import { cancels } from "./cancel.js"
 import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
 import { hangup } from "./inDialog.js"
@@ -36,7 +36,18 @@ import { type Routing, routingOf } from "./readers.js"
 import { replacedCall } from "./replaces.js"
 import { ownContact, type ResponseInit, respond } from "./responses.js"
 import type { Answer, Progress, Reject } from "./UaEvent.js"
-import { report, sendRequest, sendResponse, startTimer, stopTimer, type UaOutput } from "./UaOutput.js"
+import {
+  report,
+  sendRequest,
+  sendResponse,
+  startTimer,
+  stopTimer,
+  type UaOutput,
+  type UaReport,
+} from "./UaOutput.js"
+
+type IncomingCall = Extract<UaReport, { _tag: "IncomingCall" }>
+
 import { addCall, callForInvite, inviteKeyOf, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
 
 /** §13.3.1: a new INVITE outside any dialog. The To tag of every later response is chosen now. A dialog-creating
@@ -71,19 +82,16 @@ export const onNewInvite = (
     inviteKey,
     secure,
   })
-  const referredBy = getHeader(request, "Referred-By")
-  return {
-    state: addCall(state, call),
-    outputs: [
-      report({
-        _tag: "IncomingCall",
-        call: call.ref,
-        request,
-        ...(replaced === undefined ? {} : { replaces: replaced.call }),
-        ...(referredBy === undefined ? {} : { referredBy }),
-      }),
-    ],
+  // the report's optional fields set in place (a spread of conditional parts takes the generic object-clone path)
+  const incoming: { -readonly [K in keyof IncomingCall]: IncomingCall[K] } = {
+    _tag: "IncomingCall",
+    call: call.ref,
+    request,
   }
+  if (replaced !== undefined) incoming.replaces = replaced.call
+  const referredBy = getHeader(request, "Referred-By")
+  if (referredBy !== undefined) incoming.referredBy = referredBy
+  return { state: addCall(state, call), outputs: [report(incoming)] }
 }
 
 /** §8.2.2.2: "If the request has no tag in the To header field, the UAS core MUST check the request against ongoing
@@ -116,8 +124,7 @@ export const withDialog = (
   response: Response,
   init: ResponseInit,
 ): Dialog | undefined => {
-  if (call.dialog !== undefined)
-    return response.status >= 200 ? { ...call.dialog, state: "confirmed" } : call.dialog
+  if (call.dialog !== undefined) return response.status >= 200 ? confirmed(call.dialog) : call.dialog
   const options = { transportSecure: call.secure === true }
   const own = ownSide(call, ownContact(state.config, init))
   const created =
@@ -126,6 +133,29 @@ export const withDialog = (
       : makeUasDialogFrom(call.invite, response.status, own, options)
   return isErr(created) ? undefined : created.value
 }
+
+/** The media state with `local` as the SDP this UA sent (the same as `{ ...media, local }`, built field by field). */
+export const withLocalSdp = (media: Media, local: string | undefined): Media => ({
+  local,
+  remote: media.remote,
+  early: media.early,
+  held: media.held,
+})
+
+/** The dialog confirmed by a 2xx (§12.1.1; the same as `{ ...dialog, state: "confirmed" }`, field by field). */
+const confirmed = (dialog: Dialog): Dialog => ({
+  id: dialog.id,
+  state: "confirmed",
+  role: dialog.role,
+  local: dialog.local,
+  remote: dialog.remote,
+  localSeq: dialog.localSeq,
+  remoteSeq: dialog.remoteSeq,
+  localTarget: dialog.localTarget,
+  remoteTarget: dialog.remoteTarget,
+  routeSet: dialog.routeSet,
+  secure: dialog.secure,
+})
 
 /** §25.1 token: what a tag parameter's value reads back as, unchanged. */
 const isToken = (text: string): boolean => /^[A-Za-z0-9\-.!%*_+`'~]+$/.test(text)
@@ -181,8 +211,10 @@ export const progress = (state: UaState, call: Call, command: Progress): UaStep 
   const init = { toTag: call.localTag, contact: true, sdp: body } as const
   const response = respond(state.config, call.invite, command.status, init)
   const dialog = withDialog(state, call, response, init)
-  const media = body === undefined ? call.media : { ...call.media, local: body }
-  return stepWith(state, { ...call, dialog, media }, [sendResponse(response)])
+  const next = copyCall(call)
+  next.dialog = dialog
+  if (body !== undefined) next.media = withLocalSdp(call.media, body)
+  return stepWith(state, next, [sendResponse(response)])
 }
 
 /** §13.3.1.4: "the UAS core … MUST … pass the 2xx to the server transaction … The 2xx response is passed to
@@ -195,13 +227,11 @@ export const accept = (state: UaState, call: Call, command: Answer): UaStep => {
   const init = { toTag: call.localTag, contact: true, sdp: sdp.value } as const
   const response = respond(state.config, call.invite, 200, init)
   const seq = seqOf(call.invite)
-  const next: Call = {
-    ...call,
-    phase: "Accepted",
-    dialog: withDialog(state, call, response, init),
-    media: { ...call.media, local: sdp.value },
-    accepting: { response, seq, attempt: 0, interval: state.config.t1 },
-  }
+  const next = copyCall(call)
+  next.phase = "Accepted"
+  next.dialog = withDialog(state, call, response, init)
+  next.media = withLocalSdp(call.media, sdp.value)
+  next.accepting = { response, seq, attempt: 0, interval: state.config.t1 }
   return stepWith(state, next, [sendResponse(response), ...startRetransmitting(state, call, seq)])
 }
 
@@ -307,41 +337,56 @@ export const onAck = (
 ): UaStep => {
   const accepting = call.accepting
   if (accepting === undefined || accepting.seq !== seqOf(ack)) return stay(state)
-  const stops = [
-    stopTimer({ _tag: "2xxRetransmit", call: call.ref, seq: accepting.seq, attempt: accepting.attempt }),
-    stopTimer({ _tag: "2xxTimeout", call: call.ref, seq: accepting.seq }),
-  ]
+  const retransmit = stopTimer({
+    _tag: "2xxRetransmit",
+    call: call.ref,
+    seq: accepting.seq,
+    attempt: accepting.attempt,
+  })
+  const timeout = stopTimer({ _tag: "2xxTimeout", call: call.ref, seq: accepting.seq })
   if (dialog === undefined)
     return call.phase === "Terminated"
-      ? stepWith(state, { ...call, accepting: undefined, reinvite: undefined }, stops)
+      ? stepWith(state, { ...call, accepting: undefined, reinvite: undefined }, [retransmit, timeout])
       : stay(state)
   const remote = bodyText(ack.body) ?? call.media.remote
-  const media = remote === call.media.remote ? call.media : { ...call.media, remote }
   const accepted = call.phase === "Accepted"
-  const next: Call = {
-    ...call,
-    phase: accepted ? "Confirmed" : call.phase,
-    dialog,
-    accepting: undefined,
-    reinvite: undefined,
-    media,
-    byeAfterAck: accepted ? false : call.byeAfterAck,
+  const next = copyCall(call)
+  if (accepted) {
+    next.phase = "Confirmed"
+    next.byeAfterAck = false
   }
-  const sdp = sdpReport(media)
-  if (!accepted)
-    return stepWith(state, next, [...stops, report({ _tag: "MediaUpdated", call: call.ref, ...sdp })])
-  const step = stepWith(state, next, [...stops, report({ _tag: "Established", call: call.ref, ...sdp })])
+  next.dialog = dialog
+  next.accepting = undefined
+  next.reinvite = undefined
+  if (remote !== call.media.remote)
+    next.media = { local: call.media.local, remote, early: call.media.early, held: call.media.held }
+  const media = mediaReport(accepted ? "Established" : "MediaUpdated", call.ref, next.media)
+  if (!accepted) return stepWith(state, next, [retransmit, timeout, report(media)])
+  const step = stepWith(state, next, [retransmit, timeout, report(media)])
   const replaced = call.replaces === undefined ? undefined : step.state.calls.get(call.replaces)
   const withReplaced = replaced === undefined ? step : hangupAfter(step, replaced, `${nonce}r`)
   return call.byeAfterAck ? hangupAfter(withReplaced, next, nonce) : withReplaced
 }
 
-/** The SDP fields of an `Established` or `MediaUpdated` report: each only when known. */
-const sdpReport = (media: Call["media"]): { localSdp?: string; remoteSdp?: string } => {
-  const sdp: { localSdp?: string; remoteSdp?: string } = {}
-  if (media.local !== undefined) sdp.localSdp = media.local
-  if (media.remote !== undefined) sdp.remoteSdp = media.remote
-  return sdp
+/** An `Established` or `MediaUpdated` report with the SDP fields each only when known (set in place: a spread of
+ * the conditional part took the generic copy path). */
+const mediaReport = (
+  tag: "Established" | "MediaUpdated",
+  ref: CallRef,
+  media: Media,
+): { _tag: "Established" | "MediaUpdated"; call: CallRef; localSdp?: string; remoteSdp?: string } => {
+  const reported: {
+    _tag: "Established" | "MediaUpdated"
+    call: CallRef
+    localSdp?: string
+    remoteSdp?: string
+  } = {
+    _tag: tag,
+    call: ref,
+  }
+  if (media.local !== undefined) reported.localSdp = media.local
+  if (media.remote !== undefined) reported.remoteSdp = media.remote
+  return reported
 }
 
 /** RFC 3891 §3: once the new dialog is confirmed the replaced one is ended (BYE when confirmed, CANCEL or 603
