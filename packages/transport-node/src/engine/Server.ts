@@ -248,39 +248,15 @@ export const onAck = (core: Core, request: Request, source: PeerAddress): Rest =
 
 const refusedAck = () => new ResponseRefused("an ACK gets no response")
 const refuseAck = () => Effect.fail(refusedAck())
-const makeDeferred = () => Deferred.makeUnsafe<void>()
 
 /** The application's `ack` handler, with a context that answers nothing (an ACK gets no response). */
 const ackToHandler = (core: Core, request: Request, source: PeerAddress, call: CallRef): Rest => {
   const ack = core.handlers.ack
   if (ack === undefined) return undefined
   return restOf(
-    ack(
-      request,
-      new HandlerContext(
-        request,
-        source,
-        undefined,
-        () => dialogContextOf(core, call),
-        refuseAck,
-        refusedAck,
-        makeDeferred,
-        forkerOf(core),
-      ),
-    ),
+    ack(request, new HandlerContext(core, request, source, undefined, undefined, call, undefined, undefined)),
   )
 }
-
-/** `core.fork` for a context's leftovers, made once per endpoint. */
-const forkerOf = (core: Core): ((rest: Effect.Effect<void>) => void) => {
-  let forker = forkers.get(core)
-  if (forker === undefined) {
-    forker = (rest) => void core.fork(rest)
-    forkers.set(core, forker)
-  }
-  return forker
-}
-const forkers = new WeakMap<Core, (rest: Effect.Effect<void>) => void>()
 
 /** A new server transaction delivered its request. */
 export const onRequest = (core: Core, key: string, request: Request): Rest => {
@@ -373,34 +349,69 @@ const onIncoming = (core: Core, report: UaReport, origin: Origin | undefined): R
   }
 }
 
-/** A handler's context; `cancelled` is made on first use (most handlers never ask for it). A class, so the lazy
- * property is one getter on the prototype rather than an accessor on every context. */
+/**
+ * A handler's context. What a handler may not use is made on first use: `cancelled` (most never ask for it), and
+ * the `respond` and `dialog` functions (a handler answering at once uses neither). A class holding the request's
+ * data, so a context costs one object rather than a closure per operation; the lazy properties are getters on the
+ * prototype, and what they give are functions of their own (they may be passed around).
+ */
 class HandlerContext implements RequestContext {
   private made: Deferred.Deferred<void> | undefined
+  private respondFn: RequestContext["respond"] | undefined
+  private dialogFn: RequestContext["dialog"] | undefined
   /** What `respondNow` left to run while the handler was being called (it runs before the handler's answer);
    * `null` once `takeLeft` took it: a later `respondNow` runs what it leaves on its own fiber. */
   private left: Rest | null
   constructor(
+    private readonly core: Core,
     readonly request: Request,
     readonly source: PeerAddress,
     readonly toTag: string | undefined,
-    readonly dialog: () => DialogContext | undefined,
-    readonly respond: RequestContext["respond"],
-    private readonly respondAt: (status: number, init: ResponseInit) => Rest | ResponseRefused,
-    private readonly makeCancelled: () => Deferred.Deferred<void>,
-    private readonly fork: (rest: Effect.Effect<void>) => void,
+    /** The server transaction answered through; undefined for an ACK (it gets no response). */
+    private readonly key: string | undefined,
+    private readonly call: CallRef | undefined,
+    /** The transaction's record as the handler was called (its `cancelled`, §9.2). */
+    private readonly own: ServerTxInfo | undefined,
+    /** An initial INVITE's: how a CANCEL reaches `cancelled` (made when the handler asks for it). */
+    private readonly cancellation: Cancellation | undefined,
   ) {
+    this.made = undefined
+    this.respondFn = undefined
+    this.dialogFn = undefined
     this.left = undefined
+  }
+  get dialog(): RequestContext["dialog"] {
+    this.dialogFn ??= () => dialogContextOf(this.core, this.call)
+    return this.dialogFn
+  }
+  get respond(): RequestContext["respond"] {
+    this.respondFn ??= (status, init = {}) =>
+      this.key === undefined
+        ? refuseAck()
+        : respondApp(this.core, this.key, this.request, status, init, this.toTag, this.call ?? null)
+    return this.respondFn
   }
   get cancelled(): Deferred.Deferred<void> {
     this.made ??= this.makeCancelled()
     return this.made
   }
+  private makeCancelled(): Deferred.Deferred<void> {
+    const deferred = this.own === undefined ? Deferred.makeUnsafe<void>() : cancelledOf(this.own)
+    const cancellation = this.cancellation
+    if (cancellation !== undefined && cancellation.deferred === undefined) {
+      cancellation.deferred = deferred
+      if (cancellation.cancelled) Deferred.doneUnsafe(deferred, Exit.void)
+    }
+    return deferred
+  }
   respondNow(status: number, init: ResponseInit = {}): ResponseRefused | undefined {
-    const sent = this.respondAt(status, init)
+    const sent =
+      this.key === undefined
+        ? refusedAck()
+        : respondAppNow(this.core, this.key, this.request, status, init, this.toTag, this.call ?? null)
     if (sent instanceof ResponseRefused) return sent
     if (sent === undefined) return undefined
-    if (this.left === null) this.fork(sent)
+    if (this.left === null) void this.core.fork(sent)
     else this.left = this.left === undefined ? sent : Effect.andThen(this.left, sent)
     return undefined
   }
@@ -461,23 +472,7 @@ const runHandler = (
       },
     })
   }
-  const ctx = new HandlerContext(
-    request,
-    origin.source,
-    toTag,
-    () => dialogContextOf(core, call),
-    (status, init = {}) => respondApp(core, origin.key, request, status, init, toTag, call ?? null),
-    (status, init) => respondAppNow(core, origin.key, request, status, init, toTag, call ?? null),
-    () => {
-      const deferred = own === undefined ? Deferred.makeUnsafe<void>() : cancelledOf(own)
-      if (cancellation !== undefined && cancellation.deferred === undefined) {
-        cancellation.deferred = deferred
-        if (cancellation.cancelled) Deferred.doneUnsafe(deferred, Exit.void)
-      }
-      return deferred
-    },
-    forkerOf(core),
-  )
+  const ctx = new HandlerContext(core, request, origin.source, toTag, origin.key, call, own, cancellation)
   const answered = handler(request, ctx)
   // what `ctx.respondNow` sent while the handler ran goes out before its answer
   const early = ctx.takeLeft()
