@@ -154,7 +154,10 @@ export const keptResponse = (info: ServerTxInfo, response: Response): Response =
   const headers = new Array<Header>(given.length)
   for (let i = 0; i < given.length; i++) {
     const h = given[i] as Header
-    headers[i] = { name: ownString(h.name), value: ownString(h.value) }
+    const name = ownString(h.name)
+    const value = ownString(h.value)
+    // a record whose strings are short (copies already) is its own as it is
+    headers[i] = name === h.name && value === h.value ? h : { name, value }
   }
   return {
     _tag: "Response",

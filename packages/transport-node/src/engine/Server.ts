@@ -237,7 +237,8 @@ export const onAck = (core: Core, request: Request, source: PeerAddress): Rest =
   if (call === undefined)
     // the ACK of a 2xx on a route set this endpoint Record-Routed: passed on end to end (§16.11, by the fsm)
     return isRoutedThrough(core, request) ? proxyRouted(core, request) : undefined
-  const stepped = uaStepNow(core, { _tag: "RequestReceived", request, nonce: "" })
+  // the call found above is the one this step is about: the step need not read the ACK's tags again
+  const stepped = uaStepNow(core, { _tag: "RequestReceived", request, nonce: "" }, { call: call.ref })
   if (core.handlers.ack === undefined) return stepped
   if (stepped === undefined) return ackToHandler(core, request, source, call.ref)
   return Effect.andThen(
@@ -288,24 +289,24 @@ export const onRequest = (core: Core, key: string, request: Request): Rest => {
   const id = dialogKey(call.dialog.id)
   const store = core.dialogStore
   if (store.now !== undefined) {
-    if (store.now.get(id) !== undefined) return received(core, key, request, info.source)
+    if (store.now.get(id) !== undefined) return received(core, key, request, info.source, call.ref)
     return forgetLost(core, key, request, info.source, call.ref)
   }
   return Effect.flatMap(store.get(id), (dialog) =>
     runRest(
       dialog === undefined
         ? forgetLost(core, key, request, info.source, call.ref)
-        : received(core, key, request, info.source),
+        : received(core, key, request, info.source, call.ref),
     ),
   )
 }
 
-/** The request of server transaction `key` to the UA core. */
-const received = (core: Core, key: string, request: Request, source: PeerAddress): Rest =>
+/** The request of server transaction `key` to the UA core (`call`: its call, when the caller found it). */
+const received = (core: Core, key: string, request: Request, source: PeerAddress, call?: CallRef): Rest =>
   uaStepNow(
     core,
     { _tag: "RequestReceived", request, secure: isSecure(source.transport), nonce: "" },
-    { origin: { key, source } },
+    call === undefined ? { origin: { key, source } } : { origin: { key, source }, call },
   )
 
 /** The store lost the call's dialog: the core forgets the call, then the request goes to it (→ 481). */

@@ -341,7 +341,10 @@ const syncCalls = (
   for (const o of outputs)
     if (o._tag === "Report" && "call" in o.report && o.report.call !== own) {
       const ref = o.report.call
-      syncCall(core, ref, before.calls.get(ref), after.calls.get(ref), work)
+      // an IncomingCall names a call this step made (a new INVITE, @sipkit/fsm/ua): `before` is not read for it —
+      // reading the older version of the state's map re-roots it there and back (fsm/persistent/RerootingMap.ts)
+      const was = o.report._tag === "IncomingCall" ? undefined : before.calls.get(ref)
+      syncCall(core, ref, was, after.calls.get(ref), work)
     }
   return work === undefined ? undefined : eachNow(work, restOf)
 }
