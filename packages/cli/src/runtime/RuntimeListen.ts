@@ -18,7 +18,7 @@
  * With `--quiet` nothing is done per message beyond the runtime's own work (no wire subscription).
  */
 import { performance } from "node:perf_hooks"
-import { getCallId, getFromTag, getHeaderValues, headerKey, type Request } from "@sipkit/codec"
+import { getCallId, getFromTag, getHeader, getHeaderValues, headerKey, type Request } from "@sipkit/codec"
 import { canonicalAor, makeDigestAuthenticator, makeRegistrarConfig } from "@sipkit/fsm/registrar"
 import {
   cryptoIds,
@@ -56,11 +56,17 @@ const knownButNotHandled = new Set(["SUBSCRIBE", "NOTIFY", "REFER", "PUBLISH", "
 
 const textDecoder = new TextDecoder()
 
-const offerOf = (request: Request): string | undefined => {
-  const type = (getHeaderValues(request, "Content-Type")[0] ?? "").toLowerCase()
-  return request.body.length > 0 && type.startsWith("application/sdp")
-    ? textDecoder.decode(request.body)
-    : undefined
+/** The SDP offer's bytes, when the request carries one. */
+const offerOf = (request: Request): Uint8Array | undefined => {
+  if (request.body.length === 0) return undefined
+  const type = (getHeader(request, "Content-Type") ?? "").toLowerCase()
+  return type.startsWith("application/sdp") ? request.body : undefined
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 /** What the handlers count (the runtime counts messages; these are calls and registrations). */
@@ -104,9 +110,11 @@ export const makeAckWatch = () => {
  * (parse, RFC 3264, print) is most of what an INVITE costs this handler.
  */
 const makeAnswerer = (host: string) => {
-  let last: { readonly offer: string; readonly answer: ReturnType<typeof answerOffer> } | undefined
-  return (offer: string) => {
-    if (last?.offer !== offer) last = { offer, answer: answerOffer(offer, host) }
+  let last: { readonly offer: Uint8Array; readonly answer: ReturnType<typeof answerOffer> } | undefined
+  return (offer: Uint8Array) => {
+    // compared as bytes: the same offer is not decoded again (a copy is kept: the body is a view of its datagram)
+    if (last === undefined || !sameBytes(last.offer, offer))
+      last = { offer: offer.slice(), answer: answerOffer(textDecoder.decode(offer), host) }
     return last.answer
   }
 }
