@@ -7,8 +7,9 @@
  */
 import { getCallId, getFromTag, getToTag, isErr, type Request } from "@sipkit/codec"
 import { terminateDialog } from "../dialog/index.js"
-import { type Call, callRef, copyCall } from "./Call.js"
+import { type Call, copyCall } from "./Call.js"
 import { bodyText } from "./media.js"
+import { dialogCallRef } from "./readers.js"
 import { type ResponseInit, respond } from "./responses.js"
 import type { Respond } from "./UaEvent.js"
 import { report, sendResponse } from "./UaOutput.js"
@@ -82,7 +83,7 @@ export const callForDialogRequest = (state: UaState, request: Request): Call | u
   const from = getFromTag(request)
   const to = getToTag(request)
   if (isErr(callId) || isErr(from) || isErr(to) || to.value === undefined) return undefined
-  const call = state.calls.get(callRef(callId.value, to.value))
+  const call = state.calls.get(dialogCallRef(request, callId.value, to.value))
   return call?.dialog?.id.remoteTag === (from.value ?? "") ? call : undefined
 }
 

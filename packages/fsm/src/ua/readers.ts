@@ -11,6 +11,21 @@ import {
   parseNameAddr,
   type SipMessage,
 } from "@sipkit/codec"
+import { type CallRef, callRef } from "./Call.js"
+
+/** The name of the call a request in a dialog is for: its Call-ID and To tag (`callRef`), given as read from it.
+ * Remembered for the last request asked about: the core looks its call up when the request arrives and again when
+ * the application answers it, and the runtime asks for it too; the same name (one string, hashed once) serves them
+ * all. One entry, and a message never changes, so the answer never goes stale. */
+let lastRequest: SipMessage | undefined
+let lastRef = ""
+export const dialogCallRef = (request: SipMessage, callId: string, toTag: string): CallRef => {
+  if (request !== lastRequest) {
+    lastRef = callRef(callId, toTag)
+    lastRequest = request
+  }
+  return lastRef
+}
 
 export interface Routing {
   readonly callId: string

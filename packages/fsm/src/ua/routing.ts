@@ -4,8 +4,8 @@
  */
 import type { Request, Result } from "@sipkit/codec"
 import { type Dialog, type DialogError, receiveInDialogRequest } from "../dialog/index.js"
-import { type Call, callRef } from "./Call.js"
-import { type Routing, routingOf } from "./readers.js"
+import type { Call } from "./Call.js"
+import { dialogCallRef, type Routing, routingOf } from "./readers.js"
 import type { UaState } from "./UaState.js"
 
 export type DialogLookup =
@@ -21,7 +21,7 @@ export const getDialogForRequest = (
   routing: Routing | undefined = routingOf(request),
 ): DialogLookup => {
   if (routing?.toTag === undefined) return { _tag: "NoDialog" }
-  const call = state.calls.get(callRef(routing.callId, routing.toTag))
+  const call = state.calls.get(dialogCallRef(request, routing.callId, routing.toTag))
   const dialog = call?.dialog
   if (call === undefined || dialog === undefined || dialog.id.remoteTag !== (routing.fromTag ?? ""))
     return { _tag: "NoDialog" }

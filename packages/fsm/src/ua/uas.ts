@@ -15,6 +15,7 @@ import {
   isErr,
   type NameAddr,
   ok,
+  type Param,
   parseNameAddrList,
   type Request,
   type Response,
@@ -171,7 +172,18 @@ const ownSide = (call: Call, contact: string | undefined) => {
   const to = getTo(call.invite)
   const uri = firstContactUri(contact)
   if (isErr(to) || getTag(to.value) !== undefined || uri === null) return undefined
-  const local: NameAddr = { ...to.value, params: [...to.value.params, { name: "tag", value: call.localTag }] }
+  // field by field, and the parameters an array of their exact length (a spread reserves ~20 slots, held by the
+  // dialog as long as the call)
+  const params = to.value.params
+  const tagged = new Array<Param>(params.length + 1)
+  for (let i = 0; i < params.length; i++) tagged[i] = params[i] as Param
+  tagged[params.length] = { name: "tag", value: call.localTag }
+  const local: NameAddr = {
+    displayName: to.value.displayName,
+    uri: to.value.uri,
+    bracketed: to.value.bracketed,
+    params: tagged,
+  }
   return { to: ok(local), contact: ok(uri) }
 }
 

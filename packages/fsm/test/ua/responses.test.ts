@@ -222,4 +222,69 @@ describe("callForDialogRequest (§12.2.2)", () => {
     )
     expect(callForDialogRequest(state, own)?.ref).toBe(call.ref)
   })
+
+  it("answers each request for its own dialog, asked in any order and again (the last request's name is kept)", () => {
+    const config = makeUaConfig({
+      contact: "sip:ua@10.0.0.50",
+      via: "SIP/2.0/UDP 10.0.0.50:5060",
+      delegate: ["INVITE"],
+    })
+    const inviteOf = (n: number) =>
+      parsed(
+        makeRequest({
+          method: "INVITE",
+          uri: "sip:bob@10.0.0.50",
+          headers: [
+            ["Via", `SIP/2.0/UDP 192.168.1.100:5060;branch=z9hG4bKi${n}`],
+            ["From", `Alice <sip:alice@example.com>;tag=a${n}`],
+            ["To", "<sip:bob@10.0.0.50>"],
+            ["Call-ID", `c${n}@192.168.1.100`],
+            ["CSeq", "1 INVITE"],
+            ["Contact", "<sip:alice@192.168.1.100>"],
+          ],
+        }),
+      )
+    let state = makeUa(config)
+    const refs: Array<string> = []
+    for (const n of [1, 2]) {
+      const invite = inviteOf(n)
+      const started = step(state, { _tag: "RequestReceived", request: invite, nonce: `n${n}` } as UaEvent)
+      const report = started.outputs.find((o) => o._tag === "Report")
+      if (report?._tag !== "Report" || report.report._tag !== "IncomingCall") throw new Error("no call")
+      refs.push(report.report.call)
+      state = step(started.state, {
+        _tag: "Respond",
+        request: invite,
+        status: 180,
+        call: report.report.call,
+        nonce: `m${n}`,
+      } as UaEvent).state
+    }
+    const byeOf = (n: number) => {
+      const call = state.calls.get(refs[n - 1]!)!
+      return parsed(
+        makeRequest({
+          method: "BYE",
+          uri: "sip:bob@10.0.0.50",
+          headers: [
+            ["Via", `SIP/2.0/UDP 192.168.1.100:5060;branch=z9hG4bKb${n}`],
+            ["From", `Alice <sip:alice@example.com>;tag=a${n}`],
+            ["To", `<sip:bob@10.0.0.50>;tag=${call.localTag}`],
+            ["Call-ID", `c${n}@192.168.1.100`],
+            ["CSeq", "2 BYE"],
+          ],
+        }),
+      )
+    }
+    const [one, two] = [byeOf(1), byeOf(2)]
+    for (const [request, ref] of [
+      [one, refs[0]],
+      [one, refs[0]],
+      [two, refs[1]],
+      [one, refs[0]],
+      [two, refs[1]],
+      [two, refs[1]],
+    ] as const)
+      expect(callForDialogRequest(state, request)?.ref).toBe(ref)
+  })
 })
