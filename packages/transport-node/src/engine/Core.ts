@@ -154,10 +154,10 @@ export const keptResponse = (info: ServerTxInfo, response: Response): Response =
   const headers = new Array<Header>(given.length)
   for (let i = 0; i < given.length; i++) {
     const h = given[i] as Header
-    const name = ownString(h.name)
-    const value = ownString(h.value)
-    // a record whose strings are short (copies already) is its own as it is
-    headers[i] = name === h.name && value === h.value ? h : { name, value }
+    // a record whose strings are short (slices of fewer than 13 characters are copies already, `ownString`) is its
+    // own as it is (not `===` on the strings: that compares their text)
+    headers[i] =
+      h.name.length < 13 && h.value.length < 13 ? h : { name: ownString(h.name), value: ownString(h.value) }
   }
   return {
     _tag: "Response",
