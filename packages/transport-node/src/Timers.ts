@@ -25,7 +25,8 @@ export interface Timers<A> {
   readonly scheduleNow: (key: string, delayMs: number, value: A) => void
   /** `cancel` done at once. */
   readonly cancelNow: (key: string) => void
-  /** Fires `value` after `delayMs`; no key: the handle cancels it (`dropNow`). For an owner that keeps its timers. */
+  /** Fires `value` after `delayMs`; no key: the handle cancels it (`dropNow`). For an owner that keeps its timers.
+   * The handle's `deadline` is in ms since the facility started (not the clock's epoch). */
   readonly addNow: (delayMs: number, value: A) => TimerHandle<A>
   /** Cancels a timer set by `addNow`, if it has not fired. */
   readonly dropNow: (handle: TimerHandle<A>) => void
