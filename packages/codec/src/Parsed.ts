@@ -51,6 +51,8 @@ export interface ParsedState {
   readonly viaAt: number
   readonly fromAt: number
   readonly toAt: number
+  /** Where the first CSeq value starts in `text` and `bytes`; -1 when folded or not aligned. */
+  readonly cseqAt: number
   /** Typed values read so far: `[index₀, kind₀, value₀, index₁, …]` (allocated on the first read, a few long). */
   cache: unknown[] | undefined
 }

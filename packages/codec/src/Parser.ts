@@ -167,6 +167,7 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
   let viaAt = -1
   let fromAt = -1
   let toAt = -1
+  let cseqAt = -1
   for (;;) {
     if (pos >= len) fail("header section not terminated by an empty line", len)
     const c = bytes[pos]
@@ -242,7 +243,10 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
           if (callId < 0) callId = index
           break
         case CSEQ:
-          if (cseq < 0) cseq = index
+          if (cseq < 0) {
+            cseq = index
+            cseqAt = at
+          }
           break
         case CONTENT_LENGTH:
           contentLength = contentLengthOf(value, contentLength, vs)
@@ -272,6 +276,7 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
     viaAt,
     fromAt,
     toAt,
+    cseqAt,
     cache: undefined,
   })
 }
