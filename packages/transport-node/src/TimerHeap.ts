@@ -64,6 +64,12 @@ export interface TimerHeap<A> {
 const earlier = <A>(a: Entry<A>, b: Entry<A>): boolean =>
   a.deadline < b.deadline || (a.deadline === b.deadline && a.order < b.order)
 
+/** Whether `entries` are earliest first already (buckets mostly come up so: no sort, and no copy made by one). */
+const inOrder = <A>(entries: ReadonlyArray<Entry<A>>): boolean => {
+  for (let i = 1; i < entries.length; i++) if (earlier(entries[i]!, entries[i - 1]!)) return false
+  return true
+}
+
 /** The live entry of `entries` that fires first, or undefined when none is live. */
 const firstLive = <A>(entries: ReadonlyArray<Entry<A>>): Entry<A> | undefined => {
   let first: Entry<A> | undefined
@@ -193,7 +199,7 @@ export const makeTimerHeap = <A>(width = 10): TimerHeap<A> => {
         else live.delete(e.key)
         e.live = false
       }
-      if (due.length > 1) due.sort((a, b) => (earlier(a, b) ? -1 : 1))
+      if (due.length > 1 && !inOrder(due)) due.sort((a, b) => (earlier(a, b) ? -1 : 1))
       return due as ReadonlyArray<{
         readonly key: string | undefined
         readonly deadline: number
