@@ -48,7 +48,10 @@ const suspicious = (request: Request): boolean => {
   let vias = 0
   let contact = false
   let maxForwards = false
-  for (const h of request.headers) {
+  const headers = request.headers
+  // an indexed loop: the array iterator's result objects showed in allocation profiles
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i] as (typeof headers)[number]
     const field = fieldOf(h.name)
     switch (field) {
       case Field.Other:
