@@ -126,61 +126,36 @@ export interface Handlers {
   readonly fallback?: Handler
 }
 
-const byMethod: Readonly<Record<string, keyof Handlers>> = {
-  INVITE: "invite",
-  BYE: "bye",
-  OPTIONS: "options",
-  REGISTER: "register",
-  MESSAGE: "message",
-  INFO: "info",
-  REFER: "refer",
-  NOTIFY: "notify",
-  SUBSCRIBE: "subscribe",
-  UPDATE: "update",
-  PRACK: "prack",
-}
+/** The handlers of a method by name (`ack` takes an ACK, which has no answer; `fallback` any other method). */
+type MethodHandler = Exclude<keyof Handlers, "ack" | "fallback">
 
-/** The handler of `method`, else the fallback. A switch: a method read from the wire is a string of its own, and
- * looking it up as a property key of `byMethod` had V8 find its interned copy first, for every request. */
+/**
+ * The handler's name for each method. A `Map`: a method is read from the wire, a string of its own, and looking it
+ * up as a property key of an object had V8 find its interned copy first, for every request.
+ */
+const byMethod: ReadonlyMap<string, MethodHandler> = new Map([
+  ["INVITE", "invite"],
+  ["BYE", "bye"],
+  ["OPTIONS", "options"],
+  ["REGISTER", "register"],
+  ["MESSAGE", "message"],
+  ["INFO", "info"],
+  ["REFER", "refer"],
+  ["NOTIFY", "notify"],
+  ["SUBSCRIBE", "subscribe"],
+  ["UPDATE", "update"],
+  ["PRACK", "prack"],
+])
+
+/** The handler of `method`, else the fallback. */
 export const handlerFor = (handlers: Handlers, method: string): Handler | undefined => {
-  const own = ownHandler(handlers, method)
-  return own ?? handlers.fallback
-}
-
-const ownHandler = (handlers: Handlers, method: string): Handler | undefined => {
-  switch (method) {
-    case "INVITE":
-      return handlers.invite
-    case "BYE":
-      return handlers.bye
-    case "OPTIONS":
-      return handlers.options
-    case "REGISTER":
-      return handlers.register
-    case "MESSAGE":
-      return handlers.message
-    case "INFO":
-      return handlers.info
-    case "REFER":
-      return handlers.refer
-    case "NOTIFY":
-      return handlers.notify
-    case "SUBSCRIBE":
-      return handlers.subscribe
-    case "UPDATE":
-      return handlers.update
-    case "PRACK":
-      return handlers.prack
-    default:
-      return undefined
-  }
+  const name = byMethod.get(method)
+  return (name === undefined ? undefined : handlers[name]) ?? handlers.fallback
 }
 
 /** The methods we accept (§20.5 Allow): those with a handler, plus what the stack itself handles. */
 export const allowedMethods = (handlers: Handlers): ReadonlyArray<string> => {
-  const own = Object.entries(byMethod)
-    .filter(([, name]) => handlers[name] !== undefined)
-    .map(([method]) => method)
+  const own = [...byMethod].filter(([, name]) => handlers[name] !== undefined).map(([method]) => method)
   return [...new Set(["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", ...own])].filter(
     (m) => m !== "INVITE" || handlers.invite !== undefined || handlers.fallback !== undefined,
   )

@@ -321,8 +321,12 @@ const refOf = (input: UaInput, state: UaState): CallRef | undefined => {
       return input.timer.call
     case "Invite":
       return callRef(input.callId, input.fromTag)
-    case "Respond":
-      return (callForInvite(state, input.request) ?? callForDialogRequest(state, input.request))?.ref
+    case "Respond": {
+      // only an INVITE is indexed as one (a re-INVITE is found by its dialog): another request skips that lookup
+      const request = input.request
+      const invite = request.method === "INVITE" ? callForInvite(state, request) : undefined
+      return (invite ?? callForDialogRequest(state, request))?.ref
+    }
     default:
       return input.call
   }
