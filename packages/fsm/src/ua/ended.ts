@@ -13,7 +13,7 @@
  * So an ended call keeps its dialog (terminated) and the INVITE's identity headers, and drops the SDP, the body and
  * the other headers of the INVITE, with the typed values read from them.
  *
- * What it keeps it copies (`makeCopier`): a string the codec sliced from a datagram is a view that keeps the whole
+ * What it keeps it copies (`makeCopier`, with the codec's `ownString`): a string the codec sliced from a datagram is a view that keeps the whole
  * datagram's text (half a kilobyte) alive, for the 32 s the call is held. Lists are copied to their exact length (an
  * array grown by `push` reserves 17 slots).
  *
@@ -22,7 +22,7 @@
  *
  * Never: I/O, clocks.
  */
-import { type Header, headerKey, type NameAddr, type Param, type Request } from "@sipkit/codec"
+import { type Header, headerKey, type NameAddr, ownString, type Param, type Request } from "@sipkit/codec"
 import type { Dialog } from "../dialog/index.js"
 import { type Call, makeCall } from "./Call.js"
 import type { UaConfig } from "./UaConfig.js"
@@ -64,12 +64,6 @@ const identityBySpelling = new Map([
 const identityOfName = (name: string): Identity | undefined =>
   identityBySpelling.get(name) ?? identityByKey.get(headerKey(name))
 
-/** `text` as one flat string of its own: `join` writes its two parts into a new sequential string. The codec's
- * `ownString` makes a cons string of the two and flattens it with a RegExp run: two objects held (the cons and its
- * flat text) and a RegExp run per string, where this holds one; a slice shorter than 13 characters is a copy
- * already. */
-const flatCopy = (text: string): string => [text.slice(0, 1), text.slice(1)].join("")
-
 /** Copies the strings of one ended call; strings that read the same share one copy (the Request-URI and the
  * local URI, the remote URI and target), and one that reads as `keep` (the configured Contact, shared by every
  * call) is `keep`. */
@@ -79,7 +73,7 @@ const makeCopier = (keep: string) => {
     if (text.length < 13) return text
     if (text === keep) return keep
     for (const copy of copies) if (copy === text) return copy
-    const copy = flatCopy(text)
+    const copy = ownString(text)
     copies.push(copy)
     return copy
   }
