@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import {
+  getCallId,
   getCSeq,
   getFrom,
   getHeader,
@@ -14,6 +15,7 @@ import {
   makeRequest,
   makeResponse,
   messageToString,
+  ownString,
   parseMessage,
   parseUri,
   prependHeader,
@@ -119,6 +121,21 @@ describe("docs/codec.md", () => {
       _tag: "Err",
       error: { _tag: "ParseError", reason: "SIP-Version SIP/7.0 not supported", offset: 33, status: 505 },
     })
+  })
+
+  it("keeps a value without its datagram", () => {
+    const datagram = new TextEncoder().encode(
+      "OPTIONS sip:bob@biloxi.example.com SIP/2.0\r\nVia: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK74bf9\r\n" +
+        "To: <sip:bob@biloxi.example.com>\r\nFrom: <sip:alice@atlanta.example.com>;tag=9fxced76sl\r\n" +
+        "Call-ID: 3848276298220188511@atlanta.example.com\r\nCSeq: 1 OPTIONS\r\nl: 0\r\n\r\n",
+    )
+    // #region own
+    const parsed = parseMessage(datagram)
+    const callId = parsed._tag === "Ok" ? getCallId(parsed.value) : undefined
+    // kept for the dialog's lifetime: a string of its own, not a view of the whole datagram's text
+    const kept = callId?._tag === "Ok" ? ownString(callId.value) : undefined
+    // #endregion own
+    expect(kept).toBe("3848276298220188511@atlanta.example.com")
   })
 
   it("frames a stream", () => {
