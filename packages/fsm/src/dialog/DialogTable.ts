@@ -5,7 +5,7 @@
  */
 import { isErr, ok, type Request, type Result } from "@sipkit/codec"
 import { type Dialog, type DialogError, type DialogId, dialogKey } from "./Dialog.js"
-import { readCallId, readFrom, readTo, tagOf } from "./read.js"
+import { readCallId, readFromTag, readToTag } from "./read.js"
 
 export type DialogTable = ReadonlyMap<string, Dialog>
 
@@ -26,12 +26,11 @@ export const getDialog = (table: DialogTable, id: DialogId): Dialog | undefined 
  * is then outside any dialog, §12.2.2 / §8.2). */
 export const incomingDialogId = (request: Request): Result<DialogId | undefined, DialogError> => {
   const callId = readCallId(request)
-  const from = readFrom(request)
-  const to = readTo(request)
+  const from = readFromTag(request)
+  const to = readToTag(request)
   if (isErr(callId)) return callId
   if (isErr(from)) return from
   if (isErr(to)) return to
-  const localTag = tagOf(to.value)
-  if (localTag === undefined) return ok(undefined)
-  return ok({ callId: callId.value, localTag, remoteTag: tagOf(from.value) ?? "" })
+  if (to.value === undefined) return ok(undefined)
+  return ok({ callId: callId.value, localTag: to.value, remoteTag: from.value ?? "" })
 }

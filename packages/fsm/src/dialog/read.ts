@@ -9,9 +9,11 @@ import {
   getContacts,
   getCSeq,
   getFrom,
+  getFromTag,
   getRecordRoutes,
   getTag,
   getTo,
+  getToTag,
   type HeaderError,
   isErr,
   type NameAddr,
@@ -38,6 +40,13 @@ export const readFrom = (message: SipMessage): Result<NameAddr, DialogError> => 
 export const readTo = (message: SipMessage): Result<NameAddr, DialogError> => lift(getTo(message))
 
 export const tagOf = (nameAddr: NameAddr): string | undefined => getTag(nameAddr)
+
+/** The From and To tags read in place (the codec's `getFromTag`/`getToTag`): `tagOf(readFrom(…))` … without
+ * building the name-addrs, with the same answers and the same errors. */
+export const readFromTag = (message: SipMessage): Result<string | undefined, DialogError> =>
+  lift(getFromTag(message))
+export const readToTag = (message: SipMessage): Result<string | undefined, DialogError> =>
+  lift(getToTag(message))
 
 /** The URI of the first Contact, `undefined` when there is none (or it is `*`). */
 export const readContactUri = (message: SipMessage): Result<string | undefined, DialogError> => {

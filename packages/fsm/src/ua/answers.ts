@@ -5,8 +5,8 @@
  * The application decides the status, reason, headers and body; the core builds the response (To tag, Contact and
  * the Record-Route copy of a dialog-creating response) and keeps the call in step with what it says.
  */
-import { getCallId, getFromTag, getToTag, isErr, type Request } from "@sipkit/codec"
-import { terminateDialog } from "../dialog/index.js"
+import { getToTag, isErr, type Request } from "@sipkit/codec"
+import { incomingDialogId, terminateDialog } from "../dialog/index.js"
 import { type Call, copyCall } from "./Call.js"
 import { bodyText } from "./media.js"
 import { dialogCallRef } from "./readers.js"
@@ -74,17 +74,14 @@ const hasToTag = (request: Request): boolean => {
   return !isErr(to) && to.value !== undefined
 }
 
-/** The call whose dialog an incoming request names (Call-ID, To tag as ours, From tag as theirs, §12.2.2): the
- * dialog ID `incomingDialogId` reads, with the tags read in place (`getToTag`, `getFromTag`: the same answers and
- * errors as the tags of `getTo` and `getFrom`, without building the name-addrs). The runtime asks this of every
- * request in a dialog and every answer to one. */
+/** The call whose dialog an incoming request names (Call-ID, To tag as ours, From tag as theirs, §12.2.2). The
+ * runtime asks this of every request in a dialog and every answer to one: the name is `dialogCallRef`'s, shared
+ * with the core's own lookup of the same request. */
 export const callForDialogRequest = (state: UaState, request: Request): Call | undefined => {
-  const callId = getCallId(request)
-  const from = getFromTag(request)
-  const to = getToTag(request)
-  if (isErr(callId) || isErr(from) || isErr(to) || to.value === undefined) return undefined
-  const call = state.calls.get(dialogCallRef(request, callId.value, to.value))
-  return call?.dialog?.id.remoteTag === (from.value ?? "") ? call : undefined
+  const id = incomingDialogId(request)
+  if (isErr(id) || id.value === undefined) return undefined
+  const call = state.calls.get(dialogCallRef(request, id.value.callId, id.value.localTag))
+  return call?.dialog?.id.remoteTag === id.value.remoteTag ? call : undefined
 }
 
 /** §13.3.1: the INVITE of a call on our side. 1xx: provisional (§13.3.1.1, the early dialog when tagged); 2xx: the

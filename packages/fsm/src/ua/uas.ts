@@ -46,10 +46,9 @@ import {
   type UaOutput,
   type UaReport,
 } from "./UaOutput.js"
+import { addCall, callForInvite, inviteKeyOf, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
 
 type IncomingCall = Extract<UaReport, { _tag: "IncomingCall" }>
-
-import { addCall, callForInvite, inviteKeyOf, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
 
 /** §13.3.1: a new INVITE outside any dialog. The To tag of every later response is chosen now. A dialog-creating
  * request without a Contact is a 400 (§8.1.1.8: "The Contact header field MUST be present … in any request that
@@ -373,8 +372,8 @@ export const onAck = (
   if (remote !== call.media.remote)
     next.media = { local: call.media.local, remote, early: call.media.early, held: call.media.held }
   const media = mediaReport(accepted ? "Established" : "MediaUpdated", call.ref, next.media)
-  if (!accepted) return stepWith(state, next, [retransmit, timeout, report(media)])
   const step = stepWith(state, next, [retransmit, timeout, report(media)])
+  if (!accepted) return step
   const replaced = call.replaces === undefined ? undefined : step.state.calls.get(call.replaces)
   const withReplaced = replaced === undefined ? step : hangupAfter(step, replaced, `${nonce}r`)
   return call.byeAfterAck ? hangupAfter(withReplaced, next, nonce) : withReplaced

@@ -4,7 +4,11 @@
  * tags read in place, the Contact value remembered) answer as the plain forms do.
  */
 import {
+  getCallId,
+  getFrom,
   getHeaderValues,
+  getTag,
+  getTo,
   isErr,
   makeRequest,
   parseMessage,
@@ -13,7 +17,6 @@ import {
 } from "@sipkit/codec"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { incomingDialogId } from "../../src/dialog/index.js"
 import { callRef } from "../../src/ua/Call.js"
 import {
   callForDialogRequest,
@@ -140,16 +143,21 @@ describe("respond: the caller's headers win over the ones the core adds (§8.2.6
   })
 })
 
-/** `callForDialogRequest` as it was written before: the dialog ID read by `incomingDialogId` (whole From and To). */
+/** `callForDialogRequest` in its reference form: the dialog ID from the typed From and To (whole name-addrs, then
+ * their tags), as `incomingDialogId` read it before it read the tags in place. */
 const expectedCall = (state: UaState, request: Request) => {
-  const id = incomingDialogId(request)
-  if (isErr(id) || id.value === undefined) return undefined
-  const call = state.calls.get(callRef(id.value.callId, id.value.localTag))
-  return call?.dialog?.id.remoteTag === id.value.remoteTag ? call : undefined
+  const callId = getCallId(request)
+  const from = getFrom(request)
+  const to = getTo(request)
+  if (isErr(callId) || isErr(from) || isErr(to)) return undefined
+  const localTag = getTag(to.value)
+  if (localTag === undefined) return undefined
+  const call = state.calls.get(callRef(callId.value, localTag))
+  return call?.dialog?.id.remoteTag === (getTag(from.value) ?? "") ? call : undefined
 }
 
 describe("callForDialogRequest (§12.2.2)", () => {
-  it("finds the call whose dialog the request names, as incomingDialogId's dialog ID does, for any From and To", () => {
+  it("finds the call whose dialog the request names, as the typed From and To name it, for any From and To", () => {
     const config = makeUaConfig({
       contact: "sip:ua@10.0.0.50",
       via: "SIP/2.0/UDP 10.0.0.50:5060",
