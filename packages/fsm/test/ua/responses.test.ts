@@ -141,6 +141,31 @@ describe("respond: the caller's headers win over the ones the core adds (§8.2.6
     ] as const)
       expect(contactOf(given)).toEqual([expected])
   })
+
+  it("a body text is sent as its UTF-8 bytes, the same text again and a new one alike (the last text's bytes are kept)", () => {
+    const config = makeUaConfig({ contact: "sip:ua@10.0.0.50", via: "SIP/2.0/UDP 10.0.0.50:5060" })
+    const encoder = new TextEncoder()
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("v=0\r\n", "v=0\r\ns=é\r\n", "hello", "", "v=0\r\n".repeat(3)), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.boolean(),
+        (texts, asSdp) => {
+          for (const text of texts) {
+            const init: ResponseInit = asSdp
+              ? { toTag: "t", sdp: text }
+              : { toTag: "t", body: { content: text, type: "text/plain" } }
+            const response = respond(config, invite, 200, init)
+            expect(response.body).toEqual(encoder.encode(text))
+            expect(getHeaderValues(response, "Content-Length")).toEqual([String(encoder.encode(text).length)])
+          }
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
 })
 
 /** `callForDialogRequest` in its reference form: the dialog ID from the typed From and To (whole name-addrs, then
