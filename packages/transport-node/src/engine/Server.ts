@@ -9,7 +9,6 @@
  * this endpoint Record-Routed as a proxy (to engine/Proxy.ts, driven by @sipkit/fsm/proxy).
  */
 import { getHeader, type Request, type Response } from "@sipkit/codec"
-import { dialogKey } from "@sipkit/fsm/dialog"
 import { cancelTargetKey, respond as respondEvent } from "@sipkit/fsm/transaction"
 import {
   type CallRef,
@@ -32,7 +31,7 @@ import { type Core, dispatch, markFinal, pickListener, type ServerTxInfo, warnin
 import { later, type Rest, restOf, runRest, thenNow } from "./Now.js"
 import { isRoutedThrough, proxyCancel, proxyRouted } from "./Proxy.js"
 import { requestFault } from "./RequestChecks.js"
-import { type Origin, stripBrackets, uaOf, uaStep, uaStepNow } from "./UaCore.js"
+import { dialogKeyOf, type Origin, stripBrackets, uaOf, uaStep, uaStepNow } from "./UaCore.js"
 
 /** `<sip:user@host:port;transport=tcp>` for the listener a request came in on (made once per transport and IP family). */
 export const localContact = (core: Core, source: PeerAddress): string => contactsOf(core, source)[0]
@@ -228,7 +227,7 @@ export const endDialog = (core: Core, id: string, reason: string): Effect.Effect
 
 const dialogContextOf = (core: Core, ref: CallRef | undefined): DialogContext | undefined => {
   const dialog = ref === undefined ? undefined : uaOf(core).state.calls.get(ref)?.dialog
-  return dialog === undefined ? undefined : core.dialogs.get(dialogKey(dialog.id))?.context
+  return dialog === undefined ? undefined : core.dialogs.get(dialogKeyOf(dialog.id))?.context
 }
 
 /** An ACK: to the core (it stops the 2xx retransmission, §13.3.1.4), then to the application's `ack` handler. */
@@ -286,7 +285,7 @@ export const onRequest = (core: Core, key: string, request: Request): Rest => {
   }
   if (call?.dialog === undefined) return received(core, key, request, info.source)
   // a shared store that lost the dialog (expired, ended on another node): the core forgets it too → 481
-  const id = dialogKey(call.dialog.id)
+  const id = dialogKeyOf(call.dialog.id)
   const store = core.dialogStore
   if (store.now !== undefined) {
     if (store.now.get(id) !== undefined) return received(core, key, request, info.source, call.ref)

@@ -13,7 +13,7 @@
  * Never: decides a protocol question — that is the reducer's.
  */
 import { getCallId, getFromTag, getToTag, type Request, type Response } from "@sipkit/codec"
-import { type Dialog, dialogKey } from "@sipkit/fsm/dialog"
+import { type Dialog, type DialogId, dialogKey } from "@sipkit/fsm/dialog"
 import {
   type Call,
   type CallRef,
@@ -74,7 +74,7 @@ export interface CallListener {
 /** A response for the core: its call's listener sees it first. */
 export const feedResponse = (core: Core, response: Response): Effect.Effect<void> =>
   Effect.suspend(() => {
-    const { callId, from } = tagsOf(response)
+    const { callId, from } = fromTagsOf(response)
     const listener =
       callId === undefined || from === undefined ? undefined : uaOf(core).listeners.get(callRef(callId, from))
     const step = uaStep(core, { _tag: "ResponseReceived", response })
@@ -221,7 +221,7 @@ const carryOut = (core: Core, output: UaOutput, options: StepOptions): Rest => {
 /** The observer waiting for this BYE, if a `Hangup` asked for it before it could be sent. */
 const laterBye = (core: Core, request: Request): Observer | undefined => {
   if (request.method !== "BYE" || core.ua === undefined || core.ua.pendingByes.size === 0) return undefined
-  const { callId, from } = tagsOf(request)
+  const { callId, from } = fromTagsOf(request)
   if (callId === undefined || from === undefined) return undefined
   const ref = callRef(callId, from)
   const observer = core.ua.pendingByes.get(ref)
@@ -294,27 +294,32 @@ const listenerOf = (core: Core, call: CallRef, report: UaReport): Rest => {
 
 // ------------------------------------------------------------------------------------------------ calls ⇄ store
 
-const tagsOf = (message: Request | Response) => {
+/** The Call-ID and the From tag (a call's ref on the UAC side), each undefined when it cannot be read. */
+const fromTagsOf = (message: Request | Response) => {
   const callId = getCallId(message)
   const from = getFromTag(message)
-  const to = getToTag(message)
   return {
     callId: callId._tag === "Ok" ? callId.value : undefined,
     from: from._tag === "Ok" ? from.value : undefined,
-    to: to._tag === "Ok" ? to.value : undefined,
   }
+}
+
+/** The ref of the call a request names on the UAS side: its Call-ID and To tag (the From tag is not read). */
+const uasRefOf = (request: Request): CallRef | undefined => {
+  const to = getToTag(request)
+  if (to._tag === "Err" || to.value === undefined) return undefined
+  const callId = getCallId(request)
+  return callId._tag === "Err" ? undefined : callRef(callId.value, to.value)
 }
 
 const refOf = (input: UaInput, state: UaState): CallRef | undefined => {
   switch (input._tag) {
-    case "RequestReceived": {
-      const { callId, to } = tagsOf(input.request)
-      return callId === undefined || to === undefined ? undefined : callRef(callId, to)
-    }
+    case "RequestReceived":
+      return uasRefOf(input.request)
     case "ResponseReceived":
     case "TransactionFailed": {
       const message = input._tag === "ResponseReceived" ? input.response : input.request
-      const { callId, from } = tagsOf(message)
+      const { callId, from } = fromTagsOf(message)
       return callId === undefined || from === undefined ? undefined : callRef(callId, from)
     }
     case "TimerFired":
@@ -331,6 +336,21 @@ const refOf = (input: UaInput, state: UaState): CallRef | undefined => {
       return input.call
   }
 }
+
+/**
+ * `dialogKey` of `id`, the same string while the same id is asked for: one message's handling asks for the key of
+ * one dialog several times (the live handles, the store, a handler's `ctx.dialog()`), and every new key string is
+ * flattened and hashed again by each map it is looked up in. A `DialogId` is immutable, and a dialog's updates keep
+ * its id object, so the last one answered is remembered.
+ */
+export const dialogKeyOf = (id: DialogId): string => {
+  if (id !== lastDialog.id) {
+    lastDialog.id = id
+    lastDialog.key = dialogKey(id)
+  }
+  return lastDialog.key
+}
+const lastDialog: { id: DialogId | undefined; key: string } = { id: undefined, key: "" }
 
 /** The dialog store follows the calls' dialogs (made, advanced, ended); an ended call is forgotten after 64·T1. */
 const syncCalls = (
@@ -370,13 +390,13 @@ const syncCall = (
   if (now?.dialog !== was?.dialog) {
     const dialog = now?.dialog ?? was?.dialog
     if (dialog !== undefined) {
-      const id = dialogKey(dialog.id)
+      const id = dialogKeyOf(dialog.id)
       if (now?.dialog === undefined || now.dialog.state === "terminated") forgetDialog(core, id, work)
       else keepDialog(core, id, ref, now.dialog, work)
     }
   }
   if (now?.phase === "Terminated" && was?.phase !== "Terminated") {
-    if (now.dialog !== undefined) forgetDialog(core, dialogKey(now.dialog.id), work)
+    if (now.dialog !== undefined) forgetDialog(core, dialogKeyOf(now.dialog.id), work)
     // set once per call and never stopped: no key (the keyed timers' map would hold one per ended call for 64·T1)
     core.timers.addNow(64 * core.config.timers.t1, { _tag: "Ua", input: { _tag: "Forget", call: ref } })
   }
@@ -384,7 +404,7 @@ const syncCall = (
     uaOf(core).listeners.delete(ref)
     uaOf(core).pendingByes.delete(ref)
     uaOf(core).timers.delete(ref)
-    if (was.dialog !== undefined) forgetDialog(core, dialogKey(was.dialog.id), work)
+    if (was.dialog !== undefined) forgetDialog(core, dialogKeyOf(was.dialog.id), work)
   }
 }
 
