@@ -96,8 +96,11 @@ const serverKeyFor = (request: Request, method: string): Result<TransactionKey, 
   if (via._tag === "Err") return via
   const branch = viaBranch(via.value)
   if (branch?.startsWith(magicCookie)) {
-    const sentBy = `${via.value.host.toLowerCase()}:${via.value.port ?? ""}`
-    return ok(joinKey("server", branch, sentBy, method))
+    // the sent-by as two parts (host, port): no `host:port` string is made for a key that is made per message
+    const port = via.value.port
+    return ok(
+      joinKey("server", branch, via.value.host.toLowerCase(), port === undefined ? "" : String(port), method),
+    )
   }
   return rfc2543Key(request, method)
 }
