@@ -81,7 +81,8 @@ export type Event = ServerEvent
  * §17.2.1: "When a server transaction is constructed for a request, it enters the 'Proceeding' state. The server
  * transaction MUST generate a 100 (Trying) response unless it knows that the TU will generate a provisional or
  * final response within 200 ms, in which case it MAY generate a 100 (Trying) response." The request is passed to
- * the TU (§17.2.1, Figure 7: "INVITE / pass INV to TU"); the 200 ms is `Trying100`, stopped by any TU response.
+ * the TU (§17.2.1, Figure 7: "INVITE / pass INV to TU"); the 200 ms is `Trying100`, stopped by any TU response,
+ * and started first (its `StartTimer` precedes the `Deliver`).
  */
 export const start = (request: Request, options: TransactionOptions): Step<State> => {
   const config = resolveTimers(options)
@@ -96,7 +97,10 @@ export const start = (request: Request, options: TransactionOptions): Step<State
     provisional: undefined,
     timer100,
   }
-  return { state, outputs: [deliver(request), startTimer(timer100)] }
+  // the 200 ms timer is armed before the INVITE goes up: a TU that answers while it is delivered (a runtime that
+  // runs the TU at once) stops a timer that is armed already, rather than one armed after its answer (which then
+  // runs its 200 ms and fires stale)
+  return { state, outputs: [startTimer(timer100), deliver(request)] }
 }
 
 export const step = (state: State, event: Event): Step<State> => {

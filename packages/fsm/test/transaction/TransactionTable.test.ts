@@ -33,7 +33,9 @@ describe("TransactionTable", () => {
 
   it("starts server transactions; retransmissions and the non-2xx ACK match, a CANCEL does not", () => {
     const s = started(TransactionTable.startServer(TransactionTable.empty, invite, udp))
-    expect(s.outputs[0]).toEqual({ _tag: "Deliver", message: invite })
+    // the 200 ms Trying100 is armed before the INVITE goes up (a TU answering at once stops it)
+    expect(s.outputs.map((o) => o._tag)).toEqual(["StartTimer", "Deliver"])
+    expect(s.outputs[1]).toEqual({ _tag: "Deliver", message: invite })
     expect(TransactionTable.route(s.table, invite)).toMatchObject({ _tag: "Match", key: s.key })
     const ack = makeNonTwoXxAck(invite, makeTestResponse(invite, 486))
     expect(TransactionTable.route(s.table, ack)).toMatchObject({ _tag: "Match", key: s.key })

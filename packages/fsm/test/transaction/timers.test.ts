@@ -196,7 +196,7 @@ describe("non-INVITE client over UDP (§17.1.2.2)", () => {
 describe("INVITE server (§17.2.1)", () => {
   it("sends 100 Trying after 200 ms when the TU has not answered", () => {
     const m = new Driven(InviteServerTransaction.step, InviteServerTransaction.start(invite, udp))
-    expect(m.log.map((l) => l.output._tag)).toEqual(["Deliver", "StartTimer"])
+    expect(m.log.map((l) => l.output._tag)).toEqual(["StartTimer", "Deliver"])
     m.fireNext()
     expect(m.now).toBe(200)
     const trying = m.outputs("Send")[0]
