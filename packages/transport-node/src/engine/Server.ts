@@ -82,6 +82,8 @@ const makeContact = (core: Core, source: PeerAddress): string => {
 interface Cancellation {
   deferred: Deferred.Deferred<void> | undefined
   cancelled: boolean
+  /** Registered (`watchCancel`): a CANCEL ending the call reaches it. */
+  watched: boolean
 }
 const cancellations = new WeakMap<Core, Map<CallRef, Cancellation>>()
 const cancellationsOf = (core: Core) => {
@@ -91,6 +93,32 @@ const cancellationsOf = (core: Core) => {
     cancellations.set(core, map)
   }
   return map
+}
+
+/**
+ * Registers an incoming call's `cancellation`, so the core's end of the call (a 487 after a CANCEL) reaches it —
+ * only once something may wait for it: the handler asked for `ctx.cancelled`, or has not answered finally at once.
+ * A call answered at once (no CANCEL can end it any more) registers nothing: no map entry, listener or closure.
+ */
+const watchCancel = (core: Core, call: CallRef, cancellation: Cancellation): void => {
+  // a call that ended already (answered finally while nothing watched) cannot be CANCELled: nothing to register
+  if (cancellation.watched || !isLive(core, call)) return
+  cancellation.watched = true
+  cancellationsOf(core).set(call, cancellation)
+  uaOf(core).listeners.set(call, {
+    onReport: (r) => {
+      if (r._tag !== "Ended") return Effect.void
+      // nothing more to hear of this call: the listener goes now, not when the core forgets it (64·T1)
+      uaOf(core).listeners.delete(call)
+      return endIncoming(core, call, r.status === 487 && r.by === "remote")
+    },
+  })
+}
+
+/** Whether `call` has not ended yet (it may still be CANCELled). */
+const isLive = (core: Core, call: CallRef): boolean => {
+  const phase = uaOf(core).state.calls.get(call)?.phase
+  return phase !== undefined && phase !== "Terminated"
 }
 
 /** A server transaction's `cancelled`, made on first use. */
@@ -399,6 +427,7 @@ class HandlerContext implements RequestContext {
     const deferred = this.own === undefined ? Deferred.makeUnsafe<void>() : cancelledOf(this.own)
     const cancellation = this.cancellation
     if (cancellation !== undefined && cancellation.deferred === undefined) {
+      if (this.call !== undefined) watchCancel(this.core, this.call, cancellation)
       cancellation.deferred = deferred
       if (cancellation.cancelled) Deferred.doneUnsafe(deferred, Exit.void)
     }
@@ -459,35 +488,32 @@ const runHandler = (
   const info = core.info.get(origin.key)
   const own = info?.side === "server" ? info : undefined
   const cancellation: Cancellation | undefined = initial
-    ? { deferred: undefined, cancelled: false }
+    ? { deferred: undefined, cancelled: false, watched: false }
     : undefined
-  if (initial && cancellation !== undefined) {
-    cancellationsOf(core).set(call, cancellation)
-    uaOf(core).listeners.set(call, {
-      onReport: (r) => {
-        if (r._tag !== "Ended") return Effect.void
-        // nothing more to hear of this call: the listener goes now, not when the core forgets it (64·T1)
-        uaOf(core).listeners.delete(call)
-        return endIncoming(core, call, r.status === 487 && r.by === "remote")
-      },
-    })
-  }
   const ctx = new HandlerContext(core, request, origin.source, toTag, origin.key, call, own, cancellation)
   const answered = handler(request, ctx)
   // what `ctx.respondNow` sent while the handler ran goes out before its answer
   const early = ctx.takeLeft()
   if (Exit.isExit(answered)) {
     const exit = answered as Exit.Exit<Decision, unknown>
+    const decision = exit._tag === "Success" ? exit.value : undefined
+    // only a final response sent at once, with nothing left before it, leaves no call for a CANCEL to end
+    const finalNow = decision?._tag === "Respond" && decision.status >= 200 && early === undefined
+    if (initial && cancellation !== undefined && !finalNow) watchCancel(core, call, cancellation)
     if (exit._tag === "Failure") return thenNow(early, () => failedHandler(request, ctx, exit.cause))
     // a response decided at once is sent at once (a refusal is ignored, as `apply` does)
-    const decision = exit.value
-    if (decision._tag === "Respond")
+    if (decision?._tag === "Respond")
       return thenNow(early, () => {
         const sent = respondAppNow(core, origin.key, request, decision.status, decision, toTag, call ?? null)
-        return sent instanceof ResponseRefused ? undefined : sent
+        if (sent instanceof ResponseRefused) {
+          if (initial && cancellation !== undefined) watchCancel(core, call, cancellation)
+          return undefined
+        }
+        return sent
       })
-    return thenNow(early, () => restOf(apply(core, origin.key, ctx, decision, call)))
+    return thenNow(early, () => restOf(apply(core, origin.key, ctx, decision as Decision, call)))
   }
+  if (initial && cancellation !== undefined) watchCancel(core, call, cancellation)
   const fiber = core.fork(
     Effect.andThen(
       runRest(early),
