@@ -100,3 +100,25 @@ const compactKind = (c: number): number =>
           : c === 108
             ? CONTENT_LENGTH
             : OTHER
+
+/**
+ * The usual header names as RFC 3261 §20 spells them (the first six are `KIND_NAMES`, entry = kind): a field named
+ * exactly so is recognised by the parser's scan with one byte compare a character (a trie written out in its
+ * loop), which then shares the string instead of scanning the name through the token table and slicing it out of
+ * the message. Extending this list means extending that trie (`test/FieldKind.test.ts` checks the two agree).
+ */
+export const KNOWN_NAMES: ReadonlyArray<string> = [
+  ...KIND_NAMES,
+  "Max-Forwards",
+  "Contact",
+  "Content-Type",
+  "Allow",
+  "Supported",
+  "User-Agent",
+  "Record-Route",
+  "Route",
+  "Expires",
+  "Authorization",
+]
+/** The kind of each `KNOWN_NAMES` entry. */
+export const KNOWN_KINDS: ReadonlyArray<number> = KNOWN_NAMES.map((_, k) => (k <= CONTENT_LENGTH ? k : OTHER))
