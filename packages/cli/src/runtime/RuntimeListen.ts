@@ -78,11 +78,18 @@ export interface Tally {
   registrations: number
 }
 
-/** §12.1.1: "The UAS MUST copy all Record-Route header field values from the request into the response". */
-const recordRoutes = (request: Request): Array<readonly [string, string]> =>
-  request.headers
-    .filter((h) => headerKey(h.name) === "record-route")
-    .map((h) => ["Record-Route", h.value] as const)
+/** §12.1.1: "The UAS MUST copy all Record-Route header field values from the request into the response". One
+ * shared empty list when there are none (most calls): no array is made for them. */
+const recordRoutes = (request: Request): ReadonlyArray<readonly [string, string]> => {
+  let routes: Array<readonly [string, string]> | undefined
+  const headers = request.headers
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i] as (typeof headers)[number]
+    if (headerKey(h.name) === "record-route") (routes ??= []).push(["Record-Route", h.value])
+  }
+  return routes ?? noRoutes
+}
+const noRoutes: ReadonlyArray<readonly [string, string]> = []
 
 /** A call as the ACK names it: Call-ID and the caller's tag. Joined into one flat string: a template literal makes a
  * tree of V8 cons strings, flattened again by the set's hashing of it (twice per call). */
