@@ -255,7 +255,9 @@ const liveTimersOf = (core: Core, call: CallRef, stop: UaTimer): Array<TimerHand
     }
     handles[n++] = h
   }
-  handles.length = n
+  // popped, not `handles.length = n`: the length setter goes to the runtime (it trims the backing store), which
+  // showed as most of this function's time in CPU profiles; `pop` stays in the fast path
+  while (handles.length > n) handles.pop()
   if (n > 0) return handles
   all.delete(call)
   return undefined
