@@ -4,7 +4,7 @@
  * every documented command still runs to its report (a bench broken by an API change would otherwise be found
  * only on the day someone wants its numbers).
  */
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
@@ -64,6 +64,52 @@ describe("bench programs (smallest settings)", { timeout: 200_000 }, () => {
     expect(bad.status).not.toBe(0)
     expect(bad.err).toContain("the message is invite, ringing or register")
   })
+
+  it.runIf(existsSync(join(bench, "../packages/cli/dist/bin.js")))(
+    "sipp/closed-loop-uac: every call ends against sip listen; bad arguments exit 64",
+    async () => {
+      const listen = spawn(
+        process.execPath,
+        ["../packages/cli/dist/bin.js", "listen", "--host", "127.0.0.1", "--port", "15350", "--quiet"],
+        { cwd: bench, stdio: ["ignore", "pipe", "pipe"] },
+      )
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error("sip listen did not start")), 20_000)
+          listen.stdout.on("data", (chunk: Buffer) => {
+            if (chunk.toString().includes("listening on")) {
+              clearTimeout(timer)
+              resolve()
+            }
+          })
+        })
+        const r = await new Promise<{ status: number | null; out: string }>((resolve) => {
+          const uac = spawn(
+            process.execPath,
+            ["sipp/closed-loop-uac.ts", "15350", "40", "4", "--timeout-ms=30000"],
+            {
+              cwd: bench,
+            },
+          )
+          let out = ""
+          uac.stdout.on("data", (chunk: Buffer) => {
+            out += chunk.toString()
+          })
+          uac.stderr.on("data", (chunk: Buffer) => {
+            out += chunk.toString()
+          })
+          uac.on("close", (status) => resolve({ status, out }))
+        })
+        expect(r.status, r.out).toBe(0)
+        expect(r.out).toMatch(/^closed-loop-uac: 40 calls \(4 in flight\) in \d+ ms$/m)
+      } finally {
+        listen.kill("SIGINT")
+      }
+      const bad = run("sipp/closed-loop-uac.ts", ["15350", "forty"])
+      expect(bad.status).toBe(64)
+      expect(bad.err).toContain("PORT, CALLS and LANES must be positive integers")
+    },
+  )
 
   it.runIf(hasSipp && existsSync(join(bench, "../packages/cli/dist/bin.js")))(
     "sipp/load: one low rate for every target, the summary table and CPU per call",
