@@ -49,6 +49,7 @@ import type { ResponseRoute } from "../Routing.js"
 import type { TimerHandle } from "../TimerHeap.js"
 import type { Timers } from "../Timers.js"
 import type { TlsFiles, Transport, TransportError } from "../transport/Transport.js"
+import { KeptResponse, keepResponse, wireOf } from "./KeptResponse.js"
 import { later, type Rest, restOf, runRest } from "./Now.js"
 import type { ProxyRuntime } from "./Proxy.js"
 import type { Stats } from "./Stats.js"
@@ -110,16 +111,14 @@ const isCSeq = (h: Header): boolean =>
  * A final response went out on `info`'s transaction: the rest of the request (its other header records, body,
  * datagram) is let go, so a call ended but still absorbing retransmissions does not hold its INVITE and BYE for
  * 64·T1. What stays — the top Via and the CSeq (`isAnswerTo` compares their values) and the Request-URI — is
- * copied: a string sliced from a datagram's text is a view of that whole text, which it would keep alive. With
- * `kept` (the response the transaction keeps, `keptResponse`: its values are copies already) its records of the
- * same values are shared rather than copied again.
+ * copied: a string sliced from a datagram's text is a view of that whole text, which it would keep alive.
  */
-export const markFinal = (info: ServerTxInfo, kept?: Response): void => {
+export const markFinal = (info: ServerTxInfo): void => {
   if (info.final) return
   info.final = true
   const r = info.request
-  const via = ownRecord(topViaRecord(r), kept === undefined ? undefined : topViaRecord(kept))
-  const cseq = ownRecord(cseqRecord(r), kept === undefined ? undefined : cseqRecord(kept))
+  const via = ownRecord(topViaRecord(r))
+  const cseq = ownRecord(cseqRecord(r))
   // an array literal of the exact length: it is held 64·T1 (pushing into [] leaves room for 17)
   const headers =
     via === undefined ? (cseq === undefined ? [] : [cseq]) : cseq === undefined ? [via] : [via, cseq]
@@ -133,40 +132,24 @@ export const markFinal = (info: ServerTxInfo, kept?: Response): void => {
   }
 }
 
-/** `h` with a value of its own: `copy` when it has the same value (a record of its own already), else a new one. */
-const ownRecord = (h: Header | undefined, copy: Header | undefined): Header | undefined => {
+/** `h` with a value of its own. */
+const ownRecord = (h: Header | undefined): Header | undefined => {
   if (h === undefined) return undefined
-  if (copy !== undefined && copy.value === h.value) return copy
   return { name: h.name, value: ownString(h.value) }
 }
 
 /**
  * The final response `info`'s transaction will keep to resend (§17.2.2: a non-INVITE's final response "whenever a
  * retransmission of the request is received", for Timer J; §17.2.1: an INVITE's 300-699, until the ACK or Timer
- * H), with header values of its own: they are the request's, slices of its datagram's text, which they would keep
- * alive for 64·T1. Any other response is returned as it is (a 2xx of an INVITE is not kept by the transaction; on
+ * H), as its head written out once (engine/KeptResponse.ts): one flat string of its own for 64·T1 rather than a
+ * record and two strings per header (the values are the request's, slices of its datagram's text, which they would
+ * keep alive). Any other response is returned as it is (a 2xx of an INVITE is not kept by the transaction; on
  * a reliable transport nothing is resent).
  */
 export const keptResponse = (info: ServerTxInfo, response: Response): Response => {
   if (response.status < 200 || info.final || info.tx.reliable) return response
   if (info.request.method === "INVITE" && response.status < 300) return response
-  const given = response.headers
-  const headers = new Array<Header>(given.length)
-  for (let i = 0; i < given.length; i++) {
-    const h = given[i] as Header
-    // a record whose strings are short (slices of fewer than 13 characters are copies already, `ownString`) is its
-    // own as it is (not `===` on the strings: that compares their text)
-    headers[i] =
-      h.name.length < 13 && h.value.length < 13 ? h : { name: ownString(h.name), value: ownString(h.value) }
-  }
-  return {
-    _tag: "Response",
-    version: response.version,
-    status: response.status,
-    reason: response.reason,
-    headers,
-    body: response.body,
-  }
+  return keepResponse(response)
 }
 
 export interface ClientTxInfo {
@@ -326,7 +309,7 @@ export const sendToNow = (
   const listener = pickListener(core, destination.transport, destination.host)
   if (listener === undefined) return { _tag: "NoListener", transport: destination.transport }
   const transport = listener.transport
-  const bytes = serializeMessage(message)
+  const bytes = message instanceof KeptResponse ? wireOf(message) : serializeMessage(message)
   if (transport.sendNow !== undefined) {
     const error = transport.sendNow(destination, bytes)
     return error ?? sentNow(core, transport, destination, message, meta)

@@ -259,7 +259,7 @@ export const sendResponseNow = (core: Core, response: Response, hint?: string): 
     return sendByVia(core, response)
   }
   const kept = keptResponse(info, response)
-  if (response.status >= 200) markFinal(info, kept === response ? undefined : kept)
+  if (response.status >= 200) markFinal(info)
   return dispatchTo(core, key, info, respondEvent(kept), again)
 }
 
