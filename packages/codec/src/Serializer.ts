@@ -24,7 +24,7 @@ const SLAB_BYTES = 16 * 1024
 let slab = new Uint8Array(SLAB_BYTES)
 let used = 0
 
-/** The head (start line, headers, empty line) as text. */
+/** The head of a message (start line, headers, empty line) as text: what `serializeMessage` writes before the body. */
 export const headText = (message: SipMessage): string => {
   let text = isRequest(message)
     ? `${message.method} ${message.uri} ${message.version}\r\n`
@@ -34,9 +34,15 @@ export const headText = (message: SipMessage): string => {
 }
 
 /** Writes a message from its fields, ignoring any remembered source bytes. */
-export const serializeFields = (message: SipMessage): Uint8Array => {
-  const body = message.body
-  const head = headText(message)
+export const serializeFields = (message: SipMessage): Uint8Array =>
+  encodeWire(headText(message), message.body)
+
+/**
+ * The wire bytes of a head (`headText`) and a body: the head encoded as UTF-8, then the body — into a slab when
+ * the head is ASCII and both fit (see the module's note), else into a buffer of their own. For a runtime that
+ * keeps a message as its head text (a server transaction's response, resent for 64·T1) and sends it from there.
+ */
+export const encodeWire = (head: string, body: Uint8Array): Uint8Array => {
   const size = head.length + body.length
   if (size <= SLAB_BYTES / 2) {
     if (used + size > SLAB_BYTES) {
@@ -52,16 +58,11 @@ export const serializeFields = (message: SipMessage): Uint8Array => {
       return out
     }
   }
-  return encodeFields(message)
-}
-
-/** The general path: the head as text, encoded as UTF-8 into a buffer of its own, then the body. */
-const encodeFields = (message: SipMessage): Uint8Array => {
-  const head = encoder.encode(headText(message))
-  if (message.body.length === 0) return head
-  const out = new Uint8Array(head.length + message.body.length)
-  out.set(head, 0)
-  out.set(message.body, head.length)
+  const bytes = encoder.encode(head)
+  if (body.length === 0) return bytes
+  const out = new Uint8Array(bytes.length + body.length)
+  out.set(bytes, 0)
+  out.set(body, bytes.length)
   return out
 }
 
