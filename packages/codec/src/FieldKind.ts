@@ -12,13 +12,6 @@ import { SLOT_CALL_ID, SLOT_CSEQ, SLOT_FROM, SLOT_TO, SLOT_VIA } from "./Parsed.
 export const KIND_CONTENT_LENGTH = 5
 /** The kind of every other header. */
 export const KIND_OTHER = -1
-/**
- * Added to a kind when the name is written exactly as `KIND_NAMES` spells it (`kind & KIND_MASK` is the kind):
- * the parser then shares that string instead of slicing the name out of the message.
- */
-export const KIND_EXACT = 8
-export const KIND_MASK = 7
-
 /** Each kind's long form as RFC 3261 §20 spells it — how nearly every message writes it. */
 export const KIND_NAMES: ReadonlyArray<string> = ["Via", "From", "To", "Call-ID", "CSeq", "Content-Length"]
 
@@ -31,7 +24,6 @@ const CALL_ID = SLOT_CALL_ID
 const CSEQ = SLOT_CSEQ
 const CONTENT_LENGTH = KIND_CONTENT_LENGTH
 const OTHER = KIND_OTHER
-const EXACT = KIND_EXACT
 
 /** `KIND_NAMES` as bytes, one after the other, and where each starts. */
 const NAME_BYTES = new TextEncoder().encode(KIND_NAMES.join(""))
@@ -40,12 +32,11 @@ const NAME_AT: ReadonlyArray<number> = KIND_NAMES.map((_, k) =>
 )
 
 /**
- * The kind of the field name `bytes[s, s + n)` (a token), in any case, long or compact form; plus `KIND_EXACT`
- * when it is the long form spelled as in `KIND_NAMES`.
+ * The kind of the field name `bytes[s, s + n)` (a token), in any case, long or compact form. (A name spelled
+ * exactly as in `KNOWN_NAMES` never gets here: the parser's scan recognises it first.)
  */
 export const kindAt = (bytes: Uint8Array, s: number, n: number): number => {
-  const first = bytes[s]!
-  const c = first | 0x20
+  const c = bytes[s]! | 0x20
   // The length and first letter leave at most one candidate; its other letters are then compared.
   const k =
     n === 1
@@ -72,19 +63,14 @@ export const kindAt = (bytes: Uint8Array, s: number, n: number): number => {
                 ? CONTENT_LENGTH
                 : OTHER
   if (k < 0 || n === 1) return k
-  // The first letter matched ignoring case; every `KIND_NAMES` spelling starts with a capital.
-  let exact = first !== c ? EXACT : 0
   const end = s + n
   for (let i = s + 1, w = NAME_AT[k]! + 1; i < end; i++, w++) {
     const b = bytes[i]!
     const x = NAME_BYTES[w]!
     // A name is a token: among token characters only letters pair up under `| 0x20`, so this ignores case.
-    if (b !== x) {
-      if ((b | 0x20) !== (x | 0x20)) return OTHER
-      exact = 0
-    }
+    if (b !== x && (b | 0x20) !== (x | 0x20)) return OTHER
   }
-  return k + exact
+  return k
 }
 
 /** The kind of a one-letter name (`c` in lower case): the compact forms of §7.3.3 the parser looks at. */

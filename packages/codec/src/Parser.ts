@@ -15,15 +15,7 @@
  */
 
 import { isSchemeChar, TOKEN_TABLE } from "./Chars.js"
-import {
-  KIND_CONTENT_LENGTH,
-  KIND_EXACT,
-  KIND_MASK,
-  KIND_NAMES,
-  KNOWN_KINDS,
-  KNOWN_NAMES,
-  kindAt,
-} from "./FieldKind.js"
+import { KIND_CONTENT_LENGTH, KNOWN_KINDS, KNOWN_NAMES, kindAt } from "./FieldKind.js"
 import { type Limits, resolveLimits } from "./Limits.js"
 import type { Header, SipMessage } from "./Message.js"
 import {
@@ -48,9 +40,6 @@ const TO = SLOT_TO
 const CALL_ID = SLOT_CALL_ID
 const CSEQ = SLOT_CSEQ
 const CONTENT_LENGTH = KIND_CONTENT_LENGTH
-const EXACT = KIND_EXACT
-const MASK = KIND_MASK
-const NAMES = KIND_NAMES
 const kindOfName = kindAt
 const KNOWN = KNOWN_NAMES
 const KNOWN_KIND = KNOWN_KINDS
@@ -392,9 +381,8 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
       name = KNOWN[known]!
       kind = KNOWN_KIND[known]!
     } else {
-      const named = kindOfName(bytes, pos, nameEnd - pos)
-      name = named >= EXACT ? NAMES[named - EXACT]! : piece(bytes, text, pos, nameEnd)
-      kind = named < 0 ? named : named & MASK
+      name = piece(bytes, text, pos, nameEnd)
+      kind = kindOfName(bytes, pos, nameEnd - pos)
     }
     const value = folded ? unfold(piece(bytes, text, vs, ve)) : piece(bytes, text, vs, ve)
     const index = headers.length
