@@ -70,12 +70,14 @@ export interface Call {
   readonly ref: CallRef
   readonly role: "UAC" | "UAS"
   readonly phase: Phase
-  /** UAC: the INVITE as last sent (after auth or redirect retries); UAS: as received. */
+  /** UAC: the INVITE as last sent (after auth or redirect retries); UAS: as received; an ended UAS call (ended.ts):
+   * an empty INVITE (it no longer holds its own). */
   readonly invite: Request
   readonly localTag: string
   /** UAC: every dialog the INVITE created (forking, §12.1.2). */
   readonly dialogs: DialogSet | undefined
-  /** The dialog of the session: UAC: the confirmed one; UAS: created with the first tagged response. */
+  /** The dialog of the session: UAC: the confirmed one; UAS: created with the first tagged response, and none once
+   * the call ended with nothing pending (ended.ts). */
   readonly dialog: Dialog | undefined
   /** §9.1: a CANCEL waits for a provisional response. */
   readonly cancel: "none" | "pending" | "sent"

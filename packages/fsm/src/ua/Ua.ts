@@ -7,6 +7,7 @@
 import { isOk, type Request, type Response } from "@sipkit/codec"
 import { onRespond } from "./answers.js"
 import { type Call, callRef } from "./Call.js"
+import { isEnded } from "./ended.js"
 import { makeFresh } from "./Fresh.js"
 import {
   dialogGone,
@@ -128,10 +129,13 @@ const onDialogRequest = (state: UaState, request: Request, routing: Routing, non
 
 // ------------------------------------------------------------------------------------------------ responses
 
+/** The live call a response (or a failed request) of ours belongs to: ours is the From tag. An ended call (ended.ts)
+ * sent nothing that waits for an answer. */
 const callOf = (state: UaState, message: Response | Request): Call | undefined => {
   const routing = routingOf(message)
   if (routing?.fromTag === undefined) return undefined
-  return state.calls.get(callRef(routing.callId, routing.fromTag))
+  const call = state.calls.get(callRef(routing.callId, routing.fromTag))
+  return call === undefined || isEnded(call) ? undefined : call
 }
 
 const onResponse = (state: UaState, response: Response, nonce: string): UaStep => {
@@ -178,7 +182,8 @@ const onTimer = (
   nonce: string,
 ): UaStep => {
   const call = state.calls.get(timer.call)
-  if (call === undefined) return stay(state)
+  // an ended call has no timer running (ended.ts): a late firing finds nothing
+  if (call === undefined || isEnded(call)) return stay(state)
   switch (timer._tag) {
     case "2xxRetransmit":
       return onRetransmitTimer(state, call, timer.seq, timer.attempt)
@@ -196,7 +201,8 @@ const onCommand = (state: UaState, command: Command): UaStep => {
   if (command._tag === "Respond") return onRespond(state, command)
   if (command._tag === "Forget") return stay(removeCall(state, command.call))
   const call = state.calls.get(command.call)
-  if (call === undefined) return stay(state)
+  // a command for an ended call changes nothing (ended.ts): it has no dialog to send in, nothing to answer
+  if (call === undefined || isEnded(call)) return stay(state)
   switch (command._tag) {
     case "Progress":
       return progress(state, call, command)

@@ -64,7 +64,7 @@ export const addCall = (state: UaState, call: Call): UaState => {
  * as `endedCall` makes it (ended.ts), once. */
 export const putCall = (state: UaState, call: Call): UaState => ({
   config: state.config,
-  calls: state.calls.set(call.ref, isSettled(call) && !isEnded(call) ? endedCall(call, state.config) : call),
+  calls: state.calls.set(call.ref, isSettled(call) && !isEnded(call) ? endedCall(call) : call),
   invites: state.invites,
 })
 

@@ -8,6 +8,7 @@
 import { getToTag, isErr, type Request } from "@sipkit/codec"
 import { incomingDialogId, terminateDialog } from "../dialog/index.js"
 import { type Call, copyCall } from "./Call.js"
+import { hasRemoteTag } from "./ended.js"
 import { bodyText } from "./media.js"
 import { dialogCallRef } from "./readers.js"
 import { type ResponseInit, respond } from "./responses.js"
@@ -76,12 +77,13 @@ const hasToTag = (request: Request): boolean => {
 
 /** The call whose dialog an incoming request names (Call-ID, To tag as ours, From tag as theirs, §12.2.2). The
  * runtime asks this of every request in a dialog and every answer to one: the name is `dialogCallRef`'s, shared
- * with the core's own lookup of the same request. */
+ * with the core's own lookup of the same request. An ended call (ended.ts) is found too: it has no dialog any more,
+ * and its answers are those of a call that ended. */
 export const callForDialogRequest = (state: UaState, request: Request): Call | undefined => {
   const id = incomingDialogId(request)
   if (isErr(id) || id.value === undefined) return undefined
   const call = state.calls.get(dialogCallRef(request, id.value.callId, id.value.localTag))
-  return call?.dialog?.id.remoteTag === id.value.remoteTag ? call : undefined
+  return call !== undefined && hasRemoteTag(call, id.value.remoteTag) ? call : undefined
 }
 
 /** §13.3.1: the INVITE of a call on our side. 1xx: provisional (§13.3.1.1, the early dialog when tagged); 2xx: the

@@ -7,7 +7,8 @@
  * match on a confirmed dialog with `early-only`: 486. Otherwise the new call replaces it: once the new dialog is
  * confirmed the core ends the old one with a BYE.
  */
-import type { Call, CallRef } from "./Call.js"
+import { type Call, type CallRef, callRef } from "./Call.js"
+import { isDialog } from "./ended.js"
 import type { UaState } from "./UaState.js"
 
 export interface ReplacesValue {
@@ -28,13 +29,17 @@ export const parseReplaces = (value: string): ReplacesValue | undefined => {
   return { callId, toTag, fromTag, earlyOnly: params.some((p) => p.toLowerCase() === "early-only") }
 }
 
-const matches = (call: Call, r: ReplacesValue): boolean => {
-  const id = call.dialog?.id
-  if (id === undefined || id.callId !== r.callId) return false
-  return (
-    (id.localTag === r.toTag && id.remoteTag === r.fromTag) ||
-    (id.localTag === r.fromTag && id.remoteTag === r.toTag)
-  )
+/** The calls whose dialog the value names, in either orientation. A call is kept under `callRef(Call-ID, local
+ * tag)` of its dialog (the To tag of its INVITE's responses on the UAS, its From tag on the UAC), so the two
+ * orientations are two lookups, not a walk over every call held (an ended one too, ended.ts). */
+const named = (state: UaState, r: ReplacesValue): ReadonlyArray<Call> => {
+  const asSent = state.calls.get(callRef(r.callId, r.toTag))
+  const reversed = state.calls.get(callRef(r.callId, r.fromTag))
+  const found: Array<Call> = []
+  if (asSent !== undefined && isDialog(asSent, r.callId, r.toTag, r.fromTag)) found.push(asSent)
+  if (reversed !== undefined && reversed !== asSent && isDialog(reversed, r.callId, r.fromTag, r.toTag))
+    found.push(reversed)
+  return found
 }
 
 /** The call a Replaces value names, or the status to refuse the INVITE with. */
@@ -46,7 +51,7 @@ export const replacedCall = (
   | { readonly _tag: "Refuse"; readonly status: number } => {
   const parsed = parseReplaces(value)
   if (parsed === undefined) return { _tag: "Refuse", status: 400 }
-  const found = [...state.calls.values()].filter((call) => matches(call, parsed))
+  const found = named(state, parsed)
   const [call] = found
   if (call === undefined || found.length > 1) return { _tag: "Refuse", status: 481 }
   if (call.phase === "Terminated") return { _tag: "Refuse", status: 603 }

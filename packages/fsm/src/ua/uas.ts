@@ -30,6 +30,7 @@ import {
 } from "../dialog/index.js"
 import { type Call, type CallRef, callRef, copyCall, type Media, makeCall } from "./Call.js"
 import { cancels } from "./cancel.js"
+import { isEnded } from "./ended.js"
 import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
 import { hangup } from "./inDialog.js"
 import { answer, bodyText, type MediaRejection, offer } from "./media.js"
@@ -414,7 +415,12 @@ const hangupAfter = (step: UaStep, call: Call, nonce: string): UaStep => {
  */
 export const onCancel = (state: UaState, cancel: Request, fresh: Fresh): UaStep => {
   const found = callForInvite(state, cancel)
-  const call = found !== undefined && cancels(cancel, found.invite) ? found : undefined
+  const call =
+    found === undefined
+      ? undefined
+      : (isEnded(found) ? found.isCancelledBy(cancel) : cancels(cancel, found.invite))
+        ? found
+        : undefined
   if (call === undefined)
     return { state, outputs: [sendResponse(respond(state.config, cancel, 481, { toTag: fresh.tag() }))] }
   const ok = sendResponse(respond(state.config, cancel, 200, { toTag: call.localTag }))

@@ -45,17 +45,35 @@ const statusOf = (outputs: ReturnType<Driver["request"]>): ReadonlyArray<number>
   responsesIn(outputs).map((r) => r.status)
 
 describe("an ended UAS call (§17, §12.2.2, §9.2)", () => {
-  it("keeps the dialog's ID and the INVITE's identity, not its SDP, body or other headers", () => {
-    const { driver, call, tag, byeOk } = endedCall()
+  it("keeps none of the INVITE, its dialog or SDP: it reads as a call that ended with nothing pending", () => {
+    const { driver, call, invite, tag, byeOk } = endedCall()
     expect(byeOk.status).toBe(200)
     const ended = driver.state.calls.get(call)!
-    expect(ended.phase).toBe("Terminated")
-    expect(ended.dialog?.state).toBe("terminated")
-    expect(ended.dialog?.id).toEqual({ callId: "c1@192.168.1.100", localTag: tag, remoteTag: "a-tag" })
+    expect([ended.ref, ended.role, ended.phase, ended.localTag]).toEqual([call, "UAS", "Terminated", tag])
+    expect([ended.dialog, ended.dialogs, ended.accepting, ended.reinvite, ended.glare]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ])
     expect(ended.media).toEqual({ local: undefined, remote: undefined, early: undefined, held: false })
-    expect(ended.invite.body.length).toBe(0)
-    expect(ended.invite.headers.map((h) => h.name)).toEqual(["Via", "From", "To", "Call-ID", "CSeq"])
+    expect(ended.invite).not.toBe(invite)
+    expect([ended.invite.headers.length, ended.invite.body.length]).toEqual([0, 0])
     expect(getHeader(ended.invite, "Subject")).toBeUndefined()
+  })
+
+  it("is one flat record of strings and numbers: no Request, header record, dialog or name-addr, no datagram's text", () => {
+    const { driver, call } = endedCall()
+    const ended = driver.state.calls.get(call)!
+    const fields = Object.values(ended)
+    expect(fields.every((v) => typeof v === "string" || typeof v === "number" || v === undefined)).toBe(true)
+    // its strings are the call's name, the INVITE's index key and `branch Request-URI`: not a message's text
+    const strings = fields.filter((v): v is string => typeof v === "string")
+    expect(strings.join("").length).toBeLessThan(160)
+    for (const text of strings) expect(text).not.toMatch(/SIP\/2\.0|\r\n/)
+    // the state's index of INVITEs holds it under its key
+    expect(driver.state.invites.get(ended.inviteKey ?? "")).toBe(call)
   })
 
   it("§17.2.2: a retransmitted BYE is absorbed by its server transaction, which resends the same 200", () => {
@@ -111,7 +129,7 @@ describe("an ended UAS call (§17, §12.2.2, §9.2)", () => {
     expect(responsesIn(again)).toEqual([ok])
   })
 
-  it("keeps the values it copies out of the datagram: the dialog and the identity read as before the end", () => {
+  it("answers from what it kept of long values as the live call did: 481, CANCEL 200 (Request-URI and branch), Replaces 603", () => {
     const wire = (method: string, seq: number, toTag: string, body = "") =>
       `${method} sip:bob@10.0.0.50:5060;transport=udp SIP/2.0\r\n` +
       `Via: SIP/2.0/UDP 192.168.1.100:5060;branch=z9hG4bK-${method}-long-branch\r\n` +
@@ -133,22 +151,36 @@ describe("an ended UAS call (§17, §12.2.2, §9.2)", () => {
     const call = report.report.call
     const tag = toTag(only(responsesIn(driver.send({ _tag: "Respond", request: invite, status: 200 }))))!
     driver.request(parsed(wire("ACK", 1, tag)))
-    const live = driver.state.calls.get(call)!
     expect(statusOf(driver.request(parsed(wire("BYE", 2, tag))))).toEqual([200])
-    const ended = driver.state.calls.get(call)!
-    expect(ended.invite).not.toBe(live.invite)
-    expect(ended.dialog).toEqual({ ...live.dialog, state: "terminated", remoteSeq: 2 })
-    expect(ended.dialog?.routeSet.length).toBe(2)
-    expect(ended.invite.uri).toBe(invite.uri)
-    expect(ended.invite.headers).toEqual([
-      { name: "Via", value: getHeader(invite, "Via") },
-      { name: "From", value: getHeader(invite, "From") },
-      { name: "t", value: getHeader(invite, "To") },
-      { name: "Call-ID", value: getHeader(invite, "Call-ID") },
-      { name: "CSeq", value: getHeader(invite, "CSeq") },
+    expect(driver.state.calls.get(call)?.dialog).toBeUndefined()
+    expect(statusOf(driver.request(parsed(wire("INFO", 3, tag))))).toEqual([481])
+    const cancelOf = (text: string) => parsed(text.replace("branch=z9hG4bK-CANCEL", "branch=z9hG4bK-INVITE"))
+    const cancel = wire("CANCEL", 1, "")
+    expect(responsesIn(driver.request(cancelOf(cancel))).map((r) => [r.status, toTag(r)])).toEqual([
+      [200, tag],
     ])
-    const cancel = parsed(wire("CANCEL", 1, "").replace("branch=z9hG4bK-CANCEL", "branch=z9hG4bK-INVITE"))
-    expect(responsesIn(driver.request(cancel)).map((r) => [r.status, toTag(r)])).toEqual([[200, tag]])
+    // §9.2 matches the INVITE's Request-URI and top Via branch too (what was kept of them)
+    const otherUri = cancelOf(
+      cancel.replace("CANCEL sip:bob@10.0.0.50:5060", "CANCEL sip:bob@10.0.0.51:5060"),
+    )
+    expect(statusOf(driver.request(otherUri))).toEqual([481])
+    const longer = cancelOf(cancel.replace("-long-branch", "-long-branch-2"))
+    expect(statusOf(driver.request(longer))).toEqual([481])
+    // RFC 3891 §3 in both orientations of the tags; another From tag names no dialog
+    const callId = "long-call-id-0123456789@192.168.1.100"
+    const replacing = (value: string) =>
+      parsed(
+        wire("INVITE", 1, "")
+          .replace(callId, "another-call@192.168.1.100")
+          .replace("Content-Length: 0\r\n", `Replaces: ${value}\r\nContent-Length: 0\r\n`),
+      )
+    const fromTag = "a-long-from-tag-1234"
+    expect(statusOf(driver.request(replacing(`${callId};to-tag=${tag};from-tag=${fromTag}`)))).toEqual([603])
+    expect(statusOf(driver.request(replacing(`${callId};to-tag=${fromTag};from-tag=${tag}`)))).toEqual([603])
+    expect(
+      statusOf(driver.request(replacing(`${callId};to-tag=${tag};from-tag=a-long-from-tag-123`))),
+    ).toEqual([481])
+    expect(statusOf(driver.request(replacing(`${callId}x;to-tag=${tag};from-tag=${fromTag}`)))).toEqual([481])
   })
 
   it("holds none of its datagrams' text: calls whose INVITE and BYE are 8 KB each hold under 6 KB each once ended (12.6 KB when a string is kept as a view)", async () => {

@@ -1,7 +1,7 @@
 /**
  * The seed's REFER flow (RFC 3515, RFC 6665): Bob transfers Alice to Carol.
  */
-import { getHeader, getHeaderValues } from "@sipkit/codec"
+import { getCallId, getFromTag, getHeader, getHeaderValues, isOk } from "@sipkit/codec"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { parseReferTo, step } from "../../src/ua/index.js"
@@ -138,7 +138,18 @@ describe("attended transfer (RFC 5589 §7): Replaces names Bob's consultation wi
 
   it("a Replaces for a terminated dialog gets 603, for an unknown one 481, early-only on a confirmed one 486", () => {
     const carol = net.party("Carol").ua
-    const consult = [...carol.calls.values()].find((c) => c.phase === "Terminated")!.dialog!.id
+    // the consultation ended: Carol keeps no dialog of it (src/ua/ended.ts); its ID is Call-ID and Carol's tag (the
+    // call's name) and the From tag of Bob's INVITE
+    const [first] = net.reportsOf("Carol").filter((r) => r._tag === "IncomingCall")
+    if (first?._tag !== "IncomingCall") throw new Error("no IncomingCall at Carol")
+    expect(carol.calls.get(first.call)?.phase).toBe("Terminated")
+    const [callId, fromTag] = [getCallId(first.request), getFromTag(first.request)]
+    if (!isOk(callId) || !isOk(fromTag) || fromTag.value === undefined) throw new Error("unreadable INVITE")
+    const consult = {
+      callId: callId.value,
+      localTag: first.call.slice(callId.value.length + 1),
+      remoteTag: fromTag.value,
+    }
     const live = [...carol.calls.values()].find((c) => c.phase === "Confirmed")!.dialog!.id
     const status = (replaces: string) => {
       const invite = net.trace.find(
