@@ -33,6 +33,7 @@ import {
   type Core,
   connectionClosed,
   dispatchNow,
+  expireFinal,
   isWireWatched,
   KeyInUse,
   type Listener,
@@ -70,6 +71,8 @@ const fireTimerNow = (core: Core, job: TimerJob): Rest => {
       return dispatchNow(core, job.key, { _tag: "TimerFired", timer: job.timer, id: job.id })
     case "Ua":
       return uaStepNow(core, job.input)
+    case "Final":
+      return expireFinal(core)
     case "Run":
       return job.effect
   }
@@ -316,6 +319,8 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       fibers,
       fork,
       info: new Map(),
+      finalFirst: undefined,
+      finalLast: undefined,
       dialogs: new Map(),
       dialogStore: Option.getOrElse(yield* Effect.serviceOption(DialogStore), memoryDialogs),
       hooks: {
@@ -374,7 +379,9 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       // retransmissions and may go with the sockets.
       const pending = () =>
         [...core.info.values()].filter(
-          ({ tx }) => tx._tag === "Trying" || tx._tag === "Proceeding" || tx._tag === "Calling",
+          (info) =>
+            info.side !== "final" &&
+            (info.tx._tag === "Trying" || info.tx._tag === "Proceeding" || info.tx._tag === "Calling"),
         ).length
       while (pending() > 0 && (yield* Clock.currentTimeMillis) - start < core.config.shutdownTimeoutMs) {
         yield* Effect.sleep(50)

@@ -32,6 +32,9 @@ export interface Timers<A> {
   readonly dropNow: (handle: TimerHandle<A>) => void
   /** Live timers (for counters and tests). */
   readonly size: Effect.Effect<number>
+  /** Now, in the ms of the handles' deadlines (since the facility started): for an owner that keeps deadlines of its
+   * own (engine/FinalTx.ts's queue). */
+  readonly now: () => number
 }
 
 /**
@@ -168,6 +171,7 @@ export const makeTimers = <A, R>(
       addNow,
       dropNow,
       size: Effect.sync(() => heap.size()),
+      now,
     }
     return timers
   })

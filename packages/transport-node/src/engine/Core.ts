@@ -49,6 +49,7 @@ import type { ResponseRoute } from "../Routing.js"
 import type { TimerHandle } from "../TimerHeap.js"
 import type { Timers } from "../Timers.js"
 import type { TlsFiles, Transport, TransportError } from "../transport/Transport.js"
+import { AcceptedInvite, CompletedNonInvite, FinalTx, keptOf } from "./FinalTx.js"
 import { KeptResponse, keepResponse, wireOf } from "./KeptResponse.js"
 import { later, type Rest, restOf, runRest } from "./Now.js"
 import type { ProxyRuntime } from "./Proxy.js"
@@ -166,7 +167,12 @@ export interface ClientTxInfo {
   readonly dialog?: string | undefined
 }
 
-export type TxInfo = ServerTxInfo | ClientTxInfo
+/** A transaction's record while its machine runs (`tx`). */
+export type LiveTxInfo = ServerTxInfo | ClientTxInfo
+
+/** What `core.info` holds under a key: a live transaction's record, or a server transaction after its final
+ * response waiting for Timer J/L as one small record (engine/FinalTx.ts). */
+export type TxInfo = LiveTxInfo | FinalTx
 
 /**
  * A dialog's live handles in this process: the application's bag and the runtime's hooks. Its protocol state (the
@@ -216,6 +222,8 @@ export type TimerJob =
       readonly id: number
     }
   | { readonly _tag: "Ua"; readonly input: UaInput }
+  /** Timer J/L of the oldest server transactions after their final response (`expireFinal`): one job for all. */
+  | { readonly _tag: "Final" }
   /** Anything else (the proxy's Timer C): an Effect after all. */
   | { readonly _tag: "Run"; readonly effect: Effect.Effect<void> }
 
@@ -241,6 +249,10 @@ export interface Core {
    * only ever uses the newest table pays for versions it never reads.)
    */
   readonly info: Map<string, TxInfo>
+  /** The server transactions after their final response (engine/FinalTx.ts), oldest first: the queue whose head's
+   * deadline the one `Final` timer waits for (`holdFinal`, `expireFinal`). */
+  finalFirst: FinalTx | undefined
+  finalLast: FinalTx | undefined
   /** Live handles of the dialogs this process takes part in (their state is in `dialogStore`). */
   readonly dialogs: Map<string, DialogEntry>
   readonly dialogStore: DialogStoreShape
@@ -408,6 +420,7 @@ export const dispatchTo = (
   event: TransactionEvent,
   isRetransmission = false,
 ): Rest => {
+  if (info instanceof FinalTx) return stepFinal(core, key, info, event, isRetransmission)
   const before = info.tx
   const stepped = TransactionTable.stepTransaction(before, event)
   // a transaction that enters Terminated says so last (`Terminated`), and goes then (`performOne`)
@@ -443,7 +456,7 @@ export const startTransaction = (
   const rest = addTransaction(
     core,
     key,
-    { ...record, tx: started.state, timers: undefined } as TxInfo,
+    { ...record, tx: started.state, timers: undefined } as LiveTxInfo,
     started.outputs,
   )
   return rest instanceof KeyInUse ? { _tag: "StartError", reason: "KeyInUse", key } : { key, rest }
@@ -480,7 +493,7 @@ export class KeyInUse {
 export const addTransaction = (
   core: Core,
   key: string,
-  info: TxInfo,
+  info: LiveTxInfo,
   outputs: ReadonlyArray<Output>,
 ): Rest | KeyInUse => {
   if (core.info.has(key)) return new KeyInUse(key)
@@ -494,7 +507,7 @@ export const addTransaction = (
 const performWith = (
   core: Core,
   key: string,
-  info: TxInfo,
+  info: LiveTxInfo,
   outputs: ReadonlyArray<Output>,
   retransmission: boolean,
   from = 0,
@@ -515,22 +528,40 @@ const performWith = (
 const retransmitted: SendMeta = { retransmission: true }
 const firstSend: SendMeta = { retransmission: false }
 
-const destinationOf = (info: TxInfo): Destination => (info.side === "client" ? info.destination : info.route)
+const destinationOf = (info: LiveTxInfo): Destination =>
+  info.side === "client" ? info.destination : info.route
 
-const performOne = (core: Core, key: string, info: TxInfo, output: Output, retransmission: boolean): Rest => {
+/** A transaction's `Send`: to `destination`, a failure fed back to transaction `key` as its `TransportError`. */
+const sendOut = (
+  core: Core,
+  key: string,
+  destination: Destination,
+  dialog: string | undefined,
+  message: SipMessage,
+  retransmission: boolean,
+): Rest => {
+  // what the wire log reads is built only when the wire is watched
+  const meta = isWireWatched(core)
+    ? { transaction: key, dialog, retransmission }
+    : retransmission
+      ? retransmitted
+      : firstSend
+  const sent = sendToNow(core, destination, message, meta)
+  if (sent === undefined) return undefined
+  if (!Effect.isEffect(sent)) return failed(core, key, sent)
+  return sent.pipe(Effect.catch((error) => runRest(failed(core, key, error))))
+}
+
+const performOne = (
+  core: Core,
+  key: string,
+  info: LiveTxInfo,
+  output: Output,
+  retransmission: boolean,
+): Rest => {
   switch (output._tag) {
-    case "Send": {
-      // what the wire log reads is built only when the wire is watched
-      const meta = isWireWatched(core)
-        ? { transaction: key, dialog: info.dialog, retransmission }
-        : retransmission
-          ? retransmitted
-          : firstSend
-      const sent = sendToNow(core, destinationOf(info), output.message, meta)
-      if (sent === undefined) return undefined
-      if (!Effect.isEffect(sent)) return failed(core, key, sent)
-      return sent.pipe(Effect.catch((error) => runRest(failed(core, key, error))))
-    }
+    case "Send":
+      return sendOut(core, key, destinationOf(info), info.dialog, output.message, retransmission)
     case "Deliver":
       if (info.side === "client")
         return output.message._tag === "Response" ? restOf(info.onResponse(output.message)) : undefined
@@ -539,6 +570,13 @@ const performOne = (core: Core, key: string, info: TxInfo, output: Output, retra
         ? core.hooks.onAck(output.message, info.source)
         : core.hooks.onRequest(key, output.message)
     case "StartTimer": {
+      // Timer L (an INVITE's "Accepted") or J (a non-INVITE's "Completed"): held as one record from now on
+      if (
+        info.side === "server" &&
+        (output.timer === "L" || output.timer === "J") &&
+        holdFinal(core, key, info, output.after)
+      )
+        return undefined
       const handle = core.timers.addNow(output.after, {
         _tag: "Transaction",
         key,
@@ -589,6 +627,118 @@ export const withTimer = <A>(
   }
   next[i] = added
   return next
+}
+
+// ------------------------------------------------------------------- server transactions after their final response
+
+/** The one timer job of the queue of final records (`expireFinal`). */
+const finalJob: TimerJob = { _tag: "Final" }
+
+/**
+ * The final record of `info` when its machine has just entered RFC 6026's "Accepted" (an INVITE) or §17.2.2's
+ * "Completed" (a non-INVITE) and armed Timer L or J (engine/FinalTx.ts); undefined for any other state, and for a
+ * transaction the application proxies (§16.10: a CANCEL of it goes to the proxy, with its `cancelled`).
+ */
+const finalOf = (key: string, info: ServerTxInfo, deadline: number): FinalTx | undefined => {
+  if (info.proxying) return undefined
+  const tx = info.tx
+  if (tx._tag === "Accepted") return new AcceptedInvite(key, deadline, info.route, info.source)
+  if (tx._tag !== "Completed" || tx.machine !== "NonInviteServer") return undefined
+  const kept = tx.response instanceof KeptResponse ? tx.response : keepResponse(tx.response)
+  return new CompletedNonInvite(
+    key,
+    deadline,
+    info.route,
+    kept.head,
+    kept.body.length === 0 ? NO_BODY : kept.body,
+  )
+}
+
+/**
+ * Server transaction `key` has just armed Timer J or L (64·T1): its record in `core.info` becomes a final record
+ * (engine/FinalTx.ts) at the end of the queue, with the deadline the timer had. Answers whether it did (else the
+ * timer is set as any other).
+ */
+const holdFinal = (core: Core, key: string, info: ServerTxInfo, after: number): boolean => {
+  if (core.info.get(key) !== info) return false
+  const now = core.timers.now()
+  const last = core.finalLast
+  // J and L are both 64·T1 for every transaction of the endpoint: the queue is in deadline order (a clock set back
+  // makes a record wait for the one before it)
+  const final = finalOf(key, info, Math.max(now + after, last?.deadline ?? 0))
+  if (final === undefined) return false
+  // its machine's other timers were stopped by the final response; any still set go with the record
+  const timers = info.timers
+  if (timers !== undefined) for (let i = 0; i < timers.length; i++) core.timers.dropNow(timers[i]!)
+  info.timers = undefined
+  core.info.set(key, final)
+  if (last === undefined) {
+    core.finalFirst = final
+    core.timers.addNow(final.deadline - now, finalJob)
+  } else last.next = final
+  core.finalLast = final
+  return true
+}
+
+/**
+ * The `Final` timer fired: every final record whose Timer J or L is due goes from `core.info` (the reducer's
+ * "Terminated": §17.2.2 "remains in this state until Timer J fires", RFC 6026 §7.1 "When Timer L fires … the
+ * machine MUST transition to the 'Terminated' state"), and the timer waits for the next one.
+ */
+export const expireFinal = (core: Core): Rest => {
+  const now = core.timers.now()
+  let first = core.finalFirst
+  while (first !== undefined && first.deadline <= now) {
+    if (core.info.get(first.key) === first) core.info.delete(first.key)
+    const next = first.next
+    first.next = undefined
+    first = next
+  }
+  core.finalFirst = first
+  if (first === undefined) core.finalLast = undefined
+  else core.timers.addNow(first.deadline - now, finalJob)
+  return undefined
+}
+
+/**
+ * What the machine in "Accepted" (INVITE) or "Completed" (non-INVITE) outputs for `event`, done with the final
+ * record (engine/FinalTx.ts has the table). The record stays as it is: only Timer J/L ends it (`expireFinal`).
+ */
+const stepFinal = (
+  core: Core,
+  key: string,
+  final: FinalTx,
+  event: TransactionEvent,
+  isRetransmission: boolean,
+): Rest => {
+  switch (event._tag) {
+    case "Receive": {
+      const m = event.message
+      if (final instanceof CompletedNonInvite)
+        /** §17.2.2: "While in the 'Completed' state, the server transaction MUST pass the final response to the
+         * transport layer for retransmission whenever a retransmission of the request is received." */
+        return sendOut(core, key, final.route, undefined, keptOf(final), true)
+      /** RFC 6026 §7.1: INVITE retransmissions "will be absorbed by the machine without changing its state";
+       * §8.7: "Any ACKs received from the network while in the 'Accepted' state MUST be passed directly to the
+       * TU and not absorbed." */
+      if (m._tag !== "Request" || m.method !== "ACK" || !(final instanceof AcceptedInvite)) return undefined
+      return core.hooks.onAck(m, final.source)
+    }
+    case "Respond": {
+      const status = event.response.status
+      /** RFC 6026 §8.7: "Any retransmission of the 2xx response passed from the TU to the transaction while in the
+       * 'Accepted' state MUST be passed to the transport layer for transmission." §17.2.2: "Any other final
+       * responses passed by the TU to the server transaction MUST be discarded while in the 'Completed' state." */
+      if (!(final instanceof AcceptedInvite) || status < 200 || status >= 300) return undefined
+      return sendOut(core, key, final.route, undefined, event.response, isRetransmission)
+    }
+    case "TimerFired":
+      // Timer J/L is the queue's (`expireFinal`): any firing that comes here is stale
+      return undefined
+    case "TransportError":
+      /** RFC 6026 §8.8: "inform the TU that a failure has occurred, and MUST remain in the current state". */
+      return Effect.logWarning(`transaction ${key}: transport failure: ${event.reason}`)
+  }
 }
 
 /** A send that failed is the transaction's `TransportError` (§17.1.4, §17.2.4). */

@@ -46,6 +46,7 @@ import {
   type TxInfo,
   topViaRecord,
 } from "./Core.js"
+import type { FinalTx } from "./FinalTx.js"
 import { later, type Rest, runRest } from "./Now.js"
 import { feedResponse, type Observer, uaOf, uaStep } from "./UaCore.js"
 
@@ -232,8 +233,15 @@ const serverKeyOf = (response: Response): string | undefined => {
 
 /** The response to the request of server transaction `info` carries that request's top Via and CSeq (makeResponse
  * copies them; the Via record itself until `markFinal` keeps a copy), so its key need not be computed again. A
- * CANCEL's top Via is its INVITE's (§9.1): the CSeq tells their responses apart. */
-const isAnswerTo = (info: TxInfo | undefined, response: Response): info is ServerTxInfo => {
+ * CANCEL's top Via is its INVITE's (§9.1): the CSeq tells their responses apart. A transaction after its final
+ * response (engine/FinalTx.ts) keeps no request: a response hinted to it (a 2xx retransmission, rare) is its answer
+ * when its own §17.2.3 key is the hint. */
+const isAnswerTo = (
+  info: TxInfo | undefined,
+  response: Response,
+  hint: string | undefined,
+): info is ServerTxInfo | FinalTx => {
+  if (info?.side === "final") return serverKeyOf(response) === hint
   if (info?.side !== "server") return false
   const mine = topViaRecord(response)
   const theirs = topViaRecord(info.request)
@@ -249,10 +257,13 @@ export const sendResponse = (core: Core, response: Response, hint?: string): Eff
 export const sendResponseNow = (core: Core, response: Response, hint?: string): Rest => {
   // the hinted transaction's record, when the response is its answer; else the one its Via and CSeq name
   const hinted = hint === undefined ? undefined : core.info.get(hint)
-  const answers = isAnswerTo(hinted, response)
+  const answers = isAnswerTo(hinted, response, hint)
   const key = answers ? hint : serverKeyOf(response)
   const info = answers ? hinted : key === undefined ? undefined : core.info.get(key)
-  if (key === undefined || info?.side !== "server") return sendByVia(core, response)
+  if (key === undefined || info === undefined || info.side === "client") return sendByVia(core, response)
+  // after the final response: the 2xx retransmissions of an INVITE in "Accepted" (RFC 6026 §8.7)
+  if (info.side === "final")
+    return dispatchTo(core, key, info, respondEvent(response), response.status >= 200)
   const again = info.final && response.status >= 200
   if (info.tx._tag === "Terminated") {
     if (response.status >= 200) markFinal(info)
