@@ -18,6 +18,12 @@
  * per protocol step (the call's CPU / 5), the share of the round's wall time spent in GC pauses, and the calls
  * held; at the end, the heap the core holds per held call (heap with the calls held minus heap without, after a
  * full GC each time).
+ *
+ * On a shared machine count instructions instead of CPU time: the slope between two call counts under cachegrind,
+ * each run the same but for `--calls` (the warm-up and the final GCs cancel out):
+ *   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+ *     node --predictable --hash-seed=1 --random-seed=1 ua.bench.ts --calls=N --rounds=1 --held=2000 --listen
+ * with N = 2000 and 6000: instructions per call = (I refs at 6000 − I refs at 2000) / 4000.
  */
 import { PerformanceObserver } from "node:perf_hooks"
 import { getToTag, type Request } from "@sipkit/codec"

@@ -27,7 +27,7 @@
  *
  * Never: I/O, clocks.
  */
-import { getCallId, getTopVia, isErr, type Request, viaBranch } from "@sipkit/codec"
+import { getCallId, getTopViaBranch, isErr, type Request } from "@sipkit/codec"
 import type { Dialog, DialogSet } from "../dialog/index.js"
 import type { Accepting, Call, CallRef, Media, PendingReinvite, Retry, SentAck } from "./Call.js"
 import type { Credentials } from "./UaConfig.js"
@@ -160,10 +160,10 @@ export class EndedCall implements Call {
    * Call-ID, top Via branch and Request-URI as the INVITE (`cancels` in cancel.ts, on what was kept of it). */
   isCancelledBy(cancel: Request): boolean {
     const match = this.cancelMatch
-    const via = getTopVia(cancel)
+    const top = getTopViaBranch(cancel)
     const callId = getCallId(cancel)
-    if (match === undefined || isErr(via) || isErr(callId) || !this.isCallId(callId.value)) return false
-    const branch = viaBranch(via.value) ?? ""
+    if (match === undefined || isErr(top) || isErr(callId) || !this.isCallId(callId.value)) return false
+    const branch = top.value ?? ""
     const uri = cancel.uri
     return (
       isAt(match, branch, 0, match.length - uri.length - 1) &&
@@ -184,10 +184,11 @@ export const isSettled = (call: Call): boolean =>
 /** Whether the call is kept as `endedCall` makes it. */
 export const isEnded = (call: Call): call is EndedCall => call instanceof EndedCall
 
-/** `branch Request-URI` of the INVITE, one flat string (`join`: not a view of the datagram). */
+/** `branch Request-URI` of the INVITE, one flat string (`join`: not a view of the datagram). The branch read in place
+ * (`getTopViaBranch`: `viaBranch(getTopVia(…))` and its errors, without building the Via). */
 const matchOf = (invite: Request): string | undefined => {
-  const via = getTopVia(invite)
-  return isErr(via) ? undefined : [viaBranch(via.value) ?? "", invite.uri].join(" ")
+  const branch = getTopViaBranch(invite)
+  return isErr(branch) ? undefined : [branch.value ?? "", invite.uri].join(" ")
 }
 
 /** The call as kept once settled (`isSettled`): the same answers, a fraction of the memory. A call whose ref does
