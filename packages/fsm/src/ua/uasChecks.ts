@@ -93,8 +93,11 @@ const mediaType = (contentType: string): string => {
  * Accept header field listing the types of all bodies it understands" — and Accept-Encoding for an encoding. */
 const checkContent: Check = (config, request, toTag) => {
   if (request.body.length === 0) return undefined
-  const type = mediaType(getHeader(request, "Content-Type") ?? "application/sdp")
-  if (!config.accept.includes(type) && !config.accept.includes("*/*"))
+  // the media range of everything accepts any type: the Content-Type is not read then
+  if (
+    !config.accept.includes("*/*") &&
+    !config.accept.includes(mediaType(getHeader(request, "Content-Type") ?? "application/sdp"))
+  )
     return reject(request, 415, toTag, [["Accept", list(config.accept)]])
   const values = getHeaderValues(request, "Content-Encoding")
   if (values.length === 0) return undefined
