@@ -7,7 +7,7 @@
 import { headerKey, nameMatches } from "./HeaderNames.js"
 import { removeHeader, setHeader } from "./Headers.js"
 import type { Header, Request, Response, SipMessage } from "./Message.js"
-import { getParam, parseParams } from "./Params.js"
+import { findParam } from "./Params.js"
 import { reasonPhrase } from "./ReasonPhrase.js"
 
 const encoder = new TextEncoder()
@@ -65,13 +65,41 @@ export interface ResponseOptions {
   readonly body?: Uint8Array | string
 }
 
-/** Does this To value already carry a tag parameter (outside the URI)? */
+/** Does this To value already carry a tag parameter (outside the URI)? (`findParam` accepts what `parseParams` does.) */
 const toHasTag = (value: string): boolean => {
   const gt = value.lastIndexOf(">")
   const semi = value.indexOf(";", gt < 0 ? 0 : gt)
-  if (semi < 0) return false
-  const params = parseParams(value, semi)
-  return typeof params !== "string" && getParam(params, "tag") !== undefined
+  return semi >= 0 && typeof findParam(value, semi, value.length, "tag") === "string"
+}
+
+/** What `makeResponse` does with a request's header: copy it, copy it with the To tag, or leave it. */
+const SKIP = 0
+const COPY = 1
+const TO = 2
+
+/**
+ * The part a request header plays in a response (§8.2.6.2). A name spelled as RFC 3261 spells it — a parsed
+ * message shares those strings, so each test is an identity compare — is answered without `headerKey`'s map
+ * lookup; any other spelling (compact, other case, unknown) goes through `headerKey`.
+ */
+const roleOf = (name: string): number => {
+  if (name === "Via" || name === "From" || name === "Call-ID" || name === "CSeq") return COPY
+  if (name === "To") return TO
+  if (
+    name === "Contact" ||
+    name === "Max-Forwards" ||
+    name === "Content-Type" ||
+    name === "Content-Length" ||
+    name === "Subject" ||
+    name === "User-Agent" ||
+    name === "Allow" ||
+    name === "Supported"
+  )
+    return SKIP
+  const key = headerKey(name)
+  if (key === "via" || key === "from" || key === "call-id" || key === "cseq" || key === "timestamp")
+    return COPY
+  return key === "to" ? TO : SKIP
 }
 
 /**
@@ -83,11 +111,12 @@ export const makeResponse = (request: Request, status: number, options: Response
   // one array, built in one pass (a response is made for every request; the final one of a non-INVITE is held
   // for Timer J): the copied fields, the given ones, Content-Length in place of the first given one or last
   const headers: Header[] = []
-  for (const h of request.headers) {
-    const key = headerKey(h.name)
-    if (key === "via" || key === "from" || key === "call-id" || key === "cseq" || key === "timestamp")
-      headers.push(h)
-    else if (key === "to")
+  const hs = request.headers
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i]!
+    const role = roleOf(h.name)
+    if (role === COPY) headers.push(h)
+    else if (role === TO)
       headers.push(
         options.toTag !== undefined && !toHasTag(h.value)
           ? { name: h.name, value: `${h.value};tag=${options.toTag}` }

@@ -1,16 +1,22 @@
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
   getHeader,
+  getParam,
   getTag,
   getTo,
+  type Header,
+  headerKey,
   makeRequest,
   makeResponse,
   parseMessage,
+  type Request,
   reasonPhrase,
   serializeMessage,
   withBody,
 } from "../src/index.js"
-import { invite, text, unwrap } from "./helpers.js"
+import { parseParams } from "../src/Params.js"
+import { crlf, invite, text, unwrap } from "./helpers.js"
 
 describe("makeRequest", () => {
   it("keeps header order and sets Content-Length to the body's byte length", () => {
@@ -83,6 +89,66 @@ describe("makeResponse (§8.2.6)", () => {
       { name: "l", value: "3" },
       { name: "Server", value: "s" },
     ])
+  })
+
+  it("copies the same fields as a copy by canonical name: compact forms, any case, repeats, with and without a To tag", () => {
+    // The law: what makeResponse copies is what this reference (every header's canonical name looked up) copies.
+    const reference = (request: Request, toTag: string | undefined): ReadonlyArray<Header> => {
+      const out: Header[] = []
+      for (const h of request.headers) {
+        const key = headerKey(h.name)
+        if (["via", "from", "call-id", "cseq", "timestamp"].includes(key)) out.push(h)
+        else if (key === "to") {
+          const gt = h.value.lastIndexOf(">")
+          const semi = h.value.indexOf(";", gt < 0 ? 0 : gt)
+          const params = semi < 0 ? [] : parseParams(h.value, semi)
+          const tagged = typeof params !== "string" && getParam(params, "tag") !== undefined
+          out.push(toTag !== undefined && !tagged ? { name: h.name, value: `${h.value};tag=${toTag}` } : h)
+        }
+      }
+      return [...out, { name: "Content-Length", value: "0" }]
+    }
+    const name = fc.constantFrom(
+      ...["Via", "v", "VIA", "via", "From", "f", "FROM", "To", "t", "TO", "to", "Call-ID", "i", "call-id"],
+      ...["CSeq", "CSEQ", "cseq", "Timestamp", "timestamp", "Contact", "m", "Max-Forwards", "Subject", "s"],
+      ...[
+        "Content-Type",
+        "c",
+        "User-Agent",
+        "Allow",
+        "Supported",
+        "k",
+        "Record-Route",
+        "X-Via",
+        "Tox",
+        "Fro",
+      ],
+    )
+    const value = fc.constantFrom(
+      "SIP/2.0/UDP h;branch=z9hG4bK1",
+      "<sip:b@c>",
+      "<sip:b@c>;tag=9",
+      "Bob <sip:b@c;tag=in>",
+      "sip:b@c;tag=x",
+      "<sip:b@c>;tag",
+      "<sip:b@c>;=bad",
+      "1 INVITE",
+      "x",
+    )
+    const fields = fc.array(fc.tuple(name, value), { maxLength: 12 })
+    fc.assert(
+      fc.property(fields, fc.option(fc.constantFrom("t1", "t2")), (hs, tag) => {
+        const toTag = tag ?? undefined
+        const built = makeRequest({ method: "OPTIONS", uri: "sip:a@b", headers: hs })
+        const lines = hs.map(([n, v]) => `${n}: ${v}`)
+        const parsed = unwrap(parseMessage(crlf("OPTIONS sip:a@b SIP/2.0", ...lines, "Content-Length: 0")))
+        for (const request of [built, parsed] as ReadonlyArray<Request>) {
+          const options = toTag === undefined ? {} : { toTag }
+          expect(makeResponse(request, 200, options).headers).toEqual(reference(request, toTag))
+        }
+      }),
+      { numRuns: 300 },
+    )
   })
 
   it("knows the §21 reason phrases", () => {
