@@ -33,7 +33,6 @@ import {
   type Core,
   connectionClosed,
   dispatchNow,
-  expireFinal,
   isWireWatched,
   KeyInUse,
   type Listener,
@@ -43,6 +42,7 @@ import {
   type TimerJob,
   warningOf,
 } from "./engine/Core.js"
+import { expiringFired } from "./engine/Expiring.js"
 import { makeInbox } from "./engine/Inbox.js"
 import { type Rest, restOf, runRest, thenNow } from "./engine/Now.js"
 import { isForkResponse, makeProxyRuntime, proxy, proxyByLocation, proxyResponse } from "./engine/Proxy.js"
@@ -71,8 +71,8 @@ const fireTimerNow = (core: Core, job: TimerJob): Rest => {
       return dispatchNow(core, job.key, { _tag: "TimerFired", timer: job.timer, id: job.id })
     case "Ua":
       return uaStepNow(core, job.input)
-    case "Final":
-      return expireFinal(core)
+    case "Expiring":
+      return expiringFired(core)
     case "Run":
       return job.effect
   }
@@ -319,8 +319,9 @@ export const makeEndpoint = (input: EndpointConfig | unknown, handlers: Handlers
       fibers,
       fork,
       info: new Map(),
-      finalFirst: undefined,
-      finalLast: undefined,
+      expiringFirst: undefined,
+      expiringLast: undefined,
+      expiringArmed: false,
       dialogs: new Map(),
       dialogStore: Option.getOrElse(yield* Effect.serviceOption(DialogStore), memoryDialogs),
       hooks: {

@@ -6,8 +6,9 @@
  * run 64·T1 = 32 s after every call), and a call sets and stops about ten. A binary heap of that many entries
  * paid O(log n) comparisons (each a cache miss) on every set; here the entries are grouped in buckets of
  * `width` ms: setting a timer appends to its bucket (O(1)), a min-heap orders only the buckets (a few thousand
- * at most: 64·T1 / width), and cancelling marks the entry dead and lets go of its value and key at once, so a 2xx timeout
- * stopped by its ACK holds no memory but an empty slot until its bucket comes up.
+ * at most: 64·T1 / width), and cancelling takes the entry out of its bucket at once (it was appended last, or nearly:
+ * most timers are cancelled soon after they are set, so the search from the bucket's end is short), so a 64·T1 2xx
+ * timeout stopped by its ACK holds nothing for the 32 s until its bucket comes up.
  *
  * Never: reads a clock, sleeps or schedules anything — time comes in as `now`.
  */
@@ -59,6 +60,8 @@ export interface TimerHeap<A> {
   ) => ReadonlyArray<{ readonly key: string | undefined; readonly deadline: number; readonly value: A }>
   /** Number of live timers. */
   readonly size: () => number
+  /** Number of entries in the buckets (tests: a cancelled timer leaves its bucket at once, so this is `size()`). */
+  readonly held: () => number
 }
 
 const earlier = <A>(a: Entry<A>, b: Entry<A>): boolean =>
@@ -125,7 +128,22 @@ export const makeTimerHeap = <A>(width = 10): TimerHeap<A> => {
     e.live = false
     e.value = undefined
     e.key = ""
+    unbucket(e)
     return true
+  }
+
+  /** Takes a cancelled entry out of its bucket, keeping the others in order (searched from the end). */
+  const unbucket = (e: Entry<A>): void => {
+    const b = buckets.get(Math.floor(e.deadline / width))
+    if (b === undefined) return
+    const entries = b.entries
+    let i = entries.length - 1
+    while (i >= 0 && entries[i] !== e) i--
+    if (i < 0) return
+    for (; i < entries.length - 1; i++) entries[i] = entries[i + 1]!
+    entries.pop()
+    // an emptied bucket keeps its dead `first` until `head` drops it
+    if (b.first === e && entries.length > 0) b.first = firstLive(entries) ?? e
   }
 
   const insert = (e: Entry<A>): void => {
@@ -178,6 +196,7 @@ export const makeTimerHeap = <A>(width = 10): TimerHeap<A> => {
       e.live = false
       e.value = undefined
       unkeyed--
+      unbucket(e)
       return true
     },
     nextDeadline: () => head()?.first.deadline,
@@ -216,5 +235,10 @@ export const makeTimerHeap = <A>(width = 10): TimerHeap<A> => {
       }>
     },
     size: () => live.size + unkeyed,
+    held: () => {
+      let n = 0
+      for (const b of buckets.values()) n += b.entries.length
+      return n
+    },
   }
 }

@@ -189,6 +189,12 @@ describe("a server transaction after its final response does what the reducer sa
       yield* TestClock.adjust(200)
       yield* live(20)
       expect((yield* ep.stats).activeTransactions).toBe(0)
+      // the UA core has forgotten the ended call by then (its `Forget`, 64·T1 after the BYE): a CANCEL of the INVITE
+      // (which it matched while it knew the call, above) and the BYE, new transactions now, find nothing: 481
+      texts = yield* exchange(peer, port, cancelText, 11)
+      expect(startLine(texts[10]!)).toBe("SIP/2.0 481 Call/Transaction Does Not Exist")
+      texts = yield* exchange(peer, port, byeText, 12)
+      expect(startLine(texts[11]!)).toBe("SIP/2.0 481 Call/Transaction Does Not Exist")
     }).pipe(Effect.scoped),
   )
 })

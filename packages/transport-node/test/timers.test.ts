@@ -68,6 +68,8 @@ describe("TimerHeap", () => {
             expect(handles[i]!.live).toBe(false)
           } else expect(h.popDue(o.now).map((d) => [d.deadline, d.value])).toEqual(popModel(o.now))
           expect(h.nextDeadline()).toBe(nextModel())
+          // a cancelled, replaced or fired timer is in no bucket: the buckets hold the live ones only
+          expect(h.held()).toBe(model.size)
         }
         expect(h.popDue(now).map((d) => [d.deadline, d.value])).toEqual(popModel(now))
         expect(h.size()).toBe(model.size)
@@ -97,6 +99,8 @@ describe("TimerHeap", () => {
       for (const i of deadlines.keys()) if (i % 4 !== 0) h.cancel(String(i))
       h.schedule("late", 2000, -1)
       expect(h.size()).toBe(101)
+      // and they left their buckets at once (a 64·T1 timeout stopped by its ACK holds nothing for 32 s)
+      expect(h.held()).toBe(101)
       const live = deadlines.filter((_, i) => i % 4 === 0).sort((a, b) => a - b)
       expect(h.popDue(999).map((e) => e.deadline)).toEqual(live)
       expect(h.popDue(5000).map((e) => e.value)).toEqual([-1])

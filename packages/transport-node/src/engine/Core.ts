@@ -49,6 +49,7 @@ import type { ResponseRoute } from "../Routing.js"
 import type { TimerHandle } from "../TimerHeap.js"
 import type { Timers } from "../Timers.js"
 import type { TlsFiles, Transport, TransportError } from "../transport/Transport.js"
+import { deadlineAfter, type Expiring, expireLater } from "./Expiring.js"
 import { AcceptedInvite, CompletedNonInvite, FinalTx, keptOf } from "./FinalTx.js"
 import { KeptResponse, keepResponse, wireOf } from "./KeptResponse.js"
 import { later, type Rest, restOf, runRest } from "./Now.js"
@@ -222,8 +223,8 @@ export type TimerJob =
       readonly id: number
     }
   | { readonly _tag: "Ua"; readonly input: UaInput }
-  /** Timer J/L of the oldest server transactions after their final response (`expireFinal`): one job for all. */
-  | { readonly _tag: "Final" }
+  /** The oldest of the records let go 64·T1 after they were queued (engine/Expiring.ts): one job for all. */
+  | { readonly _tag: "Expiring" }
   /** Anything else (the proxy's Timer C): an Effect after all. */
   | { readonly _tag: "Run"; readonly effect: Effect.Effect<void> }
 
@@ -249,10 +250,11 @@ export interface Core {
    * only ever uses the newest table pays for versions it never reads.)
    */
   readonly info: Map<string, TxInfo>
-  /** The server transactions after their final response (engine/FinalTx.ts), oldest first: the queue whose head's
-   * deadline the one `Final` timer waits for (`holdFinal`, `expireFinal`). */
-  finalFirst: FinalTx | undefined
-  finalLast: FinalTx | undefined
+  /** What is let go 64·T1 after it was queued (engine/Expiring.ts: server transactions after their final response,
+   * ended calls), oldest first; the one `Expiring` timer of the facility waits for the oldest while `expiringArmed`. */
+  expiringFirst: Expiring | undefined
+  expiringLast: Expiring | undefined
+  expiringArmed: boolean
   /** Live handles of the dialogs this process takes part in (their state is in `dialogStore`). */
   readonly dialogs: Map<string, DialogEntry>
   readonly dialogStore: DialogStoreShape
@@ -631,9 +633,6 @@ export const withTimer = <A>(
 
 // ------------------------------------------------------------------- server transactions after their final response
 
-/** The one timer job of the queue of final records (`expireFinal`). */
-const finalJob: TimerJob = { _tag: "Final" }
-
 /**
  * The final record of `info` when its machine has just entered RFC 6026's "Accepted" (an INVITE) or §17.2.2's
  * "Completed" (a non-INVITE) and armed Timer L or J (engine/FinalTx.ts); undefined for any other state, and for a
@@ -655,49 +654,21 @@ const finalOf = (key: string, info: ServerTxInfo, deadline: number): FinalTx | u
 }
 
 /**
- * Server transaction `key` has just armed Timer J or L (64·T1): its record in `core.info` becomes a final record
- * (engine/FinalTx.ts) at the end of the queue, with the deadline the timer had. Answers whether it did (else the
- * timer is set as any other).
+ * Server transaction `key` has just armed Timer J or L (`after` = 64·T1): its record in `core.info` becomes a final
+ * record (engine/FinalTx.ts), queued to go when the timer would fire (engine/Expiring.ts). Answers whether it did
+ * (else the timer is set as any other).
  */
 const holdFinal = (core: Core, key: string, info: ServerTxInfo, after: number): boolean => {
   if (core.info.get(key) !== info) return false
-  const now = core.timers.now()
-  const last = core.finalLast
-  // J and L are both 64·T1 for every transaction of the endpoint: the queue is in deadline order (a clock set back
-  // makes a record wait for the one before it)
-  const final = finalOf(key, info, Math.max(now + after, last?.deadline ?? 0))
+  const final = finalOf(key, info, deadlineAfter(core, after))
   if (final === undefined) return false
   // its machine's other timers were stopped by the final response; any still set go with the record
   const timers = info.timers
   if (timers !== undefined) for (let i = 0; i < timers.length; i++) core.timers.dropNow(timers[i]!)
   info.timers = undefined
   core.info.set(key, final)
-  if (last === undefined) {
-    core.finalFirst = final
-    core.timers.addNow(final.deadline - now, finalJob)
-  } else last.next = final
-  core.finalLast = final
+  expireLater(core, final)
   return true
-}
-
-/**
- * The `Final` timer fired: every final record whose Timer J or L is due goes from `core.info` (the reducer's
- * "Terminated": §17.2.2 "remains in this state until Timer J fires", RFC 6026 §7.1 "When Timer L fires … the
- * machine MUST transition to the 'Terminated' state"), and the timer waits for the next one.
- */
-export const expireFinal = (core: Core): Rest => {
-  const now = core.timers.now()
-  let first = core.finalFirst
-  while (first !== undefined && first.deadline <= now) {
-    if (core.info.get(first.key) === first) core.info.delete(first.key)
-    const next = first.next
-    first.next = undefined
-    first = next
-  }
-  core.finalFirst = first
-  if (first === undefined) core.finalLast = undefined
-  else core.timers.addNow(first.deadline - now, finalJob)
-  return undefined
 }
 
 /**

@@ -15,34 +15,41 @@
  * | Completed (non-INVITE) | Send the kept final response         | none                     | stale: none | inform TU     |
  *
  * Timer J or L itself is not a timer of the facility: both are 64·T1 for every transaction of an endpoint, so
- * they expire in the order the records were made. The records form one queue (`next`), oldest first, and ONE
- * timer of the facility waits for the oldest (`armFinal` / `expireFinal`, engine/Core.ts); when it fires, every
- * record whose deadline has come goes, as the reducer's `Terminated` would take it out of the table.
+ * the records come due in the order they were made, in the engine's one queue of such records (engine/Expiring.ts);
+ * when one does, it leaves `core.info`, as the reducer's `Terminated` takes a transaction out of the table.
  *
  * Never: holds the request, the fsm state, or a timer per transaction; used for a transaction the application
  * proxies (its record stays whole: a CANCEL of it goes to the proxy, §16.10).
  */
 import type { PeerAddress } from "../Address.js"
 import type { ResponseRoute } from "../Routing.js"
+import type { Core } from "./Core.js"
+import { Expiring } from "./Expiring.js"
 import { KeptResponse } from "./KeptResponse.js"
+import type { Rest } from "./Now.js"
 
 /** A server transaction after its final response (see the module's note). */
-export abstract class FinalTx {
-  /** The next record of the queue (made after this one), or undefined for the newest. */
-  next: FinalTx | undefined
+export abstract class FinalTx extends Expiring {
   constructor(
     /** Its §17 key in `core.info`. */
     readonly key: string,
-    /** When Timer J or L fires: ms on the timer facility's clock (`Timers.now`). */
-    readonly deadline: number,
+    /** When Timer J or L fires (`Expiring`). */
+    deadline: number,
     /** Where its responses go (§18.2.2). */
     readonly route: ResponseRoute,
   ) {
-    this.next = undefined
+    super(deadline)
   }
   /** Tells it from a live transaction's record (`TxInfo`): a getter on the prototype, no field. */
   get side(): "final" {
     return "final"
+  }
+  /** Timer J/L fired: §17.2.2 "remains in this state until Timer J fires, at which point it MUST transition to the
+   * 'Terminated' state"; RFC 6026 §7.1 "When Timer L fires and the state machine is in the 'Accepted' state, the
+   * machine MUST transition to the 'Terminated' state." Terminated, the record leaves the table. */
+  expire(core: Core): Rest {
+    if (core.info.get(this.key) === this) core.info.delete(this.key)
+    return undefined
   }
 }
 

@@ -35,6 +35,7 @@ import type { PeerAddress } from "../Address.js"
 import { allowedMethods, type DialogContext, handlerFor } from "../Handlers.js"
 import type { TimerHandle } from "../TimerHeap.js"
 import { type Core, type Destination, type DialogEntry, type TimerJob, withTimer } from "./Core.js"
+import { deadlineAfter, Expiring, expireLater } from "./Expiring.js"
 import { eachNow, later, type Rest, restOf } from "./Now.js"
 import { sendAck, sendRequest, sendResponseNow } from "./UaSend.js"
 
@@ -379,6 +380,19 @@ const syncCalls = (
   return work === undefined ? undefined : eachNow(work, restOf)
 }
 
+/** An ended call the core forgets 64·T1 later (late retransmissions still find it until then): `Forget` when due. */
+class ForgetCall extends Expiring {
+  constructor(
+    deadline: number,
+    readonly call: CallRef,
+  ) {
+    super(deadline)
+  }
+  expire(core: Core): Rest {
+    return uaStepNow(core, { _tag: "Forget", call: this.call })
+  }
+}
+
 /** What changed for one call: its dialog (to the store), its end (forgotten after 64·T1), its removal. The store's
  * work that cannot be done at once goes to `work`. */
 const syncCall = (
@@ -399,8 +413,8 @@ const syncCall = (
   }
   if (now?.phase === "Terminated" && was?.phase !== "Terminated") {
     if (now.dialog !== undefined) forgetDialog(core, dialogKeyOf(now.dialog.id), work)
-    // set once per call and never stopped: no key (the keyed timers' map would hold one per ended call for 64·T1)
-    core.timers.addNow(64 * core.config.timers.t1, { _tag: "Ua", input: { _tag: "Forget", call: ref } })
+    // 64·T1 for every call: a record in the engine's queue of such (engine/Expiring.ts), not a timer per call
+    expireLater(core, new ForgetCall(deadlineAfter(core, 64 * core.config.timers.t1), ref))
   }
   if (now === undefined && was !== undefined) {
     uaOf(core).listeners.delete(ref)
