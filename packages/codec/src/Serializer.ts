@@ -13,8 +13,9 @@
  * `SLAB_BYTES`, alive). Anything else (a non-ASCII character, a message larger than `SLAB_BYTES / 2`) is encoded
  * as UTF-8 into a buffer of its own.
  */
-import { isRequest, type SipMessage } from "./Message.js"
+import { isRequest, type Response, type SipMessage } from "./Message.js"
 import { sourceOf, sourceTextOf } from "./Parsed.js"
+import { reasonPhrase } from "./ReasonPhrase.js"
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -28,10 +29,31 @@ let used = 0
 export const headText = (message: SipMessage): string => {
   let text = isRequest(message)
     ? `${message.method} ${message.uri} ${message.version}\r\n`
-    : `${message.version} ${message.status} ${message.reason}\r\n`
+    : statusLine(message)
   for (const h of message.headers) text += `${h.name}: ${h.value}\r\n`
   return `${text}\r\n`
 }
+
+/**
+ * The Status-Line of a response. The usual one — `SIP/2.0`, a status of 100–699 and its §21 phrase (what
+ * `makeResponse` writes by default) — is one string made once per status: no number written out, no three
+ * concatenations, for every response sent.
+ */
+const statusLine = (message: Response): string => {
+  const status = message.status
+  const usual = status >= 100 && status < 700 ? usualLines[status] : undefined
+  if (usual !== undefined && message.reason === usual.reason && message.version === "SIP/2.0")
+    return usual.line
+  const line = `${message.version} ${status} ${message.reason}\r\n`
+  if (usual === undefined && status >= 100 && status < 700 && Number.isInteger(status)) {
+    const reason = reasonPhrase(status)
+    usualLines[status] = { reason, line: `SIP/2.0 ${status} ${reason}\r\n` }
+  }
+  return line
+}
+const usualLines: Array<{ readonly reason: string; readonly line: string } | undefined> = new Array(700).fill(
+  undefined,
+)
 
 /** Writes a message from its fields, ignoring any remembered source bytes. */
 export const serializeFields = (message: SipMessage): Uint8Array =>

@@ -1,6 +1,14 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { makeRequest, type SipMessage, serializeMessage } from "../src/index.js"
+import {
+  encodeWire,
+  headText,
+  makeRequest,
+  makeResponse,
+  reasonPhrase,
+  type SipMessage,
+  serializeMessage,
+} from "../src/index.js"
 
 const utf8 = new TextEncoder()
 
@@ -64,5 +72,31 @@ describe("serializeMessage of a built message", () => {
       spans.sort((x, y) => x[0] - y[0])
       for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1])
     }
+  })
+})
+
+describe("serializeMessage and headText of a response", () => {
+  it("write the status line from the fields: usual or own reason, any version and status, every time", () => {
+    const request = message("x")
+    const status = fc.oneof(fc.integer({ min: 100, max: 699 }), fc.constantFrom(99, 700, 1000, 180.5, -1))
+    const reason = fc.oneof(
+      fc.constant(undefined),
+      fc.constantFrom("", "OK", "Ringing", "Fine", "d\u00e9j\u00e0"),
+    )
+    const version = fc.constantFrom("SIP/2.0", "SIP/3.0", "sip/2.0")
+    fc.assert(
+      fc.property(status, reason, version, (s, r, v) => {
+        const built = makeResponse(request, s, r === undefined ? {} : { reason: r })
+        const m = { ...built, version: v }
+        if (r === undefined) expect(m.reason).toBe(reasonPhrase(s))
+        // twice: the first write of a status may remember its usual line, the second uses it
+        for (let k = 0; k < 2; k++) {
+          expect(serializeMessage(m)).toEqual(expected(m))
+          expect(encodeWire(headText(m), m.body)).toEqual(expected(m))
+          expect(headText(m).startsWith(`${v} ${s} ${m.reason}\r\n`)).toBe(true)
+        }
+      }),
+      { numRuns: 300 },
+    )
   })
 })
