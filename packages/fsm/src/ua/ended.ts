@@ -20,7 +20,10 @@
  * INVITE, its header records, the dialog and its name-addrs, the SDP are all let go. It reads as a `Call` (the
  * runtime reads `phase`, `dialog`, `ref` of every call it is told about): the fields it does not hold are getters
  * answering what a call that ended with nothing pending holds (`Terminated`, no dialog, no media, an empty INVITE).
- * Ua.ts routes every event about an ended call here before any handler of live calls could copy it.
+ * Ua.ts answers the responses, timers and commands for an ended call with nothing before any handler of live calls
+ * sees it (a spread `{ ...call }` copies own fields only: no handler may copy an `EndedCall` that way); the requests
+ * that name it reach only the reads above (`callForInvite` and `isCancelledBy` in uas.ts's CANCEL, `isDialog` in
+ * replaces.ts, `hasRemoteTag` in answers.ts).
  *
  * Only a UAS call with nothing pending is ended so (no 2xx being retransmitted, no re-INVITE waiting): the UAC keeps
  * its dialog set and ACKs, which §13.2.2.4 needs for a 2xx retransmitted or forked after the end.
