@@ -198,7 +198,8 @@ const matchOf = (invite: Request): string | undefined => {
  * not end with its local tag, or that has no index key, is kept as it is (every UAS call has both). */
 export const endedCall = (call: Call): Call => {
   const { ref, inviteKey, localTag } = call
-  if (inviteKey === undefined || !ref.endsWith(`;${localTag}`)) return call
+  const at = ref.length - localTag.length
+  if (inviteKey === undefined || at < 1 || ref.charCodeAt(at - 1) !== 59 || !ref.endsWith(localTag)) return call
   return new EndedCall(ref, inviteKey, localTag.length, matchOf(call.invite))
 }
 
