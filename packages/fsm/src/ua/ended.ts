@@ -199,7 +199,8 @@ const matchOf = (invite: Request): string | undefined => {
 export const endedCall = (call: Call): Call => {
   const { ref, inviteKey, localTag } = call
   const at = ref.length - localTag.length
-  if (inviteKey === undefined || at < 1 || ref.charCodeAt(at - 1) !== 59 || !ref.endsWith(localTag)) return call
+  if (inviteKey === undefined || at < 1 || ref.charCodeAt(at - 1) !== 59 || !ref.endsWith(localTag))
+    return call
   return new EndedCall(ref, inviteKey, localTag.length, matchOf(call.invite))
 }
 
