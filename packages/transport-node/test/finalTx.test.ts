@@ -7,6 +7,7 @@
  * `Deliver` of an ACK as the `ack` handler's call, nothing as nothing (the next datagram is a probe's answer).
  */
 import * as dgram from "node:dgram"
+import * as net from "node:net"
 import { expect, it } from "@effect/vitest"
 import { makeResponse, parseMessage, type Request, type Response, serializeMessage } from "@sipkit/codec"
 import {
@@ -82,10 +83,10 @@ const reducerAfter = (req: Request, response: Response) => {
 }
 const tags = (outputs: ReadonlyArray<Output>) => outputs.map((o) => o._tag)
 
-const answering = (acks: { n: number }) =>
+const answering = (acks: { n: number }, transport: "UDP" | "TCP" = "UDP") =>
   makeEndpoint(
     {
-      listeners: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
+      listeners: [{ transport, host: "127.0.0.1", port: 0 }],
       logMessages: false,
       timers: { t1: T1, t2: 400, t4: 500 },
     },
@@ -196,6 +197,48 @@ describe("a server transaction after its final response does what the reducer sa
       texts = yield* exchange(peer, port, byeText, 12)
       expect(startLine(texts[11]!)).toBe("SIP/2.0 481 Call/Transaction Does Not Exist")
     }).pipe(Effect.scoped),
+  )
+})
+
+describe("over TCP (reliable): nothing kept for Timer J", () => {
+  it.effect(
+    "the BYE's transaction ends with its 200 (J = 0); the INVITE's stays for Timer L (64·T1 on every transport)",
+    () =>
+      Effect.gen(function* () {
+        const acks = { n: 0 }
+        const ep = yield* answering(acks, "TCP")
+        const port = ep.listeners[0]!.local.port
+        const socket = yield* Effect.acquireRelease(
+          Effect.callback<net.Socket>((resume) => {
+            const s = net.connect(port, "127.0.0.1", () => resume(Effect.succeed(s)))
+          }),
+          (s) => Effect.sync(() => s.destroy()),
+        )
+        let text = ""
+        socket.on("data", (d) => {
+          text += d.toString("latin1")
+        })
+        const from = socket.address() as net.AddressInfo
+        const tcp = (t: string) => t.replace("SIP/2.0/UDP", "SIP/2.0/TCP")
+        /** Sends `t` and waits (bounded, real time) until `n` responses have come. */
+        const ask = (t: string, n: number) =>
+          Effect.gen(function* () {
+            socket.write(tcp(t))
+            for (let i = 0; i < 200 && (text.match(/^SIP\/2\.0 /gm) ?? []).length < n; i++) yield* live(5)
+            yield* live(20)
+          })
+        yield* ask(request("INVITE", port, from.port, "z9hG4bK-tinv"), 1)
+        const toTag = toTagOf(text)!
+        expect(startLine(text)).toBe("SIP/2.0 200 OK")
+        yield* ask(request("ACK", port, from.port, "z9hG4bK-tack", { toTag, cseq: "1 ACK" }), 1)
+        yield* ask(request("BYE", port, from.port, "z9hG4bK-tbye", { toTag, cseq: "2 BYE" }), 2)
+        expect(cseqOf(text.slice(text.lastIndexOf("SIP/2.0 ")))).toBe("2 BYE")
+        // the INVITE's (Accepted, Timer L) only: the BYE's ended with its 200 (§17.2.2: J is 0 on a reliable transport)
+        expect((yield* ep.stats).activeTransactions).toBe(1)
+        yield* TestClock.adjust(64 * T1 + 100)
+        yield* live(20)
+        expect((yield* ep.stats).activeTransactions).toBe(0)
+      }).pipe(Effect.scoped),
   )
 })
 

@@ -673,7 +673,7 @@ const holdFinal = (core: Core, key: string, info: ServerTxInfo, after: number): 
 
 /**
  * What the machine in "Accepted" (INVITE) or "Completed" (non-INVITE) outputs for `event`, done with the final
- * record (engine/FinalTx.ts has the table). The record stays as it is: only Timer J/L ends it (`expireFinal`).
+ * record (engine/FinalTx.ts has the table). The record stays as it is: only Timer J/L ends it (engine/Expiring.ts).
  */
 const stepFinal = (
   core: Core,
@@ -704,7 +704,7 @@ const stepFinal = (
       return sendOut(core, key, final.route, undefined, event.response, isRetransmission)
     }
     case "TimerFired":
-      // Timer J/L is the queue's (`expireFinal`): any firing that comes here is stale
+      // Timer J/L is the queue's (engine/Expiring.ts): any firing that comes here is stale
       return undefined
     case "TransportError":
       /** RFC 6026 §8.8: "inform the TU that a failure has occurred, and MUST remain in the current state". */
