@@ -50,18 +50,26 @@ export const getHeader = (message: SipMessage, name: string): string | undefined
   return i < 0 ? undefined : message.headers[i]!.value
 }
 
-/** Every value of every field with that name, comma-joined lists split (quotes and <> respected). */
+/**
+ * Every value of every field with that name, comma-joined lists split (quotes and <> respected). A header that is
+ * absent answers one shared, frozen empty list (a runtime asks for Record-Route, Require … of every request).
+ */
 export const getHeaderValues = (message: SipMessage, name: string): ReadonlyArray<string> => {
-  const l = lookup(name)
-  const list = isListHeader(l.key)
-  const out: string[] = []
-  for (const h of message.headers) {
-    if (!matches(h, l)) continue
-    if (list) out.push(...splitList(h.value))
+  const key = headerKey(name)
+  const compact = compactOf(key)
+  let out: string[] | undefined
+  const hs = message.headers
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i]!
+    if (!nameMatches(h.name, key, compact)) continue
+    if (out === undefined) out = []
+    if (isListHeader(key)) out.push(...splitList(h.value))
     else out.push(h.value)
   }
-  return out
+  return out ?? NO_VALUES
 }
+
+const NO_VALUES: ReadonlyArray<string> = Object.freeze([])
 
 export const hasHeader = (message: SipMessage, name: string): boolean =>
   getHeader(message, name) !== undefined

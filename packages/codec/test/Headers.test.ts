@@ -1,17 +1,25 @@
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { isListHeader } from "../src/HeaderNames.js"
 import {
   appendHeader,
+  err,
+  getContacts,
   getHeader,
   getHeaderValues,
   headerKey,
   headerNames,
+  makeRequest,
   parseMessage,
   prependHeader,
   removeFirstHeaderValue,
   removeHeader,
+  type SipMessage,
   serializeMessage,
   setHeader,
 } from "../src/index.js"
+import { splitList } from "../src/Lists.js"
+import { makeHeaderError } from "../src/ParseError.js"
 import { crlf, text, unwrap } from "./helpers.js"
 
 const m = unwrap(
@@ -119,5 +127,64 @@ describe("raw header access", () => {
   it("a changed message serializes from its fields", () => {
     const changed = setHeader(m, "Call-ID", "z")
     expect(text(serializeMessage(changed))).toContain("\r\nCall-ID: z\r\n")
+  })
+})
+
+describe("getHeaderValues and getContacts, as a scan of every field", () => {
+  const name = fc.constantFrom(
+    "Contact",
+    "m",
+    "CONTACT",
+    "Record-Route",
+    "record-route",
+    "Require",
+    "Date",
+    "X-A",
+  )
+  const value = fc.constantFrom(
+    "<sip:a@b>",
+    "*",
+    " * ",
+    "<sip:a@b>, <sip:c@d>",
+    '"x, y" <sip:e@f>',
+    "<sip:a@b>, *",
+    "Tue, 15 Nov 1994 08:12:31 GMT",
+    "sip:g@h;q=0.5",
+    "<sip:bad",
+  )
+  const fields = fc.array(fc.tuple(name, value), { maxLength: 6 })
+  // The laws: what a list of the matching fields gives, as written before the one-pass forms.
+  const valuesOf = (m: SipMessage, n: string): ReadonlyArray<string> =>
+    m.headers
+      .filter((h) => headerKey(h.name) === headerKey(n))
+      .flatMap((h) => (isListHeader(headerKey(n)) ? splitList(h.value) : [h.value]))
+  const contactsOf = (m: SipMessage) => {
+    const fs = m.headers.filter((h) => headerKey(h.name) === "contact")
+    if (fs.length === 1 && fs[0]!.value.trim() === "*") return { _tag: "Ok", value: "*" }
+    if (fs.some((f) => splitList(f.value).includes("*"))) return "mixed"
+    return "list"
+  }
+
+  it("give every value of every field of that name, and the Contact star rules (§10.2.2)", () =>
+    fc.assert(
+      fc.property(fields, (hs) => {
+        const m = makeRequest({ method: "REGISTER", uri: "sip:x", headers: hs })
+        for (const n of ["Contact", "m", "Record-Route", "Require", "Date"])
+          expect(getHeaderValues(m, n)).toEqual(valuesOf(m, n))
+        const c = getContacts(m)
+        const want = contactsOf(m)
+        if (want === "mixed")
+          expect(c).toEqual(err(makeHeaderError("contact", '"*" mixed with other contacts')))
+        else if (want === "list") expect(c._tag === "Err" || Array.isArray(c.value)).toBe(true)
+        else expect(c).toEqual(want)
+      }),
+      { numRuns: 300 },
+    ))
+
+  it("an absent header answers an empty list that cannot be changed", () => {
+    const m = makeRequest({ method: "OPTIONS", uri: "sip:x", headers: [["Via", "SIP/2.0/UDP h"]] })
+    const none = getHeaderValues(m, "Record-Route")
+    expect(none).toEqual([])
+    expect(Object.isFrozen(none)).toBe(true)
   })
 })

@@ -77,7 +77,11 @@ describe("serializeMessage of a built message", () => {
 
 describe("serializeMessage and headText of a response", () => {
   it("write the status line from the fields: usual or own reason, any version and status, every time", () => {
-    const request = message("x")
+    const request = makeRequest({
+      method: "MESSAGE",
+      uri: "sip:bob@example.com",
+      headers: [["Subject", "x"]],
+    })
     const status = fc.oneof(fc.integer({ min: 100, max: 699 }), fc.constantFrom(99, 700, 1000, 180.5, -1))
     const reason = fc.oneof(
       fc.constant(undefined),

@@ -8,7 +8,7 @@
  */
 import { isTokenChar, isWs, SCHEME_TABLE, TOKEN_TABLE, WORDS_TABLE } from "../Chars.js"
 import { nameMatches } from "../HeaderNames.js"
-import { findHeaderIndex, findHeaders } from "../Headers.js"
+import { findHeaderIndex } from "../Headers.js"
 import { parseListRange, splitList } from "../Lists.js"
 import type { SipMessage } from "../Message.js"
 import {
@@ -360,13 +360,29 @@ export const getReferredBy = (message: SipMessage): Result<NameAddr, HeaderError
 
 /** The Contact values in order, or `"*"` (§10.2.2, REGISTER "remove all bindings"). Empty when absent. */
 export const getContacts = (message: SipMessage): Result<ReadonlyArray<NameAddr> | "*", HeaderError> => {
-  const fields = findHeaders(message.headers, "contact", "m")
-  if (fields.length === 1 && fields[0]!.value.trim() === "*") return ok("*")
-  for (const f of fields)
-    if (f.value.includes("*") && splitList(f.value).includes("*"))
-      return err(makeHeaderError("contact", '"*" mixed with other contacts'))
+  // One pass counts the Contact fields and notes a "*" anywhere (no list of the fields is made).
+  const hs = message.headers
+  let fields = 0
+  let first = ""
+  let star = false
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i]!
+    if (!nameMatches(h.name, "contact", "m")) continue
+    if (fields++ === 0) first = h.value
+    if (h.value.includes("*")) star = true
+  }
+  if (star) {
+    if (fields === 1 && first.trim() === "*") return ALL
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i]!
+      if (nameMatches(h.name, "contact", "m") && h.value.includes("*") && splitList(h.value).includes("*"))
+        return err(makeHeaderError("contact", '"*" mixed with other contacts'))
+    }
+  }
   return many(message, "contact", "m")
 }
+
+const ALL: Result<"*", HeaderError> = ok("*")
 
 /** Route values in order (empty when absent). */
 export const getRoutes = (message: SipMessage): Result<ReadonlyArray<NameAddr>, HeaderError> =>
