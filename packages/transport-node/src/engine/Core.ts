@@ -49,8 +49,8 @@ import type { ResponseRoute } from "../Routing.js"
 import type { TimerHandle } from "../TimerHeap.js"
 import type { Timers } from "../Timers.js"
 import type { TlsFiles, Transport, TransportError } from "../transport/Transport.js"
-import { deadlineAfter, type Expiring, expireLater } from "./Expiring.js"
-import { AcceptedInvite, CompletedNonInvite, FinalTx, keptOf } from "./FinalTx.js"
+import type { Expiring } from "./Expiring.js"
+import { FinalTx, holdFinal, stepFinal } from "./FinalTx.js"
 import { KeptResponse, keepResponse, wireOf } from "./KeptResponse.js"
 import { later, type Rest, restOf, runRest } from "./Now.js"
 import type { ProxyRuntime } from "./Proxy.js"
@@ -534,7 +534,7 @@ const destinationOf = (info: LiveTxInfo): Destination =>
   info.side === "client" ? info.destination : info.route
 
 /** A transaction's `Send`: to `destination`, a failure fed back to transaction `key` as its `TransportError`. */
-const sendOut = (
+export const sendOut = (
   core: Core,
   key: string,
   destination: Destination,
@@ -629,87 +629,6 @@ export const withTimer = <A>(
   }
   next[i] = added
   return next
-}
-
-// ------------------------------------------------------------------- server transactions after their final response
-
-/**
- * The final record of `info` when its machine has just entered RFC 6026's "Accepted" (an INVITE) or §17.2.2's
- * "Completed" (a non-INVITE) and armed Timer L or J (engine/FinalTx.ts); undefined for any other state, and for a
- * transaction the application proxies (§16.10: a CANCEL of it goes to the proxy, with its `cancelled`).
- */
-const finalOf = (key: string, info: ServerTxInfo, deadline: number): FinalTx | undefined => {
-  if (info.proxying) return undefined
-  const tx = info.tx
-  if (tx._tag === "Accepted") return new AcceptedInvite(key, deadline, info.route, info.source)
-  if (tx._tag !== "Completed" || tx.machine !== "NonInviteServer") return undefined
-  const kept = tx.response instanceof KeptResponse ? tx.response : keepResponse(tx.response)
-  return new CompletedNonInvite(
-    key,
-    deadline,
-    info.route,
-    kept.head,
-    kept.body.length === 0 ? NO_BODY : kept.body,
-  )
-}
-
-/**
- * Server transaction `key` has just armed Timer J or L (`after` = 64·T1): its record in `core.info` becomes a final
- * record (engine/FinalTx.ts), queued to go when the timer would fire (engine/Expiring.ts). Answers whether it did
- * (else the timer is set as any other).
- */
-const holdFinal = (core: Core, key: string, info: ServerTxInfo, after: number): boolean => {
-  if (core.info.get(key) !== info) return false
-  const final = finalOf(key, info, deadlineAfter(core, after))
-  if (final === undefined) return false
-  // its machine's other timers were stopped by the final response; any still set go with the record
-  const timers = info.timers
-  if (timers !== undefined) for (let i = 0; i < timers.length; i++) core.timers.dropNow(timers[i]!)
-  info.timers = undefined
-  core.info.set(key, final)
-  expireLater(core, final)
-  return true
-}
-
-/**
- * What the machine in "Accepted" (INVITE) or "Completed" (non-INVITE) outputs for `event`, done with the final
- * record (engine/FinalTx.ts has the table). The record stays as it is: only Timer J/L ends it (engine/Expiring.ts).
- */
-const stepFinal = (
-  core: Core,
-  key: string,
-  final: FinalTx,
-  event: TransactionEvent,
-  isRetransmission: boolean,
-): Rest => {
-  switch (event._tag) {
-    case "Receive": {
-      const m = event.message
-      if (final instanceof CompletedNonInvite)
-        /** §17.2.2: "While in the 'Completed' state, the server transaction MUST pass the final response to the
-         * transport layer for retransmission whenever a retransmission of the request is received." */
-        return sendOut(core, key, final.route, undefined, keptOf(final), true)
-      /** RFC 6026 §7.1: INVITE retransmissions "will be absorbed by the machine without changing its state";
-       * §8.7: "Any ACKs received from the network while in the 'Accepted' state MUST be passed directly to the
-       * TU and not absorbed." */
-      if (m._tag !== "Request" || m.method !== "ACK" || !(final instanceof AcceptedInvite)) return undefined
-      return core.hooks.onAck(m, final.source)
-    }
-    case "Respond": {
-      const status = event.response.status
-      /** RFC 6026 §8.7: "Any retransmission of the 2xx response passed from the TU to the transaction while in the
-       * 'Accepted' state MUST be passed to the transport layer for transmission." §17.2.2: "Any other final
-       * responses passed by the TU to the server transaction MUST be discarded while in the 'Completed' state." */
-      if (!(final instanceof AcceptedInvite) || status < 200 || status >= 300) return undefined
-      return sendOut(core, key, final.route, undefined, event.response, isRetransmission)
-    }
-    case "TimerFired":
-      // Timer J/L is the queue's (engine/Expiring.ts): any firing that comes here is stale
-      return undefined
-    case "TransportError":
-      /** RFC 6026 §8.8: "inform the TU that a failure has occurred, and MUST remain in the current state". */
-      return Effect.logWarning(`transaction ${key}: transport failure: ${event.reason}`)
-  }
 }
 
 /** A send that failed is the transaction's `TransportError` (§17.1.4, §17.2.4). */
