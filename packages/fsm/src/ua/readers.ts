@@ -6,6 +6,8 @@ import {
   getCallId,
   getCSeq,
   getFromTag,
+  getHeader,
+  getHeaderValues,
   getToTag,
   isErr,
   parseNameAddr,
@@ -56,4 +58,35 @@ export const routingOf = (message: SipMessage): Routing | undefined => {
 export const uriOf = (nameAddr: string): string => {
   const parsed = parseNameAddr(nameAddr)
   return isErr(parsed) ? nameAddr : parsed.value.uri
+}
+
+/**
+ * Whether `name` has any value in the message: `getHeaderValues(message, name).length > 0`, without splitting the
+ * first field's value into a list. A field whose value holds a printable ASCII character other than a comma has one:
+ * that character lies in some element of the list, which trimming cannot empty (it trims white space only). Any
+ * other first value is decided by the full split.
+ */
+export const hasValue = (message: SipMessage, name: string): boolean => {
+  const first = getHeader(message, name)
+  if (first === undefined) return false
+  for (let i = 0; i < first.length; i++) {
+    const c = first.charCodeAt(i)
+    if (c > 32 && c < 127 && c !== 44) return true
+  }
+  return getHeaderValues(message, name).length > 0
+}
+
+/** §25.1 token characters besides letters and digits: `-.!%*_+\`'~`, by character code. */
+const TOKEN_MARKS = new Uint8Array(128)
+for (const c of "-.!%*_+`'~") TOKEN_MARKS[c.charCodeAt(0)] = 1
+
+/** §25.1 token (`1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")`), by character code. */
+export const isToken = (text: string): boolean => {
+  if (text.length === 0) return false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    const letter = (c | 32) >= 97 && (c | 32) <= 122
+    if (!letter && !(c >= 48 && c <= 57) && !(c < 128 && TOKEN_MARKS[c] === 1)) return false
+  }
+  return true
 }

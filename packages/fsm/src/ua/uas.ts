@@ -34,7 +34,7 @@ import { isEnded } from "./ended.js"
 import { type Fresh, makeFresh, viaFor } from "./Fresh.js"
 import { hangup } from "./inDialog.js"
 import { answer, bodyText, type MediaRejection, offer } from "./media.js"
-import { type Routing, routingOf } from "./readers.js"
+import { hasValue, isToken, type Routing, routingOf } from "./readers.js"
 import { replacedCall } from "./replaces.js"
 import { ownContact, type ResponseInit, respond } from "./responses.js"
 import type { Answer, Progress, Reject } from "./UaEvent.js"
@@ -66,7 +66,7 @@ export const onNewInvite = (
     state,
     outputs: [sendResponse(respond(state.config, request, status, { toTag: localTag }))],
   })
-  if (getHeaderValues(request, "Contact").length === 0) return refuse(400)
+  if (!hasValue(request, "Contact")) return refuse(400)
   const inviteKey = inviteKeyOf(routing)
   if (isMerged(state, request, routing, inviteKey)) return refuse(482)
   const replacesValue = getHeader(request, "Replaces")
@@ -158,9 +158,6 @@ const confirmed = (dialog: Dialog): Dialog => ({
   secure: dialog.secure,
 })
 
-/** §25.1 token: what a tag parameter's value reads back as, unchanged. */
-const isToken = (text: string): boolean => /^[A-Za-z0-9\-.!%*_+`'~]+$/.test(text)
-
 /**
  * The To and Contact URI of our response to the call's INVITE as `makeUasDialog` would read them from it: the
  * INVITE's To (read when it was routed) with `;tag=` and the local tag appended (§8.2.6.2, as `makeResponse`
@@ -168,6 +165,7 @@ const isToken = (text: string): boolean => /^[A-Za-z0-9\-.!%*_+`'~]+$/.test(text
  * ours, a To that already has a tag, a tag or Contact the codec would read differently.
  */
 const ownSide = (call: Call, contact: string | undefined) => {
+  // a §25.1 token reads back as itself as a tag parameter's value
   if (contact === undefined || contact.includes("*") || !isToken(call.localTag)) return undefined
   const to = getTo(call.invite)
   const uri = firstContactUri(contact)
