@@ -18,7 +18,7 @@
  * With `--quiet` nothing is done per message beyond the runtime's own work (no wire subscription).
  */
 import { performance } from "node:perf_hooks"
-import { getCallId, getFromTag, getHeader, getHeaderValues, headerKey, type Request } from "@sipkit/codec"
+import { getHeader, getHeaderValues, getToTag, headerKey, type Request } from "@sipkit/codec"
 import { canonicalAor, makeDigestAuthenticator, makeRegistrarConfig } from "@sipkit/fsm/registrar"
 import {
   cryptoIds,
@@ -91,12 +91,14 @@ const recordRoutes = (request: Request): ReadonlyArray<readonly [string, string]
 }
 const noRoutes: ReadonlyArray<readonly [string, string]> = []
 
-/** A call as the ACK names it: Call-ID and the caller's tag. Joined into one flat string: a template literal makes a
- * tree of V8 cons strings, flattened again by the set's hashing of it (twice per call). */
-const callKey = (request: Request): string => {
-  const callId = getCallId(request)
-  const tag = getFromTag(request)
-  return [callId._tag === "Ok" ? callId.value : "", tag._tag === "Ok" ? (tag.value ?? "") : ""].join(";")
+/**
+ * An answered call's name in the ACK watch: our To tag (§8.2.6.2: fresh for each call, so it names the call among
+ * ours). The INVITE's context holds it (`ctx.toTag`); the ACK of the 2xx carries it as its To tag (§13.2.2.4: the
+ * ACK is in the dialog) — one parameter read, where a Call-ID and From tag joined into a new string were before.
+ */
+const ackedTag = (request: Request): string => {
+  const tag = getToTag(request)
+  return tag._tag === "Ok" ? (tag.value ?? "") : ""
 }
 
 /** Answered calls whose ACK has not come (an ACK before our note of the answer is remembered too). */
@@ -147,7 +149,8 @@ const invite = (options: ListenOptions, tally: Tally, acks: AckWatch) => {
     }
     const sdp = negotiated?.sdp ?? defaultOffer(options.host)
     // a re-INVITE in a dialog we know (the stack answered 481 to one we do not)
-    if (ctx.toTag === undefined)
+    const ourTag = ctx.toTag
+    if (ourTag === undefined)
       return Effect.succeed(respond(200, { body: sdp, contentType: "application/sdp" }))
     const routes = recordRoutes(request)
     const refused = options.earlyMedia
@@ -160,7 +163,7 @@ const invite = (options: ListenOptions, tally: Tally, acks: AckWatch) => {
         return respond(options.answer)
       }
       tally.callsAnswered++
-      acks.answered(callKey(request))
+      acks.answered(ourTag)
       return respond(200, { headers: routes, body: sdp, contentType: "application/sdp" })
     }
     if (options.ringMs <= 0) return Effect.succeed(final())
@@ -274,7 +277,7 @@ export const handlersFor = (
     ) as Omit<Handlers, "ack">),
     // noted when the runtime hands the ACK over; an answer that is already there (`Effect.void`) costs no fiber
     ack: (request) => {
-      acks.acked(callKey(request))
+      acks.acked(ackedTag(request))
       return Effect.void
     },
   }
