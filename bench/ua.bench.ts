@@ -22,9 +22,13 @@
  * On a shared machine count instructions instead of CPU time: the slope between two call counts under cachegrind,
  * each run the same but for `--calls` (the warm-up and the final GCs cancel out):
  *   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null node --single-threaded \
- *     --predictable --hash-seed=1 --random-seed=1 ua.bench.ts --calls=N --rounds=1 --held=2000 --listen
+ *     --predictable --predictable-gc-schedule --no-memory-reducer --hash-seed=1 --random-seed=1 ua.bench.ts \
+ *     --calls=N --rounds=1 --held=2000 --listen
  * with N = 2000 and 10000: instructions per call = (I refs at 10000 − I refs at 2000) / 8000. Two runs of one build
- * agree within 0.02%; without `--single-threaded` (V8's helper threads, interleaved by valgrind) they moved by 5%.
+ * agree within 0.01%; without `--single-threaded` (V8's helper threads, interleaved by valgrind) they moved by 5%.
+ * Without the two GC flags (V8 then times its heap growing and memory reducer by the wall clock) two runs of one build
+ * at N = 2000 were 4.5% apart on a busy machine, and builds differing by ~1k instructions per call compared either
+ * way.
  */
 import { PerformanceObserver } from "node:perf_hooks"
 import { getToTag, type Request } from "@sipkit/codec"
