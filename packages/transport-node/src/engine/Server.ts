@@ -8,7 +8,7 @@
  * The runtime's own part: which handler, the context it gets, 503 while shutting down, and requests on a route set
  * this endpoint Record-Routed as a proxy (to engine/Proxy.ts, driven by @sipkit/fsm/proxy).
  */
-import { getHeader, type Request, type Response } from "@sipkit/codec"
+import { getHeader, getToTag, type Request, type Response } from "@sipkit/codec"
 import { cancelTargetKey, respond as respondEvent } from "@sipkit/fsm/transaction"
 import {
   type CallRef,
@@ -303,7 +303,12 @@ export const onRequest = (core: Core, key: string, request: Request): Rest => {
       { headers: [["Retry-After", "5"]] },
       freshToTag(core, request),
     ).pipe(Effect.ignore)
-  const inDialog = /;\s*tag=/i.test(getHeader(request, "To") ?? "")
+  // the To tag as the UA core reads it (§12.2.2: a request with one is in a dialog): read once here, so a new
+  // request's step need not look for its call again (`null`: none — its call, if any, is the one the step makes)
+  const to = getToTag(request)
+  if (to._tag === "Ok" && to.value === undefined) return received(core, key, request, info.source, null)
+  // a To that does not parse is the core's to refuse (§8.2): sent to it like any request outside a dialog
+  const inDialog = to._tag === "Ok" || /;\s*tag=/i.test(getHeader(request, "To") ?? "")
   if (!inDialog) return received(core, key, request, info.source)
   const call = callForDialogRequest(ua.state, request)
   // a request on a route set this endpoint Record-Routed as a proxy: passed on (§16.4, by the fsm)
@@ -328,8 +333,15 @@ export const onRequest = (core: Core, key: string, request: Request): Rest => {
   )
 }
 
-/** The request of server transaction `key` to the UA core (`call`: its call, when the caller found it). */
-const received = (core: Core, key: string, request: Request, source: PeerAddress, call?: CallRef): Rest =>
+/** The request of server transaction `key` to the UA core (`call`: its call, when the caller found it; `null`: the
+ * caller knows it names none). */
+const received = (
+  core: Core,
+  key: string,
+  request: Request,
+  source: PeerAddress,
+  call?: CallRef | null,
+): Rest =>
   uaStepNow(
     core,
     { _tag: "RequestReceived", request, secure: isSecure(source.transport), nonce: "" },
