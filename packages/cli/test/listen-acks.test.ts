@@ -8,7 +8,7 @@ import type { RequestContext } from "@sipkit/transport-node"
 import { Deferred, Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
 import type { ListenOptions } from "../src/options/ListenOptions.js"
-import { handlersFor, makeAckWatch, type Tally } from "../src/runtime/RuntimeListen.js"
+import { handlersFor, makeAckWatch, newTally } from "../src/runtime/RuntimeListen.js"
 
 const options: ListenOptions = {
   host: "127.0.0.1",
@@ -56,13 +56,7 @@ const contextOf = (request: Request, toTag: string | undefined): RequestContext 
 })
 
 const setUp = () => {
-  const tally: Tally = {
-    callsAnswered: 0,
-    callsRejected: 0,
-    callsCancelled: 0,
-    callsEnded: 0,
-    registrations: 0,
-  }
+  const tally = newTally()
   const acks = makeAckWatch()
   const handlers = handlersFor(options, tally, acks)
   const invite = (callId: string, ourTag: string) => {

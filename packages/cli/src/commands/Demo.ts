@@ -30,7 +30,7 @@ import { defaultOffer } from "../Media.js"
 import { makeOutput, type Output } from "../Output.js"
 import { formatHostPort } from "../options/Common.js"
 import type { ListenOptions } from "../options/ListenOptions.js"
-import { handlersFor, type Tally } from "../runtime/RuntimeListen.js"
+import { handlersFor, newTally } from "../runtime/RuntimeListen.js"
 import { ladderEvent } from "../runtime/RuntimeSend.js"
 
 const domain = "sipkit.test"
@@ -57,13 +57,7 @@ const element = (extra: Partial<ListenOptions>): ListenOptions => ({
   ...extra,
 })
 
-const tally = (): Tally => ({
-  callsAnswered: 0,
-  callsRejected: 0,
-  callsCancelled: 0,
-  callsEnded: 0,
-  registrations: 0,
-})
+const tally = newTally
 
 /** A party that answers like `sip listen` with `options`, on a UDP port of its own; `zone` is its DNS. */
 const party = (user: string, options: ListenOptions, proxyPort: number) =>

@@ -78,6 +78,15 @@ export interface Tally {
   registrations: number
 }
 
+/** A tally with nothing counted yet. */
+export const newTally = (): Tally => ({
+  callsAnswered: 0,
+  callsRejected: 0,
+  callsCancelled: 0,
+  callsEnded: 0,
+  registrations: 0,
+})
+
 /** §12.1.1: "The UAS MUST copy all Record-Route header field values from the request into the response". One
  * shared empty list when there are none (most calls): no array is made for them. */
 const recordRoutes = (request: Request): ReadonlyArray<readonly [string, string]> => {
@@ -319,13 +328,7 @@ const list = (table: Record<string, number>) =>
 export const runRuntimeListen = (options: ListenOptions) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const tally: Tally = {
-        callsAnswered: 0,
-        callsRejected: 0,
-        callsCancelled: 0,
-        callsEnded: 0,
-        registrations: 0,
-      }
+      const tally = newTally()
       const acks = makeAckWatch()
       const sip = yield* makeEndpoint(
         {
