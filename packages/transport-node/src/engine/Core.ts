@@ -118,6 +118,32 @@ const isCSeq = (h: Header): boolean =>
 export const markFinal = (info: ServerTxInfo): void => {
   if (info.final) return
   info.final = true
+  slimRequest(info)
+}
+
+/**
+ * Steps server transaction `key` with its final response (`event`, a `Respond`), marked final as `markFinal` does:
+ * the flag at once, the rest of the request let go after the step, and only when the record is still the
+ * transaction's then. A machine that enters RFC 6026's "Accepted" or §17.2.2's "Completed" over UDP arms Timer L or
+ * J in that step, and its record becomes a `FinalTx` (engine/FinalTx.ts) that holds no request: copying the Via,
+ * CSeq and Request-URI first (two of every call's transactions) made what was let go at once.
+ */
+export const respondFinal = (
+  core: Core,
+  key: string,
+  info: ServerTxInfo,
+  event: TransactionEvent,
+  isRetransmission: boolean,
+): Rest => {
+  const first = !info.final
+  info.final = true
+  const rest = dispatchTo(core, key, info, event, isRetransmission)
+  if (first && core.info.get(key) === info) slimRequest(info)
+  return rest
+}
+
+/** `info`'s request as `markFinal` leaves it: its top Via and CSeq records and its Request-URI, each copied. */
+const slimRequest = (info: ServerTxInfo): void => {
   const r = info.request
   const via = ownRecord(topViaRecord(r))
   const cseq = ownRecord(cseqRecord(r))

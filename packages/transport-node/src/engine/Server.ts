@@ -31,7 +31,7 @@ import { type Core, dispatch, markFinal, pickListener, type ServerTxInfo, warnin
 import { later, type Rest, restOf, runRest, thenNow } from "./Now.js"
 import { isRoutedThrough, proxyCancel, proxyRouted } from "./Proxy.js"
 import { requestFault } from "./RequestChecks.js"
-import { dialogKeyOf, type Origin, stripBrackets, uaOf, uaStep, uaStepNow } from "./UaCore.js"
+import { dialogKeyOf, type Origin, RequestStep, stripBrackets, uaOf, uaStep, uaStepNow } from "./UaCore.js"
 
 /** `<sip:user@host:port;transport=tcp>` for the listener a request came in on (made once per transport and IP family). */
 export const localContact = (core: Core, source: PeerAddress): string => contactsOf(core, source)[0]
@@ -156,26 +156,33 @@ const respondAppNow = (
   if (info === undefined || info.side !== "server" || info.final)
     return new ResponseRefused(`no pending transaction for a ${status}`)
   const headers = withServer(core, init.headers)
-  const options = { origin: { key, source: info.source }, call }
-  // built field by field (no conditional spreads: they took the generic object-copy path for every response)
-  const command: { -readonly [K in keyof RespondEvent]: RespondEvent[K] } = {
+  // every field in one literal, undefined when not given (the core reads each as `!== undefined` or `??`): one
+  // shape for every response, where fields added one by one after the literal moved each command's properties
+  // out of the object (a property array and a map transition per field)
+  const command: RespondCommand = {
     _tag: "Respond",
     request,
     status,
+    reason: init.reason,
     headers,
+    body: init.body,
+    contentType: init.contentType,
+    toTag,
     contact: bareContact(core, info.source),
+    // the call of the IncomingCall: the core finds it by name rather than from the INVITE's headers
+    call: typeof call === "string" && request.method === "INVITE" ? call : undefined,
     nonce: "", // set by uaStepNow (a slot in the object: engine/UaCore.ts)
   }
-  if (init.reason !== undefined) command.reason = init.reason
-  if (init.body !== undefined) command.body = init.body
-  if (init.contentType !== undefined) command.contentType = init.contentType
-  if (toTag !== undefined) command.toTag = toTag
-  // the call of the IncomingCall: the core finds it by name rather than from the INVITE's headers
-  if (typeof call === "string" && request.method === "INVITE") command.call = call
-  return uaStepNow(core, command, options)
+  return uaStepNow(core, command as RespondEvent, new RequestStep(key, info.source, call))
 }
 
 type RespondEvent = Extract<UaEvent, { readonly _tag: "Respond" }>
+/** A `Respond` with each optional field present, undefined when not given. */
+type RespondCommand = {
+  readonly [K in keyof RespondEvent]-?:
+    | RespondEvent[K]
+    | (undefined extends RespondEvent[K] ? undefined : never)
+}
 
 const isServerHeader = ([name]: readonly [string, string]): boolean =>
   name.length === 6 && name.toLowerCase() === "server"
@@ -345,7 +352,7 @@ const received = (
   uaStepNow(
     core,
     { _tag: "RequestReceived", request, secure: isSecure(source.transport), nonce: "" },
-    call === undefined ? { origin: { key, source } } : { origin: { key, source }, call },
+    new RequestStep(key, source, call),
   )
 
 /** The store lost the call's dialog: the core forgets the call, then the request goes to it (→ 481). */
@@ -371,7 +378,7 @@ const onCancel = (core: Core, key: string, cancel: Request, source: PeerAddress)
     isRoutedThrough(core, cancel)
   )
     return proxyRouted(core, cancel)
-  return uaStepNow(core, { _tag: "RequestReceived", request: cancel }, { origin: { key, source } })
+  return uaStepNow(core, { _tag: "RequestReceived", request: cancel }, new RequestStep(key, source))
 }
 
 /** A report for the application: the handler of its method runs with a context whose answers go to the core. */
@@ -513,16 +520,15 @@ const runHandler = (
     const finalNow = decision?._tag === "Respond" && decision.status >= 200 && early === undefined
     if (initial && cancellation !== undefined && !finalNow) watchCancel(core, call, cancellation)
     if (exit._tag === "Failure") return thenNow(early, () => failedHandler(request, ctx, exit.cause))
-    // a response decided at once is sent at once (a refusal is ignored, as `apply` does)
-    if (decision?._tag === "Respond")
-      return thenNow(early, () => {
-        const sent = respondAppNow(core, origin.key, request, decision.status, decision, toTag, call ?? null)
-        if (sent instanceof ResponseRefused) {
-          if (initial && cancellation !== undefined) watchCancel(core, call, cancellation)
-          return undefined
-        }
-        return sent
-      })
+    // a response decided at once is sent at once (a refusal is ignored, as `apply` does); with nothing left
+    // before it, no closure is made for it
+    if (decision?._tag === "Respond") {
+      if (early === undefined)
+        return respondDecided(core, origin.key, request, decision, toTag, call, cancellation)
+      return thenNow(early, () =>
+        respondDecided(core, origin.key, request, decision, toTag, call, cancellation),
+      )
+    }
     return thenNow(early, () => restOf(apply(core, origin.key, ctx, decision as Decision, call)))
   }
   if (initial && cancellation !== undefined) watchCancel(core, call, cancellation)
@@ -537,6 +543,23 @@ const runHandler = (
   )
   // a handler still running (a ringing call) is interrupted when the endpoint closes
   if (fiber.pollUnsafe() === undefined) FiberSet.addUnsafe(core.fibers, fiber)
+  return undefined
+}
+
+/** A handler's `Respond` decided at once, sent at once. Refused (the transaction has its final response): an initial
+ * INVITE's `cancellation` (the only one `runHandler` makes) is registered all the same. */
+const respondDecided = (
+  core: Core,
+  key: string,
+  request: Request,
+  decision: Extract<Decision, { readonly _tag: "Respond" }>,
+  toTag: string | undefined,
+  call: CallRef | undefined,
+  cancellation: Cancellation | undefined,
+): Rest => {
+  const sent = respondAppNow(core, key, request, decision.status, decision, toTag, call ?? null)
+  if (!(sent instanceof ResponseRefused)) return sent
+  if (call !== undefined && cancellation !== undefined) watchCancel(core, call, cancellation)
   return undefined
 }
 

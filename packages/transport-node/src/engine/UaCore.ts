@@ -65,6 +65,21 @@ export interface StepOptions {
   readonly call?: CallRef | null | undefined
 }
 
+/**
+ * The options of a step about the request of server transaction `key`: its own `origin` (a getter answering
+ * itself) and the `call` when the caller knows it — one object per step, not options holding an origin.
+ */
+export class RequestStep implements StepOptions, Origin {
+  constructor(
+    readonly key: string,
+    readonly source: PeerAddress,
+    readonly call?: CallRef | null | undefined,
+  ) {}
+  get origin(): Origin {
+    return this
+  }
+}
+
 /** Listens to the reports of one call (a call handle, or the server side of an incoming call). */
 export interface CallListener {
   readonly onReport: (report: UaReport) => Effect.Effect<void>

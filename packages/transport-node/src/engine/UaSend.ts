@@ -39,6 +39,7 @@ import {
   keptResponse,
   markFinal,
   pickListener,
+  respondFinal,
   type ServerTxInfo,
   sendTo,
   sendToNow,
@@ -270,7 +271,7 @@ export const sendResponseNow = (core: Core, response: Response, hint?: string): 
     return sendByVia(core, response)
   }
   const kept = keptResponse(info, response)
-  if (response.status >= 200) markFinal(info)
+  if (response.status >= 200) return respondFinal(core, key, info, respondEvent(kept), again)
   return dispatchTo(core, key, info, respondEvent(kept), again)
 }
 
