@@ -2,7 +2,9 @@
  * The runtime's own §8.2 checks (engine/RequestChecks.ts) against @sipkit/codec's `validateRequest`: on the RFC 4475
  * torture messages and on crafted requests, `requestFault` finds every fault `validateRequest` finds that the earlier
  * checks (the top Via and the dialog identity as a request arrives, the UA core's version / method / scheme / CSeq)
- * let through — the same fault — and never refuses what `validateRequest` accepts.
+ * let through — the same fault — and never refuses what `validateRequest` accepts. A BYE's or CANCEL's Contact is
+ * not read at all (§20 Table 3): a probe counts the reads of its value (checked: parsing it fails the probe, though
+ * the answer would not change).
  */
 import { readdirSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -167,4 +169,39 @@ describe("requestFault (the runtime's §8.2 checks beside the UA core's)", () =>
       agrees(request)
     },
   )
+
+  it.each(["BYE", "CANCEL"])(
+    "does not read a %s's Contact at all when nothing else makes it suspicious (§20 Table 3: not parsed, not refused)",
+    (m) => {
+      const probe = readsOfContact(requestOf(m, badContact()))
+      expect(requestFault(probe.request)).toBeUndefined()
+      expect(probe.reads()).toBe(0)
+    },
+  )
+
+  it.each(["INVITE", "REGISTER", "OPTIONS", "SUBSCRIBE"])(
+    "reads a %s's Contact (the probe sees it: a well-formed one is parsed and passes)",
+    (m) => {
+      const probe = readsOfContact(requestOf(m))
+      expect(requestFault(probe.request)).toBeUndefined()
+      expect(probe.reads()).toBeGreaterThan(0)
+    },
+  )
 })
+
+/** `request` whose Contact header record counts the reads of its value (whoever parses it reads it). */
+const readsOfContact = (request: Request) => {
+  let reads = 0
+  const headers = request.headers.map((h) =>
+    h.name === "Contact"
+      ? {
+          name: h.name,
+          get value() {
+            reads++
+            return h.value
+          },
+        }
+      : h,
+  )
+  return { request: { ...request, headers } as Request, reads: () => reads }
+}
