@@ -70,7 +70,8 @@ const fireTimerNow = (core: Core, job: TimerJob): Rest => {
     case "Transaction":
       return dispatchNow(core, job.key, { _tag: "TimerFired", timer: job.timer, id: job.id })
     case "Ua":
-      return uaStepNow(core, job.input)
+      // the event built whole, its nonce slot included (uaStepNow sets it: engine/UaCore.ts)
+      return uaStepNow(core, { _tag: "TimerFired", timer: job.timer, nonce: "" })
     case "Expiring":
       return expiringFired(core)
     case "Run":

@@ -32,6 +32,7 @@ import {
   TransactionTable,
   transportError,
 } from "@sipkit/fsm/transaction"
+import type { UaTimer } from "@sipkit/fsm/ua"
 import { type Deferred, Effect, type Fiber, type FiberSet, PubSub } from "effect"
 import {
   type HostPort,
@@ -55,7 +56,7 @@ import { KeptResponse, keepResponse, wireOf } from "./KeptResponse.js"
 import { later, type Rest, restOf, runRest } from "./Now.js"
 import type { ProxyRuntime } from "./Proxy.js"
 import type { Stats } from "./Stats.js"
-import type { UaInput, UaRuntime } from "./UaCore.js"
+import type { UaRuntime } from "./UaCore.js"
 import { formatWireEvent, labelOf, nextSeq, type WireEvent } from "./WireLog.js"
 
 export interface Listener {
@@ -248,7 +249,8 @@ export type TimerJob =
       readonly timer: TransactionTimer
       readonly id: number
     }
-  | { readonly _tag: "Ua"; readonly input: UaInput }
+  /** A UA core timer (its `TimerFired` is made when it fires: most are stopped first, by the ACK or the answer). */
+  | { readonly _tag: "Ua"; readonly timer: UaTimer }
   /** The oldest of the records let go 64·T1 after they were queued (engine/Expiring.ts): one job for all. */
   | { readonly _tag: "Expiring" }
   /** Anything else (the proxy's Timer C): an Effect after all. */

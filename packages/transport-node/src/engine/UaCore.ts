@@ -222,7 +222,7 @@ const carryOut = (core: Core, output: UaOutput, options: StepOptions): Rest => {
     case "StartTimer": {
       const timer = output.timer
       const live = liveTimersOf(core, timer.call, timer)
-      const handle = core.timers.addNow(output.after, { _tag: "Ua", input: { _tag: "TimerFired", timer } })
+      const handle = core.timers.addNow(output.after, { _tag: "Ua", timer })
       uaOf(core).timers.set(timer.call, withTimer(live, handle))
       return undefined
     }
@@ -265,7 +265,7 @@ const liveTimersOf = (core: Core, call: CallRef, stop: UaTimer): Array<TimerHand
     const h = handles[i] as TimerHandle<TimerJob>
     const job = h.value
     if (!h.live || job === undefined) continue
-    if (job._tag === "Ua" && job.input._tag === "TimerFired" && sameTimer(job.input.timer, stop)) {
+    if (job._tag === "Ua" && sameTimer(job.timer, stop)) {
       core.timers.dropNow(h)
       continue
     }

@@ -103,29 +103,37 @@ export const makeUdpTransport = <M>(options: TransportOptions<M>) =>
         last = { transport: "UDP", host: normalizeHost(rinfo.address), port: rinfo.port }
       }
       const remote = last
-      const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-      const framed = options.framing.datagram(data)
+      // the datagram as node gives it: a Buffer is a Uint8Array (of an ArrayBuffer node makes for this datagram
+      // alone), so no second view of it is made per datagram
+      const framed = options.framing.datagram(bytes)
       deliver(
         framed._tag === "Ok"
           ? { _tag: "Message", message: framed.value, remote, local, connection: undefined }
-          : { _tag: "Malformed", error: framed.error, remote, local, connection: undefined, bytes: data },
+          : { _tag: "Malformed", error: framed.error, remote, local, connection: undefined, bytes },
       )
     })
     socket.on("error", () => {
       // ICMP errors and the like surface per send; a listening socket keeps listening.
     })
 
-    /** Datagrams to send at the end of this turn: `bytes, port, host` for each, in order. */
-    const pending: Array<Uint8Array | number | string> = []
+    /**
+     * Datagrams to send at the end of this turn: `bytes, port, host` for each, in order, in the first `queued`
+     * entries. The array is kept from turn to turn (`pending.length = 0` gave its backing store up, and the next
+     * turn's first push made a new one: one array per turn with a send); the bytes sent are let go as they go.
+     */
+    const pending: Array<Uint8Array | number | string | undefined> = []
+    let queued = 0
     const flush = (): void => {
-      for (let i = 0; i < pending.length; i += 3) {
+      for (let i = 0; i < queued; i += 3) {
+        const bytes = pending[i] as Uint8Array
+        pending[i] = undefined
         try {
-          socket.send(pending[i] as Uint8Array, pending[i + 1] as number, pending[i + 2] as string)
+          socket.send(bytes, pending[i + 1] as number, pending[i + 2] as string)
         } catch {
           // the socket is closed (the endpoint is shutting down): nothing is left to send with
         }
       }
-      pending.length = 0
+      queued = 0
     }
     yield* Effect.addFinalizer(() => Effect.sync(flush))
 
@@ -136,8 +144,10 @@ export const makeUdpTransport = <M>(options: TransportOptions<M>) =>
       if (isV6(to) !== isV6(host)) return failure("destination of the other IP family", remote)
       if (!Number.isInteger(remote.port) || remote.port <= 0 || remote.port > 65535)
         return failure(`invalid port ${remote.port}`, remote)
-      if (pending.length === 0) setImmediate(flush)
-      pending.push(bytes, remote.port, to)
+      if (queued === 0) setImmediate(flush)
+      pending[queued++] = bytes
+      pending[queued++] = remote.port
+      pending[queued++] = to
       return undefined
     }
 
