@@ -25,6 +25,7 @@ import {
   type SipMessage,
   viaBranch,
 } from "@sipkit/codec"
+import { join3, join5 } from "../flatJoin.js"
 
 /** A transaction's identity in a `TransactionTable`. Opaque: compare with `===`, never parse. */
 export type TransactionKey = string
@@ -36,7 +37,8 @@ const sep = "\n"
 
 /** The parts joined by `sep`. `join` makes one flat string: a template literal makes a tree of concatenations
  * (V8's cons strings) that every hash and comparison of the key as a map key walks, and that stays in memory
- * with the key for as long as the transaction is kept (64·T1 after it ends). */
+ * with the key for as long as the transaction is kept (64·T1 after it ends). The RFC 2543 key (rare) only: the
+ * others, made for every message, are joined without an array (`join3`, `join5`, ../flatJoin.ts). */
 const joinKey = (...parts: ReadonlyArray<string>): TransactionKey => parts.join(sep)
 
 /** §8.1.1.7: "The branch ID inserted by an element compliant with this specification MUST always begin with the
@@ -55,7 +57,7 @@ export const magicCookie = "z9hG4bK"
 export const clientKey = (request: Request): Result<TransactionKey, HeaderError> => {
   const branch = getTopViaBranch(request)
   if (branch._tag === "Err") return branch
-  return ok(joinKey("client", branch.value ?? "", request.method))
+  return ok(join3(sep, "client", branch.value ?? "", request.method))
 }
 
 /** The key of the client transaction a response belongs to (§17.1.3): top Via branch and CSeq method. */
@@ -64,7 +66,7 @@ export const responseKey = (response: Response): Result<TransactionKey, HeaderEr
   if (branch._tag === "Err") return branch
   const cseq = getCSeq(response)
   if (cseq._tag === "Err") return cseq
-  return ok(joinKey("client", branch.value ?? "", cseq.value.method))
+  return ok(join3(sep, "client", branch.value ?? "", cseq.value.method))
 }
 
 /**
@@ -99,7 +101,14 @@ const serverKeyFor = (request: Request, method: string): Result<TransactionKey, 
     // the sent-by as two parts (host, port): no `host:port` string is made for a key that is made per message
     const port = via.value.port
     return ok(
-      joinKey("server", branch, via.value.host.toLowerCase(), port === undefined ? "" : String(port), method),
+      join5(
+        sep,
+        "server",
+        branch,
+        via.value.host.toLowerCase(),
+        port === undefined ? "" : String(port),
+        method,
+      ),
     )
   }
   return rfc2543Key(request, method)

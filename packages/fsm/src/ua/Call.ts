@@ -9,14 +9,16 @@
  */
 import type { Request, Response } from "@sipkit/codec"
 import type { Dialog, DialogSet } from "../dialog/index.js"
+import { join2 } from "../flatJoin.js"
 import type { Credentials } from "./UaConfig.js"
 
 /** Names a call: the Call-ID and this UA's tag (the From tag of the INVITE on the UAC, the To tag on the UAS). */
 export type CallRef = string
 
-/** `Call-ID;tag`, built by `join` as one flat string: a template literal would keep the Call-ID, a view into the
- * datagram it was read from, and with it the whole datagram's text for as long as the call is held (ended.ts). */
-export const callRef = (callId: string, localTag: string): CallRef => [callId, localTag].join(";")
+/** `Call-ID;tag`, built by `join` as one flat string (../flatJoin.ts): a template literal would keep the Call-ID, a
+ * view into the datagram it was read from, and with it the whole datagram's text for as long as the call is held
+ * (ended.ts). */
+export const callRef = (callId: string, localTag: string): CallRef => join2(";", callId, localTag)
 
 export type Phase = "Calling" | "Proceeding" | "Accepted" | "Confirmed" | "Terminated"
 
@@ -100,9 +102,9 @@ export interface Call {
   /** The subscription of a REFER we sent in this dialog: "terminated" once its final NOTIFY came. */
   readonly subscription: "pending" | "terminated" | undefined
   /** UAS: the INVITE arrived over TLS (§12.1.1: with a SIPS Request-URI its dialog is secure). */
-  readonly secure?: boolean
+  readonly secure?: boolean | undefined
   /** UAS: Call-ID, From tag and CSeq number of the INVITE (the state's index of incoming calls). */
-  readonly inviteKey?: string
+  readonly inviteKey?: string | undefined
   /** UAC: the credentials of this call's `Invite`, else the configuration's (§22.2). */
   readonly credentials: Credentials | undefined
   /** §15: "the callee's UA MUST NOT send a BYE on a confirmed dialog until it has received an ACK for its 2xx". */
@@ -118,7 +120,9 @@ const noRedirect: Call["redirect"] = { follow: false, tried: none }
 export type CallDraft = { -readonly [K in keyof Call]: Call[K] }
 
 /** A copy of `call` to change field by field before it is stored: the same as `{ ...call }`, which took V8's generic
- * object-clone path once the spread had seen calls of more than one shape (UAC, UAS, ended). */
+ * object-clone path once the spread had seen calls of more than one shape (UAC, UAS, ended). Every field is in the
+ * literal, `secure` and `inviteKey` too (`undefined` on a UAC call): added after it, they took an out-of-object
+ * property array per copy (~5 a UAS call), and UAC and UAS calls were two shapes to every read of a call. */
 export const copyCall = (call: Call): CallDraft => {
   const copy: CallDraft = {
     ref: call.ref,
@@ -142,14 +146,15 @@ export const copyCall = (call: Call): CallDraft => {
     glare: call.glare,
     byeAfterAck: call.byeAfterAck,
     credentials: call.credentials,
+    secure: call.secure,
+    inviteKey: call.inviteKey,
   }
-  if (call.secure !== undefined) copy.secure = call.secure
-  if (call.inviteKey !== undefined) copy.inviteKey = call.inviteKey
   return copy
 }
 
 /** A call with `init`'s fields and the defaults for the rest. Built field by field: a spread of `init` after the
- * defaults took V8's generic property-copy path (a new call is made twice per UAS call: INVITE and end). */
+ * defaults took V8's generic property-copy path (a new call is made twice per UAS call: INVITE and end). The same
+ * fields in the same order as `copyCall`'s: one shape for every call. */
 export const makeCall = (
   init: Pick<Call, "ref" | "role" | "phase" | "invite" | "localTag"> & Partial<Call>,
 ): Call => {
@@ -175,8 +180,8 @@ export const makeCall = (
     glare: init.glare,
     byeAfterAck: init.byeAfterAck ?? false,
     credentials: init.credentials,
+    secure: init.secure,
+    inviteKey: init.inviteKey,
   }
-  if (init.secure !== undefined) call.secure = init.secure
-  if (init.inviteKey !== undefined) call.inviteKey = init.inviteKey
   return call
 }

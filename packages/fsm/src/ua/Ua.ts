@@ -79,7 +79,7 @@ const onRequest = (state: UaState, request: Request, nonce: string, secure: bool
   const routing = routingOf(request)
   if (routing === undefined)
     return request.method === "ACK" ? stay(state) : answer(state, request, 400, fresh.tag())
-  const rejection = checkRequest(state.config, request, fresh.tag())
+  const rejection = checkRequest(state.config, request, fresh.tag(), routing)
   if (rejection !== undefined) return { state, outputs: [sendResponse(rejection)] }
   if (request.method === "CANCEL") return onCancel(state, request, fresh)
   if (routing.toTag !== undefined) return onDialogRequest(state, request, routing, nonce)
@@ -122,7 +122,7 @@ const onDialogRequest = (state: UaState, request: Request, routing: Routing, non
   const { call, verdict } = found
   // an ACK the dialog refuses (it is over) may still be the ACK of a 2xx being retransmitted (§13.3.1.4)
   if (request.method === "ACK")
-    return onAck(state, call, isOk(verdict) ? verdict.value : undefined, request, nonce)
+    return onAck(state, call, isOk(verdict) ? verdict.value : undefined, request, routing.seq, nonce)
   if (verdict._tag === "Err") return answer(state, request, verdict.error.status, "")
   return onInDialogRequest(state, call, verdict.value, request, nonce)
 }

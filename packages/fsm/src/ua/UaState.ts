@@ -9,6 +9,7 @@
  */
 
 import { getCallId, getCSeq, getFromTag, getToTag, isErr } from "@sipkit/codec"
+import { join3 } from "../flatJoin.js"
 import type { PersistentMap } from "../persistent/PersistentMap.js"
 import { emptyRerootingMap } from "../persistent/RerootingMap.js"
 import type { Call, CallRef } from "./Call.js"
@@ -43,12 +44,12 @@ export const inviteKey = (request: Parameters<typeof routingOf>[0]): string | un
   const cseq = getCSeq(request)
   const fromTag = getFromTag(request)
   if (isErr(callId) || isErr(cseq) || isErr(fromTag) || isErr(getToTag(request))) return undefined
-  return [callId.value, fromTag.value ?? "", cseq.value.seq].join(" ")
+  return join3(" ", callId.value, fromTag.value ?? "", cseq.value.seq)
 }
 
 /** One flat string (`join`, see `callRef`): it is held as long as the call. */
 export const inviteKeyOf = (routing: Routing): string =>
-  [routing.callId, routing.fromTag ?? "", routing.seq].join(" ")
+  join3(" ", routing.callId, routing.fromTag ?? "", routing.seq)
 
 /** The state with a new call in it; a UAS call is indexed by its INVITE too. */
 export const addCall = (state: UaState, call: Call): UaState => {

@@ -6,16 +6,16 @@
  * the Record-Route copy of a dialog-creating response) and keeps the call in step with what it says.
  */
 import { getToTag, isErr, type Request } from "@sipkit/codec"
-import { incomingDialogId, terminateDialog } from "../dialog/index.js"
+import { terminateDialog } from "../dialog/index.js"
 import { type Call, copyCall } from "./Call.js"
 import { hasRemoteTag } from "./ended.js"
 import { bodyText } from "./media.js"
-import { dialogCallRef } from "./readers.js"
+import { dialogNameOf } from "./readers.js"
 import { type ResponseInit, respond } from "./responses.js"
 import type { Respond } from "./UaEvent.js"
 import { report, sendResponse } from "./UaOutput.js"
 import { callForInvite, stay, stepWith, type UaState, type UaStep } from "./UaState.js"
-import { acceptReinvite, localSdp, seqOf, startRetransmitting, withDialog, withLocalSdp } from "./uas.js"
+import { acceptReinvite, localSdp, sendRetransmitting, seqOf, withDialog, withLocalSdp } from "./uas.js"
 
 const sdpMethods = new Set(["INVITE", "UPDATE", "PRACK", "ACK"])
 
@@ -80,10 +80,10 @@ const hasToTag = (request: Request): boolean => {
  * with the core's own lookup of the same request. An ended call (ended.ts) is found too: it has no dialog any more,
  * and its answers are those of a call that ended. */
 export const callForDialogRequest = (state: UaState, request: Request): Call | undefined => {
-  const id = incomingDialogId(request)
-  if (isErr(id) || id.value === undefined) return undefined
-  const call = state.calls.get(dialogCallRef(request, id.value.callId, id.value.localTag))
-  return call !== undefined && hasRemoteTag(call, id.value.remoteTag) ? call : undefined
+  const name = dialogNameOf(request)
+  if (name === undefined) return undefined
+  const call = state.calls.get(name.ref)
+  return call !== undefined && hasRemoteTag(call, name.remoteTag) ? call : undefined
 }
 
 /** §13.3.1: the INVITE of a call on our side. 1xx: provisional (§13.3.1.1, the early dialog when tagged); 2xx: the
@@ -125,7 +125,7 @@ const acceptInvite = (state: UaState, call: Call, command: Respond): UaStep => {
   next.dialog = withDialog(state, call, response, init)
   next.media = withLocalSdp(call.media, sdpOf(command) ?? sdp ?? call.media.local)
   next.accepting = { response, seq, attempt: 0, interval: state.config.t1 }
-  return stepWith(state, next, [sendResponse(response), ...startRetransmitting(state, call, seq)])
+  return stepWith(state, next, sendRetransmitting(state, call, seq, response))
 }
 
 /** A request inside the call's dialog: a re-INVITE's final (§14.2), a BYE's 2xx ending the session (§15.1.2), or
@@ -140,17 +140,21 @@ const answerInDialog = (state: UaState, call: Call, command: Respond): UaStep =>
     return stepWith(state, { ...call, reinvite: undefined }, [sendResponse(response)])
   }
   if (request.method === "BYE" && status >= 200 && status < 300 && call.phase !== "Terminated") {
-    const outputs = [sendResponse(response)]
-    if (call.role === "UAS" && call.phase === "Proceeding")
-      outputs.push(sendResponse(respond(state.config, call.invite, 487, { toTag: call.localTag })))
+    const ended = report({ _tag: "Ended", call: call.ref, status: 200, reason: "BYE", by: "remote" })
+    // the outputs as one literal (a list grown by `push`, then spread into another, made two)
+    const outputs =
+      call.role === "UAS" && call.phase === "Proceeding"
+        ? [
+            sendResponse(response),
+            sendResponse(respond(state.config, call.invite, 487, { toTag: call.localTag })),
+            ended,
+          ]
+        : [sendResponse(response), ended]
     const next = copyCall(call)
     next.phase = "Terminated"
     next.dialog = call.dialog === undefined ? undefined : terminateDialog(call.dialog)
     next.accepting = undefined
-    return stepWith(state, next, [
-      ...outputs,
-      report({ _tag: "Ended", call: call.ref, status: 200, reason: "BYE", by: "remote" }),
-    ])
+    return stepWith(state, next, outputs)
   }
   return { state, outputs: [sendResponse(response)] }
 }

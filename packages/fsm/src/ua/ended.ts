@@ -32,6 +32,7 @@
  */
 import { getCallId, getTopViaBranch, isErr, type Request } from "@sipkit/codec"
 import type { Dialog, DialogSet } from "../dialog/index.js"
+import { join2 } from "../flatJoin.js"
 import type { Accepting, Call, CallRef, Media, PendingReinvite, Retry, SentAck } from "./Call.js"
 import type { Credentials } from "./UaConfig.js"
 
@@ -191,7 +192,7 @@ export const isEnded = (call: Call): call is EndedCall => call instanceof EndedC
  * (`getTopViaBranch`: `viaBranch(getTopVia(…))` and its errors, without building the Via). */
 const matchOf = (invite: Request): string | undefined => {
   const branch = getTopViaBranch(invite)
-  return isErr(branch) ? undefined : [branch.value ?? "", invite.uri].join(" ")
+  return isErr(branch) ? undefined : join2(" ", branch.value ?? "", invite.uri)
 }
 
 /** The call as kept once settled (`isSettled`): the same answers, a fraction of the memory. A call whose ref does

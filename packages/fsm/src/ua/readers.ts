@@ -29,6 +29,33 @@ export const dialogCallRef = (request: SipMessage, callId: string, toTag: string
   return lastRef
 }
 
+/** What names the dialog of a request in one (§12.2.2): the call's name (`dialogCallRef`) and the remote tag (the
+ * From tag, "" without one). */
+export interface DialogName {
+  readonly ref: CallRef
+  readonly remoteTag: string
+}
+
+/** The dialog a request names, `undefined` when it names none (no To tag) or its Call-ID, From or To cannot be read:
+ * what `incomingDialogId` answers, without its record. Remembered for the last request asked about, as
+ * `dialogCallRef` is: a runtime asks for the call of a request in a dialog and of its answer several times (its own
+ * lookups and the core's), and each read the three fields again. */
+let lastNamed: SipMessage | undefined
+let lastName: DialogName | undefined
+export const dialogNameOf = (request: SipMessage): DialogName | undefined => {
+  if (request !== lastNamed) {
+    const callId = getCallId(request)
+    const fromTag = getFromTag(request)
+    const toTag = getToTag(request)
+    lastName =
+      isErr(callId) || isErr(fromTag) || isErr(toTag) || toTag.value === undefined
+        ? undefined
+        : { ref: dialogCallRef(request, callId.value, toTag.value), remoteTag: fromTag.value ?? "" }
+    lastNamed = request
+  }
+  return lastName
+}
+
 export interface Routing {
   readonly callId: string
   readonly fromTag: string | undefined

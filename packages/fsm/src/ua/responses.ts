@@ -29,24 +29,14 @@ export const respond = (
   status: number,
   init: ResponseInit = {},
 ): Response => {
-  const extra = init.headers
-  const given = givenIn(extra)
-  const contact = init.contact === true ? config.contact : init.contact
-  const headers: Array<readonly [string, string]> = []
-  if (contact !== undefined) {
-    if (status > 100 && status < 300 && (given & RECORD_ROUTE) === 0)
-      for (const rr of getHeaderValues(request, "Record-Route")) headers.push(["Record-Route", rr])
-    if ((given & CONTACT) === 0) headers.push(["Contact", contactValue(contact)])
-    if (request.method === "INVITE" && (given & ALLOW) === 0) headers.push(["Allow", allowHeader(config)])
-    if (request.method === "INVITE" && (given & SUPPORTED) === 0)
-      headers.push(["Supported", supportedHeader(config)])
-  }
-  if (extra !== undefined) for (const h of extra) headers.push(h)
-  if (init.sdp !== undefined) headers.push(["Content-Type", "application/sdp"])
-  if (init.body !== undefined && (given & CONTENT_TYPE) === 0) headers.push(["Content-Type", init.body.type])
   // one options record, its fields set in place (spreads of conditional parts took the generic object-clone path)
-  const options: { toTag?: string; reason?: string; headers: typeof headers; body?: string | Uint8Array } = {
-    headers,
+  const options: {
+    toTag?: string
+    reason?: string
+    headers: ReadonlyArray<Field>
+    body?: string | Uint8Array
+  } = {
+    headers: fieldsOf(config, request, status, init),
   }
   if (status !== 100 && init.toTag !== undefined) options.toTag = init.toTag
   if (init.reason !== undefined) options.reason = init.reason
@@ -54,6 +44,63 @@ export const respond = (
   if (body !== undefined) options.body = typeof body === "string" ? bytesOf(body) : body
   return makeResponse(request, status, options)
 }
+
+type Field = readonly [string, string]
+
+/** The fields `respond` adds after the copied ones: Record-Route, Contact, Allow, Supported (as `init.contact`
+ * asks), the caller's, then Content-Type. Counted first and written into an array of that length (a list grown by
+ * `push` reserved 17 slots for every response); the caller's own list as it is when it is all there is (a BYE's
+ * 200). The fields of our own values are shared records (`fieldOf`): `makeResponse` copies each into the
+ * response's header, and a field is never written. */
+const fieldsOf = (
+  config: UaConfig,
+  request: Request,
+  status: number,
+  init: ResponseInit,
+): ReadonlyArray<Field> => {
+  const extra = init.headers ?? noFields
+  const given = givenIn(extra)
+  const contact = init.contact === true ? config.contact : init.contact
+  const routes =
+    contact !== undefined && status > 100 && status < 300 && (given & RECORD_ROUTE) === 0
+      ? getHeaderValues(request, "Record-Route")
+      : noValues
+  const invite = contact !== undefined && request.method === "INVITE"
+  const own = contact !== undefined && (given & CONTACT) === 0
+  const allow = invite && (given & ALLOW) === 0
+  const supported = invite && (given & SUPPORTED) === 0
+  const sdp = init.sdp !== undefined
+  const type = init.body !== undefined && (given & CONTENT_TYPE) === 0
+  const count = routes.length + +own + +allow + +supported + extra.length + +sdp + +type
+  if (count === extra.length) return extra
+  const fields = new Array<Field>(count)
+  let n = 0
+  for (let i = 0; i < routes.length; i++) fields[n++] = ["Record-Route", routes[i] as string]
+  if (own) fields[n++] = contactField(contactValue(contact as string))
+  if (allow) fields[n++] = allowField(allowHeader(config))
+  if (supported) fields[n++] = supportedField(supportedHeader(config))
+  for (let i = 0; i < extra.length; i++) fields[n++] = extra[i] as Field
+  if (sdp) fields[n++] = sdpType
+  if (type) fields[n++] = ["Content-Type", (init.body as { readonly type: string }).type]
+  return fields
+}
+
+const noFields: ReadonlyArray<Field> = []
+const noValues: ReadonlyArray<string> = []
+const sdpType: Field = ["Content-Type", "application/sdp"]
+
+/** The field `name: value`, the last one made kept for the next value that is the same (a UA puts the same Contact,
+ * Allow and Supported in every dialog-creating response). */
+const fieldOf = (name: string): ((value: string) => Field) => {
+  let last: Field = [name, ""]
+  return (value) => {
+    if (last[1] !== value) last = [name, value]
+    return last
+  }
+}
+const contactField = fieldOf("Contact")
+const allowField = fieldOf("Allow")
+const supportedField = fieldOf("Supported")
 
 /** A body text as UTF-8 bytes. The last text encoded is kept with its bytes: an application answers every call
  * with the same SDP (a load generator sends the same offer each time), and encoding it again for every 200 cost
@@ -80,7 +127,7 @@ const CONTENT_TYPE = 16
  * and a runtime adds a header of its own to every one). */
 const givenIn = (extra: ResponseInit["headers"]): number => {
   let given = 0
-  if (extra !== undefined) for (const header of extra) given |= bitOf(header[0])
+  if (extra !== undefined) for (let i = 0; i < extra.length; i++) given |= bitOf((extra[i] as Field)[0])
   return given
 }
 

@@ -25,5 +25,5 @@ export const getDialogForRequest = (
   const dialog = call?.dialog
   if (call === undefined || dialog === undefined || dialog.id.remoteTag !== (routing.fromTag ?? ""))
     return { _tag: "NoDialog" }
-  return { _tag: "Found", call, verdict: receiveInDialogRequest(dialog, request) }
+  return { _tag: "Found", call, verdict: receiveInDialogRequest(dialog, request, routing.seq) }
 }

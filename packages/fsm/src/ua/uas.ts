@@ -242,10 +242,18 @@ export const accept = (state: UaState, call: Call, command: Answer): UaStep => {
   next.dialog = withDialog(state, call, response, init)
   next.media = withLocalSdp(call.media, sdp.value)
   next.accepting = { response, seq, attempt: 0, interval: state.config.t1 }
-  return stepWith(state, next, [sendResponse(response), ...startRetransmitting(state, call, seq)])
+  return stepWith(state, next, sendRetransmitting(state, call, seq, response))
 }
 
-export const startRetransmitting = (state: UaState, call: Call, seq: number): ReadonlyArray<UaOutput> => [
+/** The 2xx sent, then its retransmission and its 64·T1 timeout started: one array (not the timers spread into
+ * another). */
+export const sendRetransmitting = (
+  state: UaState,
+  call: Call,
+  seq: number,
+  response: Response,
+): ReadonlyArray<UaOutput> => [
+  sendResponse(response),
   startTimer({ _tag: "2xxRetransmit", call: call.ref, seq, attempt: 0 }, state.config.t1),
   startTimer({ _tag: "2xxTimeout", call: call.ref, seq }, 64 * state.config.t1),
 ]
@@ -279,7 +287,7 @@ export const acceptReinvite = (
     },
     accepting: { response, seq, attempt: 0, interval: state.config.t1 },
   }
-  return stepWith(state, next, [sendResponse(response), ...startRetransmitting(state, call, seq)])
+  return stepWith(state, next, sendRetransmitting(state, call, seq, response))
 }
 
 const rejectWith = (state: UaState, call: Call, status: number, warning?: string): UaStep => {
@@ -343,10 +351,11 @@ export const onAck = (
   call: Call,
   dialog: Dialog | undefined,
   ack: Request,
+  seq: number,
   nonce: string,
 ): UaStep => {
   const accepting = call.accepting
-  if (accepting === undefined || accepting.seq !== seqOf(ack)) return stay(state)
+  if (accepting === undefined || accepting.seq !== seq) return stay(state)
   const retransmit = stopTimer({
     _tag: "2xxRetransmit",
     call: call.ref,
@@ -379,7 +388,8 @@ export const onAck = (
 }
 
 /** An `Established` or `MediaUpdated` report with the SDP fields each only when known (set in place: a spread of
- * the conditional part took the generic copy path). */
+ * the conditional part took the generic copy path). Both known (an offer and its answer) is one literal: fields
+ * added to a record after it is made take an out-of-object property array. */
 const mediaReport = (
   tag: "Established" | "MediaUpdated",
   ref: CallRef,
@@ -390,10 +400,11 @@ const mediaReport = (
     call: CallRef
     localSdp?: string
     remoteSdp?: string
-  } = {
-    _tag: tag,
-    call: ref,
-  }
+  } =
+    media.local !== undefined && media.remote !== undefined
+      ? { _tag: tag, call: ref, localSdp: media.local, remoteSdp: media.remote }
+      : { _tag: tag, call: ref }
+  if (reported.localSdp !== undefined) return reported
   if (media.local !== undefined) reported.localSdp = media.local
   if (media.remote !== undefined) reported.remoteSdp = media.remote
   return reported

@@ -17,9 +17,15 @@ import {
   type Request,
   type Response,
 } from "@sipkit/codec"
+import type { Routing } from "./readers.js"
 import { allowHeader, isAllowed, type UaConfig } from "./UaConfig.js"
 
-type Check = (config: UaConfig, request: Request, toTag: string) => Response | undefined
+type Check = (
+  config: UaConfig,
+  request: Request,
+  toTag: string,
+  routing: Routing | undefined,
+) => Response | undefined
 
 const reject = (
   request: Request,
@@ -66,7 +72,10 @@ const uriStatus = (uri: string): number => {
 }
 
 /** §8.1.1.5: the CSeq method "MUST match that of the request" (RFC 4475 §3.1.2.? mismatch01 → 400). */
-const checkCSeq: Check = (_config, request, toTag) => {
+const checkCSeq: Check = (_config, request, toTag, routing) => {
+  // the method as `routingOf` read it, when the caller gives it (it reads the CSeq, and is undefined when it cannot)
+  if (routing !== undefined)
+    return routing.method === request.method ? undefined : reject(request, 400, toTag)
   const cseq = getCSeq(request)
   if (isErr(cseq) || cseq.value.method !== request.method) return reject(request, 400, toTag)
   return undefined
@@ -115,11 +124,17 @@ const checks: ReadonlyArray<Check> = [
   checkContent,
 ]
 
-/** The first rejection §8.2 calls for, or `undefined` when the request may go on. Never for ACK. */
-export const checkRequest = (config: UaConfig, request: Request, toTag: string): Response | undefined => {
+/** The first rejection §8.2 calls for, or `undefined` when the request may go on. Never for ACK. `routing`: the
+ * request's fields as `routingOf` read them, when the caller has (its CSeq is not read again). */
+export const checkRequest = (
+  config: UaConfig,
+  request: Request,
+  toTag: string,
+  routing?: Routing,
+): Response | undefined => {
   if (request.method === "ACK") return undefined
   for (const check of checks) {
-    const response = check(config, request, toTag)
+    const response = check(config, request, toTag, routing)
     if (response !== undefined) return response
   }
   return undefined

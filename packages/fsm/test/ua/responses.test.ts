@@ -310,11 +310,25 @@ describe("callForDialogRequest (§12.2.2)", () => {
       )
     }
     const [one, two] = [byeOf(1), byeOf(2)]
+    // the first call's dialog named with another From tag: no call (a remote tag kept from `one` would find it)
+    const stranger = parsed(
+      makeRequest({
+        method: "BYE",
+        uri: "sip:bob@10.0.0.50",
+        headers: one.headers.map(
+          (h) => [h.name, h.name === "From" ? h.value.replace("a1", "x9") : h.value] as const,
+        ),
+      }),
+    )
     for (const [request, ref] of [
       [one, refs[0]],
       [one, refs[0]],
       [two, refs[1]],
       [one, refs[0]],
+      [stranger, undefined],
+      [one, refs[0]],
+      [stranger, undefined],
+      [stranger, undefined],
       [two, refs[1]],
       [two, refs[1]],
     ] as const)
