@@ -124,8 +124,12 @@ export const makeResponse = (request: Request, status: number, options: Response
       )
   }
   let placed = false
-  if (options.headers !== undefined)
-    for (const [name, value] of options.headers) {
+  const given = options.headers
+  // by index, not `for (const [name, value] of …)`: destructuring each pair walks an iterator over it
+  if (given !== undefined)
+    for (let i = 0; i < given.length; i++) {
+      const name = given[i]![0]
+      const value = given[i]![1]
       if (!nameMatches(name, "content-length", "l")) headers.push({ name, value })
       else if (!placed) {
         headers.push({ name, value: String(body.length) })

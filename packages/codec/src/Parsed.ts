@@ -12,7 +12,10 @@
  * message is immutable, so the memory never goes stale.
  */
 import { findHeaderIndex } from "./Headers.js"
+import type { CSeq } from "./headers/CSeq.js"
 import type { Header, Request, Response, SipMessage } from "./Message.js"
+import type { HeaderError } from "./ParseError.js"
+import type { Result } from "./Result.js"
 
 /**
  * The headers every transaction and dialog reads: where their first fields are is noted by the parser's scan
@@ -55,6 +58,16 @@ export interface ParsedState {
   readonly cseqAt: number
   /** Typed values read so far: `[index₀, kind₀, value₀, index₁, …]` (allocated on the first read, a few long). */
   cache: unknown[] | undefined
+  /**
+   * The answers of the readers a transaction and dialog layer call many times per message (`getFromTag`,
+   * `getToTag`, `getCallId`, `getCSeq`), each kept from its first read when it is good (undefined until then). A runtime reads the
+   * same few fields of one request a dozen times over (routing, dialog lookup, transaction key, the UA core), and
+   * each read made a new result and a new slice. The message is immutable, so an answer never goes stale.
+   */
+  fromTag: Result<string | undefined, HeaderError> | undefined
+  toTag: Result<string | undefined, HeaderError> | undefined
+  callIdRead: Result<string, HeaderError> | undefined
+  cseqRead: Result<CSeq, HeaderError> | undefined
 }
 
 // Flat classes (no `extends`, no emitted field initialisers): constructing one costs what an object literal does.

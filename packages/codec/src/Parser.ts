@@ -452,6 +452,10 @@ const scan = (bytes: Uint8Array, text: string | undefined, lim: Limits): SipMess
     toAt,
     cseqAt,
     cache: undefined,
+    fromTag: undefined,
+    toTag: undefined,
+    callIdRead: undefined,
+    cseqRead: undefined,
   })
 }
 

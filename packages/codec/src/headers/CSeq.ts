@@ -52,15 +52,18 @@ const parseCSeqRange = (t: string, s: number, e: number): Result<CSeq, HeaderErr
 export const printCSeq = (cseq: CSeq): string => `${cseq.seq} ${cseq.method}`
 
 /**
- * The first CSeq field. Parsed on every read: a number and a word cost less to parse than to remember. A plain
- * value of a parsed message (`plainCSeq`) is read off its bytes.
+ * The first CSeq field. A plain value of a parsed message (`plainCSeq`) is read off its bytes and kept from that
+ * first read (`ParsedState.cseqRead`): a runtime reads one request's CSeq several times, and each read made a
+ * result, a record and a method string.
  */
 export const getCSeq = (message: SipMessage): Result<CSeq, HeaderError> => {
   const p = parsedState(message)
   if (p !== undefined && p.cseqAt >= 0) {
+    const known = p.cseqRead
+    if (known !== undefined) return known
     const s = p.cseqAt
     const plain = plainCSeq(p.bytes!, p.text, s, s + message.headers[p.cseq]!.value.length)
-    if (plain !== undefined) return plain
+    if (plain !== undefined) return (p.cseqRead = plain)
   }
   const i = firstField(message, CSEQ)
   if (i < 0) return fault("missing CSeq")

@@ -173,6 +173,8 @@ export const parseNameAddrRange = (
 /**
  * The `tag` parameter of the single name-addr header `key` (From, To) — `getTag(getFrom(message))` without
  * building the name-addr; the same error as the full accessor when the header is missing or does not parse.
+ * A plain tag of a parsed message is kept from its first read (`ParsedState.fromTag`, `toTag`): later reads make
+ * nothing.
  */
 const tagOf = (
   message: SipMessage,
@@ -182,12 +184,19 @@ const tagOf = (
 ): Result<string | undefined, HeaderError> => {
   const p = parsedState(message)
   if (p !== undefined) {
+    const known = slot === FROM_SLOT ? p.fromTag : p.toTag
+    if (known !== undefined) return known
     // The first From/To value lies in the message bytes: a plain one is read there, whatever was read before.
     const s = slot === FROM_SLOT ? p.fromAt : p.toAt
     if (s >= 0) {
       const e = s + message.headers[slot === FROM_SLOT ? p.from : p.to]!.value.length
       const plain = plainTag(p.bytes!, p.text, s, e)
-      if (plain !== null) return okValue(plain)
+      if (plain !== null) {
+        const tag = okValue(plain)
+        if (slot === FROM_SLOT) p.fromTag = tag
+        else p.toTag = tag
+        return tag
+      }
     }
   }
   const i = locateFirst(message, slot, key)

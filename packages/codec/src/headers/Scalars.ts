@@ -11,7 +11,7 @@ import { parseDigits, trimLws } from "../Chars.js"
 import { compactOf } from "../HeaderNames.js"
 import { findHeaderIndex } from "../Headers.js"
 import type { SipMessage } from "../Message.js"
-import { firstIndex, SLOT_CALL_ID } from "../Parsed.js"
+import { firstIndex, SLOT_CALL_ID, stateOf } from "../Parsed.js"
 import { type HeaderError, makeHeaderError } from "../ParseError.js"
 import { err, ok, type Result } from "../Result.js"
 
@@ -21,6 +21,7 @@ const CALL_ID = SLOT_CALL_ID
 const firstField = firstIndex
 const okValue = ok
 const trimmed = trimLws
+const parsedState = stateOf
 
 const MAX32 = 0xffffffff
 
@@ -49,14 +50,23 @@ export const parseDeltaSeconds = (key: string, value: string): Result<number, He
 const delta = (key: string, value: string | undefined): Result<number | undefined, HeaderError> =>
   value === undefined ? ok(undefined) : parseDeltaSeconds(key, value)
 
+/** The Call-ID (§20.8). A parsed message keeps a good one from its first read (`ParsedState.callIdRead`). */
 export const getCallId = (message: SipMessage): Result<string, HeaderError> => {
-  const i = firstField(message, CALL_ID)
+  const p = parsedState(message)
+  let i: number
+  if (p !== undefined) {
+    const known = p.callIdRead
+    if (known !== undefined) return known
+    i = p.callId
+  } else i = firstField(message, CALL_ID)
   const v = i < 0 ? undefined : message.headers[i]!.value
   if (v === undefined) return err(makeHeaderError("call-id", "missing Call-ID"))
   const id = trimmed(v)
   if (id.length === 0) return err(makeHeaderError("call-id", "empty Call-ID"))
   if (id.indexOf(" ") >= 0 || id.indexOf("\t") >= 0) return err(makeHeaderError("call-id", "invalid Call-ID"))
-  return okValue(id)
+  const good = okValue(id)
+  if (p !== undefined) p.callIdRead = good
+  return good
 }
 
 export const getMaxForwards = (message: SipMessage): Result<number | undefined, HeaderError> =>
