@@ -155,6 +155,8 @@ interface Step {
   readonly successful: number
   readonly failed: number
   readonly retransmissions: number
+  /** SIPp's first error lines when the step failed (its `-trace_err` log). */
+  readonly errors: ReadonlyArray<string>
   readonly exitCode: number | null
   readonly seconds: number
   readonly rss: number
@@ -173,6 +175,16 @@ const readStats = (file: string): Readonly<Record<string, string>> => {
   return Object.fromEntries(names.map((n, i) => [n, values[i] ?? ""]))
 }
 
+/** The first lines of SIPp's error log that say something (its blank and separator lines left out). */
+const firstErrors = (file: string, count = 3): ReadonlyArray<string> =>
+  existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line !== "" && !/^-+$/.test(line) && line !== "The following events occurred:")
+        .slice(0, count)
+    : []
+
 const runUac = async (
   port: number,
   rate: number,
@@ -180,9 +192,12 @@ const runUac = async (
 ): Promise<Omit<Step, "rss" | "peak" | "cpuPerCall">> => {
   const calls = rate * options.duration
   const stf = join(dir, `uac-${rate}.csv`)
+  const errors = join(dir, `uac-${rate}-errors.log`)
   const args = ["-sn", "uac", `${host}:${port}`, "-i", host, "-p", String(port + 1)]
   args.push("-r", String(rate), "-m", String(calls), "-l", String(calls), "-nostdin")
   args.push("-recv_timeout", "5000", "-timeout", `${options.duration + 20}s`)
+  // SIPp's own account of each failed call (an unexpected message, a timeout …), shown when the step fails
+  args.push("-trace_err", "-error_file", errors)
   args.push("-trace_stat", "-stf", stf, "-fd", "1", ...sippBuffers)
   const t0 = process.hrtime.bigint()
   const child = spawn("sipp", args, { stdio: "ignore", cwd: dir })
@@ -202,6 +217,7 @@ const runUac = async (
     successful,
     failed,
     retransmissions: n("Retransmissions(C)"),
+    errors: pass ? [] : firstErrors(errors),
     exitCode,
     seconds,
     pass,
@@ -239,6 +255,7 @@ const ladder = async (target: Target, port: number, dir: string): Promise<Outcom
           `${step.retransmissions} retransmissions, ${step.seconds.toFixed(1)} s, RSS ${mib(step.rss)} ` +
           `(peak ${mib(step.peak)}), CPU ${step.cpuPerCall.toFixed(0)} µs/call → ${step.pass ? "pass" : "FAIL"}`,
       )
+      for (const line of step.errors) log(`  sipp: ${line.slice(0, 300)}`)
       if (!step.pass) break
       await sleep(2000)
     }
