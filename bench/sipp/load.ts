@@ -175,15 +175,23 @@ const readStats = (file: string): Readonly<Record<string, string>> => {
   return Object.fromEntries(names.map((n, i) => [n, values[i] ?? ""]))
 }
 
-/** The first lines of SIPp's error log that say something (its blank and separator lines left out). */
-const firstErrors = (file: string, count = 3): ReadonlyArray<string> =>
-  existsSync(file)
-    ? readFileSync(file, "utf8")
-        .split("\n")
-        .map((line) => line.trim())
-        .filter((line) => line !== "" && !/^-+$/.test(line) && line !== "The following events occurred:")
-        .slice(0, count)
-    : []
+/**
+ * The first events of SIPp's error log (`DATE\tTIME\tEPOCH: what happened`, its first line) that name a call's fault,
+ * without its start-up warning about open files (printed whenever `-l` exceeds `ulimit -n`, harmless here: no media).
+ */
+const firstErrors = (file: string, count = 3): ReadonlyArray<string> => {
+  if (!existsSync(file)) return []
+  const events = readFileSync(file, "utf8").matchAll(
+    /\d{4}-\d\d-\d\d\t[\d:.]+\t[\d.]+: ([^\n]*?)(?=\d{4}-\d\d-\d\d\t|\n|$)/g,
+  )
+  const faults: Array<string> = []
+  for (const [, what] of events) {
+    if (what === undefined || what.startsWith("Maximum number of open sockets")) continue
+    faults.push(what.trim())
+    if (faults.length === count) break
+  }
+  return faults
+}
 
 const runUac = async (
   port: number,
