@@ -16,14 +16,17 @@
  * the UAS then retransmits its 2xx (§13.3.1.4) and the count grows with the wall time (session 9: two counts of one
  * build 21% apart). Loopback only: the UAS must listen on 127.0.0.1.
  *
- * The first call waits for the UAS: an OPTIONS is sent every 200 ms until anything answers it (a listener started
- * under valgrind binds its port seconds after it starts; an INVITE sent before that is lost, and its lane stalled).
+ * The first call waits for the UAS: once its port is bound (the kernel's tables, read every 100 ms), an OPTIONS is
+ * sent every 2 s until anything answers it (a listener started under valgrind binds its port seconds after it starts;
+ * an INVITE sent before that is lost, and its lane stalled; OPTIONS sent every 200 ms piled up in a slow listener's
+ * socket and were all answered, a varying count in the work measured).
  *
  * Usage: node sipp/closed-loop-uac.ts PORT CALLS [LANES=2] [--timeout-ms=600000]. Prints one line (calls, time)
  * and exits 0 when every call has ended with the BYE's 200; exits 1 on a timeout (no retransmission: a lost datagram
  * stalls its lane), 64 on bad arguments.
  */
 import { createSocket } from "node:dgram"
+import { udpBound } from "../src/udpBound.ts"
 
 const usage = "usage: node sipp/closed-loop-uac.ts PORT CALLS [LANES=2] [--timeout-ms=N]"
 const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"))
@@ -124,8 +127,15 @@ socket.on("message", (datagram) => {
 
 socket.bind(0, host, () => {
   local = socket.address().port
-  probing = setInterval(probe, 200)
-  probe()
+  // no packet before the UAS's port is bound (read from the kernel's tables every 100 ms), then one OPTIONS every
+  // 2 s until it answers: a listener under valgrind binds seconds after it starts and answers slowly at first, and
+  // OPTIONS sent every 200 ms piled up in its socket and were all answered, a varying count in the work measured
+  probing = setInterval(() => {
+    if (!udpBound(port)) return
+    clearInterval(probing)
+    probing = setInterval(probe, 2000)
+    probe()
+  }, 100)
 })
 
 setTimeout(() => {

@@ -29,6 +29,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import { loadAtStart, machine } from "../src/report.ts"
+import { udpBound } from "../src/udpBound.ts"
 
 const host = "127.0.0.1"
 const here = new URL(".", import.meta.url).pathname
@@ -89,14 +90,6 @@ const sippBuffers = ["-buff_size", String(4 * 1024 * 1024)]
 
 const log = (text: string): void => {
   process.stderr.write(`${text}\n`)
-}
-
-/** Is a UDP socket bound to `port` (any local address)? Read from the kernel's tables, no packet sent. */
-const udpBound = (port: number): boolean => {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, "0")} `
-  return ["/proc/net/udp", "/proc/net/udp6"].some(
-    (f) => existsSync(f) && readFileSync(f, "utf8").includes(hex),
-  )
 }
 
 const memory = (pid: number): { rss: number; peak: number } => {
