@@ -105,6 +105,21 @@ describe("bench programs (smallest settings)", { timeout: 200_000 }, () => {
     },
   )
 
+  it.runIf(existsSync(join(bench, "../packages/cli/dist/bin.js")))(
+    "allocs: bytes per call of sip listen, its top sites and a builtin's callers; bad flags exit 64",
+    () => {
+      const r = run("allocs.ts", ["--calls=300", "--port=15430", "--top=5", "--parents=join"])
+      expect(r.status, r.all).toBe(0)
+      expect(r.out).toMatch(/^sip listen allocated [\d,]+ B per call \(300 calls, 2 in flight\)$/m)
+      // five site rows, then the callers of join (the transaction keys, the kept heads … call it on every call)
+      expect(r.out.match(/^\| [\d,]+ B \| `[^`]+ [^`]*:\d+` \|$/gm)?.length ?? 0).toBeGreaterThanOrEqual(6)
+      expect(r.out).toMatch(/^\| [\d,]+ B \| `join ← \S+/m)
+      const bad = run("allocs.ts", ["--calls=0"])
+      expect(bad.status).toBe(64)
+      expect(bad.err).toContain("--calls is a positive integer")
+    },
+  )
+
   it.runIf(hasSipp && existsSync(join(bench, "../packages/cli/dist/bin.js")))(
     "sipp/load: one low rate for every target, the summary table and CPU per call",
     () => {
