@@ -168,9 +168,17 @@ const readStats = (file: string): Readonly<Record<string, string>> => {
   return Object.fromEntries(names.map((n, i) => [n, values[i] ?? ""]))
 }
 
+/** SIPp's error-log events that name no call's fault (`firstErrors` leaves them out). */
+const noise = [
+  "Maximum number of open sockets",
+  // a response resent for a call SIPp has already ended or aborted: an effect of the failure, not its cause
+  "Discarding message which can't be mapped to a known SIPp call",
+]
+
 /**
  * The first events of SIPp's error log (`DATE\tTIME\tEPOCH: what happened`, its first line) that name a call's fault,
- * without its start-up warning about open files (printed whenever `-l` exceeds `ulimit -n`, harmless here: no media).
+ * without its start-up warning about open files (printed whenever `-l` exceeds `ulimit -n`, harmless here: no media)
+ * nor the responses it discarded for calls already gone.
  */
 const firstErrors = (file: string, count = 3): ReadonlyArray<string> => {
   if (!existsSync(file)) return []
@@ -179,7 +187,7 @@ const firstErrors = (file: string, count = 3): ReadonlyArray<string> => {
   )
   const faults: Array<string> = []
   for (const [, what] of events) {
-    if (what === undefined || what.startsWith("Maximum number of open sockets")) continue
+    if (what === undefined || noise.some((prefix) => what.startsWith(prefix))) continue
     faults.push(what.trim())
     if (faults.length === count) break
   }
