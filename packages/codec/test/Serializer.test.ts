@@ -5,6 +5,7 @@ import {
   headText,
   makeRequest,
   makeResponse,
+  ownHeadText,
   reasonPhrase,
   type SipMessage,
   serializeMessage,
@@ -98,9 +99,27 @@ describe("serializeMessage and headText of a response", () => {
           expect(serializeMessage(m)).toEqual(expected(m))
           expect(encodeWire(headText(m), m.body)).toEqual(expected(m))
           expect(headText(m).startsWith(`${v} ${s} ${m.reason}\r\n`)).toBe(true)
+          expect(ownHeadText(m)).toBe(headText(m))
         }
       }),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe("ownHeadText", () => {
+  it("is headText for requests and responses of any header count, one after another (its pieces array is shared)", () => {
+    const header = fc.tuple(fc.constantFrom("Subject", "X-A", "Via"), fc.string({ maxLength: 12 }))
+    fc.assert(
+      fc.property(fc.array(fc.array(header, { maxLength: 6 }), { minLength: 1, maxLength: 4 }), (lists) => {
+        for (const headers of lists) {
+          const request = makeRequest({ method: "MESSAGE", uri: "sip:bob@example.com", headers })
+          const response = makeResponse(request, 200)
+          expect(ownHeadText(request)).toBe(headText(request))
+          expect(ownHeadText(response)).toBe(headText(response))
+        }
+      }),
+      { numRuns: 200 },
     )
   })
 })
