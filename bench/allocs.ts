@@ -8,8 +8,10 @@
  * a site of ~500 B per call moves by a few percent between runs; run it twice. Start-up allocation is spread over
  * the calls, so use ≥ 20,000 calls for figures to quote.
  *
- * Usage: node allocs.ts [--calls=20000] [--port=15420] [--top=40] [--parents=join,set,push]
- * (`--parents`: for those builtins, which function called them). Exit 0; 1 when the run fails; 64 on bad flags.
+ * Usage: node allocs.ts [--calls=20000] [--port=15420] [--top=40] [--parents=join,set,push] [--survivors]
+ * (`--parents`: for those builtins, which function called them; `--survivors`: count only what lived through a young
+ * collection — the bytes each scavenge copies and promotes, the part of garbage that makes a scavenge slow, plus what
+ * is still held at the end). Exit 0; 1 when the run fails; 64 on bad flags.
  */
 import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
@@ -32,11 +34,14 @@ const flag = (name: string, fallback: string): string =>
 const calls = Number(flag("calls", "20000"))
 const port = Number(flag("port", "15420"))
 const top = Number(flag("top", "40"))
+const survivors = process.argv.slice(2).includes("--survivors")
 const parents = flag("parents", "")
   .split(",")
   .filter((p) => p !== "")
 const bad = (what: string): never => {
-  console.error(`allocs: ${what} — usage: node allocs.ts [--calls=N] [--port=N] [--top=N] [--parents=a,b]`)
+  console.error(
+    `allocs: ${what} — usage: node allocs.ts [--calls=N] [--port=N] [--top=N] [--parents=a,b] [--survivors]`,
+  )
   process.exit(64)
 }
 if (!Number.isInteger(calls) || calls < 1) bad("--calls is a positive integer")
@@ -87,7 +92,10 @@ try {
       `${port}`,
       "--quiet",
     ],
-    { env: { ...process.env, SIPKIT_ALLOC_OUT: out }, stdio: ["ignore", "ignore", "inherit"] },
+    {
+      env: { ...process.env, SIPKIT_ALLOC_OUT: out, SIPKIT_ALLOC_SURVIVORS: survivors ? "1" : "0" },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
   )
   const uac = spawn(process.execPath, [join(here, "sipp/closed-loop-uac.ts"), `${port}`, `${calls}`, "2"], {
     stdio: ["ignore", "inherit", "inherit"],
@@ -107,7 +115,8 @@ try {
   const total = [...bySite.values()].reduce((a, b) => a + b, 0)
   const perCall = (bytes: number): string => `${Math.round(bytes / calls).toLocaleString("en-US")} B`
   console.log(
-    `sip listen allocated ${perCall(total)} per call (${calls.toLocaleString("en-US")} calls, 2 in flight)`,
+    `sip listen allocated ${perCall(total)} per call${survivors ? " that lived through a young collection" : ""} ` +
+      `(${calls.toLocaleString("en-US")} calls, 2 in flight)`,
   )
   console.log("\n| bytes per call | site |\n|---:|---|")
   for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, top))

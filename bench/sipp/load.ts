@@ -26,10 +26,10 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { join, resolve } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import { loadAtStart, machine } from "../src/report.ts"
-import { udpBound } from "../src/udpBound.ts"
+import { udpBound, udpQueue } from "../src/udpBound.ts"
 
 const host = "127.0.0.1"
 const here = new URL(".", import.meta.url).pathname
@@ -48,9 +48,19 @@ const options = {
   port: Number(arg("port") ?? 15060),
   sipkitCmd: arg("sipkit-cmd") ?? `${process.execPath} ${cliBin} listen --host {host} --port {port} --quiet`,
 }
-if (options.rates.some((r) => !Number.isInteger(r) || r < 1 || r > 100_000)) throw new Error("bad --rates")
+/** A usage error: one line and exit 64, as the other bench programs. */
+const bad = (what: string): never => {
+  process.stderr.write(`load: ${what}\n`)
+  process.exit(64)
+}
+if (options.rates.some((r) => !Number.isInteger(r) || r < 1 || r > 100_000))
+  bad("--rates is a comma-separated list of whole calls/s in 1–100000")
 if (!Number.isInteger(options.duration) || options.duration < 1 || options.duration > 120)
-  throw new Error("bad --duration")
+  bad("--duration is whole seconds in 1–120")
+if (!Number.isInteger(options.port) || options.port < 1024 || options.port > 65000)
+  bad("--port is in 1024–65000")
+const known = ["sipp", "sip-npm", "sipkit", "node-floor"]
+for (const t of options.targets) if (!known.includes(t)) bad(`unknown target ${t} (${known.join(", ")})`)
 
 interface Target {
   readonly name: string
@@ -58,12 +68,17 @@ interface Target {
   readonly skip?: string
 }
 
-const fill = (cmd: string, port: number): ReadonlyArray<string> =>
-  cmd
+/** `--sipkit-cmd` made a command line; a program named by a relative path is found from where load.ts was started
+ * (the UAS itself runs in the temp dir). */
+const fill = (cmd: string, port: number): ReadonlyArray<string> => {
+  const [program, ...args] = cmd
     .replaceAll("{host}", host)
     .replaceAll("{port}", String(port))
     .split(" ")
     .filter((s) => s !== "")
+  if (program === undefined) return bad("--sipkit-cmd is empty")
+  return [program.includes("/") ? resolve(program) : program, ...args]
+}
 
 const targetOf = (name: string, port: number): Target => {
   switch (name) {
@@ -126,11 +141,17 @@ const startUas = async (target: Target, port: number): Promise<ChildProcess> => 
   if (udpBound(port)) throw new Error(`udp port ${port} is already in use`)
   const [cmd, ...args] = target.command
   const child = spawn(cmd!, args, { stdio: ["ignore", "ignore", "pipe"], cwd: tmpdir() })
+  // a program that cannot be run (ENOENT, EACCES) is reported by an event, not a throw
+  let failed: Error | undefined
+  child.on("error", (e) => {
+    failed = e
+  })
   let stderr = ""
   child.stderr?.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-2000)
   })
   for (let i = 0; i < 100 && !udpBound(port); i++) {
+    if (failed !== undefined) throw new Error(`${target.name} could not start ${cmd}: ${failed.message}`)
     if (exited(child)) throw new Error(`${target.name} exited at start: ${stderr}`)
     await sleep(100)
   }
@@ -156,6 +177,11 @@ interface Step {
   readonly peak: number
   /** CPU time of the UAS during the step, per call started (µs). */
   readonly cpuPerCall: number
+  /** Datagrams the kernel dropped in the step, the receiver's buffer full: at the UAS, at SIPp's `uac`. */
+  readonly drops: { readonly uas: number; readonly uac: number }
+  /** The most bytes seen waiting in the UAS's receive buffer (sampled every 100 ms), and when in the step (s) the
+   * UAS first dropped a datagram: a UAS that falls behind shows here before any call fails. */
+  readonly backlog: { readonly peak: number; readonly firstDropAt: number | undefined }
   readonly pass: boolean
 }
 
@@ -173,12 +199,13 @@ const noise = [
   "Maximum number of open sockets",
   // a response resent for a call SIPp has already ended or aborted: an effect of the failure, not its cause
   "Discarding message which can't be mapped to a known SIPp call",
+  "Dead call",
 ]
 
 /**
  * The first events of SIPp's error log (`DATE\tTIME\tEPOCH: what happened`, its first line) that name a call's fault,
  * without its start-up warning about open files (printed whenever `-l` exceeds `ulimit -n`, harmless here: no media)
- * nor the responses it discarded for calls already gone.
+ * nor the responses it discarded or met for calls already gone ("Dead call … received").
  */
 const firstErrors = (file: string, count = 3): ReadonlyArray<string> => {
   if (!existsSync(file)) return []
@@ -198,7 +225,8 @@ const runUac = async (
   port: number,
   rate: number,
   dir: string,
-): Promise<Omit<Step, "rss" | "peak" | "cpuPerCall">> => {
+): Promise<Omit<Step, "rss" | "peak" | "cpuPerCall" | "drops"> & { readonly uacDrops: number }> => {
+  const uas0 = udpQueue(port)
   const calls = rate * options.duration
   const stf = join(dir, `uac-${rate}.csv`)
   const errors = join(dir, `uac-${rate}-errors.log`)
@@ -211,7 +239,19 @@ const runUac = async (
   const t0 = process.hrtime.bigint()
   const child = spawn("sipp", args, { stdio: "ignore", cwd: dir })
   const limit = (options.duration + 30) * 10
-  for (let i = 0; i < limit && !exited(child); i++) await sleep(100)
+  // SIPp's socket goes with it: its drops are read while it runs (the kernel's count only grows)
+  let uacDrops = 0
+  let peak = 0
+  let firstDropAt: number | undefined
+  for (let i = 0; i < limit && !exited(child); i++) {
+    await sleep(100)
+    uacDrops = Math.max(uacDrops, udpQueue(port + 1)?.drops ?? 0)
+    const uas = udpQueue(port)
+    if (uas === undefined) continue
+    peak = Math.max(peak, uas.queued)
+    if (firstDropAt === undefined && uas.drops > (uas0?.drops ?? 0))
+      firstDropAt = Number(process.hrtime.bigint() - t0) / 1e9
+  }
   await stop(child)
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9
   const stats = readStats(stf)
@@ -230,6 +270,8 @@ const runUac = async (
     exitCode,
     seconds,
     pass,
+    uacDrops,
+    backlog: { peak, firstDropAt },
   }
 }
 
@@ -242,6 +284,11 @@ interface Outcome {
 }
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`
+const kib = (bytes: number): string => `${(bytes / 2 ** 10).toFixed(0)} KiB`
+const dropTime = (step: Step): string =>
+  step.backlog.firstDropAt === undefined
+    ? ""
+    : ` (the first ${step.backlog.firstDropAt.toFixed(1)} s into the step)`
 
 const ladder = async (target: Target, port: number, dir: string): Promise<Outcome> => {
   const uas = await startUas(target, port)
@@ -250,19 +297,23 @@ const ladder = async (target: Target, port: number, dir: string): Promise<Outcom
     const idleRss = memory(uas.pid!).rss
     for (const rate of options.rates) {
       const cpu0 = cpuSeconds(uas.pid!)
-      const r = await runUac(port, rate, dir)
+      const drops0 = udpQueue(port)?.drops ?? 0
+      const { uacDrops, ...r } = await runUac(port, rate, dir)
+      const drops = { uas: (udpQueue(port)?.drops ?? drops0) - drops0, uac: uacDrops }
       if (exited(uas)) {
         log(`${target.name} died at ${rate} calls/s`)
-        steps.push({ ...r, rss: 0, peak: 0, cpuPerCall: 0, pass: false })
+        steps.push({ ...r, rss: 0, peak: 0, cpuPerCall: 0, drops, pass: false })
         break
       }
       const cpuPerCall = ((cpuSeconds(uas.pid!) - cpu0) / r.calls) * 1e6
-      const step = { ...r, ...memory(uas.pid!), cpuPerCall }
+      const step = { ...r, ...memory(uas.pid!), cpuPerCall, drops }
       steps.push(step)
       log(
         `${target.name} ${rate}/s: ${step.successful}/${step.calls} ok, ${step.failed} failed, ` +
           `${step.retransmissions} retransmissions, ${step.seconds.toFixed(1)} s, RSS ${mib(step.rss)} ` +
-          `(peak ${mib(step.peak)}), CPU ${step.cpuPerCall.toFixed(0)} µs/call → ${step.pass ? "pass" : "FAIL"}`,
+          `(peak ${mib(step.peak)}), CPU ${step.cpuPerCall.toFixed(0)} µs/call, ` +
+          `datagrams dropped ${step.drops.uas} at the UAS${dropTime(step)}, ${step.drops.uac} at SIPp, ` +
+          `UAS backlog up to ${kib(step.backlog.peak)} → ${step.pass ? "pass" : "FAIL"}`,
       )
       for (const line of step.errors) log(`  sipp: ${line.slice(0, 300)}`)
       if (!step.pass) break
@@ -295,7 +346,8 @@ const summary = (outcomes: ReadonlyArray<Outcome>): string => {
     o.steps.map(
       (s) =>
         `| ${o.target.name} | ${s.rate} | ${s.successful}/${s.calls} | ${s.failed} | ${s.retransmissions} | ` +
-        `${s.seconds.toFixed(1)} s | ${s.cpuPerCall.toFixed(0)} µs | ${mib(s.rss)} | ${mib(s.peak)} | ${s.pass ? "pass" : "FAIL"} |`,
+        `${s.seconds.toFixed(1)} s | ${s.cpuPerCall.toFixed(0)} µs | ${mib(s.rss)} | ${mib(s.peak)} | ` +
+        `${s.drops.uas} / ${s.drops.uac} | ${kib(s.backlog.peak)} | ${s.pass ? "pass" : "FAIL"} |`,
     ),
   )
   return [
@@ -307,10 +359,12 @@ const summary = (outcomes: ReadonlyArray<Outcome>): string => {
     "|---|---:|---|---:|---:|---:|---:|",
     ...rows,
     "",
-    "Every step (RSS after the step; peak = VmHWM so far; CPU = the UAS's user + system time in the step / calls):",
+    "Every step (RSS after the step; peak = VmHWM so far; CPU = the UAS's user + system time in the step / calls; " +
+      "dropped = datagrams the kernel dropped, the receiving socket's buffer full, at the UAS / at SIPp's `uac`; " +
+      "backlog = the most bytes seen waiting in the UAS's receive buffer, sampled every 100 ms):",
     "",
-    "| UAS | calls/s | completed | failed | retransmissions | wall time | CPU per call | RSS | peak RSS | |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| UAS | calls/s | completed | failed | retransmissions | wall time | CPU per call | RSS | peak RSS | dropped | backlog | |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...stepRows,
   ].join("\n")
 }
@@ -346,3 +400,5 @@ try {
   rmSync(dir, { recursive: true, force: true })
 }
 process.stdout.write(`${summary(outcomes)}\n`)
+// a target that could not be measured (did not start, died) makes the run a failure
+if (outcomes.some((o) => o.error !== undefined)) process.exitCode = 1

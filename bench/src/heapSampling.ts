@@ -5,6 +5,8 @@
  * what is still alive: the figure `allocs.ts` reads (garbage per call is what drives the young collections).
  *
  * `$SIPKIT_ALLOC_INTERVAL`: bytes between samples on average (default 2048).
+ * `$SIPKIT_ALLOC_SURVIVORS=1`: leave out what minor GCs collected, so the profile counts only what lived through a
+ * young collection (what gets copied and promoted: the survivors that make a scavenge slow).
  * Never: changes what the process does; it only observes (the inspector's in-process session, no port opened).
  */
 import { writeFileSync } from "node:fs"
@@ -13,6 +15,7 @@ import { Session } from "node:inspector"
 /** The environment's names (index access: the environment is a record of any names). */
 const OUT = "SIPKIT_ALLOC_OUT"
 const INTERVAL = "SIPKIT_ALLOC_INTERVAL"
+const SURVIVORS = "SIPKIT_ALLOC_SURVIVORS"
 
 const out = process.env[OUT]
 if (out !== undefined && out !== "") {
@@ -21,7 +24,7 @@ if (out !== undefined && out !== "") {
   session.post("HeapProfiler.startSampling", {
     samplingInterval: Number(process.env[INTERVAL] ?? 2048),
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: process.env[SURVIVORS] !== "1",
   })
   // the legacy session answers synchronously, so the profile is written before the process is gone
   process.on("exit", () => {

@@ -114,6 +114,15 @@ describe("bench programs (smallest settings)", { timeout: 200_000 }, () => {
       // five site rows, then the callers of join (the transaction keys, the kept heads … call it on every call)
       expect(r.out.match(/^\| [\d,]+ B \| `[^`]+ [^`]*:\d+` \|$/gm)?.length ?? 0).toBeGreaterThanOrEqual(6)
       expect(r.out).toMatch(/^\| [\d,]+ B \| `join ← \S+/m)
+      // --survivors: only what lived through a young collection, fewer bytes than everything allocated
+      const kept = run("allocs.ts", ["--calls=300", "--port=15432", "--top=3", "--survivors"])
+      expect(kept.status, kept.all).toBe(0)
+      const all = Number(/allocated ([\d,]+) B per call \(/.exec(r.out)?.[1]?.replaceAll(",", ""))
+      const lived = /allocated ([\d,]+) B per call that lived through a young collection \(300 calls/.exec(
+        kept.out,
+      )
+      expect(lived, kept.out).not.toBeNull()
+      expect(Number(lived?.[1]?.replaceAll(",", ""))).toBeLessThan(all)
       const bad = run("allocs.ts", ["--calls=0"])
       expect(bad.status).toBe(64)
       expect(bad.err).toContain("--calls is a positive integer")
@@ -130,8 +139,33 @@ describe("bench programs (smallest settings)", { timeout: 200_000 }, () => {
       )
       expect(r.status, r.all).toBe(0)
       expect(r.out).toMatch(/^\| UAS \| highest rate with zero failed calls \(calls\/s\) \|/m)
-      for (const target of ["sipp", "sip-npm", "sipkit", "node-floor"])
+      for (const target of ["sipp", "sip-npm", "sipkit", "node-floor"]) {
         expect(r.out).toMatch(new RegExp(`^\\| ${target} \\| 20 \\| none in ladder \\|`, "m"))
+        // each step's row ends with the kernel's drops (UAS / SIPp) and the UAS's peak backlog: none at 20 calls/s
+        expect(r.out).toMatch(
+          new RegExp(
+            `^\\| ${target} \\| 20 \\| 20/20 \\| 0 \\| .* \\| 0 / 0 \\| \\d+ KiB \\| pass \\|$`,
+            "m",
+          ),
+        )
+      }
+      // a UAS command that cannot be run: its row says why, and the run exits 1; a bad flag: one line, exit 64
+      const missing = run(
+        "sipp/load.ts",
+        [
+          "--targets=sipkit",
+          "--rates=20",
+          "--duration=1",
+          "--port=15280",
+          "--sipkit-cmd=./no-such-uas {host} {port}",
+        ],
+        60_000,
+      )
+      expect(missing.status, missing.all).toBe(1)
+      expect(missing.out).toMatch(/^\| sipkit \| not measured: .*could not start .*no-such-uas.*ENOENT/m)
+      const badFlag = run("sipp/load.ts", ["--targets=sipkit,asterisk"])
+      expect(badFlag.status).toBe(64)
+      expect(badFlag.err.trim()).toBe("load: unknown target asterisk (sipp, sip-npm, sipkit, node-floor)")
     },
   )
 })
