@@ -3,8 +3,7 @@
  * and `sip listen` (its Record-Route puts it on the path of ACK and BYE), and baresip as a callee.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { cpSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import {
@@ -17,6 +16,7 @@ import {
   sleep,
   startListen,
 } from "./support/sip.js"
+import { tempDir } from "./support/tempDir.js"
 
 const installed = (command: string) =>
   spawnSync("sh", ["-c", `command -v ${command} || test -x /usr/sbin/${command}`]).status === 0
@@ -42,7 +42,7 @@ describe.concurrent("real peers", () => {
 
   it("through Kamailio: REGISTER bob's contact, INVITE bob via the proxy, ACK and BYE along its Record-Route", async () => {
     const port = await freePort()
-    const run = mkdtempSync(join(tmpdir(), "sipkit-kamailio-"))
+    const run = tempDir("sipkit-kamailio-")
     const kamailio = spawn(
       "kamailio",
       [
@@ -101,7 +101,7 @@ describe.concurrent("real peers", () => {
 
   it("baresip answers sip send INVITE (auto-answer) and takes the BYE", async () => {
     const port = await freePort()
-    const dir = mkdtempSync(join(tmpdir(), "sipkit-baresip-"))
+    const dir = tempDir("sipkit-baresip-")
     cpSync(join(interop, "baresip"), dir, { recursive: true })
     const config = join(dir, "config")
     writeFileSync(config, readFileSync(config, "utf8").replace("127.0.0.1:25070", `127.0.0.1:${port}`))

@@ -3,11 +3,10 @@
  * against each other and against SIPp over TCP (-t t1).
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { firstLines, jsonLines, runSip, runSipp, startListen } from "./support/sip.js"
+import { tempDir } from "./support/tempDir.js"
 
 const word = (line: string) => (line.startsWith("SIP/2.0 ") ? line.split(" ")[1] : line.split(" ")[0])
 
@@ -118,7 +117,7 @@ describe("sip over the runtime's stream transports", () => {
   })
 
   it("INVITE over TLS with a self-signed certificate (openssl) → 200 and a clean BYE", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sipkit-tls-"))
+    const dir = tempDir("sipkit-tls-")
     const [cert, key] = [join(dir, "cert.pem"), join(dir, "key.pem")]
     execFileSync(
       "openssl",

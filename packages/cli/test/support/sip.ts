@@ -4,10 +4,9 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import * as dgram from "node:dgram"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { tempDir } from "./tempDir.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const bin = join(here, "../../dist/bin.js")
@@ -125,7 +124,7 @@ export const sippInstalled = spawnSync("sipp", ["-v"]).status !== null
 /** Runs SIPp (in a temporary directory, so its trace files stay out of the tree), killed after `timeoutMs`. */
 export const runSipp = (args: ReadonlyArray<string>, timeoutMs = 30_000): Promise<Ran> => {
   const child = spawn("sipp", [...args, "-nostdin"], {
-    cwd: mkdtempSync(join(tmpdir(), "sipkit-sipp-")),
+    cwd: tempDir("sipkit-sipp-"),
     stdio: ["ignore", "pipe", "pipe"],
   })
   return collect(child, timeoutMs)
@@ -134,7 +133,7 @@ export const runSipp = (args: ReadonlyArray<string>, timeoutMs = 30_000): Promis
 /** Starts SIPp in the background; `done` resolves when it exits (bounded by `timeoutMs`). */
 export const startSipp = (args: ReadonlyArray<string>, timeoutMs = 30_000) => {
   const child = spawn("sipp", [...args, "-nostdin"], {
-    cwd: mkdtempSync(join(tmpdir(), "sipkit-sipp-")),
+    cwd: tempDir("sipkit-sipp-"),
     stdio: ["ignore", "pipe", "pipe"],
   })
   return { child, done: collect(child, timeoutMs) }

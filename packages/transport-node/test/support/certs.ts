@@ -3,9 +3,9 @@
  * `openssl` into a fresh temporary directory each test run. Never committed, never used outside the tests.
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
+import { tempDir } from "./tempDir.js"
 
 export interface TestCert {
   readonly cert: string
@@ -18,7 +18,7 @@ let cached: TestCert | undefined
 
 export const testCert = (): TestCert => {
   if (cached !== undefined) return cached
-  const dir = mkdtempSync(join(tmpdir(), "sipkit-cert-"))
+  const dir = tempDir("sipkit-cert-")
   const keyPath = join(dir, "key.pem")
   const certPath = join(dir, "cert.pem")
   execFileSync(

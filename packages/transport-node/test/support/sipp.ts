@@ -4,12 +4,12 @@
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process"
 import * as dgram from "node:dgram"
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as net from "node:net"
-import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
+import { tempDir } from "./tempDir.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -70,7 +70,7 @@ export interface SippRun {
 /** Runs `sipp args…` in a fresh temp dir; killed after `hardTimeoutMs`. */
 export const runSipp = (args: ReadonlyArray<string>, hardTimeoutMs = 60_000): Effect.Effect<SippRun> =>
   Effect.callback<SippRun>((resume) => {
-    const cwd = mkdtempSync(join(tmpdir(), "sipkit-sipp-"))
+    const cwd = tempDir("sipkit-sipp-")
     const child = spawn("sipp", [...args, "-nostdin", "-trace_err"], {
       cwd,
       stdio: ["ignore", "pipe", "pipe"],
@@ -140,7 +140,7 @@ export const uasScenarioUnderLoss = (): string => {
       ack,
       `<recv request="INVITE" optional="true" next="send200">\n  </recv>\n\n  ${ack} optional="true"`,
     )
-  const path = join(mkdtempSync(join(tmpdir(), "sipkit-sipp-sf-")), "uas-under-loss.xml")
+  const path = join(tempDir("sipkit-sipp-sf-"), "uas-under-loss.xml")
   writeFileSync(path, patched)
   return path
 }
