@@ -15,8 +15,8 @@ import {
   runSip,
   sleep,
   startListen,
+  tempDir,
 } from "./support/sip.js"
-import { tempDir } from "./support/tempDir.js"
 
 const installed = (command: string) =>
   spawnSync("sh", ["-c", `command -v ${command} || test -x /usr/sbin/${command}`]).status === 0

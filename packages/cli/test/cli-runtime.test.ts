@@ -5,8 +5,7 @@
 import { execFileSync } from "node:child_process"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { firstLines, jsonLines, runSip, runSipp, startListen } from "./support/sip.js"
-import { tempDir } from "./support/tempDir.js"
+import { firstLines, jsonLines, runSip, runSipp, startListen, tempDir } from "./support/sip.js"
 
 const word = (line: string) => (line.startsWith("SIP/2.0 ") ? line.split(" ")[1] : line.split(" ")[0])
 

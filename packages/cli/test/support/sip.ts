@@ -6,7 +6,10 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import * as dgram from "node:dgram"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { tempDir } from "./tempDir.js"
+// the one temp-dir helper of the workspace's tests (removes its dirs when the test file is done), for cli's too
+import { tempDir } from "../../../transport-node/test/support/tempDir.js"
+
+export { tempDir }
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const bin = join(here, "../../dist/bin.js")
