@@ -23,11 +23,12 @@
  *        [--sipkit-cmd="node ../packages/cli/dist/bin.js listen --host {host} --port {port} --quiet"]
  * Progress goes to stderr; the Markdown summary for docs/benchmarks.md to stdout.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
+import { cpuSeconds, exited, memory, spawnText, stop } from "../src/proc.ts"
 import { loadAtStart, machine } from "../src/report.ts"
 import { udpBound, udpQueue } from "../src/udpBound.ts"
 
@@ -105,36 +106,6 @@ const sippBuffers = ["-buff_size", String(4 * 1024 * 1024)]
 
 const log = (text: string): void => {
   process.stderr.write(`${text}\n`)
-}
-
-const memory = (pid: number): { rss: number; peak: number } => {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8")
-  const kb = (field: string): number =>
-    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0)
-  return { rss: kb("VmRSS") * 1024, peak: kb("VmHWM") * 1024 }
-}
-
-/** CPU seconds (user + system) the process has used so far: /proc/PID/stat fields 14 and 15, in clock ticks. */
-const cpuSeconds = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks()
-}
-
-let ticksPerSecond: number | undefined
-const clockTicks = (): number => {
-  ticksPerSecond ??= Number(spawnText("getconf", ["CLK_TCK"]).trim()) || 100
-  return ticksPerSecond
-}
-
-const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null
-
-const stop = async (child: ChildProcess): Promise<void> => {
-  if (exited(child)) return
-  child.kill("SIGTERM")
-  for (let i = 0; i < 30 && !exited(child); i++) await sleep(100)
-  if (!exited(child)) child.kill("SIGKILL")
-  for (let i = 0; i < 30 && !exited(child); i++) await sleep(100)
 }
 
 const startUas = async (target: Target, port: number): Promise<ChildProcess> => {
@@ -372,11 +343,6 @@ const summary = (outcomes: ReadonlyArray<Outcome>): string => {
 const sippVersion = (): string => {
   const out = spawnText("sipp", ["-v"])
   return /SIPp (v[\w.-]*\w)/.exec(out)?.[1] ?? "unknown"
-}
-
-const spawnText = (cmd: string, args: ReadonlyArray<string>): string => {
-  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 5000 })
-  return `${r.stdout ?? ""}${r.stderr ?? ""}`
 }
 
 const dir = mkdtempSync(join(tmpdir(), "sipkit-load-"))

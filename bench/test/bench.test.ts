@@ -130,6 +130,34 @@ describe("bench programs (smallest settings)", { timeout: 200_000 }, () => {
   )
 
   it.runIf(hasSipp && existsSync(join(bench, "../packages/cli/dist/bin.js")))(
+    "sipp/fixed-rate: a warm-up, then per round the main thread's and the process's CPU per call; bad flags exit 64",
+    () => {
+      const r = run("sipp/fixed-rate.ts", [
+        "--rate=100",
+        "--calls=200",
+        "--rounds=2",
+        "--warmup=50",
+        "--port=15300",
+      ])
+      expect(r.status, r.all).toBe(0)
+      for (const round of [1, 2])
+        expect(r.out).toMatch(
+          new RegExp(
+            `^round ${round}: 100 calls/s × 200 calls: main thread \\d+ µs/call, process \\d+ µs/call; ` +
+              "dropped 0 at the UAS, backlog up to \\d+ KiB; SIPp: 200 ok, 0 failed, 0 retransmissions$",
+            "m",
+          ),
+        )
+      const bad = run("sipp/fixed-rate.ts", ["--rounds=0"])
+      expect(bad.status).toBe(64)
+      expect(bad.err.trim()).toBe("fixed-rate: --rounds is a whole number in 1–100")
+      const missing = run("sipp/fixed-rate.ts", ["--port=15310", "--sipkit-cmd=./no-such-uas"])
+      expect(missing.status).toBe(1)
+      expect(missing.err).toMatch(/^fixed-rate: the UAS could not start .*no-such-uas.*ENOENT/m)
+    },
+  )
+
+  it.runIf(hasSipp && existsSync(join(bench, "../packages/cli/dist/bin.js")))(
     "sipp/load: one low rate for every target, the summary table and CPU per call",
     () => {
       const r = run(

@@ -1,0 +1,128 @@
+/**
+ * fixed-rate — `sip listen`'s CPU per call at one steady SIPp rate, once warm: the figure to compare two builds by
+ * (issue 8). A ladder's verdict moves by whole steps between runs of one build; this moves by ~5%.
+ *
+ * Starts the UAS (`sip listen` from packages/cli/dist, or `--sipkit-cmd`) and waits until its UDP port is bound, warms
+ * it at the `--warmup` rates (4 s each: the JIT and the heap settle, as a ladder's low steps do), then runs SIPp's
+ * built-in `uac` at `--rate` for `--calls` calls, `--rounds` times. Each round prints the CPU time per call of the UAS's
+ * main thread (what saturates first) and of its whole process (with the GC's and libuv's threads), the datagrams the
+ * kernel dropped at the UAS and its peak receive backlog, and SIPp's successful, failed and retransmitted counts.
+ * To compare builds, alternate them (swap a package's dist/ between runs) on an idle machine.
+ *
+ * Usage: node sipp/fixed-rate.ts [--rate=5000] [--calls=100000] [--rounds=1] [--warmup=1000,3000] [--port=15090]
+ *        [--sipkit-cmd="node ../packages/cli/dist/bin.js listen --host {host} --port {port} --quiet"]
+ * Exit 0 when every round ran (failed calls are reported, not an error); 1 when the UAS or SIPp could not run; 64 on
+ * bad flags. Linux only (/proc).
+ */
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
+import { cpuSeconds, exited, stop } from "../src/proc.ts"
+import { udpBound, udpQueue } from "../src/udpBound.ts"
+
+const host = "127.0.0.1"
+const cliBin = join(import.meta.dirname, "../../packages/cli/dist/bin.js")
+
+const flag = (name: string): string | undefined =>
+  process.argv
+    .slice(2)
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+const bad = (what: string): never => {
+  process.stderr.write(`fixed-rate: ${what}\n`)
+  process.exit(64)
+}
+const whole = (name: string, fallback: number, min: number, max: number): number => {
+  const n = Number(flag(name) ?? fallback)
+  return Number.isInteger(n) && n >= min && n <= max ? n : bad(`--${name} is a whole number in ${min}–${max}`)
+}
+const rate = whole("rate", 5000, 1, 100_000)
+const calls = whole("calls", 100_000, 1, 10_000_000)
+const rounds = whole("rounds", 1, 1, 100)
+const port = whole("port", 15090, 1024, 65000)
+const warmup = (flag("warmup") ?? "1000,3000")
+  .split(",")
+  .filter((w) => w !== "")
+  .map((w) => (/^\d+$/.test(w) && Number(w) >= 1 ? Number(w) : bad("--warmup is a list of whole calls/s")))
+const command = (
+  flag("sipkit-cmd") ?? `${process.execPath} ${cliBin} listen --host {host} --port {port} --quiet`
+)
+  .replaceAll("{host}", host)
+  .replaceAll("{port}", String(port))
+  .split(" ")
+  .filter((s) => s !== "")
+const [program, ...programArgs] = command
+if (program === undefined) bad("--sipkit-cmd is empty")
+if (flag("sipkit-cmd") === undefined && !existsSync(cliBin)) bad("packages/cli is not built (npm run build)")
+if (udpBound(port)) bad(`udp port ${port} is already in use`)
+
+const dir = mkdtempSync(join(tmpdir(), "sipkit-fixed-"))
+
+/** SIPp `uac` at `r` calls/s for `n` calls (bounded to n/r + 30 s); its last statistics line by column. */
+const runUac = async (r: number, n: number): Promise<Readonly<Record<string, string>>> => {
+  const stf = join(dir, `uac-${r}.csv`)
+  rmSync(stf, { force: true })
+  const args = ["-sn", "uac", `${host}:${port}`, "-i", host, "-p", String(port + 1), "-r", String(r)]
+  args.push("-m", String(n), "-l", String(n), "-nostdin", "-buff_size", String(4 * 1024 * 1024))
+  args.push("-recv_timeout", "5000", "-trace_stat", "-stf", stf, "-fd", "1")
+  const child = spawn("sipp", args, { stdio: "ignore", cwd: dir })
+  let failed: Error | undefined
+  child.on("error", (e) => {
+    failed = e
+  })
+  const limit = (Math.ceil(n / r) + 30) * 10
+  for (let i = 0; i < limit && !exited(child) && failed === undefined; i++) await sleep(100)
+  await stop(child)
+  if (failed !== undefined) throw new Error(`sipp could not run: ${failed.message}`)
+  if (!existsSync(stf)) throw new Error(`sipp wrote no statistics (exit ${child.exitCode})`)
+  const lines = readFileSync(stf, "utf8").trim().split("\n")
+  const names = lines[0]?.split(";") ?? []
+  const values = lines.at(-1)?.split(";") ?? []
+  return Object.fromEntries(names.map((name, i) => [name, values[i] ?? ""]))
+}
+
+// the UAS runs in the temp dir: a program named by a relative path is found from where this was started
+const uas = spawn(program!.includes("/") ? resolve(program!) : program!, programArgs, {
+  stdio: ["ignore", "ignore", "inherit"],
+  cwd: tmpdir(),
+})
+let uasError: Error | undefined
+uas.on("error", (e) => {
+  uasError = e
+})
+let status = 0
+try {
+  for (let i = 0; i < 100 && !udpBound(port); i++) {
+    if (uasError !== undefined) throw new Error(`the UAS could not start ${program}: ${uasError.message}`)
+    if (exited(uas)) throw new Error("the UAS exited at start")
+    await sleep(100)
+  }
+  if (!udpBound(port)) throw new Error(`the UAS did not bind udp ${host}:${port} within 10 s`)
+  const pid = uas.pid!
+  for (const w of warmup) await runUac(w, w * 4)
+  for (let round = 1; round <= rounds; round++) {
+    const [process0, main0, drops0] = [cpuSeconds(pid), cpuSeconds(pid, pid), udpQueue(port)?.drops ?? 0]
+    let peak = 0
+    const sampling = setInterval(() => {
+      peak = Math.max(peak, udpQueue(port)?.queued ?? 0)
+    }, 100)
+    const stats = await runUac(rate, calls).finally(() => clearInterval(sampling))
+    if (exited(uas)) throw new Error(`the UAS died in round ${round}`)
+    const perCall = (seconds: number): string => `${((seconds / calls) * 1e6).toFixed(0)} µs/call`
+    console.log(
+      `round ${round}: ${rate} calls/s × ${calls} calls: main thread ${perCall(cpuSeconds(pid, pid) - main0)}, ` +
+        `process ${perCall(cpuSeconds(pid) - process0)}; dropped ${(udpQueue(port)?.drops ?? drops0) - drops0} ` +
+        `at the UAS, backlog up to ${(peak / 1024).toFixed(0)} KiB; SIPp: ${stats["SuccessfulCall(C)"]} ok, ` +
+        `${stats["FailedCall(C)"]} failed, ${stats["Retransmissions(C)"]} retransmissions`,
+    )
+  }
+} catch (e) {
+  process.stderr.write(`fixed-rate: ${e instanceof Error ? e.message : String(e)}\n`)
+  status = 1
+} finally {
+  await stop(uas)
+  rmSync(dir, { recursive: true, force: true })
+}
+process.exitCode = status

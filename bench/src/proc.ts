@@ -1,0 +1,49 @@
+/**
+ * proc — what the load harnesses read of a process from Linux's `/proc`, and how they stop one: its memory (RSS and
+ * peak), its CPU time (the whole process, or one thread: the main thread is what saturates first in `sip listen`),
+ * and a bounded stop (SIGTERM, then SIGKILL).
+ */
+import { type ChildProcess, spawnSync } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { setTimeout as sleep } from "node:timers/promises"
+
+/** A command's standard output and error, together (bounded to 5 s). */
+export const spawnText = (cmd: string, args: ReadonlyArray<string>): string => {
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 5000 })
+  return `${r.stdout ?? ""}${r.stderr ?? ""}`
+}
+
+/** The process's resident memory now and at its peak (`VmRSS`, `VmHWM` of /proc/PID/status), in bytes. */
+export const memory = (pid: number): { rss: number; peak: number } => {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8")
+  const kb = (field: string): number =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0)
+  return { rss: kb("VmRSS") * 1024, peak: kb("VmHWM") * 1024 }
+}
+
+let ticksPerSecond: number | undefined
+const clockTicks = (): number => {
+  ticksPerSecond ??= Number(spawnText("getconf", ["CLK_TCK"]).trim()) || 100
+  return ticksPerSecond
+}
+
+/**
+ * CPU seconds (user + system) used so far by the process, or by its thread `tid` (the main thread's tid is the
+ * pid): fields 14 and 15 of /proc/PID/stat (or /proc/PID/task/TID/stat), in clock ticks.
+ */
+export const cpuSeconds = (pid: number, tid?: number): number => {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8")
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks()
+}
+
+export const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null
+
+/** SIGTERM, then SIGKILL after 3 s; waits at most 6 s. */
+export const stop = async (child: ChildProcess): Promise<void> => {
+  if (exited(child)) return
+  child.kill("SIGTERM")
+  for (let i = 0; i < 30 && !exited(child); i++) await sleep(100)
+  if (!exited(child)) child.kill("SIGKILL")
+  for (let i = 0; i < 30 && !exited(child); i++) await sleep(100)
+}
