@@ -14,12 +14,12 @@
  * Exit 0 when every round ran (failed calls are reported, not an error); 1 when the UAS or SIPp could not run; 64 on
  * bad flags. Linux only (/proc).
  */
-import { spawn } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { type ChildProcess, spawn } from "node:child_process"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import { cpuSeconds, exited, stop } from "../src/proc.ts"
+import { cpuSeconds, exited, readStats, startUas, stop } from "../src/proc.ts"
 import { udpBound, udpQueue } from "../src/udpBound.ts"
 
 const host = "127.0.0.1"
@@ -76,30 +76,21 @@ const runUac = async (r: number, n: number): Promise<Readonly<Record<string, str
   for (let i = 0; i < limit && !exited(child) && failed === undefined; i++) await sleep(100)
   await stop(child)
   if (failed !== undefined) throw new Error(`sipp could not run: ${failed.message}`)
-  if (!existsSync(stf)) throw new Error(`sipp wrote no statistics (exit ${child.exitCode})`)
-  const lines = readFileSync(stf, "utf8").trim().split("\n")
-  const names = lines[0]?.split(";") ?? []
-  const values = lines.at(-1)?.split(";") ?? []
-  return Object.fromEntries(names.map((name, i) => [name, values[i] ?? ""]))
+  const stats = readStats(stf)
+  if (stats["SuccessfulCall(C)"] === undefined)
+    throw new Error(`sipp wrote no statistics (exit ${child.exitCode})`)
+  return stats
 }
 
-// the UAS runs in the temp dir: a program named by a relative path is found from where this was started
-const uas = spawn(program!.includes("/") ? resolve(program!) : program!, programArgs, {
-  stdio: ["ignore", "ignore", "inherit"],
-  cwd: tmpdir(),
-})
-let uasError: Error | undefined
-uas.on("error", (e) => {
-  uasError = e
-})
+let uas: ChildProcess | undefined
 let status = 0
 try {
-  for (let i = 0; i < 100 && !udpBound(port); i++) {
-    if (uasError !== undefined) throw new Error(`the UAS could not start ${program}: ${uasError.message}`)
-    if (exited(uas)) throw new Error("the UAS exited at start")
-    await sleep(100)
-  }
-  if (!udpBound(port)) throw new Error(`the UAS did not bind udp ${host}:${port} within 10 s`)
+  // the UAS runs in the temp dir: a program named by a relative path is found from where this was started
+  uas = await startUas(
+    "the UAS",
+    [program!.includes("/") ? resolve(program!) : program!, ...programArgs],
+    port,
+  )
   const pid = uas.pid!
   for (const w of warmup) await runUac(w, w * 4)
   for (let round = 1; round <= rounds; round++) {
@@ -122,7 +113,7 @@ try {
   process.stderr.write(`fixed-rate: ${e instanceof Error ? e.message : String(e)}\n`)
   status = 1
 } finally {
-  await stop(uas)
+  if (uas !== undefined) await stop(uas)
   rmSync(dir, { recursive: true, force: true })
 }
 process.exitCode = status

@@ -23,14 +23,14 @@
  *        [--sipkit-cmd="node ../packages/cli/dist/bin.js listen --host {host} --port {port} --quiet"]
  * Progress goes to stderr; the Markdown summary for docs/benchmarks.md to stdout.
  */
-import { type ChildProcess, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import { cpuSeconds, exited, memory, spawnText, stop } from "../src/proc.ts"
+import { cpuSeconds, exited, memory, readStats, spawnText, startUas, stop } from "../src/proc.ts"
 import { loadAtStart, machine } from "../src/report.ts"
-import { udpBound, udpQueue } from "../src/udpBound.ts"
+import { udpQueue } from "../src/udpBound.ts"
 
 const host = "127.0.0.1"
 const here = new URL(".", import.meta.url).pathname
@@ -108,32 +108,6 @@ const log = (text: string): void => {
   process.stderr.write(`${text}\n`)
 }
 
-const startUas = async (target: Target, port: number): Promise<ChildProcess> => {
-  if (udpBound(port)) throw new Error(`udp port ${port} is already in use`)
-  const [cmd, ...args] = target.command
-  const child = spawn(cmd!, args, { stdio: ["ignore", "ignore", "pipe"], cwd: tmpdir() })
-  // a program that cannot be run (ENOENT, EACCES) is reported by an event, not a throw
-  let failed: Error | undefined
-  child.on("error", (e) => {
-    failed = e
-  })
-  let stderr = ""
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-2000)
-  })
-  for (let i = 0; i < 100 && !udpBound(port); i++) {
-    if (failed !== undefined) throw new Error(`${target.name} could not start ${cmd}: ${failed.message}`)
-    if (exited(child)) throw new Error(`${target.name} exited at start: ${stderr}`)
-    await sleep(100)
-  }
-  if (!udpBound(port)) {
-    await stop(child)
-    throw new Error(`${target.name} did not bind udp ${host}:${port} within 10 s: ${stderr}`)
-  }
-  await sleep(300)
-  return child
-}
-
 interface Step {
   readonly rate: number
   readonly calls: number
@@ -154,15 +128,6 @@ interface Step {
    * UAS first dropped a datagram: a UAS that falls behind shows here before any call fails. */
   readonly backlog: { readonly peak: number; readonly firstDropAt: number | undefined }
   readonly pass: boolean
-}
-
-/** Reads SIPp's final statistics line (`-trace_stat`) by column name. */
-const readStats = (file: string): Readonly<Record<string, string>> => {
-  if (!existsSync(file)) return {}
-  const lines = readFileSync(file, "utf8").trim().split("\n")
-  const names = lines[0]?.split(";") ?? []
-  const values = lines.at(-1)?.split(";") ?? []
-  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? ""]))
 }
 
 /** SIPp's error-log events that name no call's fault (`firstErrors` leaves them out). */
@@ -262,7 +227,7 @@ const dropTime = (step: Step): string =>
     : ` (the first ${step.backlog.firstDropAt.toFixed(1)} s into the step)`
 
 const ladder = async (target: Target, port: number, dir: string): Promise<Outcome> => {
-  const uas = await startUas(target, port)
+  const uas = await startUas(target.name, target.command, port)
   const steps: Array<Step> = []
   try {
     const idleRss = memory(uas.pid!).rss

@@ -1,11 +1,14 @@
 /**
  * proc — what the load harnesses read of a process from Linux's `/proc`, and how they stop one: its memory (RSS and
  * peak), its CPU time (the whole process, or one thread: the main thread is what saturates first in `sip listen`),
- * and a bounded stop (SIGTERM, then SIGKILL).
+ * and a bounded stop (SIGTERM, then SIGKILL); how they start a UAS (bound, or one clear error), and read SIPp's
+ * statistics file.
  */
-import { type ChildProcess, spawnSync } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { existsSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { setTimeout as sleep } from "node:timers/promises"
+import { udpBound } from "./udpBound.ts"
 
 /** A command's standard output and error, together (bounded to 5 s). */
 export const spawnText = (cmd: string, args: ReadonlyArray<string>): string => {
@@ -46,4 +49,48 @@ export const stop = async (child: ChildProcess): Promise<void> => {
   for (let i = 0; i < 30 && !exited(child); i++) await sleep(100)
   if (!exited(child)) child.kill("SIGKILL")
   for (let i = 0; i < 30 && !exited(child); i++) await sleep(100)
+}
+
+/**
+ * Starts UAS `name` (`command`, run in the temp dir) and waits until its UDP `port` is bound (at most 10 s), then
+ * 300 ms more. A program that cannot be run, a UAS that exits or never binds: an Error saying which.
+ */
+export const startUas = async (
+  name: string,
+  command: ReadonlyArray<string>,
+  port: number,
+): Promise<ChildProcess> => {
+  if (udpBound(port)) throw new Error(`udp port ${port} is already in use`)
+  const [cmd, ...args] = command
+  if (cmd === undefined) throw new Error(`${name} has no command`)
+  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], cwd: tmpdir() })
+  // a program that cannot be run (ENOENT, EACCES) is reported by an event, not a throw
+  let failed: Error | undefined
+  child.on("error", (e) => {
+    failed = e
+  })
+  let stderr = ""
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-2000)
+  })
+  for (let i = 0; i < 100 && !udpBound(port); i++) {
+    if (failed !== undefined) throw new Error(`${name} could not start ${cmd}: ${failed.message}`)
+    if (exited(child)) throw new Error(`${name} exited at start: ${stderr}`)
+    await sleep(100)
+  }
+  if (!udpBound(port)) {
+    await stop(child)
+    throw new Error(`${name} did not bind udp port ${port} within 10 s: ${stderr}`)
+  }
+  await sleep(300)
+  return child
+}
+
+/** SIPp's final statistics line (`-trace_stat -stf FILE`) by column name; empty when SIPp wrote none. */
+export const readStats = (file: string): Readonly<Record<string, string>> => {
+  if (!existsSync(file)) return {}
+  const lines = readFileSync(file, "utf8").trim().split("\n")
+  const names = lines[0]?.split(";") ?? []
+  const values = lines.at(-1)?.split(";") ?? []
+  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? ""]))
 }

@@ -8,11 +8,8 @@ import { existsSync, readFileSync } from "node:fs"
 
 const tables = ["/proc/net/udp", "/proc/net/udp6"]
 
-/** Is a UDP socket bound to `port` (any local address)? */
-export const udpBound = (port: number): boolean => {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, "0")} `
-  return tables.some((f) => existsSync(f) && readFileSync(f, "utf8").includes(hex))
-}
+/** Is a UDP socket bound to `port` (any local address; a remote address with that port does not count)? */
+export const udpBound = (port: number): boolean => udpQueue(port) !== undefined
 
 /** What the kernel holds for the sockets bound to `port` (summed): the bytes waiting in their receive queues, and
  * the datagrams dropped so far, the queue full; undefined when none is bound. */

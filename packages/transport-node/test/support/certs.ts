@@ -3,7 +3,7 @@
  * `openssl` into a fresh temporary directory each test run. Never committed, never used outside the tests.
  */
 import { execFileSync } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { tempDir } from "./tempDir.js"
 
@@ -17,7 +17,8 @@ export interface TestCert {
 let cached: TestCert | undefined
 
 export const testCert = (): TestCert => {
-  if (cached !== undefined) return cached
+  // the files go with the test file that made them (tempDir): a later file that shares this module makes its own
+  if (cached !== undefined && existsSync(cached.certPath)) return cached
   const dir = tempDir("sipkit-cert-")
   const keyPath = join(dir, "key.pem")
   const certPath = join(dir, "cert.pem")
