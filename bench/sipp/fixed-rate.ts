@@ -6,7 +6,8 @@
  * it at the `--warmup` rates (4 s each: the JIT and the heap settle, as a ladder's low steps do), then runs SIPp's
  * built-in `uac` at `--rate` for `--calls` calls, `--rounds` times. Each round prints the CPU time per call of the UAS's
  * main thread (what saturates first) and of its whole process (with the GC's and libuv's threads), the datagrams the
- * kernel dropped at the UAS and its peak receive backlog, and SIPp's successful, failed and retransmitted counts.
+ * kernel dropped at the UAS and its peak receive backlog, and SIPp's successful, failed and retransmitted counts and
+ * its own CPU per call (the control for the machine's speed).
  * To compare builds, alternate them (swap a package's dist/ between runs) on an idle machine.
  *
  * Usage: node sipp/fixed-rate.ts [--rate=5000] [--calls=100000] [--rounds=1] [--warmup=1000,3000] [--port=15090]
@@ -60,8 +61,15 @@ if (udpBound(port)) bad(`udp port ${port} is already in use`)
 
 const dir = mkdtempSync(join(tmpdir(), "sipkit-fixed-"))
 
-/** SIPp `uac` at `r` calls/s for `n` calls (bounded to n/r + 30 s); its last statistics line by column. */
-const runUac = async (r: number, n: number): Promise<Readonly<Record<string, string>>> => {
+/**
+ * SIPp `uac` at `r` calls/s for `n` calls (bounded to n/r + 30 s): its last statistics line by column, and the CPU
+ * seconds SIPp used (read every 100 ms while it runs, so up to 100 ms short) — the control: SIPp does the same work
+ * per call in every round, so a round where SIPp too costs more was a slower machine, not a slower UAS.
+ */
+const runUac = async (
+  r: number,
+  n: number,
+): Promise<{ readonly stats: Readonly<Record<string, string>>; readonly cpu: number }> => {
   const stf = join(dir, `uac-${r}.csv`)
   rmSync(stf, { force: true })
   const args = ["-sn", "uac", `${host}:${port}`, "-i", host, "-p", String(port + 1), "-r", String(r)]
@@ -73,13 +81,21 @@ const runUac = async (r: number, n: number): Promise<Readonly<Record<string, str
     failed = e
   })
   const limit = (Math.ceil(n / r) + 30) * 10
-  for (let i = 0; i < limit && !exited(child) && failed === undefined; i++) await sleep(100)
+  let cpu = 0
+  for (let i = 0; i < limit && !exited(child) && failed === undefined; i++) {
+    await sleep(100)
+    try {
+      cpu = cpuSeconds(child.pid!)
+    } catch {
+      // exited between the check and the read: the last reading stands
+    }
+  }
   await stop(child)
   if (failed !== undefined) throw new Error(`sipp could not run: ${failed.message}`)
   const stats = readStats(stf)
   if (stats["SuccessfulCall(C)"] === undefined)
     throw new Error(`sipp wrote no statistics (exit ${child.exitCode})`)
-  return stats
+  return { stats, cpu }
 }
 
 let uas: ChildProcess | undefined
@@ -99,14 +115,15 @@ try {
     const sampling = setInterval(() => {
       peak = Math.max(peak, udpQueue(port)?.queued ?? 0)
     }, 100)
-    const stats = await runUac(rate, calls).finally(() => clearInterval(sampling))
+    const { stats, cpu } = await runUac(rate, calls).finally(() => clearInterval(sampling))
     if (exited(uas)) throw new Error(`the UAS died in round ${round}`)
     const perCall = (seconds: number): string => `${((seconds / calls) * 1e6).toFixed(0)} µs/call`
     console.log(
       `round ${round}: ${rate} calls/s × ${calls} calls: main thread ${perCall(cpuSeconds(pid, pid) - main0)}, ` +
         `process ${perCall(cpuSeconds(pid) - process0)}; dropped ${(udpQueue(port)?.drops ?? drops0) - drops0} ` +
         `at the UAS, backlog up to ${(peak / 1024).toFixed(0)} KiB; SIPp: ${stats["SuccessfulCall(C)"]} ok, ` +
-        `${stats["FailedCall(C)"]} failed, ${stats["Retransmissions(C)"]} retransmissions`,
+        `${stats["FailedCall(C)"]} failed, ${stats["Retransmissions(C)"]} retransmissions, ` +
+        `${((cpu / calls) * 1e6).toFixed(0)} µs CPU per call`,
     )
   }
 } catch (e) {

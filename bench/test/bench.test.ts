@@ -144,7 +144,7 @@ describe("bench programs (smallest settings)", { timeout: 200_000 }, () => {
         expect(r.out).toMatch(
           new RegExp(
             `^round ${round}: 100 calls/s × 200 calls: main thread \\d+ µs/call, process \\d+ µs/call; ` +
-              "dropped 0 at the UAS, backlog up to \\d+ KiB; SIPp: 200 ok, 0 failed, 0 retransmissions$",
+              "dropped 0 at the UAS, backlog up to \\d+ KiB; SIPp: 200 ok, 0 failed, 0 retransmissions, \\d+ µs CPU per call$",
             "m",
           ),
         )
