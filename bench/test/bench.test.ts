@@ -8,6 +8,7 @@ import { spawn, spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
+import { slowdownOf, startProbes } from "../src/vcpuProbe.ts"
 
 const bench = join(import.meta.dirname, "..")
 
@@ -168,11 +169,12 @@ describe("bench programs (smallest settings)", { timeout: 200_000 }, () => {
       expect(r.status, r.all).toBe(0)
       expect(r.out).toMatch(/^\| UAS \| highest rate with zero failed calls \(calls\/s\) \|/m)
       for (const target of ["sipp", "sip-npm", "sipkit", "node-floor"]) {
-        expect(r.out).toMatch(new RegExp(`^\\| ${target} \\| 20 \\| none in ladder \\|`, "m"))
-        // each step's row ends with the kernel's drops (UAS / SIPp) and the UAS's peak backlog: none at 20 calls/s
+        expect(r.out).toMatch(new RegExp(`^\\| ${target} \\| 20 \\| none in ladder \\| none \\|`, "m"))
+        // each step's row ends with the kernel's drops (UAS / SIPp), the UAS's peak backlog (none at 20 calls/s) and
+        // each vCPU's slowdown (a 1 s step has too few probe samples: "?")
         expect(r.out).toMatch(
           new RegExp(
-            `^\\| ${target} \\| 20 \\| 20/20 \\| 0 \\| .* \\| 0 / 0 \\| \\d+ KiB \\| pass \\|$`,
+            `^\\| ${target} \\| 20 \\| 20/20 \\| 0 \\| .* \\| 0 / 0 \\| \\d+ KiB \\| \\?(/\\?)* \\| pass \\|$`,
             "m",
           ),
         )
@@ -191,9 +193,41 @@ describe("bench programs (smallest settings)", { timeout: 200_000 }, () => {
       )
       expect(missing.status, missing.all).toBe(1)
       expect(missing.out).toMatch(/^\| sipkit \| not measured: .*could not start .*no-such-uas.*ENOENT/m)
+      const badRetries = run("sipp/load.ts", ["--retries=9"])
+      expect(badRetries.status).toBe(64)
+      expect(badRetries.err.trim()).toBe("load: --retries is a whole number in 0–5")
       const badFlag = run("sipp/load.ts", ["--targets=sipkit,asterisk"])
       expect(badFlag.status).toBe(64)
       expect(badFlag.err.trim()).toBe("load: unknown target asterisk (sipp, sip-npm, sipkit, node-floor)")
+    },
+  )
+
+  it("vcpuProbe: a vCPU's slowdown is its median since then over its best median of 5 in a row", () => {
+    const at = (ms: ReadonlyArray<number>) => ms.map((m, i) => ({ at: i * 1000, ms: m }))
+    // full speed (3 ms) for 6 s, then 5 s at 5 ms: ×1.67 over the last 5 s, ×1.00 over the first 6
+    const samples = at([3.1, 3, 2.9, 3, 3.2, 3, 5, 5.1, 4.9, 5, 5.2])
+    expect(slowdownOf(samples, 6000)).toBeCloseTo(5 / 3, 5)
+    expect(slowdownOf(samples.slice(0, 6), 0)).toBeCloseTo(1, 5)
+    // one spike is not a slow stretch: the median leaves it out
+    expect(slowdownOf(at([3, 3, 3, 3, 3, 3, 9, 3, 3]), 5000)).toBeCloseTo(1, 5)
+    // too few samples since then, or none yet to be a reference: unknown
+    expect(slowdownOf(samples, 9000)).toBeUndefined()
+    expect(slowdownOf(at([3, 3, 3]), 0)).toBeUndefined()
+  })
+
+  it.runIf(spawnSync("taskset", ["-V"]).status === 0)(
+    "vcpuProbe: one pinned probe per CPU reports a slowdown within seconds and stops",
+    async () => {
+      const probes = startProbes()!
+      try {
+        const since = Date.now()
+        await new Promise((resolve) => setTimeout(resolve, 7500))
+        const slowdown = probes.slowdown(since)
+        expect(slowdown.length).toBe(probes.cpus)
+        for (const s of slowdown) expect(s).toBeGreaterThanOrEqual(1)
+      } finally {
+        await probes.stop()
+      }
     },
   )
 })
