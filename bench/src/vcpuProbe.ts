@@ -6,8 +6,8 @@
  * main thread sits on the slowed vCPU costs as much more CPU per call for as long, and a ladder step that lands in
  * such a stretch fails at a rate the same build holds otherwise. The probe says when that happened.
  *
- * One `vcpuProbeChild.ts` per CPU, pinned with `taskset`, times ~3 ms of fixed work once a second (under 0.5% of a
- * CPU each). A vCPU's slowdown over a stretch of time is the median of its samples then over its reference: the
+ * One `vcpuProbeChild.ts` per CPU, pinned with `taskset`, times ~3 ms of fixed register-only work once a second
+ * (under 0.5% of a CPU each). A vCPU's slowdown over a stretch of time is the median of its samples then over its reference: the
  * lowest median of `window` consecutive samples seen so far (1.0 = as fast as it has been seen).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
