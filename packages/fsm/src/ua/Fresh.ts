@@ -3,6 +3,11 @@
  *
  * `branch()` gives `z9hG4bK<nonce>.<n>`: the magic cookie of §8.1.1.7 and a counter so two requests of one step
  * never share a branch. The counter lives in one step only.
+ *
+ * `tag()` gives the nonce itself, the same each time in one step: a step makes at most one new local tag (§19.3:
+ * the To tag of the one request it answers, the From tag of the one dialog it starts, or a digest cnonce). The UAS
+ * draws it before its §8.2 checks, which need a To tag only to reject; counting tags there made every answered
+ * INVITE's To tag `<nonce>.2`.
  */
 export interface Fresh {
   readonly branch: () => string
@@ -20,7 +25,7 @@ class StepFresh implements Fresh {
     return `z9hG4bK${this.#nonce}.${this.#n++}`
   }
   tag(): string {
-    return `${this.#nonce}${this.#n++ === 0 ? "" : `.${this.#n}`}`
+    return this.#nonce
   }
 }
 

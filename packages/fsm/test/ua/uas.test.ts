@@ -53,6 +53,15 @@ describe("UAS core: responses to the INVITE", () => {
     expect(new TextDecoder().decode(ok.body)).toContain("m=audio 49172 RTP/AVP 0")
   })
 
+  it("§19.3: the To tag is the step's fresh nonce itself, whether the INVITE is answered or rejected by §8.2", () => {
+    // the driver's first event gets nonce "n1"; the §8.2 checks must not use up a tag the answer then cannot have
+    const { driver, call } = incoming()
+    expect(toTag(only(responsesIn(driver.send({ _tag: "Progress", call, status: 180 }))))).toBe("n1")
+    const rejected = only(responsesIn(new Driver().request(fromAlice({ extra: [["Require", "foo"]] }))))
+    expect(rejected.status).toBe(420)
+    expect(toTag(rejected)).toBe("n1")
+  })
+
   it("an INVITE without Contact cannot create a dialog: 400", () => {
     const driver = new Driver()
     const bare = fromAlice()
