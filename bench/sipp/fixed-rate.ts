@@ -1,13 +1,19 @@
 /**
  * fixed-rate — `sip listen`'s CPU per call at one steady SIPp rate, once warm: the figure to compare two builds by
- * (issue 8). A ladder's verdict moves by whole steps between runs of one build; this moves by ~5%.
+ * (issue 8). A ladder's verdict moves by whole steps between runs of one build; this moves less, but not little.
  *
  * Starts the UAS (`sip listen` from packages/cli/dist, or `--sipkit-cmd`) and waits until its UDP port is bound, warms
  * it at the `--warmup` rates (4 s each: the JIT and the heap settle, as a ladder's low steps do), then runs SIPp's
  * built-in `uac` at `--rate` for `--calls` calls, `--rounds` times. Each round prints the CPU time per call of the UAS's
  * main thread (what saturates first) and of its whole process (with the GC's and libuv's threads), the datagrams the
- * kernel dropped at the UAS and its peak receive backlog, and SIPp's successful, failed and retransmitted counts and
- * its own CPU per call (the control for the machine's speed).
+ * kernel dropped at the UAS and its peak receive backlog, SIPp's successful, failed and retransmitted counts, and
+ * three controls for the machine, since on this VM one build's rounds range from ~100 to over 200 µs per call:
+ *   - SIPp's own CPU per call: SIPp does the same work every round, so when it costs more too the machine was slower
+ *     for memory-heavy work (it moved 50 → 127 µs in rounds where the UAS moved 105 → 218);
+ *   - each vCPU's slowdown (`src/vcpuProbe.ts`, register-only work; ×1.00 = full speed): a vCPU the host slows;
+ *   - how often the UAS's main thread was preempted, and in how many 100 ms samples it and SIPp had last run on the
+ *     same CPU (two busy processes stacked on one vCPU share its caches and time).
+ * Compare builds by rounds whose controls agree.
  * To compare builds, alternate them (swap a package's dist/ between runs) on an idle machine.
  *
  * Usage: node sipp/fixed-rate.ts [--rate=5000] [--calls=100000] [--rounds=1] [--warmup=1000,3000] [--port=15090]
@@ -20,8 +26,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import { cpuSeconds, exited, readStats, startUas, stop } from "../src/proc.ts"
+import { cpuSeconds, exited, lastCpu, preemptions, readStats, startUas, stop } from "../src/proc.ts"
 import { udpBound, udpQueue } from "../src/udpBound.ts"
+import { slowdownText, startProbes } from "../src/vcpuProbe.ts"
 
 const host = "127.0.0.1"
 const cliBin = join(import.meta.dirname, "../../packages/cli/dist/bin.js")
@@ -69,7 +76,13 @@ const dir = mkdtempSync(join(tmpdir(), "sipkit-fixed-"))
 const runUac = async (
   r: number,
   n: number,
-): Promise<{ readonly stats: Readonly<Record<string, string>>; readonly cpu: number }> => {
+  uasPid?: number,
+): Promise<{
+  readonly stats: Readonly<Record<string, string>>
+  readonly cpu: number
+  /** Of the 100 ms samples, how many found the UAS's main thread and SIPp last on the same CPU. */
+  readonly together: { readonly same: number; readonly of: number }
+}> => {
   const stf = join(dir, `uac-${r}.csv`)
   rmSync(stf, { force: true })
   const args = ["-sn", "uac", `${host}:${port}`, "-i", host, "-p", String(port + 1), "-r", String(r)]
@@ -82,10 +95,15 @@ const runUac = async (
   })
   const limit = (Math.ceil(n / r) + 30) * 10
   let cpu = 0
+  const together = { same: 0, of: 0 }
   for (let i = 0; i < limit && !exited(child) && failed === undefined; i++) {
     await sleep(100)
     try {
       cpu = cpuSeconds(child.pid!)
+      if (uasPid !== undefined) {
+        together.same += lastCpu(uasPid, uasPid) === lastCpu(child.pid!) ? 1 : 0
+        together.of++
+      }
     } catch {
       // exited between the check and the read: the last reading stands
     }
@@ -95,11 +113,12 @@ const runUac = async (
   const stats = readStats(stf)
   if (stats["SuccessfulCall(C)"] === undefined)
     throw new Error(`sipp wrote no statistics (exit ${child.exitCode})`)
-  return { stats, cpu }
+  return { stats, cpu, together }
 }
 
 let uas: ChildProcess | undefined
 let status = 0
+const probes = startProbes()
 try {
   // the UAS runs in the temp dir: a program named by a relative path is found from where this was started
   uas = await startUas(
@@ -110,12 +129,14 @@ try {
   const pid = uas.pid!
   for (const w of warmup) await runUac(w, w * 4)
   for (let round = 1; round <= rounds; round++) {
+    const since = Date.now()
     const [process0, main0, drops0] = [cpuSeconds(pid), cpuSeconds(pid, pid), udpQueue(port)?.drops ?? 0]
+    const preempted0 = preemptions(pid, pid)
     let peak = 0
     const sampling = setInterval(() => {
       peak = Math.max(peak, udpQueue(port)?.queued ?? 0)
     }, 100)
-    const { stats, cpu } = await runUac(rate, calls).finally(() => clearInterval(sampling))
+    const { stats, cpu, together } = await runUac(rate, calls, pid).finally(() => clearInterval(sampling))
     if (exited(uas)) throw new Error(`the UAS died in round ${round}`)
     const perCall = (seconds: number): string => `${((seconds / calls) * 1e6).toFixed(0)} µs/call`
     console.log(
@@ -123,7 +144,9 @@ try {
         `process ${perCall(cpuSeconds(pid) - process0)}; dropped ${(udpQueue(port)?.drops ?? drops0) - drops0} ` +
         `at the UAS, backlog up to ${(peak / 1024).toFixed(0)} KiB; SIPp: ${stats["SuccessfulCall(C)"]} ok, ` +
         `${stats["FailedCall(C)"]} failed, ${stats["Retransmissions(C)"]} retransmissions, ` +
-        `${((cpu / calls) * 1e6).toFixed(0)} µs CPU per call`,
+        `${((cpu / calls) * 1e6).toFixed(0)} µs CPU per call; vCPUs ${slowdownText(probes?.slowdown(since) ?? [])}; ` +
+        `main thread preempted ${preemptions(pid, pid) - preempted0} times, on SIPp's CPU in ` +
+        `${together.same}/${together.of} samples`,
     )
   }
 } catch (e) {
@@ -131,6 +154,7 @@ try {
   status = 1
 } finally {
   if (uas !== undefined) await stop(uas)
+  await probes?.stop()
   rmSync(dir, { recursive: true, force: true })
 }
 process.exitCode = status

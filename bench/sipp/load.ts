@@ -18,10 +18,10 @@
  * or BYE is retransmitted 0.5 s later, and at a few thousand calls/s some calls then miss the 5 s receive timeout:
  * SIPp against its own UAS failed at 1,500 calls/s that way, and holds 6,000 with the buffers (see README.md).
  *
- * The machine's own speed is read beside every step (`src/vcpuProbe.ts`: a probe pinned to each vCPU times fixed
- * work once a second). This VM slows one vCPU at a time by up to ~1.7× for 10–15 s; a step that fails while a vCPU
- * ran ≥ 1.25× slower than its best is run again, up to `--retries` times (every target alike; every attempt is in the
- * step table), since what failed then was the machine's speed, not the UAS's.
+ * Each vCPU's speed is read beside every step (`src/vcpuProbe.ts`: a probe pinned to each vCPU times fixed
+ * register-only work once a second). The host at times slows a vCPU (both ×2 for ~6 s, idle); a step that fails
+ * while a vCPU ran ≥ 1.25× slower than its best is run again, up to `--retries` times (every target alike; every
+ * attempt is in the step table), since what failed then was the machine's speed, not the UAS's.
  *
  * Loopback only (127.0.0.1); every wait is bounded; each child is killed by its own pid at the end.
  * Usage: node sipp/load.ts [--targets=sipp,sip-npm,sipkit[,node-floor]] [--rates=250,500,…] [--duration=10] [--port=15060]

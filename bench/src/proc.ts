@@ -40,6 +40,21 @@ export const cpuSeconds = (pid: number, tid?: number): number => {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks()
 }
 
+/** The CPU the process (or its thread `tid`) last ran on: field 39 of /proc/PID/stat (/proc/PID/task/TID/stat). */
+export const lastCpu = (pid: number, tid?: number): number => {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8")
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[36])
+}
+
+/** How often the thread was switched out while it could still run (`nonvoluntary_ctxt_switches`): preempted by
+ * another task on its CPU. */
+export const preemptions = (pid: number, tid: number): number =>
+  Number(
+    /^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(
+      readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8"),
+    )?.[1] ?? 0,
+  )
+
 export const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null
 
 /** SIGTERM, then SIGKILL after 3 s; waits at most 6 s. */

@@ -1,14 +1,14 @@
 /**
  * vcpuProbe — how fast each of the machine's vCPUs runs right now: the control a load step is read against (issue 8).
  *
- * On this VM one vCPU at a time runs the same fixed work up to ~1.7× slower, in stretches of 10–15 s, idle or loaded
- * (measured: a pinned probe on each vCPU; the host's doing, not the guest's — no steal time is reported). A UAS whose
- * main thread sits on the slowed vCPU costs as much more CPU per call for as long, and a ladder step that lands in
- * such a stretch fails at a rate the same build holds otherwise. The probe says when that happened.
+ * On this VM the host at times runs a vCPU slower (idle, this probe read both ×2 for ~6 s at a time), and a ladder
+ * step that lands there can fail at a rate the same build holds otherwise. The probe says when that happened. It
+ * does not see the larger part of the machine's spread, the slowdowns of memory-heavy work (SIPp's own CPU per call
+ * in `fixed-rate.ts` does): a probe that walks memory reads the UAS's own cache pressure beside it as well.
  *
  * One `vcpuProbeChild.ts` per CPU, pinned with `taskset`, times ~3 ms of fixed register-only work once a second
- * (under 0.5% of a CPU each). A vCPU's slowdown over a stretch of time is the median of its samples then over its reference: the
- * lowest median of `window` consecutive samples seen so far (1.0 = as fast as it has been seen).
+ * (under 0.5% of a CPU each). A vCPU's slowdown over a stretch of time is the median of its samples then over its
+ * reference: the lowest median of `window` consecutive samples seen so far (1.0 = as fast as it has been seen).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { availableParallelism } from "node:os"

@@ -145,7 +145,8 @@ describe("bench programs (smallest settings)", { timeout: 200_000 }, () => {
         expect(r.out).toMatch(
           new RegExp(
             `^round ${round}: 100 calls/s × 200 calls: main thread \\d+ µs/call, process \\d+ µs/call; ` +
-              "dropped 0 at the UAS, backlog up to \\d+ KiB; SIPp: 200 ok, 0 failed, 0 retransmissions, \\d+ µs CPU per call$",
+              "dropped 0 at the UAS, backlog up to \\d+ KiB; SIPp: 200 ok, 0 failed, 0 retransmissions, \\d+ µs CPU per call; " +
+              "vCPUs ((×[\\d.]+|\\?)(/(×[\\d.]+|\\?))*)?; main thread preempted \\d+ times, on SIPp's CPU in \\d+/\\d+ samples$",
             "m",
           ),
         )
