@@ -36,7 +36,7 @@ import { setTimeout as sleep } from "node:timers/promises"
 import { cpuSeconds, exited, memory, readStats, spawnText, startUas, stop } from "../src/proc.ts"
 import { loadAtStart, machine } from "../src/report.ts"
 import { udpQueue } from "../src/udpBound.ts"
-import { slowdownText, startProbes } from "../src/vcpuProbe.ts"
+import { runAgain, slowdownText, slowed, startProbes } from "../src/vcpuProbe.ts"
 
 const host = "127.0.0.1"
 const here = new URL(".", import.meta.url).pathname
@@ -69,8 +69,6 @@ if (!Number.isInteger(options.port) || options.port < 1024 || options.port > 650
   bad("--port is in 1024–65000")
 if (!Number.isInteger(options.retries) || options.retries < 0 || options.retries > 5)
   bad("--retries is a whole number in 0–5")
-/** A vCPU this much slower than its best during a failed step makes the step run again. */
-const slowed = 1.25
 const known = ["sipp", "sip-npm", "sipkit", "node-floor"]
 for (const t of options.targets) if (!known.includes(t)) bad(`unknown target ${t} (${known.join(", ")})`)
 
@@ -264,8 +262,7 @@ const ladder = async (target: Target, port: number, dir: string): Promise<Outcom
           steps.push({ ...r, rss: 0, peak: 0, cpuPerCall: 0, drops, slowdown, repeated: false, pass: false })
           return { target, idleRss, steps }
         }
-        const machineSlow = slowdown.some((s) => s !== undefined && s >= slowed)
-        const repeated = !r.pass && machineSlow && attempt < options.retries
+        const repeated = runAgain(r.pass, slowdown, attempt, options.retries)
         const cpuPerCall = ((cpuSeconds(uas.pid!) - cpu0) / r.calls) * 1e6
         const step = { ...r, ...memory(uas.pid!), cpuPerCall, drops, slowdown, repeated }
         steps.push(step)

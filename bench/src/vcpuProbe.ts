@@ -85,6 +85,18 @@ export const startProbes = (): Probes | undefined => {
   }
 }
 
+/** A vCPU this much slower than its best during a failed step makes the ladder run the step again. */
+export const slowed = 1.25
+
+/** Whether a failed step is run again: it failed, a vCPU ran ≥ `slowed` × slower during it (unknowns do not
+ * count), and attempt `attempt` (0 = the first) leaves one of `retries` to use. */
+export const runAgain = (
+  pass: boolean,
+  slowdown: ReadonlyArray<number | undefined>,
+  attempt: number,
+  retries: number,
+): boolean => !pass && attempt < retries && slowdown.some((s) => s !== undefined && s >= slowed)
+
 /** `×1.00/×1.62`: each vCPU's slowdown, `?` where it had too few samples. */
 export const slowdownText = (slowdown: ReadonlyArray<number | undefined>): string =>
   slowdown.map((s) => (s === undefined ? "?" : `×${s.toFixed(2)}`)).join("/")

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { slowdownOf, startProbes } from "../src/vcpuProbe.ts"
+import { runAgain, slowdownOf, startProbes } from "../src/vcpuProbe.ts"
 
 const bench = join(import.meta.dirname, "..")
 
@@ -214,6 +214,17 @@ describe("bench programs (smallest settings)", { timeout: 200_000 }, () => {
     // too few samples since then, or none yet to be a reference: unknown
     expect(slowdownOf(samples, 9000)).toBeUndefined()
     expect(slowdownOf(at([3, 3, 3]), 0)).toBeUndefined()
+  })
+
+  it("vcpuProbe: a failed step runs again only while a vCPU was ≥ 1.25× slower, and at most --retries times", () => {
+    expect(runAgain(false, [1.0, 1.3], 0, 2)).toBe(true)
+    expect(runAgain(false, [1.3, undefined], 1, 2)).toBe(true)
+    expect(runAgain(false, [1.3, 1.0], 2, 2)).toBe(false) // retries used up
+    expect(runAgain(false, [1.3, 1.0], 0, 0)).toBe(false) // --retries=0
+    expect(runAgain(true, [2.0, 2.0], 0, 2)).toBe(false) // a pass is never run again
+    expect(runAgain(false, [1.24, 1.0], 0, 2)).toBe(false) // the machine at speed: the UAS failed
+    expect(runAgain(false, [undefined, undefined], 0, 2)).toBe(false) // unknown is not slow
+    expect(runAgain(false, [], 0, 2)).toBe(false) // no probe
   })
 
   it.runIf(spawnSync("taskset", ["-V"]).status === 0)(
