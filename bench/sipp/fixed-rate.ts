@@ -13,8 +13,8 @@
  *   - each vCPU's slowdown (`src/vcpuProbe.ts`, register-only work; ×1.00 = full speed): a vCPU the host slows;
  *   - how often the UAS's main thread was preempted, and in how many 100 ms samples it and SIPp had last run on the
  *     same CPU (two busy processes stacked on one vCPU share its caches and time).
- * Compare builds by rounds whose controls agree.
- * To compare builds, alternate them (swap a package's dist/ between runs) on an idle machine.
+ * To compare builds, alternate them (swap a package's dist/ between runs) on an idle machine, and compare rounds whose
+ * controls agree.
  *
  * Usage: node sipp/fixed-rate.ts [--rate=5000] [--calls=100000] [--rounds=1] [--warmup=1000,3000] [--port=15090]
  *        [--sipkit-cmd="node ../packages/cli/dist/bin.js listen --host {host} --port {port} --quiet"]
@@ -24,9 +24,19 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import { cpuSeconds, exited, lastCpu, preemptions, readStats, startUas, stop } from "../src/proc.ts"
+import {
+  commandLine,
+  cpuSeconds,
+  exited,
+  lastCpu,
+  preemptions,
+  readStats,
+  startUas,
+  stop,
+  uacArgs,
+} from "../src/proc.ts"
 import { udpBound, udpQueue } from "../src/udpBound.ts"
 import { slowdownText, startProbes } from "../src/vcpuProbe.ts"
 
@@ -54,24 +64,22 @@ const warmup = (flag("warmup") ?? "1000,3000")
   .split(",")
   .filter((w) => w !== "")
   .map((w) => (/^\d+$/.test(w) && Number(w) >= 1 ? Number(w) : bad("--warmup is a list of whole calls/s")))
-const command = (
-  flag("sipkit-cmd") ?? `${process.execPath} ${cliBin} listen --host {host} --port {port} --quiet`
-)
-  .replaceAll("{host}", host)
-  .replaceAll("{port}", String(port))
-  .split(" ")
-  .filter((s) => s !== "")
-const [program, ...programArgs] = command
-if (program === undefined) bad("--sipkit-cmd is empty")
+const command =
+  commandLine(
+    flag("sipkit-cmd") ?? `${process.execPath} ${cliBin} listen --host {host} --port {port} --quiet`,
+    host,
+    port,
+  ) ?? bad("--sipkit-cmd is empty")
 if (flag("sipkit-cmd") === undefined && !existsSync(cliBin)) bad("packages/cli is not built (npm run build)")
 if (udpBound(port)) bad(`udp port ${port} is already in use`)
 
 const dir = mkdtempSync(join(tmpdir(), "sipkit-fixed-"))
 
 /**
- * SIPp `uac` at `r` calls/s for `n` calls (bounded to n/r + 30 s): its last statistics line by column, and the CPU
- * seconds SIPp used (read every 100 ms while it runs, so up to 100 ms short) — the control: SIPp does the same work
- * per call in every round, so a round where SIPp too costs more was a slower machine, not a slower UAS.
+ * SIPp `uac` at `r` calls/s for `n` calls (bounded to n/r + 30 s): its last statistics line by column, and what one
+ * 100 ms sampling loop read while it ran — the CPU seconds SIPp used (up to 100 ms short; the control: SIPp does the
+ * same work per call in every round, so a round where SIPp too costs more was a slower machine, not a slower UAS),
+ * the UAS's peak receive backlog, and how often the UAS's main thread and SIPp had last run on the same CPU.
  */
 const runUac = async (
   r: number,
@@ -80,24 +88,25 @@ const runUac = async (
 ): Promise<{
   readonly stats: Readonly<Record<string, string>>
   readonly cpu: number
+  /** The most bytes seen waiting in the UAS's receive buffer. */
+  readonly peak: number
   /** Of the 100 ms samples, how many found the UAS's main thread and SIPp last on the same CPU. */
   readonly together: { readonly same: number; readonly of: number }
 }> => {
   const stf = join(dir, `uac-${r}.csv`)
   rmSync(stf, { force: true })
-  const args = ["-sn", "uac", `${host}:${port}`, "-i", host, "-p", String(port + 1), "-r", String(r)]
-  args.push("-m", String(n), "-l", String(n), "-nostdin", "-buff_size", String(4 * 1024 * 1024))
-  args.push("-recv_timeout", "5000", "-trace_stat", "-stf", stf, "-fd", "1")
-  const child = spawn("sipp", args, { stdio: "ignore", cwd: dir })
+  const child = spawn("sipp", uacArgs(host, port, r, n, stf), { stdio: "ignore", cwd: dir })
   let failed: Error | undefined
   child.on("error", (e) => {
     failed = e
   })
   const limit = (Math.ceil(n / r) + 30) * 10
   let cpu = 0
+  let peak = 0
   const together = { same: 0, of: 0 }
   for (let i = 0; i < limit && !exited(child) && failed === undefined; i++) {
     await sleep(100)
+    peak = Math.max(peak, udpQueue(port)?.queued ?? 0)
     try {
       cpu = cpuSeconds(child.pid!)
       if (uasPid !== undefined) {
@@ -113,30 +122,21 @@ const runUac = async (
   const stats = readStats(stf)
   if (stats["SuccessfulCall(C)"] === undefined)
     throw new Error(`sipp wrote no statistics (exit ${child.exitCode})`)
-  return { stats, cpu, together }
+  return { stats, cpu, peak, together }
 }
 
 let uas: ChildProcess | undefined
 let status = 0
 const probes = startProbes()
 try {
-  // the UAS runs in the temp dir: a program named by a relative path is found from where this was started
-  uas = await startUas(
-    "the UAS",
-    [program!.includes("/") ? resolve(program!) : program!, ...programArgs],
-    port,
-  )
+  uas = await startUas("the UAS", command, port)
   const pid = uas.pid!
   for (const w of warmup) await runUac(w, w * 4)
   for (let round = 1; round <= rounds; round++) {
     const since = Date.now()
     const [process0, main0, drops0] = [cpuSeconds(pid), cpuSeconds(pid, pid), udpQueue(port)?.drops ?? 0]
     const preempted0 = preemptions(pid, pid)
-    let peak = 0
-    const sampling = setInterval(() => {
-      peak = Math.max(peak, udpQueue(port)?.queued ?? 0)
-    }, 100)
-    const { stats, cpu, together } = await runUac(rate, calls, pid).finally(() => clearInterval(sampling))
+    const { stats, cpu, peak, together } = await runUac(rate, calls, pid)
     if (exited(uas)) throw new Error(`the UAS died in round ${round}`)
     const perCall = (seconds: number): string => `${((seconds / calls) * 1e6).toFixed(0)} µs/call`
     console.log(

@@ -31,9 +31,20 @@
 import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import { cpuSeconds, exited, memory, readStats, spawnText, startUas, stop } from "../src/proc.ts"
+import {
+  commandLine,
+  cpuSeconds,
+  exited,
+  memory,
+  readStats,
+  sippBuffers,
+  spawnText,
+  startUas,
+  stop,
+  uacArgs,
+} from "../src/proc.ts"
 import { loadAtStart, machine } from "../src/report.ts"
 import { udpQueue } from "../src/udpBound.ts"
 import { runAgain, slowdownText, slowed, startProbes } from "../src/vcpuProbe.ts"
@@ -78,17 +89,9 @@ interface Target {
   readonly skip?: string
 }
 
-/** `--sipkit-cmd` made a command line; a program named by a relative path is found from where load.ts was started
- * (the UAS itself runs in the temp dir). */
-const fill = (cmd: string, port: number): ReadonlyArray<string> => {
-  const [program, ...args] = cmd
-    .replaceAll("{host}", host)
-    .replaceAll("{port}", String(port))
-    .split(" ")
-    .filter((s) => s !== "")
-  if (program === undefined) return bad("--sipkit-cmd is empty")
-  return [program.includes("/") ? resolve(program) : program, ...args]
-}
+/** `--sipkit-cmd` made a command line (`commandLine`); empty: a usage error. */
+const fill = (cmd: string, port: number): ReadonlyArray<string> =>
+  commandLine(cmd, host, port) ?? bad("--sipkit-cmd is empty")
 
 const targetOf = (name: string, port: number): Target => {
   switch (name) {
@@ -109,9 +112,6 @@ const targetOf = (name: string, port: number): Target => {
       throw new Error(`unknown target ${name} (sipp, sip-npm, sipkit, node-floor)`)
   }
 }
-
-/** 4 MiB socket buffers for SIPp (its default is 64 KiB); the kernel caps them at net.core.rmem_max/wmem_max. */
-const sippBuffers = ["-buff_size", String(4 * 1024 * 1024)]
 
 const log = (text: string): void => {
   process.stderr.write(`${text}\n`)
@@ -183,12 +183,9 @@ const runUac = async (
   const calls = rate * options.duration
   const stf = join(dir, `uac-${rate}.csv`)
   const errors = join(dir, `uac-${rate}-errors.log`)
-  const args = ["-sn", "uac", `${host}:${port}`, "-i", host, "-p", String(port + 1)]
-  args.push("-r", String(rate), "-m", String(calls), "-l", String(calls), "-nostdin")
-  args.push("-recv_timeout", "5000", "-timeout", `${options.duration + 20}s`)
+  const args = [...uacArgs(host, port, rate, calls, stf), "-timeout", `${options.duration + 20}s`]
   // SIPp's own account of each failed call (an unexpected message, a timeout …), shown when the step fails
   args.push("-trace_err", "-error_file", errors)
-  args.push("-trace_stat", "-stf", stf, "-fd", "1", ...sippBuffers)
   const t0 = process.hrtime.bigint()
   const child = spawn("sipp", args, { stdio: "ignore", cwd: dir })
   const limit = (options.duration + 30) * 10

@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
+import { resolve } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import { udpBound } from "./udpBound.ts"
 
@@ -30,21 +31,22 @@ const clockTicks = (): number => {
   return ticksPerSecond
 }
 
-/**
- * CPU seconds (user + system) used so far by the process, or by its thread `tid` (the main thread's tid is the
- * pid): fields 14 and 15 of /proc/PID/stat (or /proc/PID/task/TID/stat), in clock ticks.
- */
-export const cpuSeconds = (pid: number, tid?: number): number => {
+/** Field `n` (1-based, as proc(5) numbers them) of /proc/PID/stat, or of /proc/PID/task/TID/stat for thread `tid`:
+ * counted after the command name, which may hold spaces. */
+const statField = (n: number, pid: number, tid?: number): number => {
   const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8")
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks()
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[n - 3])
 }
 
-/** The CPU the process (or its thread `tid`) last ran on: field 39 of /proc/PID/stat (/proc/PID/task/TID/stat). */
-export const lastCpu = (pid: number, tid?: number): number => {
-  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8")
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[36])
-}
+/**
+ * CPU seconds (user + system) used so far by the process, or by its thread `tid` (the main thread's tid is the
+ * pid): fields 14 and 15 of its stat, in clock ticks.
+ */
+export const cpuSeconds = (pid: number, tid?: number): number =>
+  (statField(14, pid, tid) + statField(15, pid, tid)) / clockTicks()
+
+/** The CPU the process (or its thread `tid`) last ran on: field 39 of its stat. */
+export const lastCpu = (pid: number, tid?: number): number => statField(39, pid, tid)
 
 /** How often the thread was switched out while it could still run (`nonvoluntary_ctxt_switches`): preempted by
  * another task on its CPU. */
@@ -100,6 +102,40 @@ export const startUas = async (
   await sleep(300)
   return child
 }
+
+/**
+ * A `--sipkit-cmd` template (`{host}` and `{port}` filled in) as a command line; a program named by a relative path
+ * is resolved from where the harness was started, since the UAS itself runs in the temp dir. Undefined when empty.
+ */
+export const commandLine = (
+  template: string,
+  host: string,
+  port: number,
+): ReadonlyArray<string> | undefined => {
+  const [program, ...args] = template
+    .replaceAll("{host}", host)
+    .replaceAll("{port}", String(port))
+    .split(" ")
+    .filter((s) => s !== "")
+  return program === undefined ? undefined : [program.includes("/") ? resolve(program) : program, ...args]
+}
+
+/** 4 MiB socket buffers for SIPp (its default is 64 KiB); the kernel caps them at net.core.rmem_max/wmem_max. */
+export const sippBuffers = ["-buff_size", String(4 * 1024 * 1024)]
+
+/** SIPp's built-in `uac` against `host:port` (its own socket on port + 1) at `rate` calls/s for `calls` calls, at
+ * most `calls` at once, a 5 s receive timeout, its statistics to `statsFile`: what both load harnesses run. */
+export const uacArgs = (
+  host: string,
+  port: number,
+  rate: number,
+  calls: number,
+  statsFile: string,
+): string[] => [
+  ...["-sn", "uac", `${host}:${port}`, "-i", host, "-p", String(port + 1), "-r", String(rate)],
+  ...["-m", String(calls), "-l", String(calls), "-nostdin", "-recv_timeout", "5000"],
+  ...["-trace_stat", "-stf", statsFile, "-fd", "1", ...sippBuffers],
+]
 
 /** SIPp's final statistics line (`-trace_stat -stf FILE`) by column name; empty when SIPp wrote none. */
 export const readStats = (file: string): Readonly<Record<string, string>> => {
