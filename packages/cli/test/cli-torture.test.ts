@@ -3,6 +3,7 @@
  * endpoint: raw datagrams sent with node:dgram, the status line of the answer read back.
  */
 import * as dgram from "node:dgram"
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { jsonLines, startListen } from "./support/sip.js"
 
@@ -112,6 +113,39 @@ describe("sip listen answers what an endpoint must (RFC 3261 §8.2, RFC 4475)", 
       requests: { OPTIONS: 5, NEWMETHOD: 1, SUBSCRIBE: 1, BYE: 1, CANCEL: 1, REGISTER: 1 },
     })
   })
+
+  it.each([
+    ["clerr", "SIP/2.0 400 Bad Request"],
+    ["ncl", "SIP/2.0 400 Bad Request"],
+    ["mcl01", "SIP/2.0 400 Bad Request"],
+    ["ltgtruri", "SIP/2.0 400 Bad Request"],
+    ["lwsruri", "SIP/2.0 400 Bad Request"],
+    ["lwsstart", "SIP/2.0 400 Bad Request"],
+    ["trws", "SIP/2.0 400 Bad Request"],
+    ["badvers", "SIP/2.0 505 Version Not Supported"],
+  ])(
+    "answers RFC 4475's %s, which does not parse, with the status the RFC names (§18.3, RFC 4475 §3.1.2)",
+    async (name, status) => {
+      // the fixture's exact bytes, its one Via pointed at this test's socket (the RFC's hosts are not on loopback)
+      const fixture = readFileSync(
+        new URL(`../../codec/test/fixtures/rfc4475/${name}.sip`, import.meta.url),
+        "latin1",
+      )
+      const text = fixture.replace(/^Via:[^\r\n]*/m, "Via: SIP/2.0/UDP {local};branch=z9hG4bK-4475")
+      expect(text).not.toBe(fixture)
+      const listen = await startListen(["--quiet"])
+      const answer = await exchange(listen.port, text)
+      const stopped = await listen.stop()
+      expect(answer).toBe(status)
+      expect(jsonLines(stopped.stdout).find((o) => o.type === "summary")).toMatchObject({ malformed: 1 })
+      expect(jsonLines(stopped.stdout).find((o) => o.type === "log")).toMatchObject({
+        level: "Warn",
+        message: expect.stringMatching(
+          new RegExp(`^malformed request from UDP 127\\.0\\.0\\.1:\\d+, answered ${status.split(" ")[1]}: `),
+        ),
+      })
+    },
+  )
 
   it("drops what it cannot parse and counts it as malformed (no Via to answer to)", async () => {
     const listen = await startListen(["--quiet"])

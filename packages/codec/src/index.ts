@@ -133,6 +133,7 @@ export { type HeaderError, makeHeaderError, makeParseError, type ParseError } fr
 export { parseMessage } from "./Parser.js"
 export { reasonPhrase } from "./ReasonPhrase.js"
 export { err, isErr, isOk, ok, type Result } from "./Result.js"
+export { salvageRequest } from "./Salvage.js"
 export { encodeWire, headText, messageToString, ownHeadText, serializeMessage } from "./Serializer.js"
 export {
   type AbsoluteUri,

@@ -17,6 +17,7 @@ import {
   type Request,
   type Response,
   type SipMessage,
+  salvageRequest,
 } from "@sipkit/codec"
 import { dialogKey, incomingDialogId } from "@sipkit/fsm/dialog"
 import { defaultTimerConfig, keyOf, receive, TransactionTable } from "@sipkit/fsm/transaction"
@@ -168,6 +169,30 @@ const answerStatelessly = (
   return sent !== undefined && Effect.isEffect(sent) ? Effect.ignore(sent) : undefined
 }
 
+/**
+ * A datagram `parseMessage` refused. A request whose header fields can still be read (codec `salvageRequest`: the
+ * start line or the Content-Length was at fault, or a stray line) and whose Via names where to answer gets the status
+ * the parser named, statelessly, the fault in a Warning — RFC 3261 §18.3 (a body shorter than its Content-Length:
+ * 400), RFC 4475 §3.1.2 (a malformed start line: 400; an unknown SIP version: 505). Anything else — a response, an
+ * ACK, no readable Via — is dropped (§18.1.2, §18.2.1). Either way one log line.
+ */
+const answerMalformed = (
+  core: Core,
+  event: Extract<Inbound<SipMessage>, { readonly _tag: "Malformed" }>,
+): Rest => {
+  const { remote, error } = event
+  const from = `${remote.transport} ${remote.host}:${remote.port}`
+  const salvaged = event.bytes === undefined ? undefined : salvageRequest(event.bytes)
+  const stamped = salvaged?._tag === "Ok" ? stampReceived(salvaged.value, remote) : undefined
+  if (stamped?._tag !== "Ok")
+    return Effect.logWarning(`malformed message from ${from}, dropped: ${error.reason}`)
+  const logged = Effect.logWarning(
+    `malformed request from ${from}, answered ${error.status}: ${error.reason}`,
+  )
+  const sent = answerStatelessly(core, stamped.value, remote, event.connection, error.status, error.reason)
+  return sent === undefined ? logged : Effect.andThen(sent, logged)
+}
+
 /** One event from the transports, handled at once as far as it is synchronous (engine/Now.ts, engine/Inbox.ts). */
 const handleInboundNow = (core: Core, event: Inbound<SipMessage>): Rest => {
   switch (event._tag) {
@@ -175,9 +200,7 @@ const handleInboundNow = (core: Core, event: Inbound<SipMessage>): Rest => {
       return connectionClosed(core, event.remote)
     case "Malformed":
       core.stats.countMalformed()
-      return Effect.logWarning(
-        `malformed message from ${event.remote.transport} ${event.remote.host}:${event.remote.port}: ${event.error.reason}`,
-      )
+      return answerMalformed(core, event)
     case "Message":
       break
   }
