@@ -26,6 +26,7 @@ import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import { Exit, ExitCode } from "../ExitCode.js"
 import type { Lane } from "../Ladder.js"
+import { cliLoggerLayer } from "../Log.js"
 import { defaultOffer } from "../Media.js"
 import { makeOutput, type Output } from "../Output.js"
 import { formatHostPort } from "../options/Common.js"
@@ -206,4 +207,4 @@ export const runDemo = (options: { readonly json: boolean }): Effect.Effect<void
       )
       if (!ok) return yield* new Exit({ code: ExitCode.failed, message: "" })
     }),
-  )
+  ).pipe(Effect.provide(cliLoggerLayer({ json: options.json })))

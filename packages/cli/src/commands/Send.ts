@@ -4,11 +4,13 @@
  * bar on a terminal and a summary (calls per second, response-time percentiles, failures by status).
  *
  * Exit: 0 every exchange ended 2xx (and a clean BYE / an asked-for CANCEL), 1 some final response was not,
- * 2 a timeout or transport error, 64 usage (checked before this runs), 66 --body/--sdp file unreadable.
+ * 2 a timeout or transport error, 64 usage (checked before this runs), 66 --body/--sdp file unreadable. The runtime's
+ * log lines go to stderr, or in `--json` mode are `{"type":"log"}` objects (Log.ts).
  */
 import { readFile } from "node:fs/promises"
 import * as Effect from "effect/Effect"
 import { Exit, ExitCode } from "../ExitCode.js"
+import { cliLoggerLayer } from "../Log.js"
 import { defaultOffer } from "../Media.js"
 import type { SendOptions } from "../options/SendOptions.js"
 import { runRuntimeSend } from "../runtime/RuntimeSend.js"
@@ -34,4 +36,6 @@ const readBody = (options: SendOptions, localHost: string): Effect.Effect<Body, 
 }
 
 export const runSend = (options: SendOptions): Effect.Effect<void, Exit> =>
-  Effect.flatMap(readBody(options, options.bind.host), (body) => runRuntimeSend(options, body))
+  Effect.flatMap(readBody(options, options.bind.host), (body) => runRuntimeSend(options, body)).pipe(
+    Effect.provide(cliLoggerLayer({ json: options.json })),
+  )
