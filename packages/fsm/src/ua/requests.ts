@@ -28,6 +28,11 @@ import type { Credentials, UaConfig } from "./UaConfig.js"
 /** Methods whose request can create a dialog, and so must carry a Contact (§8.1.1.8, RFC 3515, RFC 6665). */
 export const dialogCreating: ReadonlyArray<string> = ["INVITE", "SUBSCRIBE", "REFER"]
 
+const isContactName = (name: string): boolean => {
+  const lower = name.toLowerCase()
+  return lower === "contact" || lower === "m"
+}
+
 export interface OutOfDialogInit {
   readonly method: string
   /** The Request-URI (§8.1.1.1). */
@@ -40,7 +45,8 @@ export interface OutOfDialogInit {
   readonly fromTag: string
   /** Default 1 (§8.1.1.5). */
   readonly seq?: number
-  /** The Contact URI (default `config.contact`); added for dialog-creating methods and REGISTER, or when given. */
+  /** The Contact URI (default `config.contact`); added for dialog-creating methods and REGISTER, or when given —
+   * unless `headers` has a Contact of its own, which is then the only one. */
   readonly contact?: string
   /** §8.1.2: a preloaded route set, e.g. `["<sip:proxy.example.com;lr>"]`. */
   readonly route?: ReadonlyArray<string>
@@ -56,8 +62,12 @@ export interface OutOfDialogInit {
  */
 export const makeOutOfDialogRequest = (config: UaConfig, init: OutOfDialogInit, nonce: string): Request => {
   const fresh = makeFresh(nonce)
+  // a Contact among the caller's own header fields is the request's Contact: none is added beside it (a REGISTER
+  // with two Contacts binds both, §10.2.1)
+  const given = init.headers?.some(([name]) => isContactName(name)) === true
   const contact =
-    init.contact !== undefined || dialogCreating.includes(init.method) || init.method === "REGISTER"
+    !given &&
+    (init.contact !== undefined || dialogCreating.includes(init.method) || init.method === "REGISTER")
       ? (init.contact ?? config.contact)
       : undefined
   const to = init.to ?? `<${uriOf(init.uri)}>`

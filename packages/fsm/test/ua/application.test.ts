@@ -308,6 +308,29 @@ describe("pure helpers for the runtime", () => {
     expect(getHeader(subscribe, "Contact")).toBe("<sip:alice@192.0.2.1>")
   })
 
+  it("a Contact among the caller's header fields is the only one: a REGISTER binds what it was given (§10.2.1)", () => {
+    const init = { uri: "sip:example.com", from: "<sip:bob@example.com>", callId: "c", fromTag: "t" }
+    const given = makeOutOfDialogRequest(
+      config,
+      { ...init, method: "REGISTER", headers: [["Contact", "<sip:bob@192.0.2.9:5070>;expires=60"]] },
+      "n",
+    )
+    expect(getHeaderValues(given, "Contact")).toEqual(["<sip:bob@192.0.2.9:5070>;expires=60"])
+    const compact = makeOutOfDialogRequest(
+      config,
+      {
+        ...init,
+        method: "INVITE",
+        contact: "sip:alice@192.0.2.1;transport=tcp",
+        headers: [["m", "<sip:x@192.0.2.8>"]],
+      },
+      "n",
+    )
+    expect(getHeaderValues(compact, "Contact")).toEqual(["<sip:x@192.0.2.8>"])
+    const own = makeOutOfDialogRequest(config, { ...init, method: "REGISTER" }, "n")
+    expect(getHeaderValues(own, "Contact")).toEqual(["<sip:alice@192.0.2.1>"])
+  })
+
   it("a digest retry has the next CSeq, a new branch and the credentials (§22.2)", () => {
     const request = makeRegister(
       config,
