@@ -7,6 +7,8 @@
  *  64  a usage error (EX_USAGE: unknown flag, bad value, missing argument) — one line on stderr
  *  66  the input cannot be read (EX_NOINPUT: `sip parse` of a missing file)
  *  70  an internal error (EX_SOFTWARE: a defect in sip itself)
+ * 141  stdout was closed by its reader (`sip listen | head`): stopped at once, silently, as a tool killed by SIGPIPE
+ *      (128 + 13) is — Node ignores SIGPIPE, so bin.ts does it on the write's EPIPE
  */
 import * as Data from "effect/Data"
 
@@ -17,6 +19,7 @@ export const ExitCode = {
   usage: 64,
   noInput: 66,
   software: 70,
+  brokenPipe: 141,
 } as const
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
