@@ -1,0 +1,497 @@
+/**
+ * fuzzListen — bad input from the network against a running `sip listen`: it never crashes, never loses state, and
+ * answers only what an endpoint may answer. Run by `cli-fuzz.test.ts` inside a network namespace of its own (only
+ * loopback up), because a mutated Via, Contact or Record-Route can name any host: whatever `sip listen` sends there
+ * (a response, a BYE at shutdown) finds no route, and no name can be resolved.
+ *
+ * Usage (inside the namespace): node fuzzListen.ts BIN SEED COUNT
+ *   BIN: the built `sip` (packages/cli/dist/bin.js); SEED, COUNT: fast-check's seed and how many mutants.
+ * It prints one JSON report on stdout (`FuzzReport`) and exits 0; the test judges the report. With FUZZ_DETAIL=1 it
+ * also writes each mutant sent (its text, template, operators and the statuses it got back) to stderr, a JSON line
+ * each: what to read when a seed fails.
+ *
+ * What it does, in order:
+ *   1. starts `sip listen --port 0 --json --ring-ms 0` and sets up one call (INVITE, 180, 200, ACK): the state to keep;
+ *   2. sends COUNT mutants of real requests and responses (each a template — an INVITE with SDP, a re-INVITE, INFO
+ *      and OPTIONS in the call's dialog, BYE and CANCEL and ACK of no dialog, REGISTER, OPTIONS, MESSAGE, a 200 —
+ *      changed by one to four operators: a byte replaced, text inserted, a range deleted, a line dropped, doubled or
+ *      moved, the tail cut), in batches, reading every datagram that comes back, and checking the listener is alive
+ *      after each batch;
+ *   3. proves the state: OPTIONS → 200; the first call's BYE → 200 (its dialog outlived the fuzz); a new call
+ *      (INVITE, 200, ACK, BYE, 200);
+ *   4. stops the listener with SIGTERM and reports its exit, its stderr and its last line (the summary).
+ * A mutant whose text still holds the first call's Call-ID and asks to end it (BYE, CANCEL) is not sent: it would
+ * end the state step 3 checks, as it should.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import * as dgram from "node:dgram"
+import fc from "fast-check"
+
+export interface FuzzReport {
+  readonly seed: number
+  readonly sent: number
+  readonly skipped: number
+  /** status code → how many responses to mutants carried it */
+  readonly statuses: Record<string, number>
+  /** datagrams back that are not a SIP response (first 5) */
+  readonly notResponses: ReadonlyArray<string>
+  /** the 5xx answers to mutants (first line and the mutant's first line, first 10) */
+  readonly serverErrors: ReadonlyArray<string>
+  /** alive after every batch */
+  readonly aliveThroughout: boolean
+  readonly afterFuzz: {
+    readonly options: string
+    readonly byeOfFirstCall: string
+    readonly newCall: ReadonlyArray<string>
+  }
+  readonly exit: { readonly code: number | null; readonly signal: string | null }
+  readonly stderr: string
+  readonly summary: string
+  /** the listener's `{"type":"log"}` lines by level */
+  readonly logs: Record<string, number>
+  /** its log lines at level Error or Fatal (first 5) */
+  readonly errorLogs: ReadonlyArray<string>
+  /** why it dropped what it dropped: the reasons of its `malformed message …, dropped` log lines, counted */
+  readonly dropped: Record<string, number>
+  /** its stdout lines that are not JSON (first 5): `--json` promises one object per line */
+  readonly notJson: ReadonlyArray<string>
+}
+
+const [bin, seedText, countText] = process.argv.slice(2)
+if (bin === undefined || seedText === undefined || countText === undefined) {
+  process.stderr.write("usage: node fuzzListen.ts BIN SEED COUNT\n")
+  process.exit(64)
+}
+const seed = Number(seedText)
+const count = Number(countText)
+
+// ------------------------------------------------------------------------------------------------ the listener
+
+interface Listener {
+  readonly child: ChildProcess
+  port: number
+  readonly exited: Promise<{ code: number | null; signal: string | null }>
+  stdout: string
+  stderr: string
+  alive: boolean
+}
+
+const startListener = (): Promise<Listener> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, "listen", "--port", "0", "--json", "--ring-ms", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    })
+    const kill = setTimeout(() => child.kill("SIGKILL"), 120_000)
+    const listener: Listener = {
+      child,
+      port: 0,
+      stdout: "",
+      stderr: "",
+      alive: true,
+      exited: new Promise((done) =>
+        child.once("close", (code, signal) => {
+          clearTimeout(kill)
+          listener.alive = false
+          done({ code, signal })
+        }),
+      ),
+    }
+    child.stderr?.on("data", (chunk: Buffer) => {
+      listener.stderr += chunk.toString()
+    })
+    child.stdout?.on("data", (chunk: Buffer) => {
+      const first = listener.stdout === "" || !listener.stdout.includes("\n")
+      listener.stdout += chunk.toString()
+      if (first && listener.stdout.includes("\n")) {
+        const line = JSON.parse(listener.stdout.split("\n")[0] as string) as { type: string; port: number }
+        if (line.type !== "listening") reject(new Error(`first line is not "listening": ${line.type}`))
+        listener.port = line.port
+        resolve(listener)
+      }
+    })
+    void listener.exited.then(() => reject(new Error(`sip listen exited early: ${listener.stderr}`)))
+  })
+
+// ------------------------------------------------------------------------------------------------ the wire
+
+const socket = dgram.createSocket("udp4")
+await new Promise<void>((done) => socket.bind(0, "127.0.0.1", done))
+const local = `127.0.0.1:${socket.address().port}`
+const received: Array<string> = []
+socket.on("message", (bytes) => received.push(bytes.toString("latin1")))
+
+const listener = await startListener()
+const uas = `127.0.0.1:${listener.port}`
+
+const send = (text: string): Promise<void> =>
+  new Promise((done) => socket.send(Buffer.from(text, "latin1"), listener.port, "127.0.0.1", () => done()))
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
+
+/** Waits until `match` finds a datagram received from `from` on (at most `ms`), and returns it ("none" if none). */
+const awaitDatagram = async (from: number, match: (text: string) => boolean, ms = 3000): Promise<string> => {
+  const deadline = Date.now() + ms
+  while (Date.now() < deadline) {
+    const hit = received.slice(from).find(match)
+    if (hit !== undefined) return hit
+    await sleep(5)
+  }
+  return "none"
+}
+
+const firstLine = (text: string) => text.split("\r\n")[0] ?? ""
+const header = (text: string, name: string) =>
+  text
+    .split("\r\n")
+    .find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+    ?.slice(name.length + 1)
+    .trim()
+
+const crlf = (lines: ReadonlyArray<string>, body = "") =>
+  `${[...lines, `Content-Length: ${Buffer.byteLength(body, "latin1")}`].join("\r\n")}\r\n\r\n${body}`
+
+const sdp = [
+  "v=0",
+  "o=user1 53655765 2353687637 IN IP4 127.0.0.1",
+  "s=-",
+  "c=IN IP4 127.0.0.1",
+  "t=0 0",
+  "m=audio 6000 RTP/AVP 0 8 101",
+  "a=rtpmap:0 PCMU/8000",
+  "a=rtpmap:101 telephone-event/8000",
+  "",
+].join("\r\n")
+
+interface Call {
+  readonly callId: string
+  readonly fromTag: string
+  toTag: string
+  cseq: number
+}
+
+const invite = (call: Call, branch: string, withToTag: boolean) =>
+  crlf(
+    [
+      `INVITE sip:service@${uas} SIP/2.0`,
+      `Via: SIP/2.0/UDP ${local};branch=${branch}`,
+      `From: sipkit <sip:fuzz@127.0.0.1>;tag=${call.fromTag}`,
+      `To: <sip:service@${uas}>${withToTag ? `;tag=${call.toTag}` : ""}`,
+      `Call-ID: ${call.callId}`,
+      `CSeq: ${call.cseq} INVITE`,
+      `Contact: <sip:fuzz@${local}>`,
+      "Max-Forwards: 70",
+      "Subject: fuzz",
+      "Content-Type: application/sdp",
+    ],
+    sdp,
+  )
+
+const inDialog = (call: Call, method: string, branch: string, extra: ReadonlyArray<string> = [], body = "") =>
+  crlf(
+    [
+      `${method} sip:service@${uas} SIP/2.0`,
+      `Via: SIP/2.0/UDP ${local};branch=${branch}`,
+      `From: sipkit <sip:fuzz@127.0.0.1>;tag=${call.fromTag}`,
+      `To: <sip:service@${uas}>;tag=${call.toTag}`,
+      `Call-ID: ${call.callId}`,
+      `CSeq: ${call.cseq} ${method}`,
+      "Max-Forwards: 70",
+      ...extra,
+    ],
+    body,
+  )
+
+/** INVITE → 200 → ACK; the call with its To tag. */
+const setUpCall = async (callId: string): Promise<{ call: Call; lines: Array<string> }> => {
+  const call: Call = { callId, fromTag: `f-${callId}`, toTag: "", cseq: 1 }
+  const from = received.length
+  await send(invite(call, `z9hG4bK-${callId}`, false))
+  const ok = await awaitDatagram(from, (t) => t.startsWith("SIP/2.0 200") && t.includes(callId))
+  const tag = /;\s*tag=([^;>\s]+)/i.exec(header(ok, "To") ?? "")?.[1] ?? ""
+  call.toTag = tag
+  await send(inDialog(call, "ACK", `z9hG4bK-${callId}-ack`))
+  return { call, lines: [firstLine(ok)] }
+}
+
+// ------------------------------------------------------------------------------------------------ the mutants
+
+const first = await setUpCall("fuzz-first-call")
+
+const templates: ReadonlyArray<(i: number) => string> = [
+  (i) => invite({ callId: `fz-${i}`, fromTag: `f${i}`, toTag: "", cseq: 1 }, `z9hG4bK-fz${i}`, false),
+  (i) => invite({ ...first.call, cseq: 1000 + i }, `z9hG4bK-fz${i}`, true),
+  (i) =>
+    inDialog(
+      { ...first.call, cseq: 1000 + i },
+      "INFO",
+      `z9hG4bK-fz${i}`,
+      ["Content-Type: application/dtmf-relay"],
+      "Signal=1\r\nDuration=160\r\n",
+    ),
+  (i) =>
+    inDialog({ ...first.call, cseq: 1000 + i }, "OPTIONS", `z9hG4bK-fz${i}`, ["Accept: application/sdp"]),
+  (i) => inDialog({ callId: `fz-${i}`, fromTag: `f${i}`, toTag: `t${i}`, cseq: 2 }, "BYE", `z9hG4bK-fz${i}`),
+  (i) => inDialog({ callId: `fz-${i}`, fromTag: `f${i}`, toTag: `t${i}`, cseq: 1 }, "ACK", `z9hG4bK-fz${i}`),
+  (i) =>
+    crlf([
+      `CANCEL sip:service@${uas} SIP/2.0`,
+      `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-fz${i}`,
+      `From: <sip:fuzz@127.0.0.1>;tag=f${i}`,
+      `To: <sip:service@${uas}>`,
+      `Call-ID: fz-${i}`,
+      "CSeq: 1 CANCEL",
+      "Max-Forwards: 70",
+    ]),
+  (i) =>
+    crlf([
+      `REGISTER sip:127.0.0.1 SIP/2.0`,
+      `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-fz${i}`,
+      `From: <sip:fuzz@127.0.0.1>;tag=f${i}`,
+      "To: <sip:fuzz@127.0.0.1>",
+      `Call-ID: fz-${i}`,
+      "CSeq: 1 REGISTER",
+      `Contact: <sip:fuzz@${local}>;expires=60`,
+      "Max-Forwards: 70",
+      "Expires: 60",
+    ]),
+  (i) =>
+    crlf(
+      [
+        `MESSAGE sip:service@${uas} SIP/2.0`,
+        `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-fz${i};rport`,
+        `From: "Fuzz \\"quoted\\"" <sip:fuzz@127.0.0.1;transport=udp>;tag=f${i}`,
+        `To: <sip:service@${uas}>`,
+        `Call-ID: fz-${i}`,
+        "CSeq: 1 MESSAGE",
+        "Max-Forwards: 70",
+        "Require: 100rel",
+        "Content-Type: text/plain",
+      ],
+      "hello",
+    ),
+  (i) =>
+    crlf([
+      "SIP/2.0 200 OK",
+      `Via: SIP/2.0/UDP ${uas};branch=z9hG4bK-fz${i}`,
+      `From: <sip:service@${uas}>;tag=f${i}`,
+      "To: <sip:fuzz@127.0.0.1>;tag=t1",
+      `Call-ID: fz-${i}`,
+      "CSeq: 1 OPTIONS",
+    ]),
+]
+
+const nasty = [
+  "\r\n",
+  "\r\n\r\n",
+  " ",
+  "\t",
+  ",",
+  ";",
+  ":",
+  ";tag=x",
+  "\0",
+  "\u00e9",
+  "\u00ff",
+  "%",
+  '"',
+  "<",
+  ">",
+  "99999999999",
+  "-1",
+  "4294967296",
+  "\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-dup",
+  "\r\nContent-Length: 10",
+  "\r\nTo: <sip:other@127.0.0.1>;tag=two",
+  "\r\nCSeq: 7 BYE",
+  "\r\nRequire: foo",
+  "\r\nProxy-Require: bar",
+  "\r\nMax-Forwards: 0",
+  "\r\n Folded continuation",
+  "SIP/3.0",
+  "sips:",
+  "[::1]",
+]
+
+type Op =
+  | { readonly _tag: "Replace"; readonly at: number; readonly char: number }
+  | { readonly _tag: "Insert"; readonly at: number; readonly text: string }
+  | { readonly _tag: "Delete"; readonly at: number; readonly length: number }
+  | { readonly _tag: "DropLine"; readonly line: number }
+  | { readonly _tag: "DoubleLine"; readonly line: number }
+  | { readonly _tag: "MoveLine"; readonly line: number; readonly to: number }
+  | { readonly _tag: "Cut"; readonly at: number }
+
+// spread evenly over the message (fast-check's bias towards 0 would put most mutations in the start line)
+const fraction = fc.noBias(fc.integer({ min: 0, max: 9_999 })).map((n) => n / 10_000)
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ _tag: fc.constant("Replace" as const), at: fraction, char: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ _tag: fc.constant("Insert" as const), at: fraction, text: fc.constantFrom(...nasty) }),
+  fc.record({ _tag: fc.constant("Delete" as const), at: fraction, length: fc.integer({ min: 1, max: 24 }) }),
+  fc.record({ _tag: fc.constant("DropLine" as const), line: fraction }),
+  fc.record({ _tag: fc.constant("DoubleLine" as const), line: fraction }),
+  fc.record({ _tag: fc.constant("MoveLine" as const), line: fraction, to: fraction }),
+  fc.record({ _tag: fc.constant("Cut" as const), at: fraction }),
+)
+
+const apply = (text: string, o: Op): string => {
+  const at = (f: number) => Math.floor(f * text.length)
+  const lines = text.split("\r\n")
+  const line = (f: number) => Math.floor(f * lines.length)
+  switch (o._tag) {
+    case "Replace":
+      return text.slice(0, at(o.at)) + String.fromCharCode(o.char) + text.slice(at(o.at) + 1)
+    case "Insert":
+      return text.slice(0, at(o.at)) + o.text + text.slice(at(o.at))
+    case "Delete":
+      return text.slice(0, at(o.at)) + text.slice(at(o.at) + o.length)
+    case "DropLine":
+      return lines.filter((_, i) => i !== line(o.line)).join("\r\n")
+    case "DoubleLine":
+      return lines.flatMap((l, i) => (i === line(o.line) ? [l, l] : [l])).join("\r\n")
+    case "MoveLine": {
+      const [moved] = lines.splice(line(o.line), 1)
+      lines.splice(line(o.to), 0, moved ?? "")
+      return lines.join("\r\n")
+    }
+    case "Cut":
+      return text.slice(0, Math.max(1, at(o.at)))
+  }
+}
+
+const mutants = fc.sample(
+  fc.record({
+    template: fc.nat({ max: templates.length - 1 }),
+    ops: fc.array(op, { minLength: 1, maxLength: 4 }),
+  }),
+  { seed, numRuns: count },
+)
+
+const endsFirstCall = (text: string) => text.includes(first.call.callId) && /^\s*(BYE|CANCEL)\b/i.test(text)
+
+// ------------------------------------------------------------------------------------------------ the fuzz
+
+const statuses: Record<string, number> = {}
+const notResponses: Array<string> = []
+const serverErrors: Array<string> = []
+let sent = 0
+let skipped = 0
+let aliveThroughout = true
+const detail = process.env["FUZZ_DETAIL"] === "1"
+const sentText = new Map<string, { text: string; template: number; ops: Array<string> }>()
+const answers = new Map<string, Array<string>>()
+const batch = 25
+for (let start = 0; start < mutants.length; start += batch) {
+  const from = received.length
+  const byBranch = new Map<string, string>()
+  for (const [i, mutant] of mutants.slice(start, start + batch).entries()) {
+    const n = start + i
+    const text = mutant.ops.reduce(apply, (templates[mutant.template] as (i: number) => string)(n))
+    if (endsFirstCall(text)) {
+      skipped++
+      continue
+    }
+    byBranch.set(`fz${n}`, text)
+    if (detail)
+      sentText.set(`fz${n}`, { text, template: mutant.template, ops: mutant.ops.map((o) => o._tag) })
+    await send(text)
+    sent++
+  }
+  // what comes back within 150 ms of quiet
+  let seen = received.length
+  for (let quiet = 0; quiet < 150; quiet += 10) {
+    await sleep(10)
+    if (received.length !== seen) {
+      seen = received.length
+      quiet = 0
+    }
+  }
+  for (const text of received.slice(from)) {
+    const status = /^SIP\/2\.0 (\d{3}) /.exec(text)?.[1]
+    if (status === undefined) {
+      if (notResponses.length < 5) notResponses.push(firstLine(text).slice(0, 120))
+      continue
+    }
+    statuses[status] = (statuses[status] ?? 0) + 1
+    const b = /branch=z9hG4bK-(fz\d+)/.exec(text)?.[1]
+    if (b !== undefined) answers.set(b, [...(answers.get(b) ?? []), status])
+    if (status.startsWith("5") && serverErrors.length < 10) {
+      const branch = /branch=z9hG4bK-(fz\d+)/.exec(text)?.[1] ?? ""
+      serverErrors.push(`${text}\n<<<<<< ${JSON.stringify(byBranch.get(branch) ?? "?")}`)
+    }
+  }
+  if (!listener.alive) aliveThroughout = false
+}
+
+// ------------------------------------------------------------------------------------------------ the state
+
+await sleep(200)
+let from = received.length
+await send(
+  crlf([
+    `OPTIONS sip:service@${uas} SIP/2.0`,
+    `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-after-options`,
+    "From: <sip:fuzz@127.0.0.1>;tag=after",
+    `To: <sip:service@${uas}>`,
+    "Call-ID: after-options",
+    "CSeq: 1 OPTIONS",
+    "Max-Forwards: 70",
+  ]),
+)
+const options = firstLine(await awaitDatagram(from, (t) => t.includes("after-options")))
+
+from = received.length
+await send(inDialog({ ...first.call, cseq: 2_147_483_647 }, "BYE", "z9hG4bK-first-bye"))
+const byeOfFirstCall = firstLine(await awaitDatagram(from, (t) => t.includes("z9hG4bK-first-bye")))
+
+const second = await setUpCall("fuzz-second-call")
+from = received.length
+await send(inDialog({ ...second.call, cseq: 2 }, "BYE", "z9hG4bK-second-bye"))
+const newCall = [
+  ...second.lines,
+  firstLine(await awaitDatagram(from, (t) => t.includes("z9hG4bK-second-bye"))),
+]
+
+listener.child.kill("SIGTERM")
+const exit = await listener.exited
+socket.close()
+const lines = listener.stdout.trim().split("\n")
+const logs: Record<string, number> = {}
+const errorLogs: Array<string> = []
+const notJson: Array<string> = []
+const dropped: Record<string, number> = {}
+for (const line of lines) {
+  let parsed: { type?: string; level?: string; message?: string }
+  try {
+    parsed = JSON.parse(line)
+  } catch {
+    if (notJson.length < 5) notJson.push(line.slice(0, 160))
+    continue
+  }
+  if (parsed.type !== "log") continue
+  const level = parsed.level ?? "?"
+  const drop = /, dropped: (.*)$/.exec(parsed.message ?? "")?.[1]?.replace(/\d+/g, "N")
+  if (drop !== undefined) dropped[drop] = (dropped[drop] ?? 0) + 1
+  logs[level] = (logs[level] ?? 0) + 1
+  if ((level === "Error" || level === "Fatal") && errorLogs.length < 5) errorLogs.push(line.slice(0, 400))
+}
+const report: FuzzReport = {
+  seed,
+  sent,
+  skipped,
+  statuses,
+  notResponses,
+  serverErrors,
+  aliveThroughout,
+  afterFuzz: { options, byeOfFirstCall, newCall },
+  exit,
+  stderr: listener.stderr,
+  summary: lines[lines.length - 1] ?? "",
+  logs,
+  dropped,
+  errorLogs,
+  notJson,
+}
+process.stdout.write(`${JSON.stringify(report)}\n`)
+if (detail)
+  for (const [b, m] of sentText)
+    process.stderr.write(`${JSON.stringify({ b, ...m, answers: answers.get(b) ?? [] })}\n`)
