@@ -105,12 +105,12 @@ const send = Command.make(
     count: Flag.Int("count").pipe(
       Flag.withMetavar("N"),
       Flag.withDescription("send N requests (a small load generator: progress and summary)"),
-      Flag.withDefault(1),
+      Flag.optional,
     ),
     rate: Flag.Finite("rate").pipe(
       Flag.withMetavar("R"),
       Flag.withDescription("with --count: start R requests per second (default 10)"),
-      Flag.withDefault(10),
+      Flag.optional,
     ),
     bindHost: Flag.String("bind-host").pipe(
       Flag.withMetavar("HOST"),
@@ -148,6 +148,8 @@ const send = Command.make(
           hangupAfterMs: get(flags.hangupAfterMs),
           cancelAfterMs: get(flags.cancelAfterMs),
           expires: get(flags.expires),
+          count: get(flags.count),
+          rate: get(flags.rate),
           ca: get(flags.ca),
           cert: get(flags.cert),
           key: get(flags.key),

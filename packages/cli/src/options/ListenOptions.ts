@@ -70,8 +70,9 @@ export const checkListenFlags = (flags: ListenFlags): Result<ListenOptions, stri
     return err("--transport tls needs --cert FILE and --key FILE")
   if ((flags.cert !== undefined || flags.key !== undefined) && !transports.includes("tls"))
     return err("--cert and --key only apply to --transport tls")
-  if (!Number.isInteger(flags.answer) || flags.answer < 200 || flags.answer > 699)
-    return err(`--answer must be a final status 200..699, not ${flags.answer}`)
+  // 200 is answered with the SDP answer; another 2xx is no call sip listen knows how to set up
+  if (!Number.isInteger(flags.answer) || (flags.answer !== 200 && (flags.answer < 300 || flags.answer > 699)))
+    return err(`--answer must be 200 or a final status 300..699, not ${flags.answer}`)
   if (!Number.isInteger(flags.ringMs) || flags.ringMs < 0)
     return err(`--ring-ms must be a whole number ≥ 0, not ${flags.ringMs}`)
   const users = checkUsers(flags.user)

@@ -25,8 +25,8 @@ export interface SendFlags {
   readonly hangupAfterMs: number | undefined
   readonly cancelAfterMs: number | undefined
   readonly expires: number | undefined
-  readonly count: number
-  readonly rate: number
+  readonly count: number | undefined
+  readonly rate: number | undefined
   readonly json: boolean
   readonly bindHost: string
   readonly bindPort: number
@@ -127,12 +127,13 @@ const simpleChecks = (flags: SendFlags): ReadonlyArray<string | undefined> => [
   flags.expires !== undefined && flags.method !== "REGISTER"
     ? "--expires only applies to REGISTER"
     : undefined,
-  Number.isInteger(flags.count) && flags.count >= 1
+  flags.count === undefined || (Number.isInteger(flags.count) && flags.count >= 1)
     ? undefined
     : `--count must be a whole number ≥ 1, not ${flags.count}`,
-  Number.isFinite(flags.rate) && flags.rate > 0
+  flags.rate === undefined || (Number.isFinite(flags.rate) && flags.rate > 0)
     ? undefined
     : `--rate must be a number > 0, not ${flags.rate}`,
+  flags.rate !== undefined && flags.count === undefined ? "--rate needs --count N" : undefined,
   Number.isInteger(flags.bindPort) && flags.bindPort >= 0 && flags.bindPort <= 65535
     ? undefined
     : `--bind-port must be 0..65535, not ${flags.bindPort}`,
@@ -213,8 +214,8 @@ export const checkSendFlags = (flags: SendFlags): Result<SendOptions, string> =>
     hangupAfterMs: flags.hangupAfterMs,
     cancelAfterMs: flags.cancelAfterMs,
     expires: flags.expires,
-    count: flags.count,
-    rate: flags.rate,
+    count: flags.count ?? 1,
+    rate: flags.rate ?? 10,
     json: flags.json,
     bind: { host: flags.bindHost, port: flags.bindPort },
     transport: flags.transport as SendOptions["transport"],

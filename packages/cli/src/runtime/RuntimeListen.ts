@@ -382,7 +382,7 @@ export const runRuntimeListen = (options: ListenOptions) =>
       const outCount = Object.values(stats.messagesOut).reduce((a, b) => a + b, 0)
       output.note(
         [
-          `sip listen: stopped after ${seconds.toFixed(1)} s — ${inCount} messages in, ${outCount} out, ${stats.malformed} malformed, ${stats.retransmissions} retransmissions`,
+          `sip listen: stopped after ${seconds.toFixed(1)} s — ${inCount} messages in, ${outCount} out, ${stats.malformed} malformed, ${stats.retransmissions} retransmissions sent`,
           `  requests received: ${list(requests)}`,
           `  responses sent: ${list(responses)}`,
           `  calls: ${tally.callsAnswered} answered, ${tally.callsEnded} ended by BYE, ${tally.callsCancelled} cancelled, ${tally.callsRejected} rejected, ${acksMissing} without ACK; registrations: ${tally.registrations}`,
