@@ -45,6 +45,7 @@ import {
 } from "./engine/Core.js"
 import { expiringFired } from "./engine/Expiring.js"
 import { makeInbox } from "./engine/Inbox.js"
+import { keyText } from "./engine/KeyText.js"
 import { type Rest, restOf, runRest, thenNow } from "./engine/Now.js"
 import { isForkResponse, makeProxyRuntime, proxy, proxyByLocation, proxyResponse } from "./engine/Proxy.js"
 import { type RegisterOptions, type Registration, register } from "./engine/Register.js"
@@ -283,7 +284,7 @@ const routeInbound = (
     started.outputs,
   )
   return added instanceof KeyInUse
-    ? Effect.logWarning(`no server transaction: key ${added.key} in use`)
+    ? Effect.logWarning(`no server transaction: key ${keyText(added.key)} in use`)
     : added
 }
 

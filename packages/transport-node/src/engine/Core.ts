@@ -53,6 +53,7 @@ import type { TlsFiles, Transport, TransportError } from "../transport/Transport
 import type { Expiring } from "./Expiring.js"
 import { FinalTx, holdFinal, stepFinal } from "./FinalTx.js"
 import { KeptResponse, keepResponse, wireOf } from "./KeptResponse.js"
+import { keyText } from "./KeyText.js"
 import { later, type Rest, restOf, runRest } from "./Now.js"
 import type { ProxyRuntime } from "./Proxy.js"
 import type { Stats } from "./Stats.js"
@@ -630,7 +631,7 @@ const performOne = (
       return undefined
     }
     case "TransportFailed":
-      return Effect.logWarning(`transaction ${key}: transport failure: ${output.reason}`)
+      return Effect.logWarning(`transaction ${keyText(key)}: transport failure: ${output.reason}`)
     case "Terminated":
       if (core.info.get(key) === info) core.info.delete(key)
       return info.side === "client" ? restOf(info.onEnd(output.reason)) : undefined

@@ -32,6 +32,7 @@ import type { ResponseRoute } from "../Routing.js"
 import { type Core, type ServerTxInfo, sendOut } from "./Core.js"
 import { deadlineAfter, Expiring, expireLater } from "./Expiring.js"
 import { KeptResponse, keepResponse } from "./KeptResponse.js"
+import { keyText } from "./KeyText.js"
 import type { Rest } from "./Now.js"
 
 /** A server transaction after its final response (see the module's note). */
@@ -180,6 +181,6 @@ export const stepFinal = (
       return undefined
     case "TransportError":
       /** RFC 6026 §8.8: "inform the TU that a failure has occurred, and MUST remain in the current state". */
-      return Effect.logWarning(`transaction ${key}: transport failure: ${event.reason}`)
+      return Effect.logWarning(`transaction ${keyText(key)}: transport failure: ${event.reason}`)
   }
 }
