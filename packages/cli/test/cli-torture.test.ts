@@ -9,6 +9,10 @@ import { jsonLines, startListen } from "./support/sip.js"
 
 /** Sends `text` (LF → CRLF) to the listener and resolves with the first line of the first answer (or "none"). */
 const exchange = (port: number, text: string, waitMs = 3000): Promise<string> =>
+  firstAnswer(port, text, waitMs).then((answer) => answer.split("\r\n")[0] ?? "")
+
+/** Sends `text` (LF → CRLF) to the listener and resolves with the whole first answer (or "none"). */
+const firstAnswer = (port: number, text: string, waitMs = 3000): Promise<string> =>
   new Promise((resolve) => {
     const socket = dgram.createSocket("udp4")
     const done = (line: string) => {
@@ -17,7 +21,7 @@ const exchange = (port: number, text: string, waitMs = 3000): Promise<string> =>
       resolve(line)
     }
     const timer = setTimeout(() => done("none"), waitMs)
-    socket.on("message", (bytes) => done(bytes.toString().split("\r\n")[0] ?? ""))
+    socket.on("message", (bytes) => done(bytes.toString()))
     socket.bind(0, "127.0.0.1", () => {
       const local = socket.address().port
       const message = text.replaceAll("{local}", `127.0.0.1:${local}`).replace(/\r?\n/g, "\r\n")
@@ -146,6 +150,20 @@ describe("sip listen answers what an endpoint must (RFC 3261 §8.2, RFC 4475)", 
       })
     },
   )
+
+  it("OPTIONS names the same Supported as its answer to an INVITE (replaces, RFC 3891)", async () => {
+    const listen = await startListen(["--quiet"])
+    const options = await firstAnswer(listen.port, base("OPTIONS", "sip:listen@127.0.0.1"))
+    const ringing = await firstAnswer(
+      listen.port,
+      base("INVITE", "sip:listen@127.0.0.1", ["Contact: <sip:t@{local}>"]),
+    )
+    await listen.stop()
+    const supported = (text: string) => /\r\nSupported: ?([^\r]*)\r\n/.exec(text)?.[1]
+    expect(ringing).toMatch(/^SIP\/2\.0 180 /)
+    expect(supported(options)).toBe("replaces")
+    expect(supported(options)).toBe(supported(ringing))
+  })
 
   it("drops what it cannot parse and counts it as malformed (no Via to answer to)", async () => {
     const listen = await startListen(["--quiet"])

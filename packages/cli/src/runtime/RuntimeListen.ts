@@ -269,7 +269,10 @@ export const handlersFor = (
     info: inDialog(() => {}),
     update: inDialog(() => {}),
     options: () =>
-      Effect.succeed(respond(200, { headers: [...allow, ["Accept", "application/sdp"], ["Supported", ""]] })),
+      // Supported: what the runtime's UA core puts in its own dialog-creating responses (RFC 3891 Replaces)
+      Effect.succeed(
+        respond(200, { headers: [...allow, ["Accept", "application/sdp"], ["Supported", "replaces"]] }),
+      ),
     message: ok,
     register,
     subscribe: notHandled,
