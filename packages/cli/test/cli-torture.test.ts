@@ -151,18 +151,31 @@ describe("sip listen answers what an endpoint must (RFC 3261 §8.2, RFC 4475)", 
     },
   )
 
-  it("OPTIONS names the same Supported as its answer to an INVITE (replaces, RFC 3891)", async () => {
+  it("OPTIONS, 405, 501 and the 180 to an INVITE name the same Allow, and OPTIONS the 180's Supported (replaces)", async () => {
     const listen = await startListen(["--quiet"])
     const options = await firstAnswer(listen.port, base("OPTIONS", "sip:listen@127.0.0.1"))
+    const subscribe = await firstAnswer(
+      listen.port,
+      base("SUBSCRIBE", "sip:listen@127.0.0.1", ["Event: presence"]),
+    )
+    const unknown = await firstAnswer(listen.port, base("NEWMETHOD", "sip:listen@127.0.0.1"))
     const ringing = await firstAnswer(
       listen.port,
       base("INVITE", "sip:listen@127.0.0.1", ["Contact: <sip:t@{local}>"]),
     )
     await listen.stop()
-    const supported = (text: string) => /\r\nSupported: ?([^\r]*)\r\n/.exec(text)?.[1]
-    expect(ringing).toMatch(/^SIP\/2\.0 180 /)
-    expect(supported(options)).toBe("replaces")
-    expect(supported(options)).toBe(supported(ringing))
+    const field = (text: string, name: string) => new RegExp(`\r\n${name}: ?([^\r]*)\r\n`).exec(text)?.[1]
+    expect([subscribe, unknown, ringing].map((t) => t.split(" ").slice(0, 2).join(" "))).toEqual([
+      "SIP/2.0 405",
+      "SIP/2.0 501",
+      "SIP/2.0 180",
+    ])
+    const allow = field(options, "Allow")
+    expect(allow).toBe("INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE")
+    for (const text of [subscribe, unknown, ringing])
+      expect(new Set(field(text, "Allow")?.split(", "))).toEqual(new Set(allow?.split(", ")))
+    expect(field(options, "Supported")).toBe("replaces")
+    expect(field(options, "Supported")).toBe(field(ringing, "Supported"))
   })
 
   it("drops what it cannot parse and counts it as malformed (no Via to answer to)", async () => {

@@ -23,14 +23,20 @@ describe("engine: server side answers", () => {
     }),
   )
 
-  it.live("a method without a handler gets 501 with Allow", () =>
-    Effect.gen(function* () {
-      const b = yield* endpoint([udp4])
-      const a = yield* endpoint([udp4])
-      const response = yield* a.request("SUBSCRIBE", uriOf(b))
-      expect(response.status).toBe(501)
-      expect(getHeader(response, "Allow")).toContain("OPTIONS")
-    }),
+  it.live(
+    "a method without a handler: 405 with Allow if a SIP RFC defines it, else 501 with Allow (§8.2.1)",
+    () =>
+      Effect.gen(function* () {
+        const b = yield* endpoint([udp4])
+        const a = yield* endpoint([udp4])
+        const subscribe = yield* a.request("SUBSCRIBE", uriOf(b))
+        expect(subscribe.status).toBe(405)
+        expect(getHeader(subscribe, "Allow")).toContain("OPTIONS")
+        expect(getHeader(subscribe, "Allow")).not.toContain("SUBSCRIBE")
+        const unknown = yield* a.request("NEWMETHOD", uriOf(b))
+        expect(unknown.status).toBe(501)
+        expect(getHeader(unknown, "Allow")).toBe(getHeader(subscribe, "Allow"))
+      }),
   )
 
   it.live("a handler's decision is the response; body and headers go through", () =>

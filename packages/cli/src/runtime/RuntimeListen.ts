@@ -8,7 +8,8 @@
  *   (488 when nothing matches) or `--answer`; Record-Route copied (§12.1.1); the stack retransmits the 2xx until
  *   the ACK (§13.3.1.4) and answers CANCEL with 200 + 487 (§9.2);
  * - REGISTER → with `--registrar` the runtime's registrarHandler (@sipkit/fsm/registrar, digest for `--user`),
- *   else 405; SUBSCRIBE, NOTIFY, REFER, PUBLISH, PRACK → 405; unknown methods → 501, both with Allow.
+ *   else 405; SUBSCRIBE, NOTIFY, REFER, PUBLISH, PRACK → 405; unknown methods → 501, both with Allow (by the
+ *   runtime's UA core: no handler is given for them), the same Allow as in the 180 and 200 to an INVITE.
  * - with `--proxy` (RFC 3261 §16, by the runtime's `proxyByLocation`, i.e. @sipkit/fsm/proxy): a request whose
  *   Request-URI is an AOR with live bindings, or that names us in a preloaded Route (we are its outbound proxy), is
  *   forwarded to the bindings — Record-Route, forking, CANCEL of the losing branches; REGISTER stays with the
@@ -250,19 +251,21 @@ export const handlersFor = (
   })
   const location = memoryLocation()
   const registerFsm = registrarHandler(registrar, location)
-  const register: Handler = options.registrar
-    ? (request, ctx) =>
-        registerFsm(request, ctx).pipe(
-          Effect.tap((decision) =>
-            Effect.sync(() => {
-              if (decision._tag === "Reply" && decision.response.status < 300) tally.registrations++
-            }),
-          ),
-        )
-    : () => Effect.succeed(respond(405, { headers: allow }))
+  const register: Handler = (request, ctx) =>
+    registerFsm(request, ctx).pipe(
+      Effect.tap((decision) =>
+        Effect.sync(() => {
+          if (decision._tag === "Reply" && decision.response.status < 300) tally.registrations++
+        }),
+      ),
+    )
   const notHandled: Handler = (request) =>
     Effect.succeed(respond(knownButNotHandled.has(request.method) ? 405 : 501, { headers: allow }))
   const ok: Handler = () => Effect.succeed(respond(200))
+  // no handler for what sip listen does not take (SUBSCRIBE, NOTIFY, REFER, PRACK, PUBLISH; REGISTER without
+  // --registrar; unknown methods): the runtime's UA core answers those, 405 or 501 with the Allow it also puts in
+  // its 180 and 200 — the methods with a handler here. With --proxy a fallback forwards any method to a registered
+  // AOR (else 405 or 501 with the same Allow)
   const handlers: Record<string, Handler> = {
     invite: invite(options, tally, acks),
     bye: inDialog(() => tally.callsEnded++),
@@ -274,12 +277,8 @@ export const handlersFor = (
         respond(200, { headers: [...allow, ["Accept", "application/sdp"], ["Supported", "replaces"]] }),
       ),
     message: ok,
-    register,
-    subscribe: notHandled,
-    notify: notHandled,
-    refer: notHandled,
-    prack: notHandled,
-    fallback: notHandled,
+    ...(options.registrar ? { register } : {}),
+    ...(options.proxy ? { fallback: notHandled } : {}),
   }
   const wrap = (name: string, handler: Handler): Handler =>
     options.proxy && name !== "register" ? proxying(location, domains, handler) : handler

@@ -20,6 +20,7 @@ import {
   callForDialogRequest,
   callForInvite,
   callRef,
+  knownMethods,
   makeUa,
   makeUaConfig,
   step,
@@ -129,7 +130,9 @@ export const uaConfigOf = (core: Core): UaConfig => {
     t1: core.config.timers.t1,
     t2: core.config.timers.t2,
     allow,
-    recognized: own,
+    // §8.2.1: a method the UA "recognizes but does not support" gets 405 with Allow, one it does not recognize 501;
+    // every method of the SIP RFCs is recognized, whether or not a handler takes it
+    recognized: [...new Set([...knownMethods, ...own])],
     delegate:
       handlers.fallback === undefined
         ? own.filter((m) => m !== "ACK" && m !== "CANCEL" && handlerFor(handlers, m) !== undefined)
