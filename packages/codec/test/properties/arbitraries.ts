@@ -64,7 +64,10 @@ const param = (extra: string): fc.Arbitrary<Param> =>
   fc.record({ name: escapedText(extra), value: fc.option(escapedText(extra), { nil: undefined }) })
 
 const host = fc.oneof(
-  fc.array(lowerWord, { minLength: 1, maxLength: 3 }).map((ls) => ls.join(".")),
+  // §25.1: the toplabel starts with a letter (else the host is an IPv4address)
+  fc
+    .tuple(fc.array(lowerWord, { maxLength: 2 }), lowerWord)
+    .map(([ls, top]) => [...ls, /^[0-9]/.test(top) ? `h${top}` : top].join(".")),
   fc.ipV4(),
   fc.ipV6().map((a) => `[${a}]`),
 )

@@ -67,6 +67,38 @@ describe("parseUri / printUri", () => {
   })
 })
 
+describe("host (§25.1: hostname / IPv4address / IPv6reference)", () => {
+  it.each([
+    "example.com",
+    "example.com.",
+    "3com.com",
+    "a",
+    "a1-b.example",
+    "host_name.example.com",
+    "192.0.2.1",
+    "255.255.255.255",
+    "[2001:db8::1]",
+  ])("accepts %s", (host) => {
+    expect(u(`sip:alice@${host}:5060`)).toMatchObject({ host, port: 5060 })
+  })
+
+  it.each([
+    ["1", "a last label that starts with a digit is an IPv4address: four of them"],
+    ["127.1", "inet_aton would read 127.0.0.1"],
+    ["10.0.0", "three octets"],
+    ["1.2.3.4.5", "five octets"],
+    ["256.0.0.1", "an octet above 255"],
+    ["1.2.3.1234", "four digits"],
+    ["192.0.2.1.", "an IPv4address has no trailing dot"],
+    ["-a.example.com", "a label starting with -"],
+    ["a-.example.com", "a label ending with -"],
+    ["a..example.com", "an empty label"],
+    [".example.com", "an empty first label"],
+  ])("refuses %s (%s)", (host) => {
+    expect(unwrapErr(parseUri(`sip:alice@${host}`)).reason).toBe(`invalid host ${JSON.stringify(host)}`)
+  })
+})
+
 describe("uriEquals (§19.1.4)", () => {
   const eq = (a: string, b: string): boolean => uriEquals(u(a), u(b))
   it("matches the equivalent URIs of §19.1.4", () => {
