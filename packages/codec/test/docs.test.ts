@@ -21,6 +21,7 @@ import {
   prependHeader,
   pushBytes,
   removeFirstHeaderValue,
+  salvageRequest,
   serializeMessage,
   uriEquals,
   validateRequest,
@@ -121,6 +122,36 @@ describe("docs/codec.md", () => {
       _tag: "Err",
       error: { _tag: "ParseError", reason: "SIP-Version SIP/7.0 not supported", offset: 33, status: 505 },
     })
+  })
+
+  it("answers a request the parser refused", () => {
+    // #region salvage
+    const datagram = new TextEncoder().encode(
+      "OPTIONS  sip:bob@biloxi.example.com SIP/2.0\r\n" + // two spaces: RFC 4475 lwsstart
+        "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK74bf9\r\n" +
+        "To: <sip:bob@biloxi.example.com>\r\nFrom: <sip:alice@atlanta.example.com>;tag=9fxced76sl\r\n" +
+        "Call-ID: 3848276298220188511@atlanta.example.com\r\nCSeq: 1 OPTIONS\r\n\r\n",
+    )
+    const refused = parseMessage(datagram) // Err: "more than one SP before the Request-URI", status 400
+    const salvaged = salvageRequest(datagram) // Ok: a request with the datagram's Via, From, To, Call-ID, CSeq
+    const answer =
+      refused._tag === "Err" && salvaged._tag === "Ok"
+        ? makeResponse(salvaged.value, refused.error.status)
+        : undefined
+    // the 400 to send back, to the top Via (§18.2.2)
+    // #endregion salvage
+    expect(refused).toMatchObject({
+      _tag: "Err",
+      error: { reason: "more than one SP before the Request-URI", status: 400 },
+    })
+    expect(answer?.status).toBe(400)
+    expect(answer === undefined ? undefined : getCallId(answer)).toEqual({
+      _tag: "Ok",
+      value: "3848276298220188511@atlanta.example.com",
+    })
+    expect(answer === undefined ? undefined : getHeader(answer, "Via")).toBe(
+      "SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK74bf9",
+    )
   })
 
   it("keeps a value without its datagram", () => {
