@@ -1,7 +1,7 @@
 /**
  * Bad input from the network never crashes `sip listen` nor loses its state: mutants of real requests and responses
  * (support/fuzzListen.ts) sent to a running listener with one call up, then the call, a new call and OPTIONS
- * checked. Run in a network namespace of its own (`unshare -n`, loopback only): a mutated Via, Contact or
+ * checked; once more with `--proxy`, the mutants forwarded to a registered contact. Run in a network namespace of its own (`unshare -n`, loopback only): a mutated Via, Contact or
  * Record-Route can name any host, and nothing the listener sends there may leave the machine.
  */
 import { spawnSync } from "node:child_process"
@@ -14,7 +14,7 @@ import { bin } from "./support/sip.js"
 const driver = join(dirname(fileURLToPath(import.meta.url)), "support/fuzzListen.ts")
 
 /** The driver in a namespace with only loopback up; its report. */
-const fuzz = (seed: number, count: number): FuzzReport => {
+const fuzz = (seed: number, count: number, mode: "uas" | "proxy"): FuzzReport => {
   const ran = spawnSync(
     "unshare",
     [
@@ -28,6 +28,7 @@ const fuzz = (seed: number, count: number): FuzzReport => {
       bin,
       String(seed),
       String(count),
+      mode,
     ],
     { encoding: "utf8", timeout: 90_000 },
   )
@@ -39,32 +40,53 @@ const fuzz = (seed: number, count: number): FuzzReport => {
 }
 
 describe("sip listen under mutated input (in a network namespace of its own)", () => {
-  it.each([1, 2])("seed %d: 500 mutants, then its call, OPTIONS and a new call still work", (seed) => {
-    const report = fuzz(seed, 500)
-    expect(report.sent + report.skipped).toBe(500)
-    expect(report.sent).toBeGreaterThan(450)
-    // never crashed, never wrote anything but JSON lines with --json, never logged an error (a handler's defect)
-    expect(report.aliveThroughout).toBe(true)
-    expect(report.exit).toEqual({ code: 0, signal: null })
-    expect(report.stderr).toBe("")
-    expect(report.notJson).toEqual([])
-    expect(report.errorLogs).toEqual([])
-    expect(report.logs["Warn"]).toBeGreaterThan(0) // every dropped datagram is a log line
-    // only responses came back; a 5xx only as §14.2's 500 with Retry-After to a re-INVITE while one is pending
-    expect(report.notResponses).toEqual([])
-    for (const error of report.serverErrors) {
-      expect(error).toMatch(/^SIP\/2\.0 500 /)
-      expect(error).toMatch(/\r\nRetry-After: \d+\r\n/)
-      expect(error).toMatch(/\r\nCSeq: \d+ INVITE\r\n/)
-    }
-    // a mutant that does not parse but has readable header fields gets its 400 (§18.3, RFC 4475 §3.1.2)
-    expect(report.statuses["400"] ?? 0).toBeGreaterThan(100)
-    // the state outlived the fuzz: the first call's BYE finds its dialog, and the listener still answers
-    expect(report.afterFuzz).toEqual({
-      options: "SIP/2.0 200 OK",
-      byeOfFirstCall: "SIP/2.0 200 OK",
-      newCall: ["SIP/2.0 200 OK", "SIP/2.0 200 OK"],
-    })
-    expect(JSON.parse(report.summary)).toMatchObject({ type: "summary", callsEnded: 2 })
-  })
+  it.each([
+    [1, "uas"],
+    [2, "uas"],
+    [3, "proxy"],
+  ] as const)(
+    "seed %d, as %s: 500 mutants, then its call, OPTIONS and a new call still work",
+    (seed, mode) => {
+      const report = fuzz(seed, 500, mode)
+      // as a proxy (bob registered at the driver): the mutants that parse went through the §16 proxy to bob
+      if (mode === "proxy") expect(report.forwarded).toBeGreaterThan(30)
+      expect(report.sent + report.skipped).toBe(500)
+      expect(report.sent).toBeGreaterThan(450)
+      // never crashed, never wrote anything but JSON lines with --json, never logged an error (a handler's defect)
+      expect(report.aliveThroughout).toBe(true)
+      expect(report.exit).toEqual({ code: 0, signal: null })
+      expect(report.stderr).toBe("")
+      expect(report.notJson).toEqual([])
+      expect(report.errorLogs).toEqual([])
+      expect(report.logs["Warn"]).toBeGreaterThan(0) // every dropped datagram is a log line
+      // only responses came back; a 5xx only as §14.2's 500 with Retry-After to a re-INVITE while one is pending, or,
+      // as a proxy, as §16.7's 500 in place of a 503 (a branch that could not be sent)
+      expect(report.notResponses).toEqual([])
+      for (const error of report.serverErrors) {
+        expect(error).toMatch(/^SIP\/2\.0 500 /)
+        if (mode === "uas") {
+          expect(error).toMatch(/\r\nRetry-After: \d+\r\n/)
+          expect(error).toMatch(/\r\nCSeq: \d+ INVITE\r\n/)
+        }
+      }
+      // a mutant that does not parse but has readable header fields gets its 400 (§18.3, RFC 4475 §3.1.2)
+      expect(report.statuses["400"] ?? 0).toBeGreaterThan(100)
+      // the state outlived the fuzz: the first call's BYE finds its dialog, and the listener still answers
+      expect(report.afterFuzz).toEqual({
+        options: "SIP/2.0 200 OK",
+        byeOfFirstCall: "SIP/2.0 200 OK",
+        newCall: ["SIP/2.0 200 OK", "SIP/2.0 200 OK"],
+      })
+      // the two calls ended at the listener, or (as a proxy) went through it to bob (registered; mutants of the
+      // REGISTER template may have registered more)
+      const summary = JSON.parse(report.summary) as {
+        type: string
+        callsEnded: number
+        registrations: number
+      }
+      expect(summary.type).toBe("summary")
+      if (mode === "uas") expect(summary.callsEnded).toBe(2)
+      else expect(summary.registrations).toBeGreaterThanOrEqual(1)
+    },
+  )
 })

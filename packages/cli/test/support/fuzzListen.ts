@@ -4,8 +4,11 @@
  * loopback up), because a mutated Via, Contact or Record-Route can name any host: whatever `sip listen` sends there
  * (a response, a BYE at shutdown) finds no route, and no name can be resolved.
  *
- * Usage (inside the namespace): node fuzzListen.ts BIN SEED COUNT
- *   BIN: the built `sip` (packages/cli/dist/bin.js); SEED, COUNT: fast-check's seed and how many mutants.
+ * Usage (inside the namespace): node fuzzListen.ts BIN SEED COUNT [uas|proxy]
+ *   BIN: the built `sip` (packages/cli/dist/bin.js); SEED, COUNT: fast-check's seed and how many mutants;
+ *   `uas` (default): `sip listen` answers; `proxy`: `sip listen --proxy` with bob registered at a socket of this
+ *   driver that answers what the proxy forwards (INVITE 486, others 200; the calls of step 1 and 3 with 200), so the
+ *   mutants go through the §16 proxy, its Record-Route and its client transactions, and the calls through it.
  * It prints one JSON report on stdout (`FuzzReport`) and exits 0; the test judges the report. With FUZZ_DETAIL=1 it
  * also writes each mutant sent (its text, template, operators and the statuses it got back) to stderr, a JSON line
  * each: what to read when a seed fails.
@@ -29,6 +32,9 @@ import fc from "fast-check"
 
 export interface FuzzReport {
   readonly seed: number
+  readonly mode: "uas" | "proxy"
+  /** requests bob received from the proxy but ACKs (proxy mode), the calls of steps 1 and 3 included */
+  readonly forwarded: number
   readonly sent: number
   readonly skipped: number
   /** status code → how many responses to mutants carried it */
@@ -57,11 +63,17 @@ export interface FuzzReport {
   readonly notJson: ReadonlyArray<string>
 }
 
-const [bin, seedText, countText] = process.argv.slice(2)
-if (bin === undefined || seedText === undefined || countText === undefined) {
-  process.stderr.write("usage: node fuzzListen.ts BIN SEED COUNT\n")
+const [bin, seedText, countText, modeText = "uas"] = process.argv.slice(2)
+if (
+  bin === undefined ||
+  seedText === undefined ||
+  countText === undefined ||
+  !["uas", "proxy"].includes(modeText)
+) {
+  process.stderr.write("usage: node fuzzListen.ts BIN SEED COUNT [uas|proxy]\n")
   process.exit(64)
 }
+const mode = modeText as "uas" | "proxy"
 const seed = Number(seedText)
 const count = Number(countText)
 
@@ -78,9 +90,14 @@ interface Listener {
 
 const startListener = (): Promise<Listener> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, "listen", "--port", "0", "--json", "--ring-ms", "0"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    })
+    const roles = mode === "proxy" ? ["--registrar", "--proxy"] : []
+    const child = spawn(
+      process.execPath,
+      [bin, "listen", "--port", "0", "--json", "--ring-ms", "0", ...roles],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    )
     const kill = setTimeout(() => child.kill("SIGKILL"), 120_000)
     const listener: Listener = {
       child,
@@ -122,6 +139,32 @@ socket.on("message", (bytes) => received.push(bytes.toString("latin1")))
 
 const listener = await startListener()
 const uas = `127.0.0.1:${listener.port}`
+
+// proxy mode: bob, registered at the proxy, answers on a socket of his own
+const bob = dgram.createSocket("udp4")
+await new Promise<void>((done) => bob.bind(0, "127.0.0.1", done))
+const bobAt = `127.0.0.1:${bob.address().port}`
+let forwarded = 0
+bob.on("message", (bytes, from) => {
+  const request = bytes.toString("latin1")
+  const method = /^([A-Za-z]+) /.exec(request)?.[1]
+  if (method === undefined || method === "ACK") return
+  forwarded++
+  const lines = request.split("\r\n")
+  const copied = lines.filter((line) => /^(Via|v|From|f|Call-ID|i|CSeq|Record-Route):/i.test(line))
+  const to = lines.find((line) => /^(To|t):/i.test(line)) ?? "To: <sip:bob@127.0.0.1>"
+  const status = method === "INVITE" && !request.includes("Call-ID: fuzz-") ? "486 Busy Here" : "200 OK"
+  const response = crlf([
+    `SIP/2.0 ${status}`,
+    ...copied,
+    /;\s*tag=/i.test(to) ? to : `${to};tag=bob`,
+    ...(method === "INVITE" ? [`Contact: <sip:bob@${bobAt}>`] : []),
+  ])
+  bob.send(Buffer.from(response, "latin1"), from.port, from.address)
+})
+
+/** The Request-URI and To of a new request: the UAS itself, or bob's AOR at the proxy. */
+const target = mode === "proxy" ? "sip:bob@127.0.0.1" : `sip:service@${uas}`
 
 const send = (text: string): Promise<void> =>
   new Promise((done) => socket.send(Buffer.from(text, "latin1"), listener.port, "127.0.0.1", () => done()))
@@ -167,15 +210,19 @@ interface Call {
   readonly fromTag: string
   toTag: string
   cseq: number
+  /** in the dialog: the remote target (the 2xx's Contact) and the route set (its Record-Route), when set */
+  target?: string
+  route?: string
 }
 
 const invite = (call: Call, branch: string, withToTag: boolean) =>
   crlf(
     [
-      `INVITE sip:service@${uas} SIP/2.0`,
+      `INVITE ${call.target ?? target} SIP/2.0`,
       `Via: SIP/2.0/UDP ${local};branch=${branch}`,
+      ...(call.route === undefined ? [] : [`Route: ${call.route}`]),
       `From: sipkit <sip:fuzz@127.0.0.1>;tag=${call.fromTag}`,
-      `To: <sip:service@${uas}>${withToTag ? `;tag=${call.toTag}` : ""}`,
+      `To: <${target}>${withToTag ? `;tag=${call.toTag}` : ""}`,
       `Call-ID: ${call.callId}`,
       `CSeq: ${call.cseq} INVITE`,
       `Contact: <sip:fuzz@${local}>`,
@@ -189,10 +236,11 @@ const invite = (call: Call, branch: string, withToTag: boolean) =>
 const inDialog = (call: Call, method: string, branch: string, extra: ReadonlyArray<string> = [], body = "") =>
   crlf(
     [
-      `${method} sip:service@${uas} SIP/2.0`,
+      `${method} ${call.target ?? target} SIP/2.0`,
       `Via: SIP/2.0/UDP ${local};branch=${branch}`,
+      ...(call.route === undefined ? [] : [`Route: ${call.route}`]),
       `From: sipkit <sip:fuzz@127.0.0.1>;tag=${call.fromTag}`,
-      `To: <sip:service@${uas}>;tag=${call.toTag}`,
+      `To: <${target}>;tag=${call.toTag}`,
       `Call-ID: ${call.callId}`,
       `CSeq: ${call.cseq} ${method}`,
       "Max-Forwards: 70",
@@ -209,12 +257,37 @@ const setUpCall = async (callId: string): Promise<{ call: Call; lines: Array<str
   const ok = await awaitDatagram(from, (t) => t.startsWith("SIP/2.0 200") && t.includes(callId))
   const tag = /;\s*tag=([^;>\s]+)/i.exec(header(ok, "To") ?? "")?.[1] ?? ""
   call.toTag = tag
+  // §12.1.2: the remote target and the route set; a UAS that answers itself sets no Record-Route
+  const contact = /<([^>]+)>/.exec(header(ok, "Contact") ?? "")?.[1]
+  const recordRoute = header(ok, "Record-Route")
+  if (recordRoute !== undefined && contact !== undefined) {
+    call.target = contact
+    call.route = recordRoute
+  }
   await send(inDialog(call, "ACK", `z9hG4bK-${callId}-ack`))
   return { call, lines: [firstLine(ok)] }
 }
 
 // ------------------------------------------------------------------------------------------------ the mutants
 
+if (mode === "proxy") {
+  const from = received.length
+  await send(
+    crlf([
+      "REGISTER sip:127.0.0.1 SIP/2.0",
+      `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-fuzz-register`,
+      "From: <sip:bob@127.0.0.1>;tag=r",
+      "To: <sip:bob@127.0.0.1>",
+      "Call-ID: fuzz-register",
+      "CSeq: 1 REGISTER",
+      `Contact: <sip:bob@${bobAt}>`,
+      "Expires: 3600",
+      "Max-Forwards: 70",
+    ]),
+  )
+  const registered = firstLine(await awaitDatagram(from, (t) => t.includes("fuzz-register")))
+  if (registered !== "SIP/2.0 200 OK") throw new Error(`bob's REGISTER: ${registered}`)
+}
 const first = await setUpCall("fuzz-first-call")
 
 const templates: ReadonlyArray<(i: number) => string> = [
@@ -234,10 +307,10 @@ const templates: ReadonlyArray<(i: number) => string> = [
   (i) => inDialog({ callId: `fz-${i}`, fromTag: `f${i}`, toTag: `t${i}`, cseq: 1 }, "ACK", `z9hG4bK-fz${i}`),
   (i) =>
     crlf([
-      `CANCEL sip:service@${uas} SIP/2.0`,
+      `CANCEL ${target} SIP/2.0`,
       `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-fz${i}`,
       `From: <sip:fuzz@127.0.0.1>;tag=f${i}`,
-      `To: <sip:service@${uas}>`,
+      `To: <${target}>`,
       `Call-ID: fz-${i}`,
       "CSeq: 1 CANCEL",
       "Max-Forwards: 70",
@@ -257,10 +330,10 @@ const templates: ReadonlyArray<(i: number) => string> = [
   (i) =>
     crlf(
       [
-        `MESSAGE sip:service@${uas} SIP/2.0`,
+        `MESSAGE ${target} SIP/2.0`,
         `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-fz${i};rport`,
         `From: "Fuzz \\"quoted\\"" <sip:fuzz@127.0.0.1;transport=udp>;tag=f${i}`,
-        `To: <sip:service@${uas}>`,
+        `To: <${target}>`,
         `Call-ID: fz-${i}`,
         "CSeq: 1 MESSAGE",
         "Max-Forwards: 70",
@@ -454,6 +527,7 @@ const newCall = [
 listener.child.kill("SIGTERM")
 const exit = await listener.exited
 socket.close()
+bob.close()
 const lines = listener.stdout.trim().split("\n")
 const logs: Record<string, number> = {}
 const errorLogs: Array<string> = []
@@ -476,6 +550,8 @@ for (const line of lines) {
 }
 const report: FuzzReport = {
   seed,
+  mode,
+  forwarded,
   sent,
   skipped,
   statuses,
