@@ -189,7 +189,12 @@ const listen = Command.make(
       Flag.withDescription("port to listen on (default 5060)"),
       Flag.withDefault(5060),
     ),
-    transport: transportChoice.pipe(Flag.atLeast(0)),
+    transport: transportChoice.pipe(
+      Flag.withDescription(
+        "transport to listen on, repeatable: udp (default), tcp, tls (--port + 1) or ws (--port + 2)",
+      ),
+      Flag.atLeast(0),
+    ),
     answer: Flag.Int("answer").pipe(
       Flag.withMetavar("CODE"),
       Flag.withDescription("final status for INVITE: 200 (with an SDP answer, the default) or 300..699"),
