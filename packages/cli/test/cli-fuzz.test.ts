@@ -1,28 +1,39 @@
 /**
  * Bad input from the network never crashes `sip listen` nor loses its state: mutants of real requests and responses
  * (support/fuzzListen.ts) sent to a running listener with one call up, then the call, a new call and OPTIONS
- * checked; once more with `--proxy`, the mutants forwarded to a registered contact. Run in a network namespace of its own (`unshare -n`, loopback only): a mutated Via, Contact or
- * Record-Route can name any host, and nothing the listener sends there may leave the machine.
+ * checked; once more with `--proxy`, the mutants forwarded to a registered contact.
+ *
+ * Run in a network namespace of its own (`unshare -n`, loopback only): a mutated Via, Contact or Record-Route can
+ * name any host, and nothing the listener sends there may leave the machine. And in a mount namespace whose
+ * /etc/resolv.conf names a server on loopback where none listens: a name the proxy is asked to resolve (a mutated
+ * Request-URI or Route) is answered "refused" at once, and no query goes to a real DNS server.
  */
 import { spawnSync } from "node:child_process"
+import { writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import type { FuzzReport } from "./support/fuzzListen.js"
-import { bin } from "./support/sip.js"
+import { bin, tempDir } from "./support/sip.js"
 
 const driver = join(dirname(fileURLToPath(import.meta.url)), "support/fuzzListen.ts")
 
-/** The driver in a namespace with only loopback up; its report. */
+/** The resolver's configuration inside the namespaces: a name server on loopback where none listens. */
+const resolvConf = join(tempDir("sipkit-fuzz-"), "resolv.conf")
+writeFileSync(resolvConf, "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
+
+/** The driver in a network namespace with only loopback up, and a mount namespace for its resolv.conf; its report. */
 const fuzz = (seed: number, count: number, mode: "uas" | "proxy"): FuzzReport => {
   const ran = spawnSync(
     "unshare",
     [
       "-n",
+      "-m",
       "--",
       "sh",
       "-c",
-      'ip link set lo up && exec "$0" "$@"',
+      'mount --bind "$0" /etc/resolv.conf && ip link set lo up && exec "$@"',
+      resolvConf,
       process.execPath,
       driver,
       bin,

@@ -4,7 +4,7 @@
  * loopback up), because a mutated Via, Contact or Record-Route can name any host: whatever `sip listen` sends there
  * (a response, a BYE at shutdown) finds no route, and no name can be resolved.
  *
- * Usage (inside the namespace): node fuzzListen.ts BIN SEED COUNT [uas|proxy]
+ * Usage (inside the namespaces, see cli-fuzz.test.ts): node fuzzListen.ts BIN SEED COUNT [uas|proxy]
  *   BIN: the built `sip` (packages/cli/dist/bin.js); SEED, COUNT: fast-check's seed and how many mutants;
  *   `uas` (default): `sip listen` answers; `proxy`: `sip listen --proxy` with bob registered at a socket of this
  *   driver that answers what the proxy forwards (INVITE 486, others 200; the calls of step 1 and 3 with 200), so the
