@@ -11,6 +11,9 @@ describe("sip send ↔ sip listen", () => {
     expect(firstLines(ran.stdout)).toEqual([`OPTIONS sip:127.0.0.1:${listen.port} SIP/2.0`, "SIP/2.0 200 OK"])
     const response = jsonLines(ran.stdout)[1] as { headers: Array<{ name: string; value: string }> }
     expect(response.headers.find((h) => h.name === "Allow")?.value).toContain("INVITE")
+    // the default From is an address of record, without a port (as the runtime's call() writes it for INVITE)
+    const request = jsonLines(ran.stdout)[0] as { headers: Array<{ name: string; value: string }> }
+    expect(request.headers.find((h) => h.name === "From")?.value).toMatch(/^<sip:sip@127\.0\.0\.1>;tag=/)
     expect(stopped.code).toBe(0)
     const summary = jsonLines(stopped.stdout).find((o) => o.type === "summary")
     expect(summary).toMatchObject({ signal: "SIGTERM", requests: { OPTIONS: 1 } })

@@ -113,7 +113,7 @@ const identityFor = (options: SendOptions, local: HostPort, transport: CliTransp
       ? bracketed(options.from)
       : options.method === "REGISTER"
         ? `<sip:${user}@${uriHost}>`
-        : `<sip:${user}@${formatHostPort(local)}>`
+        : `<sip:${user}@${local.host.includes(":") ? `[${local.host}]` : local.host}>` // an address of record: no port, as the runtime's call()
   const to =
     options.to !== undefined ? bracketed(options.to) : options.method === "REGISTER" ? from : undefined
   const hasContact = options.headers.some(([name]) => /^(contact|m)$/i.test(name))
