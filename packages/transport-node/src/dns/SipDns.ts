@@ -2,8 +2,11 @@
  * SipDns — the DNS questions RFC 3263 asks (NAPTR, SRV, A, AAAA), as a service tests replace with a static zone.
  *
  * Answers are plain records; "no such name", "no data" and a failed server all read as an empty answer, because
- * RFC 3263 moves on to the next step either way. The Node implementation uses `node:dns/promises`; tests must use
- * `staticDns` (no test ever queries real DNS).
+ * RFC 3263 moves on to the next step either way. The Node implementation uses `node:dns/promises`: NAPTR and SRV
+ * are DNS queries (`resolveNaptr`, `resolveSrv`); A and AAAA go to the system's resolver (`lookup`, getaddrinfo),
+ * as every other program on the host does, so a name in /etc/hosts (`localhost`, a lab's `pbx.lab`) resolves without
+ * a DNS server — `resolve4` asked the DNS server only, and `sip send OPTIONS sip:localhost` failed without one.
+ * Tests must use `staticDns` (no test ever queries real DNS).
  */
 import * as dns from "node:dns/promises"
 import { Context, Effect, Layer } from "effect"
@@ -36,6 +39,10 @@ export class SipDns extends Context.Service<SipDns, SipDnsShape>()("@sipkit/tran
 const orEmpty = <A>(query: () => Promise<ReadonlyArray<A>>): Effect.Effect<ReadonlyArray<A>> =>
   Effect.tryPromise(query).pipe(Effect.orElseSucceed((): ReadonlyArray<A> => []))
 
+/** §4.2's "A or AAAA record lookup" by the system's resolver: every address of `family`, in its order. */
+const addresses = async (name: string, family: 4 | 6): Promise<ReadonlyArray<string>> =>
+  (await dns.lookup(name, { family, all: true })).map((a) => a.address)
+
 /** The system resolver (node:dns). */
 export const nodeDns: SipDnsShape = {
   naptr: (name) => orEmpty(() => dns.resolveNaptr(name)),
@@ -48,8 +55,8 @@ export const nodeDns: SipDnsShape = {
         target: r.name,
       })),
     ),
-  a: (name) => orEmpty(() => dns.resolve4(name)),
-  aaaa: (name) => orEmpty(() => dns.resolve6(name)),
+  a: (name) => orEmpty(() => addresses(name, 4)),
+  aaaa: (name) => orEmpty(() => addresses(name, 6)),
 }
 
 export const nodeDnsLayer = Layer.succeed(SipDns)(nodeDns)
