@@ -1,7 +1,8 @@
 /**
  * Bad input from the network never crashes `sip listen` nor loses its state: mutants of real requests and responses
  * (support/fuzzListen.ts) sent to a running listener with one call up, then the call, a new call and OPTIONS
- * checked; once more with `--proxy`, the mutants forwarded to a registered contact.
+ * checked; once more with `--proxy`, the mutants forwarded to a registered contact; once more with `--transport tcp`,
+ * the mutants sharing TCP streams that the listener closes on a framing error (RFC 3261 §18.3).
  *
  * Run in a network namespace of its own (`unshare -n`, loopback only): a mutated Via, Contact or Record-Route can
  * name any host, and nothing the listener sends there may leave the machine. And in a mount namespace whose
@@ -12,6 +13,7 @@ import { spawnSync } from "node:child_process"
 import { writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { knownMethods } from "@sipkit/fsm/ua"
 import { describe, expect, it } from "vitest"
 import type { FuzzReport } from "./support/fuzzListen.js"
 import { bin, tempDir } from "./support/sip.js"
@@ -23,7 +25,7 @@ const resolvConf = join(tempDir("sipkit-fuzz-"), "resolv.conf")
 writeFileSync(resolvConf, "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
 
 /** The driver in a network namespace with only loopback up, and a mount namespace for its resolv.conf; its report. */
-const fuzz = (seed: number, count: number, mode: "uas" | "proxy"): FuzzReport => {
+const fuzz = (seed: number, count: number, mode: FuzzReport["mode"]): FuzzReport => {
   const ran = spawnSync(
     "unshare",
     [
@@ -55,6 +57,7 @@ describe("sip listen under mutated input (in a network namespace of its own)", (
     [1, "uas"],
     [2, "uas"],
     [3, "proxy"],
+    [4, "tcp"],
   ] as const)(
     "seed %d, as %s: 500 mutants, then its call, OPTIONS and a new call still work",
     (seed, mode) => {
@@ -70,19 +73,52 @@ describe("sip listen under mutated input (in a network namespace of its own)", (
       expect(report.notJson).toEqual([])
       expect(report.errorLogs).toEqual([])
       expect(report.logs["Warn"]).toBeGreaterThan(0) // every dropped datagram is a log line
-      // only responses came back; a 5xx only as §14.2's 500 with Retry-After to a re-INVITE while one is pending, or,
-      // as a proxy, as §16.7's 500 in place of a 503 (a branch that could not be sent)
+      // only responses came back (over TCP: each framed by its Content-Length, §18.3); a 5xx only as §14.2's 500
+      // with Retry-After to a re-INVITE while one is pending, or, as a proxy, as §16.7's 500 in place of a 503 (a
+      // branch that could not be sent)
       expect(report.notResponses).toEqual([])
+      const summary = JSON.parse(report.summary) as {
+        type: string
+        callsEnded: number
+        registrations: number
+        malformed: number
+        messagesIn: Record<string, number>
+      }
       for (const error of report.serverErrors) {
+        // over TCP also §21.5.2's 501 with Allow, to a method the listener does not recognize (§8.2.1; RFC 4475
+        // §3.1.2.18: 501 even when the CSeq names another method): a message that begins where the one before it
+        // ended by a lying Content-Length starts mid-method ("VITE", "OPTIOINVITE")
+        if (mode === "tcp" && error.startsWith("SIP/2.0 501 ")) {
+          expect(error).toMatch(/\r\nAllow: [A-Z, ]+\r\n/)
+          continue
+        }
         expect(error).toMatch(/^SIP\/2\.0 500 /)
-        if (mode === "uas") {
+        if (mode !== "proxy") {
           expect(error).toMatch(/\r\nRetry-After: \d+\r\n/)
           expect(error).toMatch(/\r\nCSeq: \d+ INVITE\r\n/)
         }
       }
-      // a mutant that does not parse but has readable header fields gets its 400 (§18.3, RFC 4475 §3.1.2)
-      expect(report.statuses["400"] ?? 0).toBeGreaterThan(100)
-      // the state outlived the fuzz: the first call's BYE finds its dialog, and the listener still answers
+      if (mode === "tcp") {
+        // each 501 answered a request whose method the listener counted and does not recognize (fsm's knownMethods)
+        const unknown = Object.entries(summary.messagesIn)
+          .filter(([label]) => !/^\d{3}$/.test(label) && !knownMethods.includes(label))
+          .reduce((sum, [, n]) => sum + n, 0)
+        expect(report.statuses["501"] ?? 0).toBeLessThanOrEqual(unknown)
+      }
+      // a mutant that does not parse but has readable header fields gets its 400 (§18.3, RFC 4475 §3.1.2); over TCP
+      // one that does not frame or parse costs its connection instead (the stream cannot be read past it, §18.3)
+      expect(report.connectionsClosed).toBeTypeOf("number")
+      expect(report.connectionsClosed).toBeGreaterThanOrEqual(0)
+      if (mode === "tcp") {
+        // the listener closes a connection only on a fault it counts as malformed
+        expect(report.connectionsClosed).toBeLessThanOrEqual(summary.malformed)
+        expect((report.statuses["400"] ?? 0) + report.connectionsClosed).toBeGreaterThan(100)
+      } else {
+        expect(report.connectionsClosed).toBe(0)
+        expect(report.statuses["400"] ?? 0).toBeGreaterThan(100)
+      }
+      // the state outlived the fuzz (over TCP: the connections closed on it, and the checks on a fresh one): the
+      // first call's BYE finds its dialog, and the listener still answers
       expect(report.afterFuzz).toEqual({
         options: "SIP/2.0 200 OK",
         byeOfFirstCall: "SIP/2.0 200 OK",
@@ -90,13 +126,8 @@ describe("sip listen under mutated input (in a network namespace of its own)", (
       })
       // the two calls ended at the listener, or (as a proxy) went through it to bob (registered; mutants of the
       // REGISTER template may have registered more)
-      const summary = JSON.parse(report.summary) as {
-        type: string
-        callsEnded: number
-        registrations: number
-      }
       expect(summary.type).toBe("summary")
-      if (mode === "uas") expect(summary.callsEnded).toBe(2)
+      if (mode !== "proxy") expect(summary.callsEnded).toBe(2)
       else expect(summary.registrations).toBeGreaterThanOrEqual(1)
     },
   )

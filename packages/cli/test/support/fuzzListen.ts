@@ -4,11 +4,17 @@
  * loopback up), because a mutated Via, Contact or Record-Route can name any host: whatever `sip listen` sends there
  * (a response, a BYE at shutdown) finds no route, and no name can be resolved.
  *
- * Usage (inside the namespaces, see cli-fuzz.test.ts): node fuzzListen.ts BIN SEED COUNT [uas|proxy]
+ * Usage (inside the namespaces, see cli-fuzz.test.ts): node fuzzListen.ts BIN SEED COUNT [uas|proxy|tcp]
  *   BIN: the built `sip` (packages/cli/dist/bin.js); SEED, COUNT: fast-check's seed and how many mutants;
  *   `uas` (default): `sip listen` answers; `proxy`: `sip listen --proxy` with bob registered at a socket of this
  *   driver that answers what the proxy forwards (INVITE 486, others 200; the calls of step 1 and 3 with 200), so the
- *   mutants go through the §16 proxy, its Record-Route and its client transactions, and the calls through it.
+ *   mutants go through the §16 proxy, its Record-Route and its client transactions, and the calls through it;
+ *   `tcp`: `sip listen --transport tcp` answers, as in `uas`, everything over TCP connections (RFC 3261 §18): each
+ *   Via says `SIP/2.0/TCP` and the address of the connection it goes on, the responses come back on that connection
+ *   (§18.2.2) and the driver cuts them out of the stream by their Content-Length (§18.3). A mutant shares the stream
+ *   with the ones before it: a Content-Length that lies takes bytes of the next, a missing one ("The Content-Length
+ *   header field MUST be used with stream oriented transports", §18.3) or a message that does not parse makes the
+ *   listener close the connection; the next mutant goes on a new one, and the closes are counted.
  * It prints one JSON report on stdout (`FuzzReport`) and exits 0; the test judges the report. With FUZZ_DETAIL=1 it
  * also writes each mutant sent (its text, template, operators and the statuses it got back) to stderr, a JSON line
  * each: what to read when a seed fails.
@@ -19,28 +25,33 @@
  *      and OPTIONS in the call's dialog, BYE and CANCEL and ACK of no dialog, REGISTER, OPTIONS, MESSAGE, a 200 —
  *      changed by one to four operators: a byte replaced, text inserted, a range deleted, a line dropped, doubled or
  *      moved, the tail cut), in batches, reading every datagram that comes back, and checking the listener is alive
- *      after each batch;
- *   3. proves the state: OPTIONS → 200; the first call's BYE → 200 (its dialog outlived the fuzz); a new call
- *      (INVITE, 200, ACK, BYE, 200);
+ *      after each batch (over TCP: each batch on a new connection, each mutant sent once the one before was answered,
+ *      or its connection closed, or 40 ms passed, so that a close is seen before the next mutant is written);
+ *   3. proves the state (over TCP on a fresh connection): OPTIONS → 200; the first call's BYE → 200 (its dialog
+ *      outlived the fuzz); a new call (INVITE, 200, ACK, BYE, 200);
  *   4. stops the listener with SIGTERM and reports its exit, its stderr and its last line (the summary).
  * A mutant whose text still holds the first call's Call-ID and asks to end it (BYE, CANCEL) is not sent: it would
  * end the state step 3 checks, as it should.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import * as dgram from "node:dgram"
+import * as net from "node:net"
 import fc from "fast-check"
 
 export interface FuzzReport {
   readonly seed: number
-  readonly mode: "uas" | "proxy"
+  readonly mode: "uas" | "proxy" | "tcp"
   /** requests bob received from the proxy but ACKs (proxy mode), the calls of steps 1 and 3 included */
   readonly forwarded: number
   readonly sent: number
   readonly skipped: number
   /** status code → how many responses to mutants carried it */
   readonly statuses: Record<string, number>
-  /** datagrams back that are not a SIP response (first 5) */
+  /** datagrams back (over TCP: messages framed from the stream) that are not a SIP response, and over TCP the
+   * framing errors of what came back, as `framing error: …` (first 5) */
   readonly notResponses: ReadonlyArray<string>
+  /** TCP: the connections the listener closed (0 over UDP) */
+  readonly connectionsClosed: number
   /** the 5xx answers to mutants (first line and the mutant's first line, first 10) */
   readonly serverErrors: ReadonlyArray<string>
   /** alive after every batch */
@@ -68,12 +79,12 @@ if (
   bin === undefined ||
   seedText === undefined ||
   countText === undefined ||
-  !["uas", "proxy"].includes(modeText)
+  !["uas", "proxy", "tcp"].includes(modeText)
 ) {
-  process.stderr.write("usage: node fuzzListen.ts BIN SEED COUNT [uas|proxy]\n")
+  process.stderr.write("usage: node fuzzListen.ts BIN SEED COUNT [uas|proxy|tcp]\n")
   process.exit(64)
 }
-const mode = modeText as "uas" | "proxy"
+const mode = modeText as "uas" | "proxy" | "tcp"
 const seed = Number(seedText)
 const count = Number(countText)
 
@@ -90,7 +101,7 @@ interface Listener {
 
 const startListener = (): Promise<Listener> =>
   new Promise((resolve, reject) => {
-    const roles = mode === "proxy" ? ["--registrar", "--proxy"] : []
+    const roles = mode === "proxy" ? ["--registrar", "--proxy"] : mode === "tcp" ? ["--transport", "tcp"] : []
     const child = spawn(
       process.execPath,
       [bin, "listen", "--port", "0", "--json", "--ring-ms", "0", ...roles],
@@ -131,14 +142,166 @@ const startListener = (): Promise<Listener> =>
 
 // ------------------------------------------------------------------------------------------------ the wire
 
-const socket = dgram.createSocket("udp4")
-await new Promise<void>((done) => socket.bind(0, "127.0.0.1", done))
-const local = `127.0.0.1:${socket.address().port}`
-const received: Array<string> = []
-socket.on("message", (bytes) => received.push(bytes.toString("latin1")))
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
+const firstLine = (text: string) => text.split("\r\n")[0] ?? ""
+
+/** How the driver reaches the listener: one UDP socket, or TCP connections opened as needed. */
+interface Wire {
+  /** the Via's transport (§18.1.1: "the transport protocol used to send the request") */
+  readonly transport: "UDP" | "TCP"
+  /** the driver's address on the socket or connection in use: the Via's sent-by and the Contact's host and port */
+  readonly local: () => string
+  /** what came back, a message each, in order (datagrams; over TCP, what `frameStream` cut from each connection) */
+  readonly received: Array<string>
+  /** TCP: makes sure a connection is open, a new one when `fresh` or when the listener closed the last one */
+  readonly open: (fresh?: boolean) => Promise<void>
+  readonly send: (text: string) => Promise<void>
+  /** TCP: waits until something comes back or the connection closes, at most `ms`; UDP: returns at once */
+  readonly settle: (ms: number) => Promise<void>
+  /** TCP: how many connections the listener closed */
+  readonly closedByListener: () => number
+  readonly close: () => void
+}
+
+const makeUdpWire = async (port: number): Promise<Wire> => {
+  const socket = dgram.createSocket("udp4")
+  await new Promise<void>((done) => socket.bind(0, "127.0.0.1", done))
+  const local = `127.0.0.1:${socket.address().port}`
+  const received: Array<string> = []
+  socket.on("message", (bytes) => received.push(bytes.toString("latin1")))
+  return {
+    transport: "UDP",
+    local: () => local,
+    received,
+    open: async () => {},
+    send: (text) =>
+      new Promise((done) => socket.send(Buffer.from(text, "latin1"), port, "127.0.0.1", () => done())),
+    settle: async () => {},
+    closedByListener: () => 0,
+    close: () => socket.close(),
+  }
+}
+
+/**
+ * Cuts what a connection delivered into messages (RFC 3261 §18.3): CRLFs between messages skipped (keep-alives,
+ * RFC 5626 §4.4.1), a header section up to CRLFCRLF, then Content-Length bytes. "The Content-Length header field MUST
+ * be used with stream oriented transports" (§18.3): a message without one is a framing error, and the stream
+ * cannot be read past it. The latin1 text of the stream has one character per byte.
+ */
+const frameStream = (buffer: string): { messages: Array<string>; rest: string; error?: string } => {
+  const messages: Array<string> = []
+  let rest = buffer
+  for (;;) {
+    rest = rest.replace(/^(?:\r\n)+/, "")
+    const end = rest.indexOf("\r\n\r\n")
+    if (end < 0) return { messages, rest }
+    const length = /^(?:Content-Length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/im.exec(rest.slice(0, end))?.[1]
+    if (length === undefined)
+      return {
+        messages,
+        rest: "",
+        error: `framing error, no Content-Length: ${firstLine(rest).slice(0, 100)}`,
+      }
+    const size = end + 4 + Number(length)
+    if (rest.length < size) return { messages, rest }
+    messages.push(rest.slice(0, size))
+    rest = rest.slice(size)
+  }
+}
+
+interface TcpConnection {
+  readonly local: string
+  readonly isOpen: () => boolean
+  readonly write: (text: string) => Promise<void>
+  /** we end it (a batch ends, or the stream back broke): not counted as the listener's close */
+  readonly hangUp: () => void
+}
+
+/**
+ * A TCP connection to the listener, or undefined when it cannot be made within a second (the listener is gone: the
+ * report says so). What `frameStream` cuts from it goes to `received`; `onClosedByListener` when the listener ends it.
+ */
+const connectTcp = (
+  port: number,
+  received: Array<string>,
+  onClosedByListener: () => void,
+): Promise<TcpConnection | undefined> =>
+  new Promise((done) => {
+    const socket = net.connect({ host: "127.0.0.1", port, localAddress: "127.0.0.1" })
+    const timeout = setTimeout(() => socket.destroy(), 1000)
+    let buffer = ""
+    let connected = false
+    let ours = false
+    const hangUp = () => {
+      ours = true
+      socket.end()
+    }
+    socket.on("data", (chunk: Buffer) => {
+      const framed = frameStream(buffer + chunk.toString("latin1"))
+      buffer = framed.rest
+      received.push(...framed.messages)
+      if (framed.error === undefined) return
+      received.push(framed.error)
+      hangUp()
+    })
+    socket.on("error", () => {}) // a write after the listener closed (EPIPE, ECONNRESET): its close is counted
+    socket.once("close", () => {
+      clearTimeout(timeout)
+      done(undefined) // when not connected yet
+      if (connected && !ours) onClosedByListener()
+    })
+    socket.once("connect", () => {
+      clearTimeout(timeout)
+      connected = true
+      // ends at once if the listener does not take the bytes: every wait is bounded
+      const write = (text: string) =>
+        Promise.race([
+          new Promise<void>((written) => socket.write(Buffer.from(text, "latin1"), () => written())),
+          sleep(500),
+        ]).then(() => {})
+      done({
+        local: `${socket.localAddress}:${socket.localPort}`,
+        isOpen: () => !socket.destroyed && socket.writable,
+        write,
+        hangUp,
+      })
+    })
+  })
+
+const makeTcpWire = (port: number): Wire => {
+  const received: Array<string> = []
+  let connection: TcpConnection | undefined
+  let closes = 0
+  const isOpen = () => connection?.isOpen() === true
+  return {
+    transport: "TCP",
+    local: () => connection?.local ?? "127.0.0.1:0",
+    received,
+    open: async (fresh = false) => {
+      if (isOpen() && !fresh) return
+      // one the listener closed is not hung up: its close is the listener's
+      if (isOpen()) connection?.hangUp()
+      connection = await connectTcp(port, received, () => closes++)
+    },
+    send: async (text) => {
+      if (isOpen()) await connection?.write(text)
+    },
+    settle: async (ms) => {
+      const seen = received.length
+      const deadline = Date.now() + ms
+      while (Date.now() < deadline && received.length === seen && isOpen()) await sleep(2)
+    },
+    closedByListener: () => closes,
+    close: () => {
+      if (isOpen()) connection?.hangUp()
+    },
+  }
+}
 
 const listener = await startListener()
 const uas = `127.0.0.1:${listener.port}`
+const wire = mode === "tcp" ? makeTcpWire(listener.port) : await makeUdpWire(listener.port)
+const received = wire.received
 
 // proxy mode: bob, registered at the proxy, answers on a socket of his own
 const bob = dgram.createSocket("udp4")
@@ -166,13 +329,17 @@ bob.on("message", (bytes, from) => {
 /** The Request-URI and To of a new request: the UAS itself, or bob's AOR at the proxy. */
 const target = mode === "proxy" ? "sip:bob@127.0.0.1" : `sip:service@${uas}`
 
-const send = (text: string): Promise<void> =>
-  new Promise((done) => socket.send(Buffer.from(text, "latin1"), listener.port, "127.0.0.1", () => done()))
+/** The Via of a request sent now: "the transport protocol used to send the request" and its sent-by, the address of
+ * the socket or connection it goes on (§18.1.1); over TCP the response comes back on that connection (§18.2.2). */
+const via = (branch: string) => `Via: SIP/2.0/${wire.transport} ${wire.local()};branch=${branch}`
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
+/** The driver's Contact: over TCP with `transport=tcp` (§19.1.1, "the transport mechanism to be used"). */
+const contact = () => `sip:fuzz@${wire.local()}${wire.transport === "TCP" ? ";transport=tcp" : ""}`
 
-/** Waits until `match` finds a datagram received from `from` on (at most `ms`), and returns it ("none" if none). */
-const awaitDatagram = async (from: number, match: (text: string) => boolean, ms = 3000): Promise<string> => {
+const send = wire.send
+
+/** Waits until `match` finds a message received from `from` on (at most `ms`), and returns it ("none" if none). */
+const awaitMessage = async (from: number, match: (text: string) => boolean, ms = 3000): Promise<string> => {
   const deadline = Date.now() + ms
   while (Date.now() < deadline) {
     const hit = received.slice(from).find(match)
@@ -182,7 +349,6 @@ const awaitDatagram = async (from: number, match: (text: string) => boolean, ms 
   return "none"
 }
 
-const firstLine = (text: string) => text.split("\r\n")[0] ?? ""
 const header = (text: string, name: string) =>
   text
     .split("\r\n")
@@ -219,13 +385,13 @@ const invite = (call: Call, branch: string, withToTag: boolean) =>
   crlf(
     [
       `INVITE ${call.target ?? target} SIP/2.0`,
-      `Via: SIP/2.0/UDP ${local};branch=${branch}`,
+      via(branch),
       ...(call.route === undefined ? [] : [`Route: ${call.route}`]),
       `From: sipkit <sip:fuzz@127.0.0.1>;tag=${call.fromTag}`,
       `To: <${target}>${withToTag ? `;tag=${call.toTag}` : ""}`,
       `Call-ID: ${call.callId}`,
       `CSeq: ${call.cseq} INVITE`,
-      `Contact: <sip:fuzz@${local}>`,
+      `Contact: <${contact()}>`,
       "Max-Forwards: 70",
       "Subject: fuzz",
       "Content-Type: application/sdp",
@@ -237,7 +403,7 @@ const inDialog = (call: Call, method: string, branch: string, extra: ReadonlyArr
   crlf(
     [
       `${method} ${call.target ?? target} SIP/2.0`,
-      `Via: SIP/2.0/UDP ${local};branch=${branch}`,
+      via(branch),
       ...(call.route === undefined ? [] : [`Route: ${call.route}`]),
       `From: sipkit <sip:fuzz@127.0.0.1>;tag=${call.fromTag}`,
       `To: <${target}>;tag=${call.toTag}`,
@@ -252,9 +418,10 @@ const inDialog = (call: Call, method: string, branch: string, extra: ReadonlyArr
 /** INVITE → 200 → ACK; the call with its To tag. */
 const setUpCall = async (callId: string): Promise<{ call: Call; lines: Array<string> }> => {
   const call: Call = { callId, fromTag: `f-${callId}`, toTag: "", cseq: 1 }
+  await wire.open()
   const from = received.length
   await send(invite(call, `z9hG4bK-${callId}`, false))
-  const ok = await awaitDatagram(from, (t) => t.startsWith("SIP/2.0 200") && t.includes(callId))
+  const ok = await awaitMessage(from, (t) => t.startsWith("SIP/2.0 200") && t.includes(callId))
   const tag = /;\s*tag=([^;>\s]+)/i.exec(header(ok, "To") ?? "")?.[1] ?? ""
   call.toTag = tag
   // §12.1.2: the remote target and the route set; a UAS that answers itself sets no Record-Route
@@ -275,7 +442,7 @@ if (mode === "proxy") {
   await send(
     crlf([
       "REGISTER sip:127.0.0.1 SIP/2.0",
-      `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-fuzz-register`,
+      via("z9hG4bK-fuzz-register"),
       "From: <sip:bob@127.0.0.1>;tag=r",
       "To: <sip:bob@127.0.0.1>",
       "Call-ID: fuzz-register",
@@ -285,7 +452,7 @@ if (mode === "proxy") {
       "Max-Forwards: 70",
     ]),
   )
-  const registered = firstLine(await awaitDatagram(from, (t) => t.includes("fuzz-register")))
+  const registered = firstLine(await awaitMessage(from, (t) => t.includes("fuzz-register")))
   if (registered !== "SIP/2.0 200 OK") throw new Error(`bob's REGISTER: ${registered}`)
 }
 const first = await setUpCall("fuzz-first-call")
@@ -308,7 +475,7 @@ const templates: ReadonlyArray<(i: number) => string> = [
   (i) =>
     crlf([
       `CANCEL ${target} SIP/2.0`,
-      `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-fz${i}`,
+      via(`z9hG4bK-fz${i}`),
       `From: <sip:fuzz@127.0.0.1>;tag=f${i}`,
       `To: <${target}>`,
       `Call-ID: fz-${i}`,
@@ -318,12 +485,12 @@ const templates: ReadonlyArray<(i: number) => string> = [
   (i) =>
     crlf([
       `REGISTER sip:127.0.0.1 SIP/2.0`,
-      `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-fz${i}`,
+      via(`z9hG4bK-fz${i}`),
       `From: <sip:fuzz@127.0.0.1>;tag=f${i}`,
       "To: <sip:fuzz@127.0.0.1>",
       `Call-ID: fz-${i}`,
       "CSeq: 1 REGISTER",
-      `Contact: <sip:fuzz@${local}>;expires=60`,
+      `Contact: <${contact()}>;expires=60`,
       "Max-Forwards: 70",
       "Expires: 60",
     ]),
@@ -331,7 +498,7 @@ const templates: ReadonlyArray<(i: number) => string> = [
     crlf(
       [
         `MESSAGE ${target} SIP/2.0`,
-        `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-fz${i};rport`,
+        via(`z9hG4bK-fz${i};rport`),
         `From: "Fuzz \\"quoted\\"" <sip:fuzz@127.0.0.1;transport=udp>;tag=f${i}`,
         `To: <${target}>`,
         `Call-ID: fz-${i}`,
@@ -345,7 +512,7 @@ const templates: ReadonlyArray<(i: number) => string> = [
   (i) =>
     crlf([
       "SIP/2.0 200 OK",
-      `Via: SIP/2.0/UDP ${uas};branch=z9hG4bK-fz${i}`,
+      `Via: SIP/2.0/${wire.transport} ${uas};branch=z9hG4bK-fz${i}`,
       `From: <sip:service@${uas}>;tag=f${i}`,
       "To: <sip:fuzz@127.0.0.1>;tag=t1",
       `Call-ID: fz-${i}`,
@@ -454,10 +621,13 @@ const sentText = new Map<string, { text: string; template: number; ops: Array<st
 const answers = new Map<string, Array<string>>()
 const batch = 25
 for (let start = 0; start < mutants.length; start += batch) {
+  await wire.open(true)
   const from = received.length
   const byBranch = new Map<string, string>()
   for (const [i, mutant] of mutants.slice(start, start + batch).entries()) {
     const n = start + i
+    // over TCP the Via names the connection it goes on: a new one when the listener closed the last (§18.3)
+    await wire.open()
     const text = mutant.ops.reduce(apply, (templates[mutant.template] as (i: number) => string)(n))
     if (endsFirstCall(text)) {
       skipped++
@@ -468,6 +638,8 @@ for (let start = 0; start < mutants.length; start += batch) {
       sentText.set(`fz${n}`, { text, template: mutant.template, ops: mutant.ops.map((o) => o._tag) })
     await send(text)
     sent++
+    // over TCP: its answer, or the listener's close, before the next mutant goes on the connection
+    await wire.settle(40)
   }
   // what comes back within 150 ms of quiet
   let seen = received.length
@@ -498,11 +670,12 @@ for (let start = 0; start < mutants.length; start += batch) {
 // ------------------------------------------------------------------------------------------------ the state
 
 await sleep(200)
+await wire.open(true)
 let from = received.length
 await send(
   crlf([
     `OPTIONS sip:service@${uas} SIP/2.0`,
-    `Via: SIP/2.0/UDP ${local};branch=z9hG4bK-after-options`,
+    via("z9hG4bK-after-options"),
     "From: <sip:fuzz@127.0.0.1>;tag=after",
     `To: <sip:service@${uas}>`,
     "Call-ID: after-options",
@@ -510,23 +683,25 @@ await send(
     "Max-Forwards: 70",
   ]),
 )
-const options = firstLine(await awaitDatagram(from, (t) => t.includes("after-options")))
+const options = firstLine(await awaitMessage(from, (t) => t.includes("after-options")))
 
 from = received.length
 await send(inDialog({ ...first.call, cseq: 2_147_483_647 }, "BYE", "z9hG4bK-first-bye"))
-const byeOfFirstCall = firstLine(await awaitDatagram(from, (t) => t.includes("z9hG4bK-first-bye")))
+const byeOfFirstCall = firstLine(await awaitMessage(from, (t) => t.includes("z9hG4bK-first-bye")))
 
 const second = await setUpCall("fuzz-second-call")
 from = received.length
 await send(inDialog({ ...second.call, cseq: 2 }, "BYE", "z9hG4bK-second-bye"))
 const newCall = [
   ...second.lines,
-  firstLine(await awaitDatagram(from, (t) => t.includes("z9hG4bK-second-bye"))),
+  firstLine(await awaitMessage(from, (t) => t.includes("z9hG4bK-second-bye"))),
 ]
 
+// before SIGTERM: the listener's shutdown closes the connection of step 3
+const connectionsClosed = wire.closedByListener()
 listener.child.kill("SIGTERM")
 const exit = await listener.exited
-socket.close()
+wire.close()
 bob.close()
 const lines = listener.stdout.trim().split("\n")
 const logs: Record<string, number> = {}
@@ -556,6 +731,7 @@ const report: FuzzReport = {
   skipped,
   statuses,
   notResponses,
+  connectionsClosed,
   serverErrors,
   aliveThroughout,
   afterFuzz: { options, byeOfFirstCall, newCall },
