@@ -100,3 +100,31 @@ describe("sip listen: answered calls without ACK", () => {
     expect(acks.missing()).toBe(1)
   })
 })
+
+describe("sip listen: the ACK watch in two generations of 64·T1", () => {
+  it("a call still unACKed two rotations after its answer is counted missing, and its key let go", () => {
+    const acks = makeAckWatch()
+    for (let i = 0; i < 1000; i++) acks.answered(`flood-${i}`)
+    acks.answered("late")
+    acks.rotate()
+    acks.acked("late") // an ACK within the next 64·T1 still finds its call
+    acks.answered("fresh")
+    expect([acks.missing(), acks.held()]).toEqual([1001, 1001])
+    acks.rotate()
+    expect([acks.missing(), acks.held()]).toEqual([1001, 1])
+    acks.rotate()
+    expect([acks.missing(), acks.held()]).toEqual([1001, 0])
+  })
+
+  it("an ACK before its answer is remembered for one rotation, then let go uncounted", () => {
+    const acks = makeAckWatch()
+    acks.acked("early")
+    acks.rotate()
+    acks.answered("early")
+    expect([acks.missing(), acks.held()]).toEqual([0, 0])
+    acks.acked("stray")
+    acks.rotate()
+    acks.rotate()
+    expect([acks.missing(), acks.held()]).toEqual([0, 0])
+  })
+})

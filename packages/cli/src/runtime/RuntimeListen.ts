@@ -111,16 +111,36 @@ const ackedTag = (request: Request): string => {
   return tag._tag === "Ok" ? (tag.value ?? "") : ""
 }
 
-/** Answered calls whose ACK has not come (an ACK before our note of the answer is remembered too). */
+/**
+ * Answered calls whose ACK has not come (an ACK before our note of the answer is remembered too), in two
+ * generations: `rotate`, called every 64·T1, lets the older go and counts its calls as never ACKed — after 64·T1 of
+ * 2xx retransmissions no ACK is coming (§13.3.1.4: the runtime ends such a call with a BYE), and a flood of INVITEs
+ * never ACKed would otherwise grow the watch for the life of the process.
+ */
 export type AckWatch = ReturnType<typeof makeAckWatch>
 
+/** How often `sip listen` rotates its ACK watch: 64·T1 (T1 = 500 ms, RFC 3261 Table 4). */
+export const ackWatchRotateMs = 64 * 500
+
 export const makeAckWatch = () => {
-  const waiting = new Set<string>()
-  const early = new Set<string>()
+  let waiting = new Set<string>()
+  let older = new Set<string>()
+  let early = new Set<string>()
+  let olderEarly = new Set<string>()
+  let expired = 0
   return {
-    answered: (key: string) => void (early.delete(key) || waiting.add(key)),
-    acked: (key: string) => void (waiting.delete(key) || early.add(key)),
-    missing: () => waiting.size,
+    answered: (key: string) => void (early.delete(key) || olderEarly.delete(key) || waiting.add(key)),
+    acked: (key: string) => void (waiting.delete(key) || older.delete(key) || early.add(key)),
+    missing: () => expired + waiting.size + older.size,
+    rotate: () => {
+      expired += older.size
+      older = waiting
+      waiting = new Set()
+      olderEarly = early
+      early = new Set()
+    },
+    /** keys held (both generations, both kinds): what the watch costs in memory */
+    held: () => waiting.size + older.size + early.size + olderEarly.size,
   }
 }
 
@@ -332,6 +352,11 @@ export const runRuntimeListen = (options: ListenOptions) =>
     Effect.gen(function* () {
       const tally = newTally()
       const acks = makeAckWatch()
+      yield* Effect.sleep(Duration.millis(ackWatchRotateMs)).pipe(
+        Effect.andThen(Effect.sync(acks.rotate)),
+        Effect.forever,
+        Effect.forkScoped,
+      )
       const sip = yield* makeEndpoint(
         {
           listeners: options.transports.map((t) => ({
