@@ -200,6 +200,11 @@ const listen = Command.make(
       Flag.withDescription("final status for INVITE: 200 (with an SDP answer, the default) or 300..699"),
       Flag.withDefault(200),
     ),
+    redirect: Flag.String("redirect").pipe(
+      Flag.withMetavar("URI"),
+      Flag.withDescription("with --answer 3xx: a Contact of the redirection, where to retry (repeatable)"),
+      Flag.atLeast(0),
+    ),
     ringMs: Flag.Int("ring-ms").pipe(
       Flag.withMetavar("N"),
       Flag.withDescription("ring (180) for N ms before the final response (default 0)"),

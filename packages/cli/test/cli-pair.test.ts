@@ -82,6 +82,20 @@ describe("sip send ↔ sip listen", () => {
     expect(ran.stderr).not.toMatch(/Contact/)
   })
 
+  it("INVITE against --answer 302 --redirect URI → 302 with that Contact (§21.3), exit 1", async () => {
+    const listen = await startListen(["--answer", "302", "--redirect", "sip:bob@127.0.0.1:5999"])
+    const ran = await runSip(["send", "INVITE", `sip:bob@127.0.0.1:${listen.port}`, "--json"])
+    await listen.stop()
+    expect(ran.code).toBe(1)
+    const redirect = jsonLines(ran.stdout).find(
+      (o) =>
+        o.type === "message" && (o as { firstLine?: string }).firstLine?.startsWith("SIP/2.0 302") === true,
+    ) as { headers: Array<{ name: string; value: string }> } | undefined
+    expect(redirect?.headers.filter((h) => h.name === "Contact").map((h) => h.value)).toEqual([
+      "<sip:bob@127.0.0.1:5999>",
+    ])
+  })
+
   it("INVITE --cancel-after-ms while it rings → CANCEL, 200, 487, ACK; exit 0 (cancelled as asked)", async () => {
     const listen = await startListen(["--ring-ms", "5000"])
     const ran = await runSip([

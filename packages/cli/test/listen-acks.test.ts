@@ -15,6 +15,7 @@ const options: ListenOptions = {
   port: 0,
   transports: ["udp"],
   answer: 200,
+  redirect: [],
   ringMs: 0,
   earlyMedia: false,
   registrar: false,

@@ -34,6 +34,7 @@ const listen: ListenFlags = {
   port: 5060,
   transport: ["udp"],
   answer: 200,
+  redirect: [],
   ringMs: 0,
   earlyMedia: false,
   registrar: false,
@@ -138,6 +139,15 @@ describe("checkListenFlags", () => {
     }
   })
 
+  it("takes --redirect with a 3xx, each URI as a Contact value", () => {
+    const result = checkListenFlags({
+      ...listen,
+      answer: 302,
+      redirect: ["sip:bob@127.0.0.1:5080", "<sip:x@y>"],
+    })
+    expect(result._tag === "Ok" && result.value.redirect).toEqual(["<sip:bob@127.0.0.1:5080>", "<sip:x@y>"])
+  })
+
   it("takes --proxy over any set of transports", () => {
     const transport = ["udp", "tcp", "tls", "ws"]
     const result = checkListenFlags({ ...listen, transport, cert: "c.pem", key: "k.pem", proxy: true })
@@ -152,6 +162,12 @@ describe("checkListenFlags", () => {
     ["--cert without tls", { cert: "c.pem", key: "k.pem" }, /only apply to --transport tls/],
     ["a provisional --answer", { answer: 180 }, /--answer must be 200 or a final status/],
     ["--answer 700", { answer: 700 }, /--answer/],
+    [
+      "--redirect without a 3xx",
+      { redirect: ["sip:bob@127.0.0.1"] },
+      /^--redirect needs --answer 300\.\.399/,
+    ],
+    ["--redirect that is no URI", { answer: 302, redirect: ["bob"] }, /^--redirect "bob" is not a URI$/],
     ["a 2xx other than 200", { answer: 250 }, /^--answer must be 200 or a final status 300\.\.699, not 250$/],
     ["negative --ring-ms", { ringMs: -1 }, /--ring-ms/],
     ["--user without colon", { registrar: true, user: ["alice"] }, /NAME:PASSWORD/],

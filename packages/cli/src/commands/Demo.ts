@@ -45,6 +45,7 @@ const element = (extra: Partial<ListenOptions>): ListenOptions => ({
   port: 0,
   transports: ["udp"],
   answer: 200,
+  redirect: [],
   ringMs: 0,
   earlyMedia: false,
   registrar: false,

@@ -2,7 +2,7 @@
  * ListenOptions — the flags of `sip listen`, checked: one pure function from the command line to a plan or one
  * line of error.
  */
-import { err, ok, type Result } from "@sipkit/codec"
+import { err, ok, parseUri, type Result } from "@sipkit/codec"
 import { checkHost, checkPort, validTransports } from "./Common.js"
 
 export interface ListenFlags {
@@ -10,6 +10,7 @@ export interface ListenFlags {
   readonly port: number
   readonly transport: ReadonlyArray<string>
   readonly answer: number
+  readonly redirect: ReadonlyArray<string>
   readonly ringMs: number
   readonly earlyMedia: boolean
   readonly registrar: boolean
@@ -31,6 +32,8 @@ export interface ListenOptions {
   readonly transports: ReadonlyArray<ListenTransport>
   /** The final status for INVITE: 200 (with an SDP answer) or 300–699. */
   readonly answer: number
+  /** With a 3xx `answer`: its Contact values, `<URI>` each (§21.3: where the client should retry). */
+  readonly redirect: ReadonlyArray<string>
   readonly ringMs: number
   readonly earlyMedia: boolean
   /** Accept REGISTER (with digest when `users` is not empty); without it REGISTER is answered 405. */
@@ -73,6 +76,12 @@ export const checkListenFlags = (flags: ListenFlags): Result<ListenOptions, stri
   // 200 is answered with the SDP answer; another 2xx is no call sip listen knows how to set up
   if (!Number.isInteger(flags.answer) || (flags.answer !== 200 && (flags.answer < 300 || flags.answer > 699)))
     return err(`--answer must be 200 or a final status 300..699, not ${flags.answer}`)
+  if (flags.redirect.length > 0 && (flags.answer < 300 || flags.answer > 399))
+    return err(`--redirect needs --answer 300..399 (a redirection), not ${flags.answer}`)
+  for (const uri of flags.redirect) {
+    const bare = uri.startsWith("<") && uri.endsWith(">") ? uri.slice(1, -1) : uri
+    if (parseUri(bare)._tag === "Err") return err(`--redirect ${JSON.stringify(uri)} is not a URI`)
+  }
   if (!Number.isInteger(flags.ringMs) || flags.ringMs < 0)
     return err(`--ring-ms must be a whole number ≥ 0, not ${flags.ringMs}`)
   const users = checkUsers(flags.user)
@@ -86,6 +95,7 @@ export const checkListenFlags = (flags: ListenFlags): Result<ListenOptions, stri
     port: port.value,
     transports,
     answer: flags.answer,
+    redirect: flags.redirect.map((uri) => (uri.startsWith("<") ? uri : `<${uri}>`)),
     ringMs: flags.ringMs,
     earlyMedia: flags.earlyMedia,
     registrar: flags.registrar || flags.proxy,

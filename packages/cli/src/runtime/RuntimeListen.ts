@@ -190,7 +190,10 @@ const invite = (options: ListenOptions, tally: Tally, acks: AckWatch) => {
     const final = (): Decision => {
       if (options.answer >= 300) {
         tally.callsRejected++
-        return respond(options.answer)
+        // §21.3: a redirection names where to retry in its Contact
+        return options.redirect.length === 0
+          ? respond(options.answer)
+          : respond(options.answer, { headers: options.redirect.map((uri) => ["Contact", uri] as const) })
       }
       tally.callsAnswered++
       acks.answered(ourTag)
