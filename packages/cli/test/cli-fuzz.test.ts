@@ -9,45 +9,23 @@
  * /etc/resolv.conf names a server on loopback where none listens: a name the proxy is asked to resolve (a mutated
  * Request-URI or Route) is answered "refused" at once, and no query goes to a real DNS server.
  */
-import { spawnSync } from "node:child_process"
-import { writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { knownMethods } from "@sipkit/fsm/ua"
 import { describe, expect, it } from "vitest"
 import type { FuzzReport } from "./support/fuzzListen.js"
-import { bin, tempDir } from "./support/sip.js"
+import { bin, inLab } from "./support/sip.js"
 
 const driver = join(dirname(fileURLToPath(import.meta.url)), "support/fuzzListen.ts")
 
-/** The resolver's configuration inside the namespaces: a name server on loopback where none listens. */
-const resolvConf = join(tempDir("sipkit-fuzz-"), "resolv.conf")
-writeFileSync(resolvConf, "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
-
-/** The driver in a network namespace with only loopback up, and a mount namespace for its resolv.conf; its report. */
+/** The driver in a lab (support/sip.ts `inLab`: loopback only, no DNS server); its report. */
 const fuzz = (seed: number, count: number, mode: FuzzReport["mode"]): FuzzReport => {
-  const ran = spawnSync(
-    "unshare",
-    [
-      "-n",
-      "-m",
-      "--",
-      "sh",
-      "-c",
-      'mount --bind "$0" /etc/resolv.conf && ip link set lo up && exec "$@"',
-      resolvConf,
-      process.execPath,
-      driver,
-      bin,
-      String(seed),
-      String(count),
-      mode,
-    ],
-    { encoding: "utf8", timeout: 90_000 },
-  )
+  const ran = inLab('exec "$@"', [process.execPath, driver, bin, String(seed), String(count), mode], {
+    timeoutMs: 90_000,
+  })
   if (ran.status !== 0)
     throw new Error(
-      `the fuzz driver failed (needs root for unshare -n): ${ran.status} ${ran.error ?? ""} ${ran.stderr}`,
+      `the fuzz driver failed (needs root for unshare -n -m): ${ran.status} ${ran.error ?? ""} ${ran.stderr}`,
     )
   return JSON.parse(ran.stdout) as FuzzReport
 }

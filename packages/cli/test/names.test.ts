@@ -4,43 +4,21 @@
  * /etc/hosts names `pbx.lab` and whose /etc/resolv.conf names a server on loopback where none listens: no DNS server
  * can answer, and no query leaves.
  */
-import { spawnSync } from "node:child_process"
-import { writeFileSync } from "node:fs"
-import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { bin, tempDir } from "./support/sip.js"
+import { bin, inLab } from "./support/sip.js"
 
-const dir = tempDir("sipkit-names-")
-const hosts = join(dir, "hosts")
-const resolvConf = join(dir, "resolv.conf")
-writeFileSync(hosts, "127.0.0.1 localhost\n127.0.0.9 pbx.lab\n")
-writeFileSync(resolvConf, "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
-
-/** `sip listen` on 127.0.0.9, then `sip send ARGS…`, in the namespaces; what `sip send` printed and its exit. */
+/** `sip listen` on 127.0.0.9, then `sip send ARGS…`, in a lab whose /etc/hosts names pbx.lab; `sip send`'s run. */
 const sendInLab = (args: ReadonlyArray<string>) =>
-  spawnSync(
-    "unshare",
+  inLab(
     [
-      "-n",
-      "-m",
-      "--",
-      "sh",
-      "-c",
-      [
-        'mount --bind "$0" /etc/hosts && mount --bind "$1" /etc/resolv.conf && ip link set lo up || exit 99',
-        'node="$2"; bin="$3"; shift 3',
-        '"$node" "$bin" listen --host 127.0.0.9 --port 25390 --quiet >/dev/null 2>&1 & listener=$!',
-        "sleep 1.5",
-        '"$node" "$bin" send "$@"; code=$?',
-        'kill "$listener"; exit "$code"',
-      ].join("\n"),
-      hosts,
-      resolvConf,
-      process.execPath,
-      bin,
-      ...args,
-    ],
-    { encoding: "utf8", timeout: 30_000, env: { ...process.env, NO_COLOR: "1" } },
+      'node="$1"; bin="$2"; shift 2',
+      '"$node" "$bin" listen --host 127.0.0.9 --port 25390 --quiet >/dev/null 2>&1 & listener=$!',
+      "sleep 1.5",
+      '"$node" "$bin" send "$@"; code=$?',
+      'kill "$listener"; exit "$code"',
+    ].join("\n"),
+    [process.execPath, bin, ...args],
+    { hosts: "127.0.0.1 localhost\n127.0.0.9 pbx.lab\n", timeoutMs: 30_000 },
   )
 
 describe("a name from /etc/hosts, no DNS server", () => {

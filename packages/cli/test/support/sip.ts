@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import * as dgram from "node:dgram"
+import { writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 // the one temp-dir helper of the workspace's tests (removes its dirs when the test file is done), for cli's too
@@ -177,4 +178,39 @@ export const withoutRetransmissions = (lines: ReadonlyArray<JsonLine>): Array<Js
     seen.add(key)
     return true
   })
+}
+
+/** The lab's resolver: a name server on loopback where none listens (a query is refused at once). */
+const labResolvConf = "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n"
+
+/**
+ * Runs `sh -c SCRIPT` (its arguments in `"$@"`) in a lab of its own: a network namespace with only loopback up, so
+ * nothing sent to any other address leaves the machine, and a mount namespace whose /etc/resolv.conf names a name
+ * server on loopback where none listens — a DNS query is refused at once and none reaches a real server — and whose
+ * /etc/hosts is `hosts` (else the machine's). Needs root (`unshare -n -m`). Bounded by `timeoutMs`.
+ */
+export const inLab = (
+  script: string,
+  args: ReadonlyArray<string>,
+  options: { readonly hosts?: string; readonly timeoutMs?: number } = {},
+) => {
+  const dir = tempDir("sipkit-lab-")
+  const resolvConf = join(dir, "resolv.conf")
+  writeFileSync(resolvConf, labResolvConf)
+  const hosts = options.hosts === undefined ? undefined : join(dir, "hosts")
+  if (hosts !== undefined) writeFileSync(hosts, options.hosts ?? "")
+  const setUp = [
+    'mount --bind "$LAB_RESOLV_CONF" /etc/resolv.conf',
+    ...(hosts === undefined ? [] : ['mount --bind "$LAB_HOSTS" /etc/hosts']),
+    "ip link set lo up",
+  ].join(" && ")
+  return spawnSync(
+    "unshare",
+    ["-n", "-m", "--", "sh", "-c", `${setUp} || exit 99\n${script}`, "lab", ...args],
+    {
+      encoding: "utf8",
+      timeout: options.timeoutMs ?? 60_000,
+      env: { ...process.env, NO_COLOR: "1", LAB_RESOLV_CONF: resolvConf, LAB_HOSTS: hosts ?? "" },
+    },
+  )
 }
