@@ -124,6 +124,11 @@ const send = Command.make(
       "FILE",
     ),
     key: optionalString("key", "--transport tls: our PEM private key", "FILE"),
+    dns: optionalString(
+      "dns",
+      "answer RFC 3263's DNS questions from this JSON zone only (naptr, srv, a, aaaa)",
+      "FILE",
+    ),
     bindPort: Flag.Int("bind-port").pipe(
       Flag.withMetavar("PORT"),
       Flag.withDescription("local port to send from (default 0: any free port)"),
@@ -153,6 +158,7 @@ const send = Command.make(
           ca: get(flags.ca),
           cert: get(flags.cert),
           key: get(flags.key),
+          dns: get(flags.dns),
         }),
       ),
       runSend,
@@ -226,6 +232,11 @@ const listen = Command.make(
     realm: optionalString("realm", "digest realm, also a domain served (default: the --host)", "REALM"),
     cert: optionalString("cert", "--transport tls: PEM certificate file", "FILE"),
     key: optionalString("key", "--transport tls: PEM private key file", "FILE"),
+    dns: optionalString(
+      "dns",
+      "answer RFC 3263's DNS questions from this JSON zone only (naptr, srv, a, aaaa)",
+      "FILE",
+    ),
     proxy: Flag.Boolean("proxy").pipe(
       Flag.withDescription(
         "route requests for registered AORs to their contacts, Record-Routing (implies --registrar)",
@@ -248,6 +259,7 @@ const listen = Command.make(
           realm: get(flags.realm),
           cert: get(flags.cert),
           key: get(flags.key),
+          dns: get(flags.dns),
         }),
       ),
       runListen,

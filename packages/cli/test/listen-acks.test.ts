@@ -26,6 +26,7 @@ const options: ListenOptions = {
   quiet: true,
   cert: undefined,
   key: undefined,
+  dns: undefined,
 }
 
 const requestOf = (method: string, callId: string, toTag: string | undefined): Request => {

@@ -27,6 +27,7 @@ const send: SendFlags = {
   ca: undefined,
   cert: undefined,
   key: undefined,
+  dns: undefined,
 }
 
 const listen: ListenFlags = {
@@ -45,6 +46,7 @@ const listen: ListenFlags = {
   quiet: false,
   cert: undefined,
   key: undefined,
+  dns: undefined,
 }
 
 describe("checkSendFlags", () => {

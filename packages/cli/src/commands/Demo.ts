@@ -56,6 +56,7 @@ const element = (extra: Partial<ListenOptions>): ListenOptions => ({
   quiet: false,
   cert: undefined,
   key: undefined,
+  dns: undefined,
   ...extra,
 })
 

@@ -21,6 +21,7 @@ export interface ListenFlags {
   readonly quiet: boolean
   readonly cert: string | undefined
   readonly key: string | undefined
+  readonly dns: string | undefined
 }
 
 export type ListenTransport = "udp" | "tcp" | "tls" | "ws"
@@ -46,6 +47,8 @@ export interface ListenOptions {
   /** TLS: PEM certificate and key files. */
   readonly cert: string | undefined
   readonly key: string | undefined
+  /** A JSON zone that answers RFC 3263's DNS questions instead of the system (options/Zone.ts). */
+  readonly dns: string | undefined
 }
 
 const checkUsers = (users: ReadonlyArray<string>): Result<ReadonlyMap<string, string>, string> => {
@@ -106,5 +109,6 @@ export const checkListenFlags = (flags: ListenFlags): Result<ListenOptions, stri
     quiet: flags.quiet,
     cert: flags.cert,
     key: flags.key,
+    dns: flags.dns,
   })
 }

@@ -33,6 +33,8 @@ export interface SendFlags {
   readonly ca: string | undefined
   readonly cert: string | undefined
   readonly key: string | undefined
+  /** A JSON zone that answers RFC 3263's DNS questions instead of the system (options/Zone.ts). */
+  readonly dns: string | undefined
 }
 
 /** A checked plan for the exchange. */
@@ -63,6 +65,8 @@ export interface SendOptions {
   /** TLS: our certificate and key (the runtime's TLS transport needs one, also as a client). */
   readonly cert: string | undefined
   readonly key: string | undefined
+  /** A JSON zone that answers RFC 3263's DNS questions instead of the system (options/Zone.ts). */
+  readonly dns: string | undefined
 }
 
 /** RFC 3261 §25.1 `Method = INVITEm / … / extension-method` (a token; we insist on upper case, as every peer does). */
@@ -222,5 +226,6 @@ export const checkSendFlags = (flags: SendFlags): Result<SendOptions, string> =>
     ca: flags.ca,
     cert: flags.cert,
     key: flags.key,
+    dns: flags.dns,
   })
 }

@@ -31,7 +31,6 @@ import {
   later,
   makeEndpoint,
   memoryLocation,
-  nodeDnsLayer,
   proxyByLocation,
   type RequestContext,
   registrarHandler,
@@ -48,6 +47,7 @@ import { answerOffer, defaultOffer } from "../Media.js"
 import { makeOutput } from "../Output.js"
 import { formatHostPort } from "../options/Common.js"
 import type { ListenOptions } from "../options/ListenOptions.js"
+import { dnsLayerFor } from "./Dns.js"
 import { kinds, traceWire } from "./RuntimeSend.js"
 
 const offsets = { udp: 0, tcp: 0, tls: 1, ws: 2 } as const
@@ -360,6 +360,7 @@ export const runRuntimeListen = (options: ListenOptions) =>
         Effect.forever,
         Effect.forkScoped,
       )
+      const dns = yield* dnsLayerFor("sip listen", options.dns)
       const sip = yield* makeEndpoint(
         {
           listeners: options.transports.map((t) => ({
@@ -376,7 +377,7 @@ export const runRuntimeListen = (options: ListenOptions) =>
         },
         handlersFor(options, tally, acks),
       ).pipe(
-        Effect.provide(Layer.merge(cryptoIdsLayer, nodeDnsLayer)),
+        Effect.provide(Layer.merge(cryptoIdsLayer, dns)),
         Effect.mapError(
           (cause) =>
             new Exit({ code: ExitCode.timeout, message: `sip listen: cannot listen: ${String(cause)}` }),

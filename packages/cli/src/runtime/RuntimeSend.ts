@@ -16,7 +16,6 @@ import {
   cryptoIdsLayer,
   type EndpointShape,
   makeEndpoint,
-  nodeDnsLayer,
   type TransportKind,
   type WireEvent,
 } from "@sipkit/transport-node"
@@ -35,6 +34,7 @@ import { localLanes } from "../Ladder.js"
 import { makeOutput, type Output } from "../Output.js"
 import { formatHostPort, type HostPort } from "../options/Common.js"
 import type { SendOptions } from "../options/SendOptions.js"
+import { dnsLayerFor } from "./Dns.js"
 
 export type CliTransport = "udp" | "tcp" | "tls" | "ws"
 
@@ -297,6 +297,7 @@ export const runRuntimeSend = (
   Effect.scoped(
     Effect.gen(function* () {
       const transport = options.transport
+      const dns = yield* dnsLayerFor("sip send", options.dns)
       const sip = yield* makeEndpoint(
         {
           listeners: [
@@ -320,7 +321,7 @@ export const runRuntimeSend = (
         },
         {},
       ).pipe(
-        Effect.provide(Layer.merge(cryptoIdsLayer, nodeDnsLayer)),
+        Effect.provide(Layer.merge(cryptoIdsLayer, dns)),
         Effect.mapError(
           (cause) =>
             new Exit({

@@ -35,6 +35,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import * as dgram from "node:dgram"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import fc from "fast-check"
 import { apply, op } from "./fuzzMutations.ts"
 import { makeTcpWire, makeUdpWire } from "./fuzzWire.ts"
@@ -100,12 +103,20 @@ interface Listener {
   alive: boolean
 }
 
+/**
+ * The listener's DNS: an empty zone (`--dns`), so a name a mutant puts where the proxy resolves it (a Request-URI, a
+ * Route) has no address, and no DNS server or /etc/hosts is asked (the namespaces around the driver stop it too).
+ */
+const zoneDir = mkdtempSync(join(tmpdir(), "sipkit-fuzz-zone-"))
+const emptyZone = join(zoneDir, "empty.json")
+writeFileSync(emptyZone, "{}")
+
 const startListener = (): Promise<Listener> =>
   new Promise((resolve, reject) => {
     const roles = mode === "proxy" ? ["--registrar", "--proxy"] : mode === "tcp" ? ["--transport", "tcp"] : []
     const child = spawn(
       process.execPath,
-      [bin, "listen", "--port", "0", "--json", "--ring-ms", "0", ...roles],
+      [bin, "listen", "--port", "0", "--json", "--ring-ms", "0", "--dns", emptyZone, ...roles],
       {
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -473,6 +484,7 @@ listener.child.kill("SIGTERM")
 const exit = await listener.exited
 wire.close()
 bob.close()
+rmSync(zoneDir, { recursive: true, force: true })
 const lines = listener.stdout.trim().split("\n")
 const logs: Record<string, number> = {}
 const errorLogs: Array<string> = []
