@@ -13,9 +13,11 @@ const sendInLab = (args: ReadonlyArray<string>) =>
     [
       'node="$1"; bin="$2"; shift 2',
       '"$node" "$bin" listen --host 127.0.0.9 --port 25390 --quiet >/dev/null 2>&1 & listener=$!',
+      // the listener goes with the script however it ends (a timeout kills the script only)
+      "trap 'kill \"$listener\" 2>/dev/null' EXIT HUP TERM",
       "sleep 1.5",
       '"$node" "$bin" send "$@"; code=$?',
-      'kill "$listener"; exit "$code"',
+      'exit "$code"',
     ].join("\n"),
     [process.execPath, bin, ...args],
     { hosts: "127.0.0.1 localhost\n127.0.0.9 pbx.lab\n", timeoutMs: 30_000 },
