@@ -122,6 +122,11 @@ const startListener = (): Promise<Listener> =>
       },
     )
     const kill = setTimeout(() => child.kill("SIGKILL"), 120_000)
+    // a driver stopped from outside (the test's timeout sends SIGTERM) takes its listener with it
+    process.once("SIGTERM", () => {
+      child.kill("SIGKILL")
+      process.exit(143)
+    })
     const listener: Listener = {
       child,
       port: 0,
