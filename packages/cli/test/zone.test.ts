@@ -3,7 +3,7 @@
  * checked record by record, and `sip send` finding `sip listen` through the zone's SRV and A records, no DNS server
  * and no /etc/hosts asked.
  */
-import { writeFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { parseZone } from "../src/options/Zone.js"
@@ -66,6 +66,23 @@ describe("parseZone", () => {
     const zone = parseZone(text)
     expect(zone._tag === "Err" && zone.error).toMatch(message)
     expect(zone._tag === "Err" && zone.error.includes("\n")).toBe(false)
+  })
+})
+
+describe("docs/cli.md's zone", () => {
+  it("is a zone, and takes sip:lab.example to pbx.lab.example:5070 as the page says", () => {
+    const doc = readFileSync(join(import.meta.dirname, "../../../docs/cli.md"), "utf8")
+    const block = /## A lab's names: `--dns`[\s\S]*?```json\n([\s\S]*?)```/.exec(doc)?.[1]
+    expect(block).toBeDefined()
+    const zone = parseZone(block ?? "")
+    expect(zone._tag).toBe("Ok")
+    if (zone._tag !== "Ok") return
+    expect(zone.value.naptr?.["lab.example"]?.[0]?.replacement).toBe("_sip._udp.lab.example")
+    expect(zone.value.srv?.["_sip._udp.lab.example"]?.[0]).toMatchObject({
+      port: 5070,
+      target: "pbx.lab.example",
+    })
+    expect(zone.value.a?.["pbx.lab.example"]).toEqual(["127.0.0.1"])
   })
 })
 

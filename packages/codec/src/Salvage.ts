@@ -15,6 +15,8 @@
  * checks the Via before it answers.
  */
 
+import { isToken } from "./Chars.js"
+import { headerKey } from "./HeaderNames.js"
 import type { Request } from "./Message.js"
 import { makeParseError, type ParseError } from "./ParseError.js"
 import { parseMessage } from "./Parser.js"
@@ -22,11 +24,12 @@ import { err, ok, type Result } from "./Result.js"
 
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true })
 
-/** RFC 3261 §25.1 token. */
-const METHOD = /^[A-Za-z0-9\-.!%*_+`'~]+$/
-/** A header field line: `name:` or `name :` (§7.3.1). */
-const FIELD = /^[A-Za-z0-9\-.!%*_+`'~]+[ \t]*:/
-const CONTENT_LENGTH = /^(?:content-length|l)[ \t]*:/i
+/** The canonical key of a header field line's name (`name:` or `name :`, §7.3.1), or undefined when it is none. */
+const fieldKey = (line: string): string | undefined => {
+  const colon = line.indexOf(":")
+  const name = colon < 0 ? "" : line.slice(0, colon).replace(/[ \t]+$/, "")
+  return isToken(name) ? headerKey(name) : undefined
+}
 
 const refused = (reason: string): ParseError => makeParseError(reason, 0, 400)
 
@@ -39,7 +42,7 @@ export const salvageRequest = (bytes: Uint8Array): Result<Request, ParseError> =
   const start = lines[first] ?? ""
   const space = start.indexOf(" ")
   const method = space < 0 ? "" : start.slice(0, space)
-  if (!METHOD.test(method) || method.startsWith("SIP/")) return err(refused("not a request"))
+  if (!isToken(method) || method.startsWith("SIP/")) return err(refused("not a request"))
   if (method === "ACK") return err(refused("an ACK is never answered"))
   const fields: Array<string> = []
   let keep = false // whether the field a continuation line belongs to is kept
@@ -47,7 +50,10 @@ export const salvageRequest = (bytes: Uint8Array): Result<Request, ParseError> =
     const line = lines[i] as string
     if (line === "") break // the end of the header section
     const continues = line[0] === " " || line[0] === "\t"
-    if (!continues) keep = FIELD.test(line) && !CONTENT_LENGTH.test(line)
+    if (!continues) {
+      const key = fieldKey(line)
+      keep = key !== undefined && key !== "content-length"
+    }
     if (keep) fields.push(line)
   }
   const parsed = parseMessage(

@@ -3,11 +3,11 @@
  * `--json` one typed object per message. Exit 0 when every byte decoded, 1 at the first malformed message (with
  * the reason and the byte offset), 66 when the input cannot be read.
  */
-import { readFile } from "node:fs/promises"
 import * as Effect from "effect/Effect"
 import { describeMessage, messageJson } from "../Describe.js"
 import { Exit, ExitCode } from "../ExitCode.js"
 import { decodeInput } from "../Input.js"
+import { readUserFile } from "../ReadFile.js"
 
 export interface ParseFlags {
   readonly file: string | undefined
@@ -31,16 +31,7 @@ const readStdin = Effect.callback<Uint8Array, Exit>((resume) => {
 })
 
 const readInput = (file: string | undefined): Effect.Effect<Uint8Array, Exit> =>
-  file === undefined || file === "-"
-    ? readStdin
-    : Effect.tryPromise({
-        try: async () => new Uint8Array(await readFile(file)),
-        catch: (cause) =>
-          new Exit({
-            code: ExitCode.noInput,
-            message: `sip parse: cannot read ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
-          }),
-      })
+  file === undefined || file === "-" ? readStdin : readUserFile("sip parse", file)
 
 export const runParse = (flags: ParseFlags): Effect.Effect<void, Exit> =>
   Effect.gen(function* () {

@@ -7,12 +7,12 @@
  * 2 a timeout or transport error, 64 usage (checked before this runs), 66 --body/--sdp file unreadable. The runtime's
  * log lines go to stderr, or in `--json` mode are `{"type":"log"}` objects (Log.ts).
  */
-import { readFile } from "node:fs/promises"
 import * as Effect from "effect/Effect"
-import { Exit, ExitCode } from "../ExitCode.js"
+import type { Exit } from "../ExitCode.js"
 import { cliLoggerLayer } from "../Log.js"
 import { defaultOffer } from "../Media.js"
 import type { SendOptions } from "../options/SendOptions.js"
+import { readUserFile } from "../ReadFile.js"
 import { runRuntimeSend } from "../runtime/RuntimeSend.js"
 
 type Body = { readonly bytes: Uint8Array; readonly contentType: string } | undefined
@@ -25,14 +25,10 @@ const readBody = (options: SendOptions, localHost: string): Effect.Effect<Body, 
         ? { bytes: new TextEncoder().encode(defaultOffer(localHost)), contentType: "application/sdp" }
         : undefined,
     )
-  return Effect.tryPromise({
-    try: async () => ({ bytes: new Uint8Array(await readFile(body.file)), contentType: body.contentType }),
-    catch: (cause) =>
-      new Exit({
-        code: ExitCode.noInput,
-        message: `sip send: cannot read ${body.file}: ${cause instanceof Error ? cause.message : String(cause)}`,
-      }),
-  })
+  return Effect.map(readUserFile("sip send", body.file), (bytes) => ({
+    bytes,
+    contentType: body.contentType,
+  }))
 }
 
 export const runSend = (options: SendOptions): Effect.Effect<void, Exit> =>

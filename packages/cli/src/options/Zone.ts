@@ -11,7 +11,7 @@
  */
 import { isIP } from "node:net"
 import { err, ok, type Result } from "@sipkit/codec"
-import type { NaptrRecord, SrvRecord, StaticZone } from "@sipkit/transport-node"
+import type { StaticZone } from "@sipkit/transport-node"
 
 type Table<A> = Record<string, ReadonlyArray<A>>
 
@@ -22,20 +22,20 @@ const isCount = (value: unknown, max: number): value is number =>
   typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= max
 
 /** One record set: `check` says what is wrong with a record, or undefined. */
-const tableOf = <A>(
+const tableOf = (
   kind: string,
   value: unknown,
   check: (record: unknown) => string | undefined,
-): Result<Table<A>, string> => {
+): Result<Table<unknown>, string> => {
   if (!isObject(value)) return err(`"${kind}" must map names to lists of records`)
-  const table: Table<A> = {}
+  const table: Table<unknown> = {}
   for (const [name, records] of Object.entries(value)) {
     if (!Array.isArray(records)) return err(`"${kind}" of ${JSON.stringify(name)} must be a list`)
     for (const record of records) {
       const fault = check(record)
       if (fault !== undefined) return err(`"${kind}" of ${JSON.stringify(name)}: ${fault}`)
     }
-    table[name.toLowerCase()] = records as ReadonlyArray<A>
+    table[name.toLowerCase()] = records
   }
   return ok(table)
 }
@@ -66,6 +66,14 @@ const addressFault =
 
 const kinds = ["naptr", "srv", "a", "aaaa"] as const
 
+/** What is wrong with one record of each type. */
+const faultOf: Record<(typeof kinds)[number], (record: unknown) => string | undefined> = {
+  naptr: naptrFault,
+  srv: srvFault,
+  a: addressFault(4),
+  aaaa: addressFault(6),
+}
+
 /** The zone a `--dns` file holds, or what is wrong with it (one line). */
 export const parseZone = (text: string): Result<StaticZone, string> => {
   let json: unknown
@@ -78,26 +86,12 @@ export const parseZone = (text: string): Result<StaticZone, string> => {
   const unknown = Object.keys(json).find((key) => !(kinds as ReadonlyArray<string>).includes(key))
   if (unknown !== undefined)
     return err(`unknown record type ${JSON.stringify(unknown)} (${kinds.join(", ")})`)
-  const zone: { -readonly [K in keyof StaticZone]: StaticZone[K] } = {}
-  if (json["naptr"] !== undefined) {
-    const table = tableOf<NaptrRecord>("naptr", json["naptr"], naptrFault)
+  const zone: Record<string, Table<unknown>> = {}
+  for (const kind of kinds) {
+    if (json[kind] === undefined) continue
+    const table = tableOf(kind, json[kind], faultOf[kind])
     if (table._tag === "Err") return table
-    zone.naptr = table.value
+    zone[kind] = table.value
   }
-  if (json["srv"] !== undefined) {
-    const table = tableOf<SrvRecord>("srv", json["srv"], srvFault)
-    if (table._tag === "Err") return table
-    zone.srv = table.value
-  }
-  if (json["a"] !== undefined) {
-    const table = tableOf<string>("a", json["a"], addressFault(4))
-    if (table._tag === "Err") return table
-    zone.a = table.value
-  }
-  if (json["aaaa"] !== undefined) {
-    const table = tableOf<string>("aaaa", json["aaaa"], addressFault(6))
-    if (table._tag === "Err") return table
-    zone.aaaa = table.value
-  }
-  return ok(zone)
+  return ok(zone as StaticZone) // each table's records passed its type's check
 }

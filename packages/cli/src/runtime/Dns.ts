@@ -3,12 +3,12 @@
  * with `--dns FILE` the zone in that file only (options/Zone.ts). A file that cannot be read is exit 66, one that
  * does not hold a zone exit 64, each one line.
  */
-import { readFile } from "node:fs/promises"
 import { nodeDnsLayer, type SipDns, staticDnsLayer } from "@sipkit/transport-node"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import { Exit, ExitCode } from "../ExitCode.js"
 import { parseZone } from "../options/Zone.js"
+import { readUserFile } from "../ReadFile.js"
 
 export const dnsLayerFor = (
   command: string,
@@ -16,16 +16,9 @@ export const dnsLayerFor = (
 ): Effect.Effect<Layer.Layer<SipDns>, Exit> =>
   file === undefined
     ? Effect.succeed(nodeDnsLayer)
-    : Effect.tryPromise({
-        try: () => readFile(file, "utf8"),
-        catch: (cause) =>
-          new Exit({
-            code: ExitCode.noInput,
-            message: `${command}: cannot read --dns ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
-          }),
-      }).pipe(
-        Effect.flatMap((text) => {
-          const zone = parseZone(text)
+    : readUserFile(command, file, "--dns").pipe(
+        Effect.flatMap((bytes) => {
+          const zone = parseZone(new TextDecoder().decode(bytes))
           return zone._tag === "Err"
             ? Effect.fail(
                 new Exit({ code: ExitCode.usage, message: `${command}: --dns ${file}: ${zone.error}` }),

@@ -21,6 +21,7 @@
 import { performance } from "node:perf_hooks"
 import { getHeader, getHeaderValues, getToTag, headerKey, type Request } from "@sipkit/codec"
 import { canonicalAor, makeDigestAuthenticator, makeRegistrarConfig } from "@sipkit/fsm/registrar"
+import { knownMethods } from "@sipkit/fsm/ua"
 import {
   cryptoIds,
   cryptoIdsLayer,
@@ -53,7 +54,6 @@ import { kinds, traceWire } from "./RuntimeSend.js"
 const offsets = { udp: 0, tcp: 0, tls: 1, ws: 2 } as const
 
 export const allowed = ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "MESSAGE", "INFO", "UPDATE"]
-const knownButNotHandled = new Set(["SUBSCRIBE", "NOTIFY", "REFER", "PUBLISH", "PRACK"])
 
 const textDecoder = new TextDecoder()
 
@@ -283,7 +283,8 @@ export const handlersFor = (
       ),
     )
   const notHandled: Handler = (request) =>
-    Effect.succeed(respond(knownButNotHandled.has(request.method) ? 405 : 501, { headers: allow }))
+    // §8.2.1, as the runtime's UA core answers without --proxy: 405 to a method of the SIP RFCs, 501 to another
+    Effect.succeed(respond(knownMethods.includes(request.method) ? 405 : 501, { headers: allow }))
   const ok: Handler = () => Effect.succeed(respond(200))
   // no handler for what sip listen does not take (SUBSCRIBE, NOTIFY, REFER, PRACK, PUBLISH; REGISTER without
   // --registrar; unknown methods): the runtime's UA core answers those, 405 or 501 with the Allow it also puts in

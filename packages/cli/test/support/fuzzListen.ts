@@ -40,7 +40,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import fc from "fast-check"
 import { apply, op } from "./fuzzMutations.ts"
-import { makeTcpWire, makeUdpWire } from "./fuzzWire.ts"
+import { firstLine, makeTcpWire, makeUdpWire, sleep } from "./fuzzWire.ts"
 
 export interface FuzzReport {
   readonly seed: number
@@ -158,9 +158,6 @@ const startListener = (): Promise<Listener> =>
   })
 
 // ------------------------------------------------------------------------------------------------ the wire
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
-const firstLine = (text: string) => text.split("\r\n")[0] ?? ""
 
 const listener = await startListener()
 const uas = `127.0.0.1:${listener.port}`

@@ -5,8 +5,8 @@
 import * as dgram from "node:dgram"
 import * as net from "node:net"
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
-const firstLine = (text: string) => text.split("\r\n")[0] ?? ""
+export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
+export const firstLine = (text: string) => text.split("\r\n")[0] ?? ""
 
 /** How the driver reaches the listener: one UDP socket, or TCP connections opened as needed. */
 export interface Wire {

@@ -12,6 +12,7 @@
 import {
   getCSeq,
   getTopVia,
+  headerKey,
   isErr,
   makeRequest,
   printVia,
@@ -27,11 +28,6 @@ import type { Credentials, UaConfig } from "./UaConfig.js"
 
 /** Methods whose request can create a dialog, and so must carry a Contact (§8.1.1.8, RFC 3515, RFC 6665). */
 export const dialogCreating: ReadonlyArray<string> = ["INVITE", "SUBSCRIBE", "REFER"]
-
-const isContactName = (name: string): boolean => {
-  const lower = name.toLowerCase()
-  return lower === "contact" || lower === "m"
-}
 
 export interface OutOfDialogInit {
   readonly method: string
@@ -64,7 +60,7 @@ export const makeOutOfDialogRequest = (config: UaConfig, init: OutOfDialogInit, 
   const fresh = makeFresh(nonce)
   // a Contact among the caller's own header fields is the request's Contact: none is added beside it (a REGISTER
   // with two Contacts binds both, §10.2.1)
-  const given = init.headers?.some(([name]) => isContactName(name)) === true
+  const given = init.headers?.some(([name]) => headerKey(name) === "contact") === true
   const contact =
     !given &&
     (init.contact !== undefined || dialogCreating.includes(init.method) || init.method === "REGISTER")
